@@ -1,0 +1,79 @@
+"""Problems found in a plan file, reported to the operator who edits it (English, one per line)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+# A field path as pydantic reports it: keys and list indexes, e.g. ("tasks", 3, "lead", 0).
+FieldPath = tuple[str | int, ...]
+
+
+def render_path(path: FieldPath) -> str:
+    """`("tasks", 3, "lead", 0)` -> `tasks[3].lead[0]`; the empty path is the whole document."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+@dataclass(frozen=True)
+class PlanIssue:
+    """One problem: where (field path, YAML line) and what."""
+
+    path: FieldPath
+    message: str
+    line: int | None = None  # 1-based line in the source; None when the source has no such place
+    source: str = "<plan>"
+
+    @property
+    def field(self) -> str:
+        return render_path(self.path)
+
+    def format(self) -> str:
+        """`file:line: field: message`, the shape editors and CI logs link to."""
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.field}: {self.message}"
+
+
+class PlanError(Exception):
+    """A plan file that cannot be used; `issues` lists every problem found, in file order."""
+
+    def __init__(self, issues: Sequence[PlanIssue]) -> None:
+        self.issues: tuple[PlanIssue, ...] = tuple(issues)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.issues)
+        head = f"invalid plan: {count} issue{'s' if count != 1 else ''}"
+        return "\n".join([head, *(issue.format() for issue in self.issues)])
+
+    def located(self, source: str, line_of: LineLookup) -> PlanError:
+        """The same issues with the source name and YAML lines filled in."""
+        return PlanError(
+            sorted(
+                (
+                    replace(issue, source=source, line=issue.line or line_of(issue.path))
+                    for issue in self.issues
+                ),
+                key=lambda issue: issue.line or 0,
+            )
+        )
+
+
+class LineLookup:
+    """Maps a field path to the YAML line it came from (the nearest existing ancestor)."""
+
+    def __init__(self, lines: dict[tuple[str, ...], int]) -> None:
+        self._lines = lines
+
+    def __call__(self, path: Iterable[str | int]) -> int | None:
+        key = tuple(str(part) for part in path)
+        while key:
+            if key in self._lines:
+                return self._lines[key]
+            key = key[:-1]
+        return self._lines.get((), None)

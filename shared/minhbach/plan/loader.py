@@ -1,0 +1,131 @@
+"""Read a plan file: YAML -> validated `Plan`, or `PlanError` naming each field and line.
+
+The YAML is composed into its node tree once; the tree gives every field path its line (for
+messages) and is then constructed into plain data for Pydantic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
+from minhbach.plan.models import Plan
+
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def default_plan_path() -> Path:
+    """The seed plan shipped in the repository (settings' MINHBACH_PLAN_FILE overrides it)."""
+    return _REPO_ROOT / "shared" / "plans" / "luc-nam-2024.yaml"
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        issue = PlanIssue((), f"cannot read the plan file: {error}", source=str(path))
+        raise PlanError([issue]) from None
+    return parse_plan(text, str(path))
+
+
+def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
+    root = _compose(text, source_name)
+    lines: dict[tuple[str, ...], int] = {}
+    duplicates: list[PlanIssue] = []
+    _index_lines(root, (), lines, duplicates)
+    line_of = LineLookup(lines)
+    if duplicates:
+        raise PlanError(duplicates).located(source_name, line_of)
+    data = yaml.SafeLoader(text).construct_document(root) if root is not None else None
+    if not isinstance(data, dict):
+        raise PlanError([PlanIssue((), "the plan must be a YAML mapping of sections", 1)]).located(
+            source_name, line_of
+        )
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as error:
+        raise PlanError(_issues_from_pydantic(error)).located(source_name, line_of) from None
+    except PlanError as error:
+        raise error.located(source_name, line_of) from None
+
+
+def _compose(text: str, source_name: str) -> yaml.Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = f"YAML syntax error: {error.problem or error}"
+        if error.context:
+            message += f" ({error.context})"
+        raise PlanError([PlanIssue((), message, line, source_name)]) from None
+    except yaml.YAMLError as error:
+        raise PlanError([PlanIssue((), f"YAML error: {error}", None, source_name)]) from None
+    finally:
+        loader.dispose()
+
+
+def _index_lines(
+    node: yaml.Node | None,
+    path: tuple[str, ...],
+    lines: dict[tuple[str, ...], int],
+    duplicates: list[PlanIssue],
+) -> None:
+    """Record the line of every mapping key and list item; report keys given twice (PyYAML
+    would silently keep the last)."""
+    if node is None:
+        return
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = (*path, key)
+            if child in lines:
+                duplicates.append(
+                    PlanIssue(child, f"key {key!r} appears twice", key_node.start_mark.line + 1)
+                )
+                continue
+            lines[child] = key_node.start_mark.line + 1
+            _index_lines(value_node, child, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*path, str(index)), lines, duplicates)
+
+
+def _issues_from_pydantic(error: ValidationError) -> list[PlanIssue]:
+    issues = []
+    for detail in error.errors(include_url=False):
+        path = _clean_loc(detail["loc"])
+        issues.append(PlanIssue(path, _message(detail)))
+    return issues
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
+    """Drop pydantic's internal steps (`[key]` markers, function-validator names)."""
+    path: list[str | int] = []
+    for part in loc:
+        internal = isinstance(part, str) and part.startswith(("function-", "["))
+        if not internal:
+            path.append(part)
+    return tuple(path)
+
+
+def _message(detail: Any) -> str:
+    kind = detail["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; the schema forbids extra keys)"
+    message = str(detail["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    given = detail.get("input")
+    if kind not in ("value_error",) and isinstance(given, str | int | float | bool):
+        message += f" (got {given!r})"
+    return message
