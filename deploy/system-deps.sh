@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that some tests drive, when they are missing and we may install.
+# Tests that need a missing tool skip with a printed reason; nothing here is needed by `make run`.
+set -u
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: cannot install ${need[*]} (not root or no apt-get); tests needing them will skip" >&2
+  exit 0
+fi
+echo "system-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || true
+# prometheus pulls in a service we never start; --no-install-recommends keeps the set small.
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+  || echo "system-deps: apt-get failed for ${need[*]}; tests needing them will skip" >&2
+exit 0

@@ -1,0 +1,4 @@
+from notifier.db import metadata
+from minhbach.db.migrations import run_env
+
+run_env(metadata)

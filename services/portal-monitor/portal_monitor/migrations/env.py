@@ -1,0 +1,4 @@
+from portal_monitor.db import metadata
+from minhbach.db.migrations import run_env
+
+run_env(metadata)

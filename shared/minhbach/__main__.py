@@ -1,0 +1,3 @@
+from minhbach.cli import app
+
+app()

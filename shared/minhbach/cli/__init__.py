@@ -1,0 +1,91 @@
+"""The `minhbach` command: run the stack, serve one service, and the operators' tools."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+from minhbach.cli.deadletters import deadletters_app
+from minhbach.cli.plan import plan_app
+from minhbach.services import SERVICES, service
+from minhbach.settings import get_settings
+
+app = typer.Typer(help="Minh Bạch: the transparency plan's tracker.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+app.add_typer(deadletters_app, name="deadletters")
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _mount_service_commands() -> None:
+    """Services contribute their operator commands (e.g. `units`, `notifier`) from `<pkg>.cli`."""
+    import importlib
+
+    for spec in SERVICES:
+        try:
+            module = importlib.import_module(f"{spec.package}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{spec.package}.cli":
+                raise
+            continue
+        for name, sub_app in getattr(module, "COMMANDS", {}).items():
+            app.add_typer(sub_app, name=name)
+
+
+@app.command()
+def run() -> None:
+    """Start the whole system locally (embedded NATS and PostgreSQL unless configured)."""
+    from minhbach.devtools.run import run_stack
+
+    raise typer.Exit(run_stack(get_settings()))
+
+
+@app.command()
+def serve(name: str = typer.Argument(..., help="intake | portal-monitor | scoring | notifier")) -> None:
+    """Serve one service on its fixed port (needs MINHBACH_DATABASE_URL and MINHBACH_NATS_URL)."""
+    import uvicorn
+
+    from minhbach.runtime import configure_service_logging
+
+    spec = service(name)
+    settings = get_settings()
+    configure_service_logging(spec, settings)
+    uvicorn.run(
+        spec.app_factory,
+        factory=True,
+        host=settings.bind_host,
+        port=spec.port(settings),
+        log_config=None,
+        access_log=False,
+    )
+
+
+@db_app.command("migrate")
+def migrate() -> None:
+    """Bring every service's schema to the newest revision."""
+    from minhbach.devtools.stack import migrate_all
+
+    url = get_settings().database_url or os.environ.get("DATABASE_URL", "")
+    if not url:
+        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+    migrate_all(url)
+    typer.echo("migrated: " + ", ".join(s.schema for s in SERVICES))
+
+
+@app.command()
+def asyncapi(output: Path | None = typer.Option(None, "--output", "-o")) -> None:
+    """Print (or write) the AsyncAPI document generated from the event catalogue."""
+    from minhbach.events.asyncapi import asyncapi_document
+
+    text = json.dumps(asyncapi_document(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+_mount_service_commands()

@@ -1,0 +1,1 @@
+"""Database access: async engine and sessions, per-service schemas, messaging tables, migrations."""

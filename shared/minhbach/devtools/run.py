@@ -1,0 +1,52 @@
+"""`make run`: the whole system on one machine, with readable prefixed logs; Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
+from minhbach.observability.logging import configure_logging, get_logger
+from minhbach.services import SERVICES
+from minhbach.settings import Settings
+
+log = get_logger("minhbach.run")
+
+# Local stand-ins for the outside world; started when their modules exist.
+DEV_PROCESSES = {
+    "smtp-sink": ("minhbach.devtools.smtp_sink", ["dev", "smtp-sink"]),
+    "portals": ("minhbach.devtools.portal_simulator", ["dev", "portal-simulator"]),
+}
+
+
+def run_stack(settings: Settings) -> int:
+    configure_logging("run", settings.log_level)
+    with infrastructure(settings) as infra:
+        migrate_all(infra.database_url)
+        log.info("migrated", database=infra.database_url, nats=infra.nats_url)
+        group = ProcessGroup(env=infra.env())
+        try:
+            for module, args in DEV_PROCESSES.values():
+                if importlib.util.find_spec(module) is not None:
+                    group.start(args[-1], python_command(*args))
+            for spec in SERVICES:
+                group.start(spec.name, python_command("serve", spec.name))
+            _print_banner(settings)
+            name, code = group.wait_any()
+            log.error("process exited; stopping the stack", process=name, exit_code=code)
+            return code or 1
+        except KeyboardInterrupt:
+            log.info("stopping")
+            return 0
+        finally:
+            group.stop()
+
+
+def _print_banner(settings: Settings) -> None:
+    for spec in SERVICES:
+        port = spec.port(settings)
+        log.info(
+            "service",
+            name=spec.name,
+            url=f"http://{settings.bind_host}:{port}",
+            ready=f"http://{settings.bind_host}:{port}/readyz",
+        )

@@ -1,0 +1,114 @@
+"""The local stack behind `make run` and the test suite: embedded servers, migrations, processes.
+
+Real servers are used when `MINHBACH_DATABASE_URL` / `MINHBACH_NATS_URL` are set; otherwise the
+embedded ones start with data under `var/`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from minhbach.db.migrations import upgrade
+from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres
+from minhbach.services import SERVICES
+from minhbach.settings import Settings
+
+
+@dataclass(frozen=True)
+class Infra:
+    database_url: str
+    nats_url: str
+
+    def env(self) -> dict[str, str]:
+        return {"MINHBACH_DATABASE_URL": self.database_url, "MINHBACH_NATS_URL": self.nats_url}
+
+
+@contextmanager
+def infrastructure(settings: Settings, var_dir: Path | None = None) -> Iterator[Infra]:
+    """Configured servers, or embedded ones for the duration of the block."""
+    var_dir = var_dir or settings.var_dir
+    with ExitStack() as stack:
+        database_url = settings.database_url
+        if not database_url:
+            pg = EmbeddedPostgres(var_dir / "pg").start()
+            stack.callback(pg.stop)
+            database_url = pg.url
+        nats_url = settings.nats_url
+        if not nats_url:
+            nats = EmbeddedNats(
+                var_dir / "nats",
+                settings.embedded_nats_port,
+                settings.embedded_nats_monitor_port,
+            ).start()
+            stack.callback(nats.stop)
+            nats_url = nats.url
+        yield Infra(database_url=database_url, nats_url=nats_url)
+
+
+def migrate_all(database_url: str) -> None:
+    for spec in SERVICES:
+        upgrade(spec.package, spec.schema, database_url)
+
+
+@dataclass
+class ProcessGroup:
+    """Child processes whose output is prefixed with their name; stopped together."""
+
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, args: Sequence[str]) -> None:
+        process = subprocess.Popen(
+            list(args),
+            env={**os.environ, **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us; we stop children in order
+        )
+        self.processes[name] = process
+        assert process.stdout is not None
+        threading.Thread(
+            target=_prefix_lines, args=(name, process.stdout), daemon=True
+        ).start()
+
+    def wait_any(self) -> tuple[str, int]:
+        while True:
+            for name, process in self.processes.items():
+                code = process.poll()
+                if code is not None:
+                    return name, code
+            _sleep(0.5)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _sleep(seconds: float) -> None:
+    threading.Event().wait(seconds)
+
+
+def _prefix_lines(name: str, stream: IO[bytes]) -> None:
+    width = max(len(s.name) for s in SERVICES) + 2
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", errors="replace").rstrip("\n")
+        sys.stdout.write(f"{name:<{width}}| {line}\n")
+        sys.stdout.flush()
+
+
+def python_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "minhbach", *args]

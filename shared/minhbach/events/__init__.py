@@ -1,0 +1,1 @@
+"""The event catalogue. Import models from `minhbach.events.catalogue`."""

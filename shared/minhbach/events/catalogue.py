@@ -1,0 +1,284 @@
+"""Every event of Minh Bạch, its subject and its stream: the one place they are declared.
+
+One subject family (and one JetStream stream) per producer. Consumers name the classes, never raw
+subject strings; `minhbach asyncapi` documents this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from minhbach.events.base import Event
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+class TaskStatus(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+
+class EvidenceRef(_Part):
+    url: str | None = None
+    document_number: str | None = None
+    issued_on: date | None = None
+    title: str | None = None
+
+
+class TaskReport(_Part):
+    task_code: str
+    status: TaskStatus
+    work_done: str = ""
+    evidence: tuple[EvidenceRef, ...] = ()
+    difficulties: str = ""
+    proposals: str = ""
+
+
+Period = Literal["Q1", "Q2", "Q3", "Q4", "year"]
+
+
+class ReportSubmitted(Event):
+    """A unit filed (or amended) its quarterly or annual report."""
+
+    subject = "intake.report.submitted"
+
+    report_id: UUID
+    version_no: int
+    unit_code: str
+    plan_year: int
+    period: Period
+    submitted_at: datetime
+    due_at: datetime
+    on_time: bool
+    tasks: tuple[TaskReport, ...]
+    analysis: str = ""
+
+
+class EvidenceSubmitted(Event):
+    """A unit filed evidence for one task (a posted document's URL, number, date of issue)."""
+
+    subject = "intake.evidence.submitted"
+
+    evidence_id: UUID
+    unit_code: str
+    task_code: str
+    plan_year: int
+    submitted_at: datetime
+    evidence: EvidenceRef
+    note: str = ""
+
+
+# --- portal-monitor ---------------------------------------------------------------------------
+
+
+class DocumentKind(StrEnum):
+    PLANNING = "planning"
+    INVESTMENT_INCENTIVE = "investment_incentive"
+    ADMINISTRATIVE_PROCEDURE = "administrative_procedure"
+    DIRECTIVE = "directive"
+    LEGAL_NORMATIVE = "legal_normative"
+    QA = "qa"
+    OTHER = "other"
+
+
+class PortalDocument(_Part):
+    document_id: UUID
+    portal_unit_code: str
+    url: str
+    title: str
+    section: str
+    kind: DocumentKind
+    matched_rule: str | None = None
+    document_number: str | None = None
+    issued_on: date | None = None
+    issuer: str | None = None
+    summary: str | None = None
+    full_text_available: bool = False
+    first_seen_at: datetime
+
+
+class DocumentFound(Event):
+    """A portal carries a document not seen there before."""
+
+    subject = "portal.document.found"
+
+    document: PortalDocument
+
+
+class DocumentChanged(Event):
+    """A known document's listing changed (title, number, attachment ...)."""
+
+    subject = "portal.document.changed"
+
+    document: PortalDocument
+    changed_fields: tuple[str, ...]
+
+
+class ProbeOutcome(StrEnum):
+    OK = "ok"
+    PARTIAL = "partial"
+    UNREACHABLE = "unreachable"
+
+
+class CheckResult(_Part):
+    check: str
+    passed: bool
+    section: str | None = None
+    detail: str = ""
+    evidence_url: str | None = None
+
+
+class ProbeFinished(Event):
+    """One inspection of one portal ended, with every check it made."""
+
+    subject = "portal.probe.finished"
+
+    probe_id: UUID
+    portal_unit_code: str
+    portal_url: str
+    started_at: datetime
+    finished_at: datetime
+    outcome: ProbeOutcome
+    checks: tuple[CheckResult, ...] = ()
+    latency_ms: float | None = None
+    tls_days_left: int | None = None
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+class Signal(_Part):
+    name: str
+    value: float
+    weight: float
+    evidence: str = ""
+
+
+class IndicatorChanged(Event):
+    """An indicator's readiness figure moved."""
+
+    subject = "scoring.indicator.changed"
+
+    indicator: int
+    readiness: float
+    previous: float | None
+    signals: tuple[Signal, ...]
+    computed_at: datetime
+    caused_by: UUID | None = None
+
+
+class ObligationKind(StrEnum):
+    QUARTERLY_REPORT = "quarterly_report"
+    ANNUAL_REPORT = "annual_report"
+    FOCAL_QUARTERLY_REPORT = "focal_quarterly_report"
+    FOCAL_ANNUAL_REPORT = "focal_annual_report"
+    FIXED_DEADLINE_TASK = "fixed_deadline_task"
+    DOCUMENT_POSTING = "document_posting"
+
+
+class ObligationStatus(StrEnum):
+    PENDING = "pending"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    FULFILLED_ON_TIME = "fulfilled_on_time"
+    FULFILLED_LATE = "fulfilled_late"
+
+
+class ObligationChanged(Event):
+    """An obligation appeared or was fulfilled; carries all the notifier needs."""
+
+    subject = "scoring.obligation.changed"
+
+    obligation_id: str
+    unit_code: str
+    kind: ObligationKind
+    title: str
+    due_at: datetime
+    task_code: str | None = None
+    period: str | None = None
+    document_url: str | None = None
+    fulfilled_at: datetime | None = None
+    status: ObligationStatus
+
+
+# --- notifier ---------------------------------------------------------------------------------
+
+
+class NoticeSent(Event):
+    """An e-mail left for a recipient (accepted by the SMTP server)."""
+
+    subject = "notifier.notice.sent"
+
+    notice_key: str
+    recipient_unit: str
+    recipient_email: str
+    stage: str
+    obligation_ids: tuple[str, ...]
+    sent_at: datetime
+
+
+class EscalationRaised(Event):
+    """An overdue obligation was raised to the coordinator or the vice-chairman."""
+
+    subject = "notifier.escalation.raised"
+
+    obligation_id: str
+    unit_code: str
+    level: str
+    raised_at: datetime
+
+
+# --- streams ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: tuple[str, ...]
+    description: str
+
+
+STREAMS: tuple[StreamSpec, ...] = (
+    StreamSpec("INTAKE", ("intake.>",), "Reports and evidence filed by units"),
+    StreamSpec("PORTAL", ("portal.>",), "Documents and checks found on portals"),
+    StreamSpec("SCORING", ("scoring.>",), "Readiness figures and obligations"),
+    StreamSpec("NOTIFIER", ("notifier.>",), "Notices sent and escalations raised"),
+)
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    ReportSubmitted,
+    EvidenceSubmitted,
+    DocumentFound,
+    DocumentChanged,
+    ProbeFinished,
+    IndicatorChanged,
+    ObligationChanged,
+    NoticeSent,
+    EscalationRaised,
+)
+
+EVENT_BY_SUBJECT: dict[str, type[Event]] = {cls.subject: cls for cls in EVENT_TYPES}
+
+
+def stream_for(subject: str) -> StreamSpec:
+    family = subject.split(".", 1)[0]
+    for spec in STREAMS:
+        if any(s.split(".", 1)[0] == family for s in spec.subjects):
+            return spec
+    raise KeyError(f"no stream declared for subject {subject!r}")
+
+
+def parse_event(subject: str, data: bytes) -> Event:
+    return EVENT_BY_SUBJECT[subject].model_validate_json(data)

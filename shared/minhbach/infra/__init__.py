@@ -1,0 +1,1 @@
+"""Embedded NATS and PostgreSQL for `make run` and `make test` when no real ones are configured."""

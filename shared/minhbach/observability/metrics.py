@@ -1,0 +1,43 @@
+"""Prometheus metric helpers: one naming scheme (`minhbach_<service>_...`) and the shared families.
+
+Messaging metrics (outbox backlog, deliveries, dead letters) are defined here once and labelled by
+service, so every service exposes the same series for the same mechanism.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+OUTBOX_PENDING = Gauge(
+    "minhbach_outbox_pending", "Outbox events stored but not yet published", ["service"]
+)
+OUTBOX_PUBLISHED = Counter(
+    "minhbach_outbox_published_total", "Outbox events published to JetStream", ["service"]
+)
+OUTBOX_PUBLISH_ERRORS = Counter(
+    "minhbach_outbox_publish_errors_total", "Failed publish attempts of the relay", ["service"]
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "minhbach_outbox_oldest_pending_seconds", "Age of the oldest unpublished event", ["service"]
+)
+EVENTS_HANDLED = Counter(
+    "minhbach_events_handled_total",
+    "Events taken from JetStream, by outcome (applied, duplicate, retried, dead_lettered)",
+    ["service", "subject", "outcome"],
+)
+EVENT_HANDLING_SECONDS = Histogram(
+    "minhbach_event_handling_seconds",
+    "Time to apply one event",
+    ["service", "subject"],
+    buckets=LATENCY_BUCKETS,
+)
+DEAD_LETTERS = Gauge(
+    "minhbach_dead_letters", "Dead-lettered events awaiting an operator", ["service"]
+)
+
+
+def render_latest(registry: CollectorRegistry = DEFAULT_REGISTRY) -> bytes:
+    return generate_latest(registry)

@@ -1,0 +1,214 @@
+"""What every service runs on: settings, clock, plan, database, broker, outbox relay, inbox.
+
+A service builds its FastAPI app with `create_service_app`, giving its schema's tables and a
+`setup` hook that registers its subscribers, routes and background loops. The lifespan connects
+to NATS in the background (so `/healthz` answers while NATS is down and `/readyz` says why),
+declares the streams, starts the relay and stops everything in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from faststream.nats import NatsBroker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from minhbach.clock import Clock, clock_from_settings
+from minhbach.db.messaging_tables import MessagingTables
+from minhbach.db.session import make_engine, make_sessionmaker, ping
+from minhbach.events.base import Event
+from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
+from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.relay import OutboxRelay
+from minhbach.messaging.streams import declare_streams
+from minhbach.observability.health import health_router
+from minhbach.observability.logging import configure_logging, get_logger
+from minhbach.plan import Plan, load_plan
+from minhbach.services import ServiceSpec
+from minhbach.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+BackgroundLoop = Callable[["Runtime"], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    spec: ServiceSpec
+    settings: Settings
+    clock: Clock
+    plan: Plan
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    tables: MessagingTables
+    broker: NatsBroker
+    relay: OutboxRelay
+    consumer: EventConsumer
+    background: list[BackgroundLoop] = field(default_factory=list)
+    broker_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def emit(self, session: AsyncSession, *events: Event) -> None:
+        """Store events in the caller's transaction; call `relay.wake()` after commit."""
+        await add_to_outbox(session, self.tables, *events)
+
+    async def database_ready(self) -> bool:
+        await ping(self.engine)
+        return True
+
+    async def nats_ready(self) -> bool:
+        return self.broker_ready.is_set() and self.broker.connection.is_connected
+
+
+def build_runtime(
+    spec: ServiceSpec,
+    tables: MessagingTables,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    plan: Plan | None = None,
+) -> Runtime:
+    settings = settings or get_settings()
+    if not settings.database_url or not settings.nats_url:
+        raise RuntimeError(
+            "MINHBACH_DATABASE_URL and MINHBACH_NATS_URL must be set "
+            "(`minhbach run` sets them for the embedded servers)"
+        )
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    broker = NatsBroker(
+        settings.nats_url,
+        name=f"minhbach-{spec.name}",
+        max_reconnect_attempts=-1,  # NATS may be down for a while; never give up
+        reconnect_time_wait=1,
+        graceful_timeout=10,
+    )
+
+    async def publish(subject: str, payload: bytes, msg_id: str) -> None:
+        await broker.publish(
+            payload,
+            subject,
+            headers={"Nats-Msg-Id": msg_id, "content-type": "application/json"},
+            stream=_stream_name(subject),
+            timeout=5.0,
+        )
+
+    relay = OutboxRelay(
+        spec.name, sessions, tables, publish, poll_seconds=settings.outbox_poll_seconds
+    )
+    policy = DeliveryPolicy(
+        max_deliveries=settings.max_deliveries,
+        backoff_seconds=tuple(settings.redelivery_backoff_seconds),
+    )
+    return Runtime(
+        spec=spec,
+        settings=settings,
+        clock=clock or clock_from_settings(settings.clock_start, settings.clock_speed),
+        plan=plan or load_plan(settings.plan_file),
+        engine=engine,
+        sessions=sessions,
+        tables=tables,
+        broker=broker,
+        relay=relay,
+        consumer=EventConsumer(spec.name, sessions, tables, policy),
+    )
+
+
+def _stream_name(subject: str) -> str:
+    from minhbach.events.catalogue import stream_for
+
+    return stream_for(subject).name
+
+
+async def _connect_broker(runtime: Runtime) -> None:
+    """Start the broker, retrying while NATS is unreachable."""
+    delay = 0.5
+    while True:
+        try:
+            await runtime.broker.connect()
+            await declare_streams(
+                runtime.broker.config.broker_config.connection_state.stream,
+                runtime.settings.duplicate_window_seconds,
+            )
+            await runtime.broker.start()
+            runtime.broker_ready.set()
+            log.info("connected to nats", url=runtime.settings.nats_url)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("nats not reachable yet", error=repr(exc), retry_in=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """Run the broker, relay and background loops for the lifetime of the block."""
+    tasks = [
+        asyncio.create_task(_connect_broker(runtime), name="broker"),
+        asyncio.create_task(runtime.relay.run(), name="outbox-relay"),
+    ]
+    tasks += [
+        asyncio.create_task(_supervised(loop, runtime), name=getattr(loop, "__name__", "loop"))
+        for loop in runtime.background
+    ]
+    try:
+        yield runtime
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await runtime.broker.stop()
+        await runtime.engine.dispose()
+
+
+async def _supervised(loop: BackgroundLoop, runtime: Runtime) -> None:
+    """Keep a background loop alive: log and restart it after an unexpected error."""
+    while True:
+        try:
+            await runtime.broker_ready.wait()
+            await loop(runtime)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background loop failed; restarting", loop=getattr(loop, "__name__", "?"))
+            await asyncio.sleep(1.0)
+
+
+def create_service_app(
+    spec: ServiceSpec,
+    tables: MessagingTables,
+    setup: Callable[[Runtime, FastAPI], None],
+    *,
+    title: str,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    plan: Plan | None = None,
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    """The FastAPI app of one service, with health, metrics and the messaging runtime."""
+    settings = settings or get_settings()
+    runtime = build_runtime(spec, tables, settings, clock, plan)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with running(runtime):
+            yield
+
+    app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
+    app.state.runtime = runtime
+    app.include_router(
+        health_router({"database": runtime.database_ready, "nats": runtime.nats_ready})
+    )
+    setup(runtime, app)
+    return app
+
+
+def configure_service_logging(spec: ServiceSpec, settings: Settings) -> None:
+    configure_logging(spec.name, settings.log_level, settings.log_json)

@@ -1,0 +1,64 @@
+"""Runtime settings, read once from the environment (`MINHBACH_*`).
+
+Every service and tool takes its configuration from here; nothing else reads the environment.
+Unset URLs mean "use the embedded servers" (see `minhbach.infra.embedded`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MINHBACH_", extra="ignore")
+
+    # Infrastructure. Empty means embedded (make run / make test).
+    database_url: str = ""
+    nats_url: str = ""
+    var_dir: Path = REPO_ROOT / "var"
+    embedded_nats_port: int = 14222
+    embedded_nats_monitor_port: int = 18222
+
+    # The plan this deployment follows.
+    plan_file: Path = REPO_ROOT / "shared" / "plans" / "luc-nam-2024.yaml"
+
+    # HTTP: every server binds here; fixed ports per service.
+    bind_host: str = "127.0.0.1"
+    intake_port: int = 8010
+    portal_monitor_port: int = 8020
+    scoring_port: int = 8030
+    notifier_port: int = 8040
+    public_intake_url: str = "http://127.0.0.1:8010"
+
+    # Clock: a start instant and a speed-up let a demo or a test run the plan's calendar fast.
+    clock_start: datetime | None = None
+    clock_speed: float = Field(default=1.0, gt=0)
+
+    # Messaging guarantees.
+    max_deliveries: int = Field(default=5, ge=1)
+    redelivery_backoff_seconds: list[float] = [0.5, 2.0, 10.0, 30.0]
+    outbox_poll_seconds: float = 0.5
+    duplicate_window_seconds: int = 3600
+
+    # SMTP (the notifier); defaults point at the local sink `make run` starts.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Minh Bạch <minhbach@localhost>"
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
