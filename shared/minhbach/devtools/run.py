@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
+from types import FrameType
 
 from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
 from minhbach.observability.logging import configure_logging, get_logger
@@ -20,6 +22,7 @@ DEV_PROCESSES = {
 
 def run_stack(settings: Settings) -> int:
     configure_logging("run", settings.log_level)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the stack as cleanly as Ctrl-C
     with infrastructure(settings) as infra:
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
@@ -39,6 +42,10 @@ def run_stack(settings: Settings) -> int:
             return 0
         finally:
             group.stop()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_banner(settings: Settings) -> None:
