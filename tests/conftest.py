@@ -23,7 +23,9 @@ from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.settings import REPO_ROOT, Settings
 
-TEST_VAR = REPO_ROOT / "var" / "test"
+# One folder per test session, so that parallel sessions (several developers, CI) never share
+# a database or a stream.
+TEST_VAR = REPO_ROOT / "var" / "test" / str(os.getpid())
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +34,8 @@ def embedded_postgres() -> Iterator[EmbeddedPostgres | None]:
         yield None
         return
     pg = EmbeddedPostgres(TEST_VAR / "pg", database="minhbach_test").start()
-    pg.recreate_database()
     yield pg
-    pg.stop()
+    pg.stop(delete=True)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +57,7 @@ def embedded_nats() -> Iterator[EmbeddedNats | None]:
     server = EmbeddedNats(data, free_port()).start()
     yield server
     server.stop()
+    shutil.rmtree(TEST_VAR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +66,9 @@ def nats_url(embedded_nats: EmbeddedNats | None) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    database_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     """Settings for services started inside tests: real servers, fast retries."""
     return Settings(
         database_url=database_url,

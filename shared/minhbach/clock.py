@@ -26,14 +26,18 @@ class SystemClock:
 
 @dataclass
 class ScaledClock:
-    """Starts at `start` and advances `speed` times faster than the wall clock."""
+    """Reads `start` at wall-clock instant `anchor` (Unix time) and runs `speed` times faster.
+
+    Processes given the same start, speed and anchor agree on "now" (`make run` passes one
+    anchor to all services), however late each of them started.
+    """
 
     start: datetime
     speed: float = 1.0
-    _origin: float = field(default_factory=time.monotonic)
+    anchor: float = field(default_factory=time.time)
 
     def now(self) -> datetime:
-        elapsed = (time.monotonic() - self._origin) * self.speed
+        elapsed = (time.time() - self.anchor) * self.speed
         return self.start.astimezone(UTC) + timedelta(seconds=elapsed)
 
 
@@ -53,7 +57,8 @@ class FixedClock:
         self.instant = instant
 
 
-def clock_from_settings(start: datetime | None, speed: float) -> Clock:
+def clock_from_settings(start: datetime | None, speed: float, anchor: float | None = None) -> Clock:
     if start is None and speed == 1.0:
         return SystemClock()
-    return ScaledClock(start=start or datetime.now(UTC), speed=speed)
+    anchor = time.time() if anchor is None else anchor
+    return ScaledClock(start=start or datetime.now(UTC), speed=speed, anchor=anchor)

@@ -106,7 +106,8 @@ def build_runtime(
     return Runtime(
         spec=spec,
         settings=settings,
-        clock=clock or clock_from_settings(settings.clock_start, settings.clock_speed),
+        clock=clock
+        or clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor),
         plan=plan or load_plan(settings.plan_file),
         engine=engine,
         sessions=sessions,

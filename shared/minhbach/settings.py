@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     # Clock: a start instant and a speed-up let a demo or a test run the plan's calendar fast.
     clock_start: datetime | None = None
     clock_speed: float = Field(default=1.0, gt=0)
+    clock_anchor: float | None = None  # Unix time at which the clock reads clock_start
 
     # Messaging guarantees.
     max_deliveries: int = Field(default=5, ge=1)

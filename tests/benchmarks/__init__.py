@@ -1,1 +1,1 @@
-"""`make bench`: each `bench_*.py` module here measures one service against a baseline run alongside."""
+"""`make bench`: each `bench_*.py` here measures one part against a baseline run alongside it."""

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from minhbach.calendar import (
     DEFAULT_CALENDAR,
     OFFICIAL_ADJUSTMENTS,

@@ -2,9 +2,12 @@
 
 from fastapi import FastAPI
 
-from scoring.db import messaging
+from minhbach.clock import Clock
+from minhbach.plan import Plan
 from minhbach.runtime import Runtime, create_service_app
 from minhbach.services import service
+from minhbach.settings import Settings
+from scoring.db import messaging
 
 SPEC = service("scoring")
 
@@ -13,5 +16,16 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     """Routes and subscribers of the service."""
 
 
-def create_app() -> FastAPI:
-    return create_service_app(SPEC, messaging, setup, title="Minh Bạch: scoring")
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
+) -> FastAPI:
+    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
+    return create_service_app(
+        SPEC,
+        messaging,
+        setup,
+        settings=settings,
+        clock=clock,
+        plan=plan,
+        title="Minh Bạch: scoring",
+    )

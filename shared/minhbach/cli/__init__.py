@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from minhbach.cli.deadletters import deadletters_app
+from minhbach.cli.dev import dev_app
 from minhbach.cli.plan import plan_app
 from minhbach.services import SERVICES, service
 from minhbach.settings import get_settings
@@ -16,6 +17,7 @@ from minhbach.settings import get_settings
 app = typer.Typer(help="Minh Bạch: the transparency plan's tracker.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(deadletters_app, name="deadletters")
+app.add_typer(dev_app, name="dev")
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -44,7 +46,9 @@ def run() -> None:
 
 
 @app.command()
-def serve(name: str = typer.Argument(..., help="intake | portal-monitor | scoring | notifier")) -> None:
+def serve(
+    name: str = typer.Argument(..., help="intake | portal-monitor | scoring | notifier"),
+) -> None:
     """Serve one service on its fixed port (needs MINHBACH_DATABASE_URL and MINHBACH_NATS_URL)."""
     import uvicorn
 

@@ -35,7 +35,9 @@ def run_env(metadata: MetaData) -> None:
     schema: str = context.config.attributes["schema"]
     url: str = context.config.attributes["database_url"]
 
-    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    def include_object(
+        obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
         return type_ != "table" or getattr(obj, "schema", None) == schema
 
     def migrate(connection: Connection) -> None:

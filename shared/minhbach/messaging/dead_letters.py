@@ -79,7 +79,9 @@ async def replay_dead_letter(settings: Settings, spec: ServiceSpec, dead_letter_
             finally:
                 await client.close()
             await conn.execute(
-                update(table).where(table.c.id == dead_letter_id).values(replayed_at=datetime.now(UTC))
+                update(table)
+                .where(table.c.id == dead_letter_id)
+                .values(replayed_at=datetime.now(UTC))
             )
     finally:
         await engine.dispose()

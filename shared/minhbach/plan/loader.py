@@ -63,7 +63,11 @@ def _compose(text: str, source_name: str) -> yaml.Node | None:
         line = mark.line + 1 if mark is not None else None
         message = f"YAML syntax error: {error.problem or error}"
         if error.context:
-            message += f" ({error.context})"
+            started = error.context_mark
+            if started is not None and started.line != (mark.line if mark else None):
+                message += f" ({error.context} started on line {started.line + 1})"
+            else:
+                message += f" ({error.context})"
         raise PlanError([PlanIssue((), message, line, source_name)]) from None
     except yaml.YAMLError as error:
         raise PlanError([PlanIssue((), f"YAML error: {error}", None, source_name)]) from None

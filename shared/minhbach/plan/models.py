@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cached_property
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +27,9 @@ from pydantic import (
 )
 
 from minhbach.plan.errors import PlanError
+
+if TYPE_CHECKING:
+    from minhbach.calendar import WorkingCalendar
 
 # --- scalar types -----------------------------------------------------------------------------
 
@@ -524,6 +527,14 @@ class Plan(_Frozen):
     @property
     def year(self) -> int:
         return self.meta.year
+
+    def working_calendar(self) -> WorkingCalendar:
+        """Vietnam's working days with this plan's extra days off and extra working days."""
+        from minhbach.calendar import WorkingCalendar
+
+        return WorkingCalendar.from_overrides(
+            self.calendar.extra_holiday_dates, self.calendar.extra_working_day_dates
+        )
 
     def expanded(self) -> dict[str, Any]:
         """The plan as JSON-ready data, with every group resolved to unit codes per task and

@@ -1,4 +1,4 @@
-from notifier.db import metadata
 from minhbach.db.migrations import run_env
+from notifier.db import metadata
 
 run_env(metadata)

@@ -1,4 +1,4 @@
-from scoring.db import metadata
 from minhbach.db.migrations import run_env
+from scoring.db import metadata
 
 run_env(metadata)

@@ -1,0 +1,132 @@
+"""`minhbach plan ...`: validate and show a plan file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minhbach.plan import Plan, PlanError, Target, load_plan
+
+plan_app = typer.Typer(help="Validate and show the plan file.", no_args_is_help=True)
+
+
+@plan_app.command("validate")
+def validate(
+    file: Annotated[Path, typer.Argument(help="The plan YAML to check.")],
+) -> None:
+    """Check a plan file; print one `file:line: field: message` line per problem."""
+    try:
+        plan = load_plan(file)
+    except PlanError as error:
+        for issue in error.issues:
+            typer.echo(issue.format())
+        count = len(error.issues)
+        typer.echo(f"{file}: {count} issue{'s' if count != 1 else ''}, plan rejected", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{file}: OK: {_one_line_summary(plan)}")
+
+
+@plan_app.command("show")
+def show(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole plan, groups expanded, as JSON.")
+    ] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Plan YAML (default: MINHBACH_PLAN_FILE or the seed plan)."),
+    ] = None,
+) -> None:
+    """Print the plan: a readable summary, or everything as JSON."""
+    path = file if file is not None else _configured_plan_path()
+    try:
+        plan = load_plan(path)
+    except PlanError as error:
+        for issue in error.issues:
+            typer.echo(issue.format(), err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(plan.expanded(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_summary(plan))
+
+
+def _configured_plan_path() -> Path:
+    from minhbach.settings import get_settings
+
+    return get_settings().plan_file
+
+
+def _one_line_summary(plan: Plan) -> str:
+    return (
+        f"{plan.meta.district} {plan.meta.year}: {len(plan.indicators)} indicators, "
+        f"{len(plan.tasks)} tasks, {len(plan.units)} units "
+        f"({len(plan.communes())} communes and towns), focal unit {plan.roles.focal_unit}"
+    )
+
+
+def _units(count: int) -> str:
+    return f"{count} unit{'s' if count != 1 else ''}"
+
+
+def _target(target: Target | None) -> str:
+    if target is None:
+        return "no target"
+    suffix = " points" if target.unit == "points" else "%"
+    return f"{target.comparison} {target.value:g}{suffix}"
+
+
+def _timing(plan: Plan, code: str) -> str:
+    timing = plan.task(code).timing
+    if timing.kind == "fixed_deadline" and timing.deadline is not None:
+        return f"due by {timing.deadline.isoformat()}"
+    if timing.is_event_driven:
+        return f"{timing.kind}, within {timing.within_working_days} working days"
+    return timing.kind
+
+
+def render_summary(plan: Plan) -> str:
+    """The plan at a glance, for an operator's terminal."""
+    meta = plan.meta
+    lines = [
+        meta.title,
+        f"{meta.issuer}, {meta.province}, {meta.year}; signed by {meta.signer.name}",
+        f"Overall target: {_target(meta.overall_target)}; focal unit: {plan.focal_unit.name} "
+        f"({plan.focal_unit.code})",
+        f"Units: {len(plan.units)} ({len(plan.communes())} communes and towns, "
+        f"{len(plan.portal_units())} portals)",
+        "",
+        "Indicators and tasks:",
+    ]
+    for indicator in plan.indicators:
+        lines.append(f"  {indicator.number}. {indicator.title} [{_target(indicator.target)}]")
+        for task in plan.tasks_of_indicator(indicator.number):
+            lead = plan.lead_unit_codes(task.code)
+            lines.append(
+                f"     {task.code}  lead: {', '.join(task.lead)} ({_units(len(lead))}); "
+                f"{_timing(plan, task.code)}"
+            )
+    lines += ["", "Reporting rules:"]
+    for rule in plan.reporting_rules:
+        month = (
+            "first month of next quarter"
+            if rule.due_before_month is None
+            else (f"month {rule.due_before_month}")
+        )
+        lines.append(
+            f"  {rule.code}: {rule.reporter} -> {rule.recipient}, per {rule.period}, "
+            f"before day {rule.due_before_day} of {month}"
+        )
+    ladder = plan.escalation
+    steps = ", ".join(
+        f"{step.notify} after {step.after_overdue_working_days}" for step in ladder.steps
+    )
+    lines += [
+        "",
+        f"Escalation: reminders {list(ladder.reminders_before_due_working_days)} working days "
+        f"before due; overdue notice after {ladder.overdue_notice_after_working_days}; "
+        f"escalate to {steps} working days overdue",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,14 @@
+"""What a benchmark is given: settings pointing at the real servers of this run, a scratch folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from minhbach.settings import Settings
+
+
+@dataclass(frozen=True)
+class BenchEnv:
+    settings: Settings
+    var_dir: Path
