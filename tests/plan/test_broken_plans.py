@@ -50,8 +50,8 @@ CASES: dict[str, Broken] = {
         "name: Phòng Kinh tế và Hạ tầng",  # the duplicate's entry; checked as line - 1 below
     ),
     "weights not summing to 1": Broken(
-        "readiness_weights: {tasks_reported_done: 0.6, fixed_deadline_met: 0.2, portal_available: 0.2}",
-        "readiness_weights: {tasks_reported_done: 0.6, fixed_deadline_met: 0.3, portal_available: 0.2}",
+        "fixed_deadline_met: 0.2",
+        "fixed_deadline_met: 0.3",
         f"indicators[{indicator_index(7)}].readiness_weights",
         "weights sum to 1.1, not 1",
         "fixed_deadline_met: 0.3",
@@ -134,7 +134,8 @@ CASES: dict[str, Broken] = {
         'tasks: [7.1, "7.2"]',
     ),
     "fixed deadline without a date": Broken(
-        '      deadline: 2024-11-29     # "Trước 30/11/2024": the last day to finish is 29/11/2024\n',
+        '      deadline: 2024-11-29     # "Trước 30/11/2024": '
+        "the last day to finish is 29/11/2024\n",
         "",
         f"{_t('7.2')}.timing",
         "a fixed_deadline timing needs `deadline`",

@@ -23,7 +23,7 @@ def test_validate_accepts_the_seed_plan() -> None:
 
 def test_validate_rejects_a_broken_plan_one_line_per_issue(tmp_path: Path) -> None:
     text = edited("lead: [tu-phap]", "lead: [tu-phap-x]").replace(
-        "email: tnmt@lucnam.example.invalid", "email: tnmt"
+        "notify: pct-phu-trach", "notify: nobody"
     )
     broken = tmp_path / "broken.yaml"
     broken.write_text(text, encoding="utf-8")
@@ -31,11 +31,14 @@ def test_validate_rejects_a_broken_plan_one_line_per_issue(tmp_path: Path) -> No
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
-    assert lines[1] == (
+    assert lines[0] == (
         f"{broken}:{line_of(text, 'lead: [tu-phap-x]')}: tasks[{task_index('5.1')}].lead[0]: "
         "unknown unit or group 'tu-phap-x'"
     )
-    assert lines[0].startswith(f"{broken}:{line_of(text, 'email: tnmt')}: units[")
+    assert lines[1] == (
+        f"{broken}:{line_of(text, 'notify: nobody')}: escalation.steps[1].notify: "
+        "unknown unit 'nobody'"
+    )
 
 
 def test_validate_reports_a_missing_file(tmp_path: Path) -> None:
@@ -67,7 +70,7 @@ def test_show_json_has_every_indicator_task_unit_and_rule() -> None:
     assert data["meta"]["references"][0]["date"] == "2024-03-11"
 
 
-def test_show_defaults_to_the_configured_plan_file(monkeypatch: object) -> None:
+def test_show_defaults_to_the_configured_plan_file() -> None:
     result = runner.invoke(plan_app, ["show", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["meta"]["district"] == "Lục Nam"
