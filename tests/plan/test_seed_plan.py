@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from minhbach.events.catalogue import DocumentKind
-from minhbach.plan import Plan, PlanError, Target, load_plan
+from minhbach.plan import Plan, PlanError, Target, default_plan_path, load_plan
 from tests.plan.helpers import seed_plan
 
 
@@ -238,3 +238,11 @@ def test_building_a_plan_in_code_runs_the_same_checks(plan: Plan) -> None:
 def test_load_plan_reports_a_missing_file() -> None:
     with pytest.raises(PlanError, match="cannot read the plan file"):
         load_plan("/nonexistent/plan.yaml")
+
+
+def test_plans_are_hashable_and_compare_by_content(plan: Plan) -> None:
+    fresh = load_plan(default_plan_path())
+    plan.unit("vhtt")  # builds the lookup indexes on one of the two
+    assert fresh == plan
+    assert hash(fresh) == hash(plan)
+    assert {plan: "cached"}[fresh] == "cached"

@@ -236,6 +236,10 @@ class Indicator(_Frozen):
     tasks: tuple[TaskCode, ...] = Field(min_length=1)
     readiness_weights: dict[Code, Weight] = Field(min_length=1)
 
+    def __hash__(self) -> int:  # the weights dict would make the generated hash fail
+        weights = frozenset(self.readiness_weights.items())
+        return hash((self.number, self.title, self.target, self.tasks, weights))
+
 
 class Timing(_Frozen):
     kind: TimingKind
