@@ -1,4 +1,4 @@
-"""What a benchmark is given: settings pointing at the real servers of this run, a scratch folder."""
+"""What a benchmark is given: settings for this run's real servers, and a scratch folder."""
 
 from __future__ import annotations
 

@@ -23,11 +23,6 @@ def async_url(url: str) -> str:
     return url
 
 
-def sync_url(url: str) -> str:
-    """The same database for tools that are synchronous (psycopg is not a dependency: asyncpg is)."""
-    return async_url(url)
-
-
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

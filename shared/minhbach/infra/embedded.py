@@ -99,7 +99,9 @@ class EmbeddedPostgres:
         import pgserver  # heavy import, only when embedded
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        self.server = pgserver.get_server(  # type: ignore[attr-defined]
+            self.data_dir, cleanup_mode="stop"
+        )
         exists = self.server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';")
         if "(1 row)" not in exists:
             self.server.psql(f'CREATE DATABASE "{self.database}";')

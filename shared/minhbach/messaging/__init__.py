@@ -1,1 +1,1 @@
-"""Reliable messaging over JetStream: streams, the transactional outbox and relay, the idempotent inbox."""
+"""Reliable messaging over JetStream: streams, outbox and relay, idempotent inbox."""

@@ -9,6 +9,7 @@ Rows are claimed with FOR UPDATE SKIP LOCKED so replicas share the work without 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -73,7 +74,7 @@ class OutboxRelay:
                 try:
                     await self._publish(subject, payload.encode(), str(event_id))
                 except Exception as exc:
-                    # Keep what went out (committed below); count the attempt on the one that failed.
+                    # Keep what went out (committed below); count this failed attempt.
                     failure = exc
                     await session.execute(
                         update(self._outbox)
@@ -127,8 +128,6 @@ class OutboxRelay:
             await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-        except TimeoutError:
-            pass
         self._wake.clear()
