@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -13,11 +14,17 @@ import pytest
 
 from minhbach.infra.embedded import free_port
 from minhbach.services import SERVICES
-from tests.support.servers import eventually
+
+
+def _ready(client: httpx.Client, port: int) -> bool:
+    try:
+        return client.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @pytest.mark.slow
-async def test_run_brings_every_service_to_ready_and_stops_on_sigterm(tmp_path: Path) -> None:
+def test_run_brings_every_service_to_ready_and_stops_on_sigterm(tmp_path: Path) -> None:
     ports = {spec.port_setting: free_port() for spec in SERVICES}
     env = {
         **os.environ,
@@ -35,20 +42,13 @@ async def test_run_brings_every_service_to_ready_and_stops_on_sigterm(tmp_path: 
         [sys.executable, "-m", "minhbach", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        async with httpx.AsyncClient(timeout=2) as client:
-
-            async def all_ready() -> bool:
-                for port in ports.values():
-                    try:
-                        response = await client.get(f"http://127.0.0.1:{port}/readyz")
-                    except httpx.TransportError:
-                        return False
-                    if response.status_code != 200:
-                        return False
-                return True
-
-            await eventually(all_ready, timeout=120, interval=0.5)
-            response = await client.get(f"http://127.0.0.1:{ports['scoring_port']}/readyz")
+        with httpx.Client(timeout=2) as client:
+            deadline = time.monotonic() + 120
+            while not all(_ready(client, port) for port in ports.values()):
+                assert stack.poll() is None, "minhbach run exited early"
+                assert time.monotonic() < deadline, "services not ready within 120 s"
+                time.sleep(0.5)
+            response = client.get(f"http://127.0.0.1:{ports['scoring_port']}/readyz")
             assert response.json()["checks"] == {"database": True, "nats": True}
     finally:
         stack.send_signal(signal.SIGTERM)
