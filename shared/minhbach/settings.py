@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     mail_from: str = "Minh Bạch <minhbach@localhost>"
 
+    # Intake: request bodies above this size get 413; Idempotency-Key results are kept this long;
+    # a verified unit token is trusted this long without a database look-up (0: look up always).
+    intake_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    intake_idempotency_ttl_hours: float = Field(default=72.0, gt=0)
+    intake_token_cache_seconds: float = Field(default=10.0, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = False
 

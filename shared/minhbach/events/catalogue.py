@@ -64,6 +64,12 @@ class ReportSubmitted(Event):
     on_time: bool
     tasks: tuple[TaskReport, ...]
     analysis: str = ""
+    # Intake: which reporting rule the report answers ("lead_units": a lead unit's own report;
+    # "focal_unit": the focal unit's consolidated report to the chairman), and when version 1
+    # came in (a late amendment of an on-time report keeps its first submission visible).
+    reporter: Literal["lead_units", "focal_unit"] = "lead_units"
+    rule_code: str | None = None
+    first_submitted_at: datetime | None = None
 
 
 class EvidenceSubmitted(Event):
