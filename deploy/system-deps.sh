@@ -14,8 +14,9 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "system-deps: installing ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 || true
+# Another session may be installing at the same moment: wait for dpkg's lock, do not fail.
+apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 || true
 # prometheus pulls in a service we never start; --no-install-recommends keeps the set small.
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
   || echo "system-deps: apt-get failed for ${need[*]}; tests needing them will skip" >&2
 exit 0

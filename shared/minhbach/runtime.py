@@ -133,6 +133,7 @@ async def _connect_broker(runtime: Runtime) -> None:
             await declare_streams(
                 runtime.broker.config.broker_config.connection_state.stream,
                 runtime.settings.duplicate_window_seconds,
+                runtime.settings.stream_replicas,
             )
             await runtime.broker.start()
             runtime.broker_ready.set()

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     redelivery_backoff_seconds: list[float] = [0.5, 2.0, 10.0, 30.0]
     outbox_poll_seconds: float = 0.5
     duplicate_window_seconds: int = 3600
+    # JetStream copies of each stream: 3 on the three-node cluster (deploy profile `cluster`).
+    stream_replicas: int = Field(default=1, ge=1, le=5)
 
     # SMTP (the notifier); defaults point at the local sink `make run` starts.
     smtp_host: str = "127.0.0.1"
