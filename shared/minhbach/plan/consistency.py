@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from minhbach.plan.errors import FieldPath, PlanIssue
+from minhbach.plan.portal import find_portal_issues
 
 if TYPE_CHECKING:
     from minhbach.plan.models import Plan
@@ -33,6 +34,7 @@ def find_consistency_issues(plan: Plan) -> list[PlanIssue]:
         _reporting_rules,
         _escalation,
         _dates,
+        find_portal_issues,
     )
     return [issue for check in checks for issue in check(plan)]
 

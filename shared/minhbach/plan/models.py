@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from minhbach.plan.errors import PlanError
+from minhbach.plan.portal import PortalMonitoring, SectionSource
 
 if TYPE_CHECKING:
     from minhbach.calendar import WorkingCalendar
@@ -384,6 +385,7 @@ class Plan(_Frozen):
     reporting_rules: tuple[ReportingRule, ...] = ()
     escalation: Escalation
     calendar: CalendarOverrides = CalendarOverrides()
+    portal_monitoring: PortalMonitoring | None = None  # how portal-monitor reads each portal
 
     @model_validator(mode="before")
     @classmethod
@@ -515,6 +517,13 @@ class Plan(_Frozen):
         self, reporter: Literal["lead_units", "focal_unit"]
     ) -> tuple[ReportingRule, ...]:
         return tuple(rule for rule in self.reporting_rules if rule.reporter == reporter)
+
+    def section_sources(self, unit_code: str) -> tuple[SectionSource, ...]:
+        """Where portal-monitor finds each section on the unit's portal (empty: not monitored)."""
+        unit = self.unit(unit_code)
+        if unit.portal is None or self.portal_monitoring is None:
+            return ()
+        return self.portal_monitoring.section_sources(unit.code)
 
     @property
     def focal_unit(self) -> Unit:

@@ -1,0 +1,285 @@
+"""The plan's `portal_monitoring` block: how portal-monitor finds each section of each portal,
+which sections each regulation requires, and the rules that sort documents into kinds.
+
+All of it is data: a portal built on a known platform names the platform and inherits its
+section sources (listing page with CSS selectors, RSS/Atom feed or sitemap); a portal may replace
+or add sources. Nothing site-specific lives in code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from minhbach.plan.errors import FieldPath, PlanIssue
+
+if TYPE_CHECKING:
+    from minhbach.plan.models import Plan
+
+# The same scalar types as models.py (repeated: models.py imports this module).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+TaskCode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
+SourceKind = Literal["listing", "feed", "sitemap"]
+Path = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^(/|https?://)")
+]
+OTHER_KIND = "other"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ListingSelectors(_Frozen):
+    """CSS selectors of a listing page; all but `item` are relative to one item."""
+
+    item: Text
+    link: Text = "a"
+    title: Text | None = None  # default: the link's text
+    document_number: Text | None = None  # default: found in the title
+    issued_on: Text | None = None  # default: found in the title or summary
+    issuer: Text | None = None
+    summary: Text | None = None
+    attachment: Text | None = None  # a link to the full text (PDF, DOC ...)
+    next_page: Text | None = None  # relative to the page, not the item
+
+
+class SectionSource(_Frozen):
+    """Where one section's items are listed on a portal."""
+
+    section: Code
+    source: SourceKind
+    path: Path  # absolute path on the portal, or a full URL on one of its hosts
+    selectors: ListingSelectors | None = None
+    max_pages: int = Field(default=1, ge=1, le=50)
+    url_prefix: Path | None = None  # sitemap: only URLs under this path belong to the section
+
+    @model_validator(mode="after")
+    def _selectors_fit_source(self) -> SectionSource:
+        if self.source == "listing" and self.selectors is None:
+            raise ValueError("a listing source needs `selectors`")
+        if self.source != "listing" and self.selectors is not None:
+            raise ValueError(f"`selectors` only belong to a listing source, not {self.source}")
+        if self.source != "sitemap" and self.url_prefix is not None:
+            raise ValueError("`url_prefix` only belongs to a sitemap source")
+        return self
+
+
+class PortalPlatform(_Frozen):
+    """A portal software (selector template) shared by every portal built on it."""
+
+    code: Code
+    name: Text
+    sections: tuple[SectionSource, ...] = Field(min_length=1)
+
+
+class PortalConfig(_Frozen):
+    """One unit's portal, when it differs from the default platform."""
+
+    unit: Code
+    platform: Code | None = None
+    sections: tuple[SectionSource, ...] = ()  # replaces the platform's source of the same section
+    extra_hosts: tuple[Text, ...] = ()  # other hosts of the same portal (attachments, CDN)
+    probe_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
+
+
+class Regulation(_Frozen):
+    """A regulation on what portals must carry, in force from a date (Decree 42/2022 ...)."""
+
+    code: Code
+    name: Text
+    effective_from: date
+    effective_until: date | None = None  # last day in force; None: still in force
+    required_sections: tuple[Code, ...] = Field(min_length=1)
+
+    def in_force_on(self, day: date) -> bool:
+        ends = self.effective_until
+        return self.effective_from <= day and (ends is None or day <= ends)
+
+
+class ClassificationRule(_Frozen):
+    """Sorts a document into a kind. Rules are tried in order; the first that matches wins.
+
+    Phrases are searched as whole words in the title and summary, ignoring case, after
+    normalisation (portals in NFD or with HTML entities match the same rules); a text written
+    without any diacritics is matched against the phrases without theirs. Every condition given
+    must hold.
+    """
+
+    code: Code
+    kind: Code  # a plan document kind, or "other"
+    sections: tuple[Code, ...] = ()  # only items listed in these sections
+    text_any: tuple[Text, ...] = ()
+    text_all: tuple[Text, ...] = ()
+    text_none: tuple[Text, ...] = ()
+    number_pattern: Text | None = None  # a regular expression searched in the document number
+    note: Text | None = None
+
+    @field_validator("number_pattern")
+    @classmethod
+    def _valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> ClassificationRule:
+        positive = self.text_any or self.text_all or self.number_pattern or self.sections
+        if not positive and self.kind != OTHER_KIND:
+            raise ValueError("a rule needs at least one condition (only the `other` rule may not)")
+        return self
+
+
+class IssuerSymbol(_Frozen):
+    """The issuing body read from a document number's symbol, e.g. NĐ-CP -> Chính phủ."""
+
+    symbol: Text  # the last part of the symbol: CP, UBND, HĐND, TTg ...
+    name: Text
+
+
+class PortalMonitoring(_Frozen):
+    default_platform: Code
+    probe_interval_minutes: int = Field(default=60, ge=1, le=10080)
+    freshness_days: int = Field(default=30, ge=1, le=3650)
+    qa_active_within_days: int = Field(default=90, ge=1, le=3650)
+    latency_limit_ms: int = Field(default=3000, ge=1)
+    tls_warning_days: int = Field(default=14, ge=0)
+    legal_links: tuple[Code, ...] = ()  # reference_links a legal section must link to (task 5.2)
+    legal_links_section: Code | None = None
+    qa_section: Code | None = None
+    directive_section: Code | None = None  # task 4.1: only directive documents, in full text
+    directive_kind: Code = "directive"
+    commune_copy_tasks: tuple[TaskCode, ...] = ()  # district documents communes must carry too
+    regulations: tuple[Regulation, ...] = Field(min_length=1)
+    platforms: tuple[PortalPlatform, ...] = Field(min_length=1)
+    portals: tuple[PortalConfig, ...] = ()
+    issuers: tuple[IssuerSymbol, ...] = ()
+    classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
+
+    def platform(self, code: str) -> PortalPlatform:
+        for platform in self.platforms:
+            if platform.code == code:
+                return platform
+        raise KeyError(f"no portal platform {code!r} in the plan")
+
+    def portal_config(self, unit_code: str) -> PortalConfig:
+        for config in self.portals:
+            if config.unit == unit_code:
+                return config
+        return PortalConfig(unit=unit_code)
+
+    def section_sources(self, unit_code: str) -> tuple[SectionSource, ...]:
+        """The unit's sources: its platform's, with the portal's own replacing or adding."""
+        config = self.portal_config(unit_code)
+        platform = self.platform(config.platform or self.default_platform)
+        own = {source.section: source for source in config.sections}
+        merged = [own.pop(source.section, source) for source in platform.sections]
+        return (*merged, *own.values())
+
+    def interval_minutes(self, unit_code: str) -> int:
+        return self.portal_config(unit_code).probe_interval_minutes or self.probe_interval_minutes
+
+    def regulation_on(self, day: date) -> Regulation:
+        """The regulation in force on `day` (the latest to start, if several overlap)."""
+        in_force = [r for r in self.regulations if r.in_force_on(day)]
+        if not in_force:
+            return min(self.regulations, key=lambda r: r.effective_from)
+        return max(in_force, key=lambda r: r.effective_from)
+
+
+def find_portal_issues(plan: Plan) -> Iterable[PlanIssue]:
+    """Cross-references of `portal_monitoring` (run with the plan's other consistency checks)."""
+    monitoring = plan.portal_monitoring
+    if monitoring is None:
+        return
+    root: FieldPath = ("portal_monitoring",)
+    platforms = {p.code for p in monitoring.platforms}
+    sections = {s.code for s in plan.portal_sections}
+    kinds = {k.code for k in plan.document_kinds} | {OTHER_KIND}
+    links = {r.code for r in plan.reference_links}
+    tasks = {t.code for t in plan.tasks}
+    portal_units = {u.code for u in plan.units if u.portal is not None}
+
+    def issue(path: FieldPath, message: str) -> PlanIssue:
+        return PlanIssue(path=(*root, *path), message=message)
+
+    if monitoring.default_platform not in platforms:
+        yield issue(("default_platform",), f"unknown platform {monitoring.default_platform!r}")
+    for field in ("legal_links_section", "qa_section", "directive_section"):
+        value = getattr(monitoring, field)
+        if value is not None and value not in sections:
+            yield issue((field,), f"unknown portal section {value!r}")
+    if monitoring.directive_kind not in kinds:
+        yield issue(("directive_kind",), f"unknown document kind {monitoring.directive_kind!r}")
+    for position, code in enumerate(monitoring.legal_links):
+        if code not in links:
+            yield issue(("legal_links", position), f"unknown reference link {code!r}")
+    for position, code in enumerate(monitoring.commune_copy_tasks):
+        if code not in tasks:
+            yield issue(("commune_copy_tasks", position), f"unknown task {code!r}")
+    for index, regulation in enumerate(monitoring.regulations):
+        for position, code in enumerate(regulation.required_sections):
+            if code not in sections:
+                yield issue(
+                    ("regulations", index, "required_sections", position),
+                    f"unknown portal section {code!r}",
+                )
+    for index, platform in enumerate(monitoring.platforms):
+        yield from _sources_issues(
+            platform.sections, sections, (*root, "platforms", index, "sections")
+        )
+    seen: dict[str, int] = {}
+    for index, config in enumerate(monitoring.portals):
+        path: FieldPath = ("portals", index)
+        if config.unit not in portal_units:
+            yield issue((*path, "unit"), f"{config.unit!r} is not a unit with a `portal`")
+        elif config.unit in seen:
+            yield issue(
+                (*path, "unit"), f"duplicate portal (first at portals[{seen[config.unit]}])"
+            )
+        seen.setdefault(config.unit, index)
+        if config.platform is not None and config.platform not in platforms:
+            yield issue((*path, "platform"), f"unknown platform {config.platform!r}")
+        yield from _sources_issues(config.sections, sections, (*root, *path, "sections"))
+    rule_codes: dict[str, int] = {}
+    for index, rule in enumerate(monitoring.classification_rules):
+        path = ("classification_rules", index)
+        if rule.code in rule_codes:
+            yield issue((*path, "code"), f"duplicate rule code {rule.code!r}")
+        rule_codes.setdefault(rule.code, index)
+        if rule.kind not in kinds:
+            yield issue((*path, "kind"), f"unknown document kind {rule.kind!r}")
+        for position, code in enumerate(rule.sections):
+            if code not in sections:
+                yield issue((*path, "sections", position), f"unknown portal section {code!r}")
+
+
+def _sources_issues(
+    sources: tuple[SectionSource, ...], sections: set[str], path: FieldPath
+) -> Iterable[PlanIssue]:
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        if source.section not in sections:
+            yield PlanIssue(
+                path=(*path, index, "section"), message=f"unknown portal section {source.section!r}"
+            )
+        if source.section in seen:
+            yield PlanIssue(
+                path=(*path, index, "section"), message=f"section {source.section!r} listed twice"
+            )
+        seen.add(source.section)
