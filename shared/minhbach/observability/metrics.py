@@ -38,6 +38,24 @@ DEAD_LETTERS = Gauge(
     "minhbach_dead_letters", "Dead-lettered events awaiting an operator", ["service"]
 )
 
+# Operations (deploy/): HTTP latency of every service and how far its durable consumers lag.
+HTTP_REQUEST_SECONDS = Histogram(
+    "minhbach_http_request_duration_seconds",
+    "HTTP requests served, by route template and status code",
+    ["service", "method", "route", "status"],
+    buckets=LATENCY_BUCKETS,
+)
+CONSUMER_PENDING = Gauge(
+    "minhbach_consumer_pending_messages",
+    "Messages in the stream not yet delivered to the service's durable consumer",
+    ["service", "consumer"],
+)
+CONSUMER_ACK_PENDING = Gauge(
+    "minhbach_consumer_ack_pending_messages",
+    "Messages delivered to the durable consumer and not yet acknowledged",
+    ["service", "consumer"],
+)
+
 
 def render_latest(registry: CollectorRegistry = DEFAULT_REGISTRY) -> bytes:
     return generate_latest(registry)

@@ -1,0 +1,65 @@
+"""The operations metrics every service gets for free: HTTP latency by route, consumer lag."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from nats.aio.client import Client as NatsClient
+from nats.js.api import ConsumerConfig
+from prometheus_client import REGISTRY
+
+from minhbach.observability.operations import refresh_consumer_lag
+from minhbach.settings import Settings
+from scoring.app import create_app
+from tests.support.servers import eventually, serving
+
+
+def _sample(name: str, labels: dict[str, str]) -> float | None:
+    return REGISTRY.get_sample_value(name, labels)
+
+
+async def test_http_requests_are_timed_by_route_template(settings: Settings) -> None:
+    labels = {"service": "scoring", "method": "GET", "route": "/healthz", "status": "200"}
+    before = _sample("minhbach_http_request_duration_seconds_count", labels) or 0.0
+    async with serving(create_app(settings=settings)) as base, httpx.AsyncClient() as client:
+        for _ in range(3):
+            assert (await client.get(f"{base}/healthz")).status_code == 200
+        missing = await client.get(f"{base}/no/such/{uuid.uuid4()}")
+        metrics = (await client.get(f"{base}/metrics")).text
+    assert missing.status_code == 404
+    assert _sample("minhbach_http_request_duration_seconds_count", labels) == before + 3
+    unmatched = {"service": "scoring", "method": "GET", "route": "unmatched", "status": "404"}
+    assert (_sample("minhbach_http_request_duration_seconds_count", unmatched) or 0) >= 1
+    assert 'route="/metrics"' not in metrics  # the scrape itself is not counted
+
+
+async def test_consumer_lag_is_read_from_jetstream(nats_client: NatsClient) -> None:
+    js = nats_client.jetstream()
+    service = f"ops-{uuid.uuid4().hex[:8]}"
+    subject = f"intake.ops.{service}"
+    consumer = f"{service}--intake-ops"
+    await js.add_consumer(
+        "INTAKE", ConsumerConfig(durable_name=consumer, filter_subject=subject, ack_wait=30)
+    )
+    for n in range(4):
+        await js.publish(subject, f"{n}".encode())
+    await refresh_consumer_lag(js, service)
+    labels = {"service": service, "consumer": consumer}
+    assert _sample("minhbach_consumer_pending_messages", labels) == 4
+    assert _sample("minhbach_consumer_ack_pending_messages", labels) == 0
+
+    subscription = await js.pull_subscribe(subject, durable=consumer, stream="INTAKE")
+    fetched = await subscription.fetch(1, timeout=5)
+    assert len(fetched) == 1
+    await refresh_consumer_lag(js, service)
+    assert _sample("minhbach_consumer_pending_messages", labels) == 3
+    assert _sample("minhbach_consumer_ack_pending_messages", labels) == 1
+
+    await fetched[0].ack_sync()
+
+    async def acknowledged() -> bool:
+        await refresh_consumer_lag(js, service)
+        return _sample("minhbach_consumer_ack_pending_messages", labels) == 0
+
+    await eventually(acknowledged, timeout=15)
