@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 from nats.aio.client import Client as NatsClient
 from nats.js.api import ConsumerConfig
 from prometheus_client import REGISTRY
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach.observability.operations import refresh_consumer_lag
+from minhbach.observability.operations import refresh_consumer_lag, refresh_dead_letters
 from minhbach.settings import Settings
 from scoring.app import create_app
+from scoring.db import messaging
 from tests.support.servers import eventually, serving
 
 
@@ -63,3 +67,44 @@ async def test_consumer_lag_is_read_from_jetstream(nats_client: NatsClient) -> N
         return _sample("minhbach_consumer_ack_pending_messages", labels) == 0
 
     await eventually(acknowledged, timeout=15)
+
+
+async def test_dead_letter_gauge_counts_what_awaits_an_operator(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    table = messaging.dead_letters
+    labels = {"service": "scoring"}
+    await refresh_dead_letters(sessions, messaging, "scoring")
+    before = _sample("minhbach_dead_letters", labels) or 0.0
+    async with sessions() as session, session.begin():
+        ids = (
+            (
+                await session.execute(
+                    insert(table)
+                    .values(
+                        [
+                            {
+                                "consumer": "ops-test",
+                                "subject": "ops.test",
+                                "payload": "{}",
+                                "error": "boom",
+                                "deliveries": 3,
+                            }
+                            for _ in range(2)
+                        ]
+                    )
+                    .returning(table.c.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    await refresh_dead_letters(sessions, messaging, "scoring")
+    assert _sample("minhbach_dead_letters", labels) == before + 2
+
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(table).where(table.c.id.in_(ids)).values(replayed_at=datetime.now(UTC))
+        )
+    await refresh_dead_letters(sessions, messaging, "scoring")
+    assert _sample("minhbach_dead_letters", labels) == before

@@ -1,7 +1,10 @@
-"""Operations metrics every service exposes without writing code: HTTP latency and consumer lag.
+"""Operations metrics every service exposes without writing code: HTTP latency, consumer lag and
+the count of dead letters awaiting an operator.
 
-`create_service_app` installs the middleware and the lag loop; dashboards and alerts in deploy/
-read `minhbach_http_request_duration_seconds` and `minhbach_consumer_pending_messages`.
+`create_service_app` installs the middleware and the operations loop; dashboards and alerts in
+deploy/ read `minhbach_http_request_duration_seconds`, `minhbach_consumer_pending_messages` and
+`minhbach_dead_letters`. The dead-letter gauge is re-read from the database, so it survives a
+restart and falls back to zero once an operator replays (`minhbach deadletters replay`).
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from nats.js import JetStreamContext
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from minhbach.db.messaging_tables import MessagingTables
 from minhbach.events.catalogue import STREAMS
 from minhbach.observability.logging import get_logger
 from minhbach.observability.metrics import (
     CONSUMER_ACK_PENDING,
     CONSUMER_PENDING,
+    DEAD_LETTERS,
     HTTP_REQUEST_SECONDS,
 )
 
@@ -74,14 +81,27 @@ async def refresh_consumer_lag(js: JetStreamContext, service: str) -> None:
                 CONSUMER_ACK_PENDING.labels(service, name).set(info.num_ack_pending or 0)
 
 
-async def consumer_lag_loop(runtime: Runtime) -> None:
-    """Background loop: refresh the lag gauges every `consumer_lag_poll_seconds`."""
+async def refresh_dead_letters(
+    sessions: async_sessionmaker[AsyncSession], tables: MessagingTables, service: str
+) -> None:
+    """Set the gauge to the dead letters not yet replayed (the consumer only ever adds one)."""
+    table = tables.dead_letters
+    async with sessions() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(table).where(table.c.replayed_at.is_(None))
+        )
+    DEAD_LETTERS.labels(service).set(count or 0)
+
+
+async def operations_loop(runtime: Runtime) -> None:
+    """Background loop: refresh lag and dead-letter gauges every `consumer_lag_poll_seconds`."""
     js = runtime.broker.config.broker_config.connection_state.stream
     while True:
         try:
             await refresh_consumer_lag(js, runtime.spec.name)
+            await refresh_dead_letters(runtime.sessions, runtime.tables, runtime.spec.name)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # NATS briefly away: the gauges keep their last value
-            log.warning("consumer lag not refreshed", error=repr(exc))
+        except Exception as exc:  # NATS or the database briefly away: gauges keep their value
+            log.warning("operations gauges not refreshed", error=repr(exc))
         await asyncio.sleep(runtime.settings.consumer_lag_poll_seconds)
