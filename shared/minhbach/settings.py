@@ -6,9 +6,10 @@ Unset URLs mean "use the embedded servers" (see `minhbach.infra.embedded`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,20 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: str = ""
     mail_from: str = "Minh Bạch <minhbach@localhost>"
+    smtp_use_tls: bool = False  # implicit TLS (port 465); STARTTLS is smtp_starttls
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Notifier: sending rounds, working hours (Asia/Ho_Chi_Minh), repeats, retries.
+    notifier_round_seconds: float = Field(default=5.0, gt=0)  # real seconds between rounds
+    notifier_working_hours_start: time = time(7, 30)
+    notifier_working_hours_end: time = time(17, 0)
+    notifier_repeat_overdue_working_days: int = Field(default=2, ge=0)  # 0: never repeat
+    notifier_portal_down_after_probes: int = Field(default=2, ge=1)
+    notifier_max_attempts: int = Field(default=8, ge=1)  # then the notice is dead-lettered
+    notifier_retry_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 60.0, 300.0]
+    notifier_sending_lease_seconds: float = Field(default=120.0, gt=0)
+    # A notice found 'sending' after a crash: "resend" (same Message-ID) or "hold" for an operator.
+    notifier_uncertain_policy: Literal["resend", "hold"] = "resend"
 
     # Intake: request bodies above this size get 413; Idempotency-Key results are kept this long;
     # a verified unit token is trusted this long without a database look-up (0: look up always).

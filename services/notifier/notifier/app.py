@@ -1,19 +1,69 @@
 """The notifier service: reminders, overdue notices and escalations by e-mail."""
 
-from fastapi import FastAPI
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.clock import Clock
+from minhbach.db.session import transaction
+from minhbach.events.catalogue import ObligationChanged, ProbeFinished
 from minhbach.plan import Plan
 from minhbach.runtime import Runtime, create_service_app
 from minhbach.services import service
 from minhbach.settings import Settings
+from notifier import store
 from notifier.db import messaging
+from notifier.service import DeliveryHooks, Notifier
 
 SPEC = service("notifier")
 
 
+def build_notifier(runtime: Runtime, hooks: DeliveryHooks | None = None) -> Notifier:
+    return Notifier(
+        sessions=runtime.sessions,
+        tables=runtime.tables,
+        plan=runtime.plan,
+        settings=runtime.settings,
+        clock=runtime.clock,
+        hooks=hooks or DeliveryHooks(),
+        on_emitted=runtime.relay.wake,
+    )
+
+
 def setup(runtime: Runtime, app: FastAPI) -> None:
-    """Routes and subscribers of the service."""
+    """Subscribers (obligations, portal probes), the sending-round loop and read-only routes."""
+    notifier = build_notifier(runtime)
+    app.state.notifier = notifier
+
+    async def on_obligation(session: AsyncSession, event: ObligationChanged) -> None:
+        await store.apply_obligation(session, event)
+
+    async def on_probe(session: AsyncSession, event: ProbeFinished) -> None:
+        await store.apply_probe(session, event)
+
+    runtime.consumer.subscribe(runtime.broker, ObligationChanged, on_obligation)
+    runtime.consumer.subscribe(runtime.broker, ProbeFinished, on_probe)
+
+    async def sending_rounds(runtime: Runtime) -> None:
+        await notifier.run_forever()
+
+    runtime.background.append(sending_rounds)
+    app.include_router(_routes(runtime))
+
+
+def _routes(runtime: Runtime) -> APIRouter:
+    router = APIRouter(prefix="/notices", tags=["notices"])
+
+    @router.get("")
+    async def notices(state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Recent notices (newest first), e.g. `?state=dead` for the ones given up on."""
+        async with transaction(runtime.sessions) as session:
+            return await store.list_notices(session, [state] if state else [], limit)
+
+    return router
 
 
 def create_app(

@@ -233,6 +233,8 @@ class NoticeSent(Event):
     stage: str
     obligation_ids: tuple[str, ...]
     sent_at: datetime
+    message_id: str | None = None  # stable per notice: a re-send after a crash carries the same
+    round_id: str | None = None
 
 
 class EscalationRaised(Event):
@@ -244,6 +246,8 @@ class EscalationRaised(Event):
     unit_code: str
     level: str
     raised_at: datetime
+    recipient_unit: str | None = None  # the ladder step's unit (coordinator, vice-chairman)
+    notice_key: str | None = None
 
 
 # --- streams ----------------------------------------------------------------------------------

@@ -1,0 +1,133 @@
+"""`minhbach notifier ...`: silences (set, list, remove) and the notices an operator must see."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.calendar import TZ
+from minhbach.db.session import make_engine, make_sessionmaker, transaction
+from minhbach.settings import get_settings
+from notifier import store
+
+notifier_app = typer.Typer(help="Notifier: silences and failed notices.", no_args_is_help=True)
+COMMANDS = {"notifier": notifier_app}
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    url = get_settings().database_url
+    if not url:
+        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+
+    async def main() -> T:
+        engine = make_engine(url, pool_size=1)
+        try:
+            async with transaction(make_sessionmaker(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def _until(value: str) -> datetime:
+    """A date (silenced through that whole day, Vietnam time) or an ISO instant."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=TZ)
+
+
+@notifier_app.command("silence")
+def silence(
+    until: str = typer.Option(..., help="YYYY-MM-DD (through that day) or an ISO instant"),
+    reason: str = typer.Option(..., help="why, for the next operator"),
+    unit: str | None = typer.Option(None, help="a unit code: none of its notices"),
+    obligation: str | None = typer.Option(None, help="one obligation id"),
+    by: str = typer.Option("", help="who set it"),
+) -> None:
+    """Hold back notices about a unit or an obligation until a date."""
+    if (unit is None) == (obligation is None):
+        typer.echo("give exactly one of --unit or --obligation", err=True)
+        raise typer.Exit(2)
+    moment = _until(until)
+    silence_id = _run(
+        lambda s: store.add_silence(
+            s, until=moment, reason=reason, unit_code=unit, obligation_id=obligation, created_by=by
+        )
+    )
+    typer.echo(f"silence #{silence_id}: {unit or obligation} until {moment.isoformat()}")
+
+
+@notifier_app.command("silences")
+def silences(all_: bool = typer.Option(False, "--all", help="include removed ones")) -> None:
+    """List silences."""
+    rows = _run(lambda s: store.list_silences(s, include_removed=all_))
+    if not rows:
+        typer.echo("no silences")
+    for r in rows:
+        target = f"unit={r['unit_code']}" if r["unit_code"] else f"obligation={r['obligation_id']}"
+        removed = f"  removed {_fmt(r['removed_at'])}" if r["removed_at"] else ""
+        typer.echo(f"#{r['id']}  {target}  until {_fmt(r['until'])}  {r['reason']}{removed}")
+
+
+@notifier_app.command("unsilence")
+def unsilence(silence_id: int = typer.Argument(..., help="the number shown by `silences`")) -> None:
+    """Remove a silence now."""
+    if not _run(lambda s: store.remove_silence(s, silence_id)):
+        typer.echo(f"no active silence #{silence_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"removed silence #{silence_id}")
+
+
+@notifier_app.command("failed")
+def failed() -> None:
+    """Notices given up on ('dead') or held after a crash ('uncertain')."""
+    rows = _run(lambda s: store.list_notices(s, ["dead", "uncertain"]))
+    if not rows:
+        typer.echo("no failed notices")
+    for r in rows:
+        typer.echo(_notice_line(r))
+
+
+@notifier_app.command("notices")
+def notices(
+    state: str | None = typer.Option(None, help="pending, sending, sent, dead, uncertain ..."),
+    limit: int = typer.Option(50),
+) -> None:
+    """Recent notices, newest first."""
+    rows = _run(lambda s: store.list_notices(s, [state] if state else [], limit))
+    for r in rows:
+        typer.echo(_notice_line(r))
+
+
+@notifier_app.command("retry")
+def retry(notice_key: str = typer.Argument(...)) -> None:
+    """Send a dead or uncertain notice again (same Message-ID, attempts reset)."""
+    if not _run(lambda s: store.requeue(s, notice_key)):
+        typer.echo(f"no dead or uncertain notice {notice_key}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"requeued {notice_key}")
+
+
+def _fmt(value: Any) -> str:
+    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def _notice_line(r: dict[str, Any]) -> str:
+    error = f"  {str(r['last_error'])[:100]}" if r["last_error"] else ""
+    return (
+        f"{r['notice_key']}  {r['state']:<9} {r['stage']:<12} {r['recipient_unit']:<16} "
+        f"attempts={r['attempts']}  decided {_fmt(r['decided_at'])}  sent {_fmt(r['sent_at'])}"
+        f"{error}"
+    )

@@ -1,0 +1,174 @@
+"""A digest becomes one e-mail: Vietnamese plain text and HTML from the Jinja2 templates.
+
+Headers are built with `email.message.EmailMessage` under `policy.SMTP`: the Subject holds only
+fixed words and numbers, and any text from the plan (a unit's name in `To`) is reduced to one line
+and folded/encoded by the policy, so no name can start a header of its own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from minhbach.calendar import TZ, format_vn_date, last_on_time_day
+from minhbach.plan import Plan
+from notifier import messages
+from notifier.ladder import Digest, Item
+
+_CONTROL = frozenset({"Cc", "Cf", "Zl", "Zp"})
+SECTION_ORDER = ("escalation", "overdue", "portal_down", "reminder")
+SECTION_TITLES = {
+    "escalation": "Báo cáo vượt cấp",
+    "overdue": "Quá hạn",
+    "portal_down": "Cổng thông tin điện tử không truy cập được",
+    "reminder": "Nhắc hạn",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ComposedNotice:
+    message_id: str
+    subject: str
+    sender: str  # envelope MAIL FROM
+    data: bytes  # the message exactly as it goes over SMTP, every time
+
+
+def one_line(text: str) -> str:
+    """Text from outside as a single printable line: CR, LF and other controls become spaces."""
+    printable = "".join(" " if unicodedata.category(c) in _CONTROL else c for c in text)
+    return " ".join(printable.split())
+
+
+def envelope_sender(mail_from: str) -> str:
+    return parseaddr(mail_from)[1] or "minhbach@localhost"
+
+
+def message_id_for(key: str, mail_from: str) -> str:
+    """Stable Message-ID from the notice key: a re-send is recognisably the same message."""
+    domain = envelope_sender(mail_from).rpartition("@")[2] or "localhost"
+    return f"<{key}@{domain}>"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("notifier", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def compose(
+    digest: Digest, plan: Plan, *, mail_from: str, intake_url: str, now: datetime
+) -> ComposedNotice:
+    subject = messages.subject_line(digest.stage, len(digest.items))
+    recipient_name = one_line(plan.unit(digest.recipient).name)
+    context = {
+        "subject": subject,
+        "greeting": messages.GREETING,
+        "recipient_name": recipient_name,
+        "sections": _sections(digest, plan, intake_url),
+        "footer": messages.FOOTER.format(plan=one_line(plan.meta.title)),
+    }
+    env = _environment()
+    text = env.get_template("digest.txt.j2").render(context)
+    html = env.get_template("digest.html.j2").render(context)
+    message_id = message_id_for(digest.key, mail_from)
+
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = subject
+    msg["From"] = mail_from
+    msg["To"] = Address(display_name=recipient_name, addr_spec=digest.recipient_email)
+    msg["Date"] = format_datetime(now.astimezone(TZ))
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Minhbach-Notice-Key"] = digest.key
+    msg["X-Minhbach-Stage"] = digest.stage
+    msg.set_content(text, charset="utf-8", cte="8bit")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte="8bit")
+    return ComposedNotice(message_id, subject, envelope_sender(mail_from), msg.as_bytes())
+
+
+def _sections(digest: Digest, plan: Plan, intake_url: str) -> list[dict[str, Any]]:
+    grouped: dict[str, list[Item]] = {}
+    for item in digest.items:
+        grouped.setdefault(messages.intro_key(item.stage), []).append(item)
+    sections = []
+    for key in SECTION_ORDER:
+        if key not in grouped:
+            continue
+        action_text, action_url = _action(key, intake_url)
+        sections.append(
+            {
+                "title": SECTION_TITLES[key],
+                "intro": messages.INTRO[key],
+                "lines": [_line(item, digest.recipient, plan) for item in grouped[key]],
+                "action": f"{action_text} {action_url}".strip() + ".",
+                "action_text": action_text,
+                "action_url": action_url,
+            }
+        )
+    return sections
+
+
+def _action(section: str, intake_url: str) -> tuple[str, str]:
+    if section == "portal_down":
+        return messages.ACTION_PORTAL, ""
+    if section == "escalation":
+        return messages.ACTION_ESCALATION, intake_url
+    return messages.ACTION_UNIT, intake_url
+
+
+def _line(item: Item, recipient: str, plan: Plan) -> dict[str, Any]:
+    unit_name = _unit_name(plan, item.subject_unit)
+    if item.outage is not None:
+        since = item.outage.since.astimezone(TZ)
+        fields = [
+            (messages.LABEL_PORTAL, one_line(item.outage.portal_url)),
+            (messages.LABEL_SINCE, f"{since:%H:%M} {format_vn_date(since.date())}"),
+        ]
+        return {"title": f"{messages.LABEL_PORTAL}: {unit_name}", "fields": fields}
+    obligation = item.obligation
+    assert obligation is not None, "an obligation item carries its obligation"
+    fields = []
+    if item.subject_unit != recipient:
+        fields.append((messages.LABEL_UNIT, unit_name))
+    fields.append(("Loại", messages.KIND_LABELS.get(obligation.kind, obligation.kind)))
+    if obligation.task_code:
+        fields.append((messages.LABEL_TASK, _task_text(plan, obligation.task_code)))
+    if obligation.period:
+        period = messages.PERIOD_LABELS.get(obligation.period, obligation.period)
+        fields.append((messages.LABEL_PERIOD, one_line(period)))
+    fields.append((messages.LABEL_DUE, format_vn_date(last_on_time_day(obligation.due_at))))
+    fields.append(
+        (messages.LABEL_STATUS, messages.status_text(item.position.overdue, item.position.days))
+    )
+    if obligation.document_url:
+        fields.append((messages.LABEL_DOCUMENT, one_line(obligation.document_url)))
+    return {"title": one_line(obligation.title), "fields": fields}
+
+
+def _unit_name(plan: Plan, code: str) -> str:
+    return one_line(plan.unit(code).name) if plan.has_unit(code) else code
+
+
+def _task_text(plan: Plan, code: str, limit: int = 160) -> str:
+    try:
+        text = one_line(plan.task(code).text)
+    except KeyError:
+        return code
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"{code}. {text}"

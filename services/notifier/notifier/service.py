@@ -1,0 +1,288 @@
+"""Sending rounds: decide (pure ladder over stored facts), record, then deliver over SMTP.
+
+`decide` runs only in working hours and records every notice before anything is sent; `deliver`
+sends what is recorded, one claim per notice, over one reused SMTP connection, and commits 'sent'
+with the outgoing events right after the server accepted each message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach.clock import Clock
+from minhbach.db.messaging_tables import MessagingTables
+from minhbach.db.session import transaction
+from minhbach.events.base import Event
+from minhbach.events.catalogue import EscalationRaised, NoticeSent
+from minhbach.messaging.outbox import add_to_outbox
+from minhbach.observability.logging import get_logger
+from minhbach.plan import Plan
+from minhbach.settings import Settings
+from notifier import metrics, store
+from notifier.compose import compose, envelope_sender
+from notifier.ladder import ESCALATE_PREFIX, Ladder, in_working_hours, plan_round
+from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
+
+log = get_logger(__name__)
+
+
+def _nothing(_: str) -> None:
+    return None
+
+
+@dataclass
+class DeliveryHooks:
+    """Seams at the crash points of the exactly-once design; tests make them kill the process."""
+
+    after_record: Callable[[str], None] = _nothing
+    after_claim: Callable[[str], None] = _nothing
+    after_accept: Callable[[str], None] = _nothing
+
+
+@dataclass
+class Notifier:
+    sessions: async_sessionmaker[AsyncSession]
+    tables: MessagingTables
+    plan: Plan
+    settings: Settings
+    clock: Clock
+    hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
+    on_emitted: Callable[[], None] = lambda: None  # the outbox relay's wake-up
+    mailer_factory: Callable[[Settings], SmtpMailer] = SmtpMailer
+
+    def __post_init__(self) -> None:
+        self.calendar = self.plan.working_calendar()
+        self.ladder = Ladder.from_plan(
+            self.plan.escalation, self.settings.notifier_repeat_overdue_working_days
+        )
+        self.emails = {unit.code: unit.email for unit in self.plan.units}
+        self.sender = envelope_sender(self.settings.mail_from)
+        self._server_down_delay = 0.0
+        self._server_down_until = 0.0
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    async def decide(self) -> list[str]:
+        """Record this round's digests ('pending'); return their notice keys."""
+        now = self.clock.now()
+        s = self.settings
+        hours = (s.notifier_working_hours_start, s.notifier_working_hours_end)
+        if not in_working_hours(now, self.calendar, *hours):
+            return []
+        started = time.perf_counter()
+        async with transaction(self.sessions) as session:
+            if not await store.try_lock_round(session):
+                return []  # another replica is deciding this round
+            inputs = await store.load_round_inputs(session, now)
+            planned = plan_round(
+                inputs.obligations,
+                self.ladder,
+                self.calendar,
+                now,
+                emails=self.emails,
+                already=inputs.already,
+                outages=inputs.outages,
+                silences=inputs.silences,
+                outage_threshold=s.notifier_portal_down_after_probes,
+            )
+            decided = [
+                (
+                    digest,
+                    compose(
+                        digest,
+                        self.plan,
+                        mail_from=s.mail_from,
+                        intake_url=s.public_intake_url,
+                        now=now,
+                    ),
+                )
+                for digest in planned.digests
+            ]
+            await store.record_notices(session, decided, now)
+        metrics.ROUND_SECONDS.observe(time.perf_counter() - started)
+        metrics.ITEMS_HELD.labels("silenced").inc(planned.silenced)
+        metrics.ITEMS_HELD.labels("inhibited").inc(planned.inhibited)
+        if planned.unroutable:
+            metrics.ITEMS_HELD.labels("unroutable").inc(len(planned.unroutable))
+            log.warning("recipients not in the plan", units=list(planned.unroutable))
+        keys = [digest.key for digest, _ in decided]
+        for digest, _ in decided:
+            metrics.NOTICES.labels(digest.stage, "recorded").inc()
+            log.info(
+                "notice recorded",
+                notice_key=digest.key,
+                recipient=digest.recipient,
+                stage=digest.stage,
+                items=len(digest.items),
+            )
+            self.hooks.after_record(digest.key)
+        return keys
+
+    # --- delivering -------------------------------------------------------------------------
+
+    async def deliver(self, batch: int = 500) -> int:
+        """Send recorded notices that are due; return how many the server accepted."""
+        if time.monotonic() < self._server_down_until:
+            return 0
+        keys = await self._prepare_queue(batch)
+        sent = 0
+        if keys:
+            mailer = self.mailer_factory(self.settings)
+            try:
+                await mailer.open()
+            except TransientFailure as exc:
+                self._server_down(str(exc))
+                await self._update_gauges()
+                return 0
+            self._server_down_delay = 0.0
+            try:
+                for key in keys:
+                    outcome = await self._deliver_one(mailer, key)
+                    if outcome == "sent":
+                        sent += 1
+                    elif outcome == "server-down":
+                        break  # the rest stay pending, no attempt spent on them
+            finally:
+                await mailer.close()
+        await self._update_gauges()
+        return sent
+
+    def _server_down(self, error: str) -> None:
+        """No notice is claimed while the server is unreachable: waiting spends no attempt."""
+        backoff = self.settings.notifier_retry_backoff_seconds or [1.0]
+        self._server_down_delay = min(max(self._server_down_delay * 2, backoff[0]), max(backoff))
+        self._server_down_until = time.monotonic() + self._server_down_delay
+        metrics.SMTP_UNREACHABLE.inc()
+        log.warning("smtp server unreachable", error=error, retry_in=self._server_down_delay)
+
+    async def _prepare_queue(self, batch: int) -> list[str]:
+        s = self.settings
+        async with transaction(self.sessions) as session:
+            lease = timedelta(seconds=s.notifier_sending_lease_seconds)
+            recovered = await store.recover_stale(session, lease, s.notifier_uncertain_policy)
+            cancelled = await store.cancel_moot(session)
+            keys = await store.due_notice_keys(session, batch)
+        for key, stage in recovered:
+            metrics.NOTICES.labels(stage, "recovered").inc()
+            log.warning(
+                "notice found mid-send after a crash",
+                notice_key=key,
+                policy=s.notifier_uncertain_policy,
+            )
+        for key, stage in cancelled:
+            metrics.NOTICES.labels(stage, "cancelled").inc()
+            log.info("notice cancelled: all its obligations fulfilled", notice_key=key)
+        return keys
+
+    async def _deliver_one(self, mailer: SmtpMailer, key: str) -> str:
+        async with transaction(self.sessions) as session:
+            claimed = await store.claim(session, key)
+        if claimed is None:
+            return "taken"
+        self.hooks.after_claim(key)
+        started = time.perf_counter()
+        try:
+            await mailer.send(self.sender, claimed.recipient_email, claimed.message)
+        except PermanentFailure as exc:
+            await self._failed(claimed, str(exc), permanent=True)
+            return "failed"
+        except TransientFailure as exc:
+            await self._failed(claimed, str(exc), permanent=False)
+            return "server-down"
+        metrics.SEND_SECONDS.observe(time.perf_counter() - started)
+        self.hooks.after_accept(key)
+        await self._mark_sent(claimed)
+        return "sent"
+
+    async def _mark_sent(self, claimed: store.ClaimedNotice) -> None:
+        sent_at = self.clock.now()
+        async with transaction(self.sessions) as session:
+            items = await store.mark_sent(session, claimed.notice_key, sent_at)
+            if items is None:
+                return
+            await add_to_outbox(session, self.tables, *self._events(claimed, items, sent_at))
+        self.on_emitted()
+        metrics.NOTICES.labels(claimed.stage, "sent").inc()
+        log.info(
+            "notice sent",
+            notice_key=claimed.notice_key,
+            recipient=claimed.recipient_unit,
+            stage=claimed.stage,
+            attempt=claimed.attempts,
+        )
+
+    def _events(
+        self, claimed: store.ClaimedNotice, items: Sequence[store.NoticeItemRow], sent_at: datetime
+    ) -> list[Event]:
+        events: list[Event] = [
+            NoticeSent(
+                notice_key=claimed.notice_key,
+                recipient_unit=claimed.recipient_unit,
+                recipient_email=claimed.recipient_email,
+                stage=claimed.stage,
+                obligation_ids=tuple(sorted({i.obligation_id for i in items})),
+                sent_at=sent_at,
+                message_id=claimed.message_id,
+                round_id=claimed.round_id,
+            )
+        ]
+        events += [
+            EscalationRaised(
+                obligation_id=i.obligation_id,
+                unit_code=i.subject_unit,
+                level=i.stage.removeprefix(ESCALATE_PREFIX),
+                raised_at=sent_at,
+                recipient_unit=claimed.recipient_unit,
+                notice_key=claimed.notice_key,
+            )
+            for i in items
+            if i.stage.startswith(ESCALATE_PREFIX)
+        ]
+        return events
+
+    async def _failed(self, claimed: store.ClaimedNotice, error: str, *, permanent: bool) -> None:
+        s = self.settings
+        backoff = s.notifier_retry_backoff_seconds or [1.0]
+        exhausted = permanent or claimed.attempts >= s.notifier_max_attempts
+        retry_in = None if exhausted else backoff[min(claimed.attempts, len(backoff)) - 1]
+        async with transaction(self.sessions) as session:
+            await store.mark_failed(session, claimed.notice_key, error, retry_in)
+        outcome = "dead" if retry_in is None else "retried"
+        metrics.NOTICES.labels(claimed.stage, outcome).inc()
+        log.warning(
+            "notice not accepted",
+            notice_key=claimed.notice_key,
+            attempt=claimed.attempts,
+            outcome=outcome,
+            retry_in=retry_in,
+            error=error,
+        )
+
+    async def _update_gauges(self) -> None:
+        async with transaction(self.sessions) as session:
+            depth = await store.queue_depth(session)
+        metrics.QUEUE_DEPTH.labels("pending").set(depth["pending"])
+        metrics.QUEUE_DEPTH.labels("sending").set(depth["sending"])
+        metrics.DEAD_NOTICES.set(depth["dead"] + depth["uncertain"])
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def run_round(self) -> None:
+        await self.decide()
+        await self.deliver()
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                await self.run_round()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sending round failed; next round retries")
+            await asyncio.sleep(self.settings.notifier_round_seconds)

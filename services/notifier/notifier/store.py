@@ -1,0 +1,437 @@
+"""The notifier's tables, read and written through a session (the caller owns the transaction).
+
+Queue discipline for exactly-once (docs/decisions, notifier exactly-once):
+- a notice and its items are recorded ('pending') in the transaction that decides them; the items'
+  primary key makes "this person was told this stage of this obligation" true at most once;
+- `claim` moves one notice to 'sending' and commits before the SMTP conversation starts;
+- `mark_sent` commits 'sent' and the outgoing events right after the server's 250;
+- `recover_stale` finds notices left 'sending' by a dead process once their lease ran out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.catalogue import (
+    ObligationChanged,
+    ObligationStatus,
+    ProbeFinished,
+    ProbeOutcome,
+)
+from notifier.compose import ComposedNotice
+from notifier.db import notice_items, notices, obligations, portals, silences
+from notifier.ladder import Digest, ItemKey, Obligation, PortalOutage, Silence
+
+FULFILLED = frozenset({ObligationStatus.FULFILLED_ON_TIME, ObligationStatus.FULFILLED_LATE})
+ROUND_LOCK = "notifier-sending-round"
+
+
+# --- facts from events ------------------------------------------------------------------------
+
+
+async def apply_obligation(session: AsyncSession, event: ObligationChanged) -> None:
+    """Keep the newest state of each obligation (older events arriving late change nothing)."""
+    fulfilled_at = event.fulfilled_at
+    if fulfilled_at is None and event.status in FULFILLED:
+        fulfilled_at = event.occurred_at
+    values = {
+        "obligation_id": event.obligation_id,
+        "unit_code": event.unit_code,
+        "kind": str(event.kind),
+        "title": event.title,
+        "due_at": event.due_at,
+        "task_code": event.task_code,
+        "period": event.period,
+        "document_url": event.document_url,
+        "fulfilled_at": fulfilled_at,
+        "status": str(event.status),
+        "event_at": event.occurred_at,
+    }
+    stmt = pg_insert(obligations).values(**values)
+    changed = {k: stmt.excluded[k] for k in values if k != "obligation_id"}
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[obligations.c.obligation_id],
+            set_={**changed, "updated_at": func.now()},
+            where=obligations.c.event_at <= stmt.excluded.event_at,
+        )
+    )
+
+
+async def apply_probe(session: AsyncSession, event: ProbeFinished) -> None:
+    """Count consecutive unreachable probes per portal; any answer ends the outage."""
+    down = event.outcome is ProbeOutcome.UNREACHABLE
+    stmt = pg_insert(portals).values(
+        unit_code=event.portal_unit_code,
+        portal_url=event.portal_url,
+        last_probe_at=event.finished_at,
+        outcome=str(event.outcome),
+        unreachable_since=event.finished_at if down else None,
+        unreachable_probes=1 if down else 0,
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[portals.c.unit_code],
+            set_={
+                "portal_url": stmt.excluded.portal_url,
+                "last_probe_at": stmt.excluded.last_probe_at,
+                "outcome": stmt.excluded.outcome,
+                "unreachable_since": (
+                    func.coalesce(portals.c.unreachable_since, stmt.excluded.unreachable_since)
+                    if down
+                    else None
+                ),
+                "unreachable_probes": portals.c.unreachable_probes + 1 if down else 0,
+            },
+            where=portals.c.last_probe_at < stmt.excluded.last_probe_at,
+        )
+    )
+
+
+# --- a sending round --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundInputs:
+    obligations: tuple[Obligation, ...]
+    outages: tuple[PortalOutage, ...]
+    silences: tuple[Silence, ...]
+    already: frozenset[ItemKey]
+
+
+async def try_lock_round(session: AsyncSession) -> bool:
+    """One replica decides at a time (released at commit); the others skip this round."""
+    result = await session.execute(
+        select(func.pg_try_advisory_xact_lock(func.hashtext(literal(ROUND_LOCK))))
+    )
+    return bool(result.scalar_one())
+
+
+async def load_round_inputs(session: AsyncSession, now: datetime) -> RoundInputs:
+    open_rows = (
+        await session.execute(select(obligations).where(obligations.c.fulfilled_at.is_(None)))
+    ).all()
+    outage_rows = (
+        await session.execute(select(portals).where(portals.c.unreachable_probes > 0))
+    ).all()
+    silence_rows = (
+        await session.execute(
+            select(silences).where(silences.c.removed_at.is_(None), silences.c.until > now)
+        )
+    ).all()
+    open_items = (
+        select(notice_items)
+        .join(obligations, obligations.c.obligation_id == notice_items.c.obligation_id)
+        .where(obligations.c.fulfilled_at.is_(None))
+    )
+    portal_ids = [f"portal-down:{r.unit_code}" for r in outage_rows]
+    portal_items = select(notice_items).where(notice_items.c.obligation_id.in_(portal_ids))
+    already: set[ItemKey] = set()
+    for query in (open_items, portal_items):
+        for r in (await session.execute(query)).all():
+            already.add((r.recipient_unit, r.obligation_id, r.stage, r.repeat_no, r.generation))
+    return RoundInputs(
+        obligations=tuple(
+            Obligation(
+                obligation_id=r.obligation_id,
+                unit_code=r.unit_code,
+                kind=r.kind,
+                title=r.title,
+                due_at=r.due_at,
+                task_code=r.task_code,
+                period=r.period,
+                document_url=r.document_url,
+            )
+            for r in open_rows
+        ),
+        outages=tuple(
+            PortalOutage(r.unit_code, r.unreachable_since, r.unreachable_probes, r.portal_url)
+            for r in outage_rows
+        ),
+        silences=tuple(
+            Silence(r.id, r.until, r.reason, r.unit_code, r.obligation_id) for r in silence_rows
+        ),
+        already=frozenset(already),
+    )
+
+
+async def record_notices(
+    session: AsyncSession,
+    decided: Sequence[tuple[Digest, ComposedNotice]],
+    decided_at: datetime,
+) -> None:
+    """Record the round's notices ('pending') and their items, before anything is sent."""
+    if not decided:
+        return
+    await session.execute(
+        insert(notices),
+        [
+            {
+                "notice_key": digest.key,
+                "recipient_unit": digest.recipient,
+                "recipient_email": digest.recipient_email,
+                "stage": digest.stage,
+                "round_id": digest.round_id,
+                "message_id": composed.message_id,
+                "subject": composed.subject,
+                "message": composed.data,
+                "state": "pending",
+                "decided_at": decided_at,
+            }
+            for digest, composed in decided
+        ],
+    )
+    await session.execute(
+        insert(notice_items),
+        [
+            {
+                "recipient_unit": item.recipient,
+                "obligation_id": item.obligation_id,
+                "stage": item.stage,
+                "repeat_no": item.repeat_no,
+                "generation": item.generation,
+                "subject_unit": item.subject_unit,
+                "notice_key": digest.key,
+            }
+            for digest, _ in decided
+            for item in digest.items
+        ],
+    )
+
+
+# --- the delivery queue -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimedNotice:
+    notice_key: str
+    recipient_unit: str
+    recipient_email: str
+    stage: str
+    round_id: str
+    message_id: str
+    message: bytes
+    attempts: int
+
+
+@dataclass(frozen=True)
+class NoticeItemRow:
+    obligation_id: str
+    stage: str
+    subject_unit: str
+
+
+async def recover_stale(
+    session: AsyncSession, lease: timedelta, policy: str
+) -> list[tuple[str, str]]:
+    """Notices left 'sending' past their lease (their process died): back to 'pending' to be
+    re-sent with the same Message-ID ("resend"), or 'uncertain' for an operator ("hold")."""
+    state = "pending" if policy == "resend" else "uncertain"
+    result = await session.execute(
+        update(notices)
+        .where(notices.c.state == "sending", notices.c.claimed_at < func.now() - lease)
+        .values(
+            state=state,
+            claimed_at=None,
+            last_error="found 'sending' after its lease ran out: the sender died mid-send",
+        )
+        .returning(notices.c.notice_key, notices.c.stage)
+    )
+    return [(r.notice_key, r.stage) for r in result]
+
+
+async def cancel_moot(session: AsyncSession) -> list[tuple[str, str]]:
+    """Pending notices whose every obligation has since been fulfilled are not sent."""
+    open_item = (
+        select(literal(1))
+        .select_from(
+            notice_items.outerjoin(
+                obligations, obligations.c.obligation_id == notice_items.c.obligation_id
+            )
+        )
+        .where(
+            notice_items.c.notice_key == notices.c.notice_key,
+            obligations.c.fulfilled_at.is_(None),
+        )
+    )
+    result = await session.execute(
+        update(notices)
+        .where(notices.c.state == "pending", ~exists(open_item))
+        .values(state="cancelled")
+        .returning(notices.c.notice_key, notices.c.stage)
+    )
+    return [(r.notice_key, r.stage) for r in result]
+
+
+async def due_notice_keys(session: AsyncSession, limit: int) -> list[str]:
+    result = await session.execute(
+        select(notices.c.notice_key)
+        .where(notices.c.state == "pending", notices.c.next_attempt_at <= func.now())
+        .order_by(notices.c.next_attempt_at, notices.c.created_at)
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def claim(session: AsyncSession, notice_key: str) -> ClaimedNotice | None:
+    """Take one pending notice for sending (None if another worker took it first)."""
+    result = await session.execute(
+        update(notices)
+        .where(
+            notices.c.notice_key == notice_key,
+            notices.c.state == "pending",
+            notices.c.next_attempt_at <= func.now(),
+        )
+        .values(state="sending", attempts=notices.c.attempts + 1, claimed_at=func.now())
+        .returning(
+            notices.c.notice_key,
+            notices.c.recipient_unit,
+            notices.c.recipient_email,
+            notices.c.stage,
+            notices.c.round_id,
+            notices.c.message_id,
+            notices.c.message,
+            notices.c.attempts,
+        )
+    )
+    row = result.first()
+    return None if row is None else ClaimedNotice(**row._asdict())
+
+
+async def mark_sent(
+    session: AsyncSession, notice_key: str, sent_at: datetime
+) -> list[NoticeItemRow] | None:
+    """'sent', and the notice's items (for the events); None if it was not 'sending'."""
+    result = await session.execute(
+        update(notices)
+        .where(notices.c.notice_key == notice_key, notices.c.state == "sending")
+        .values(state="sent", sent_at=sent_at, last_error=None)
+        .returning(notices.c.notice_key)
+    )
+    if result.first() is None:
+        return None
+    items = await session.execute(
+        select(notice_items.c.obligation_id, notice_items.c.stage, notice_items.c.subject_unit)
+        .where(notice_items.c.notice_key == notice_key)
+        .order_by(notice_items.c.obligation_id)
+    )
+    return [NoticeItemRow(r.obligation_id, r.stage, r.subject_unit) for r in items]
+
+
+async def mark_failed(
+    session: AsyncSession, notice_key: str, error: str, retry_in: float | None
+) -> None:
+    """Back to 'pending' after `retry_in` seconds, or 'dead' when there is no retry left."""
+    values: dict[str, object] = {"last_error": error[:4000], "claimed_at": None}
+    if retry_in is None:
+        values["state"] = "dead"
+    else:
+        values["state"] = "pending"
+        values["next_attempt_at"] = func.now() + timedelta(seconds=retry_in)
+    await session.execute(
+        update(notices)
+        .where(notices.c.notice_key == notice_key, notices.c.state == "sending")
+        .values(**values)
+    )
+
+
+async def queue_depth(session: AsyncSession) -> dict[str, int]:
+    result = await session.execute(
+        select(notices.c.state, func.count())
+        .where(notices.c.state.in_(("pending", "sending", "dead", "uncertain")))
+        .group_by(notices.c.state)
+    )
+    depth = {"pending": 0, "sending": 0, "dead": 0, "uncertain": 0}
+    depth.update({state: count for state, count in result.tuples()})
+    return depth
+
+
+# --- operators --------------------------------------------------------------------------------
+
+
+async def add_silence(
+    session: AsyncSession,
+    *,
+    until: datetime,
+    reason: str,
+    unit_code: str | None = None,
+    obligation_id: str | None = None,
+    created_by: str = "",
+) -> int:
+    if (unit_code is None) == (obligation_id is None):
+        raise ValueError("a silence names exactly one unit or one obligation")
+    result = await session.execute(
+        insert(silences)
+        .values(
+            unit_code=unit_code,
+            obligation_id=obligation_id,
+            until=until,
+            reason=reason,
+            created_by=created_by,
+        )
+        .returning(silences.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def list_silences(
+    session: AsyncSession, *, include_removed: bool = False
+) -> list[dict[str, object]]:
+    query = select(silences).order_by(silences.c.id)
+    if not include_removed:
+        query = query.where(silences.c.removed_at.is_(None))
+    return [dict(r._mapping) for r in await session.execute(query)]
+
+
+async def remove_silence(session: AsyncSession, silence_id: int) -> bool:
+    result = await session.execute(
+        update(silences)
+        .where(silences.c.id == silence_id, silences.c.removed_at.is_(None))
+        .values(removed_at=func.now())
+        .returning(silences.c.id)
+    )
+    return result.first() is not None
+
+
+async def list_notices(
+    session: AsyncSession, states: Sequence[str], limit: int = 100
+) -> list[dict[str, object]]:
+    query = (
+        select(
+            notices.c.notice_key,
+            notices.c.recipient_unit,
+            notices.c.recipient_email,
+            notices.c.stage,
+            notices.c.state,
+            notices.c.attempts,
+            notices.c.last_error,
+            notices.c.round_id,
+            notices.c.decided_at,
+            notices.c.sent_at,
+        )
+        .order_by(notices.c.created_at.desc())
+        .limit(limit)
+    )
+    if states:
+        query = query.where(notices.c.state.in_(tuple(states)))
+    return [dict(r._mapping) for r in await session.execute(query)]
+
+
+async def requeue(session: AsyncSession, notice_key: str) -> bool:
+    """An operator sends a dead or uncertain notice again (same Message-ID), attempts reset."""
+    result = await session.execute(
+        update(notices)
+        .where(
+            notices.c.notice_key == notice_key,
+            notices.c.state.in_(("dead", "uncertain")),
+        )
+        .values(state="pending", attempts=0, next_attempt_at=func.now(), last_error=None)
+        .returning(notices.c.notice_key)
+    )
+    return result.first() is not None
