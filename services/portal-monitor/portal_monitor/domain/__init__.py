@@ -1,0 +1,1 @@
+"""Pure domain logic of portal-monitor: no I/O, table-tested."""

@@ -1,0 +1,255 @@
+"""What one inspection of a portal concludes, each conclusion with its evidence.
+
+Input: what the probe observed (pure data). Output: `CheckResult`s and the probe's outcome.
+"portal unreachable" (network, timeout, 5xx after retries) is kept apart from "section missing"
+(the portal answered 404/410 or the page lacks the section's items)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from minhbach.events.catalogue import CheckResult, ProbeOutcome
+from minhbach.plan import PortalMonitoring, ReferenceLink
+from portal_monitor import messages
+
+SectionStatus = Literal["present", "missing", "unreachable", "robots"]
+
+
+@dataclass(frozen=True)
+class SectionObservation:
+    section: str
+    name: str
+    status: SectionStatus
+    evidence_url: str
+    item_count: int = 0
+    newest_on: date | None = None
+    http_status: int | None = None
+    problem: str | None = None  # the fetch problem when unreachable
+    page_problems: tuple[str, ...] = ()  # bounded/odd pages: too large, bad encoding ...
+    links: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DirectiveItem:
+    title: str
+    not_directive: bool
+    no_full_text: bool
+
+
+@dataclass(frozen=True)
+class CopyFinding:
+    """A district document the commune portal must carry too (tasks 1.1, 2.1, 8.3)."""
+
+    title: str
+    status: Literal["on_time", "late", "missing", "not_due"]
+
+
+@dataclass(frozen=True)
+class PortalObservation:
+    portal_url: str
+    home_status: int | None
+    home_problem: str | None
+    latency_ms: float | None
+    tls_days_left: int | None
+    home_links: frozenset[str]
+    sections: tuple[SectionObservation, ...]
+    required_sections: tuple[str, ...]
+    directive_items: tuple[DirectiveItem, ...] = ()
+    copies: tuple[CopyFinding, ...] | None = None  # None: not a commune portal
+    today: date = field(default_factory=date.today)
+
+    @property
+    def home_reachable(self) -> bool:
+        return self.home_status is not None and self.home_status < 500
+
+    def section(self, code: str | None) -> SectionObservation | None:
+        return next((s for s in self.sections if s.section == code), None)
+
+
+def outcome_of(observation: PortalObservation) -> ProbeOutcome:
+    statuses = [s.status for s in observation.sections]
+    if not observation.home_reachable and all(s == "unreachable" for s in statuses):
+        return ProbeOutcome.UNREACHABLE
+    if not observation.home_reachable or "unreachable" in statuses:
+        return ProbeOutcome.PARTIAL
+    return ProbeOutcome.OK
+
+
+def evaluate(
+    observation: PortalObservation,
+    monitoring: PortalMonitoring,
+    reference_links: Iterable[ReferenceLink],
+) -> tuple[CheckResult, ...]:
+    checks: list[CheckResult] = [*_availability(observation, monitoring)]
+    for section in observation.sections:
+        checks += _section_checks(section, observation, monitoring)
+    checks += _legal_links(observation, monitoring, reference_links)
+    checks += _qa(observation, monitoring)
+    checks += _directives(observation, monitoring)
+    checks += _copies(observation)
+    return tuple(checks)
+
+
+def _availability(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
+    if not o.home_reachable:
+        reason = messages.problem(o.home_problem or "network")
+        return [
+            CheckResult(
+                check="portal_available",
+                passed=False,
+                detail=messages.portal_unavailable(reason),
+                evidence_url=o.portal_url,
+            )
+        ]
+    results = [
+        CheckResult(
+            check="portal_available",
+            passed=True,
+            detail=messages.portal_available(o.home_status or 0),
+            evidence_url=o.portal_url,
+        )
+    ]
+    if o.latency_ms is not None:
+        results.append(
+            CheckResult(
+                check="portal_latency",
+                passed=o.latency_ms <= m.latency_limit_ms,
+                detail=messages.latency(o.latency_ms, m.latency_limit_ms),
+                evidence_url=o.portal_url,
+            )
+        )
+    if o.tls_days_left is not None:
+        results.append(
+            CheckResult(
+                check="tls_certificate",
+                passed=o.tls_days_left >= m.tls_warning_days,
+                detail=messages.tls_days(o.tls_days_left, m.tls_warning_days),
+                evidence_url=o.portal_url,
+            )
+        )
+    return results
+
+
+def _section_checks(
+    s: SectionObservation, o: PortalObservation, m: PortalMonitoring
+) -> list[CheckResult]:
+    def check(name: str, passed: bool, detail: str) -> CheckResult:
+        return CheckResult(
+            check=name, passed=passed, section=s.section, detail=detail, evidence_url=s.evidence_url
+        )
+
+    if s.status == "unreachable":
+        reason = messages.problem(s.problem or "network")
+        return [check("section_reachable", False, messages.section_unreachable(s.name, reason))]
+    if s.status == "robots":
+        return [check("section_reachable", False, messages.section_blocked_by_robots(s.name))]
+    results = [check("section_reachable", True, messages.section_present(s.name))]
+    if s.page_problems:
+        problems = [messages.problem(p) for p in s.page_problems]
+        results.append(check("section_pages_valid", False, messages.page_problem(s.name, problems)))
+    required = s.section in o.required_sections
+    if s.status == "missing":
+        if required:
+            results.append(
+                check("section_present", False, messages.section_missing(s.name, s.http_status))
+            )
+        return results
+    if required:
+        results.append(check("section_present", True, messages.section_present(s.name)))
+        results.append(
+            check(
+                "section_not_empty", s.item_count > 0, messages.section_items(s.name, s.item_count)
+            )
+        )
+        fresh = s.newest_on is not None and s.newest_on >= o.today - timedelta(m.freshness_days)
+        results.append(
+            check(
+                "section_fresh",
+                fresh,
+                messages.section_freshness(s.name, s.newest_on, m.freshness_days),
+            )
+        )
+    return results
+
+
+def _legal_links(
+    o: PortalObservation, m: PortalMonitoring, reference_links: Iterable[ReferenceLink]
+) -> list[CheckResult]:
+    if not m.legal_links:
+        return []
+    section = o.section(m.legal_links_section)
+    if section is not None and section.status in ("unreachable", "robots"):
+        return []  # cannot tell; the section's own check says why
+    if not o.home_reachable:
+        return []
+    wanted = [r for r in reference_links if r.code in m.legal_links]
+    links = o.home_links | (section.links if section is not None else frozenset())
+    missing = [r.name for r in wanted if not _links_to(links, r.url)]
+    evidence = section.evidence_url if section is not None else o.portal_url
+    return [
+        CheckResult(
+            check="legal_links",
+            passed=not missing,
+            section=m.legal_links_section,
+            detail=messages.legal_links(missing),
+            evidence_url=evidence,
+        )
+    ]
+
+
+def _links_to(links: frozenset[str], target: str) -> bool:
+    base = target.rstrip("/")
+    return any(link.rstrip("/") == base or link.startswith(base + "/") for link in links)
+
+
+def _qa(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
+    section = o.section(m.qa_section)
+    if section is None or section.status != "present":
+        return []
+    window = m.qa_active_within_days
+    active = section.newest_on is not None and section.newest_on >= o.today - timedelta(window)
+    return [
+        CheckResult(
+            check="qa_active",
+            passed=active,
+            section=section.section,
+            detail=messages.qa_activity(section.newest_on, window),
+            evidence_url=section.evidence_url,
+        )
+    ]
+
+
+def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
+    section = o.section(m.directive_section)
+    if section is None or section.status != "present":
+        return []
+    foreign = [i.title for i in o.directive_items if i.not_directive]
+    bare = [i.title for i in o.directive_items if not i.not_directive and i.no_full_text]
+    return [
+        CheckResult(
+            check="directive_section_clean",
+            passed=not foreign and not bare,
+            section=section.section,
+            detail=messages.directive_section(foreign, bare),
+            evidence_url=section.evidence_url,
+        )
+    ]
+
+
+def _copies(o: PortalObservation) -> list[CheckResult]:
+    if o.copies is None:
+        return []
+    due = [c for c in o.copies if c.status != "not_due"]
+    late = [c.title for c in due if c.status == "late"]
+    missing = [c.title for c in due if c.status == "missing"]
+    return [
+        CheckResult(
+            check="district_documents_carried",
+            passed=not late and not missing,
+            detail=messages.commune_copies(late, missing, len(due)),
+            evidence_url=o.portal_url,
+        )
+    ]

@@ -1,0 +1,116 @@
+"""From listed items to document records: normalised, classified, deduplicated, flagged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from portal_monitor.domain.classify import Classifier
+from portal_monitor.domain.extract import ListedItem
+from portal_monitor.domain.text import normalize_text, parse_document_number
+from portal_monitor.domain.urls import canonical_url
+
+# Fields whose change makes `portal.document.changed`.
+TRACKED_FIELDS = (
+    "title",
+    "document_number",
+    "issued_on",
+    "issuer",
+    "summary",
+    "attachment_url",
+    "kind",
+)
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    """What one listing says about one document, ready to compare with the stored record."""
+
+    canonical_url: str
+    url: str
+    section: str
+    title: str
+    kind: str
+    matched_rule: str
+    document_number: str | None
+    issued_on: date | None
+    issuer: str | None
+    summary: str | None
+    attachment_url: str | None
+    listed_on: date | None = None
+
+    @property
+    def fingerprint(self) -> str | None:
+        """The same document reposted elsewhere: same number and date of issue."""
+        if self.document_number is None:
+            return None
+        issued = self.issued_on.isoformat() if self.issued_on else "?"
+        return f"{self.document_number.lstrip('0').casefold()}|{issued}"
+
+    @property
+    def full_text_linked(self) -> bool:
+        return self.attachment_url is not None
+
+    def tracked(self) -> dict[str, str | None]:
+        return {
+            name: (None if (value := getattr(self, name)) is None else str(value))
+            for name in TRACKED_FIELDS
+        }
+
+
+def draft_of(item: ListedItem, section: str, classifier: Classifier) -> DocumentDraft:
+    title = normalize_text(item.title)
+    summary = normalize_text(item.summary) if item.summary else None
+    number = parse_document_number(item.document_number) or parse_document_number(title)
+    found = classifier.classify(title, summary, number, section)
+    issuer = normalize_text(item.issuer) if item.issuer else classifier.issuer_of(number)
+    return DocumentDraft(
+        canonical_url=canonical_url(item.url),
+        url=item.url,
+        section=section,
+        title=title,
+        kind=found.kind,
+        matched_rule=found.rule,
+        document_number=number,
+        issued_on=item.issued_on,
+        issuer=issuer,
+        summary=summary,
+        attachment_url=item.attachment_url,
+        listed_on=item.listed_on,
+    )
+
+
+def deduplicate(drafts: Iterable[DocumentDraft]) -> list[DocumentDraft]:
+    """One draft per canonical URL (a document listed on two pages of a section, or twice)."""
+    seen: dict[str, DocumentDraft] = {}
+    for draft in drafts:
+        seen.setdefault(draft.canonical_url, draft)
+    return list(seen.values())
+
+
+def changed_fields(stored: dict[str, str | None], draft: DocumentDraft) -> tuple[str, ...]:
+    now = draft.tracked()
+    return tuple(name for name in TRACKED_FIELDS if stored.get(name) != now[name])
+
+
+@dataclass(frozen=True)
+class DirectiveFlag:
+    """Task 4.1: only directive documents, in full text, in the directive section."""
+
+    not_directive: bool
+    no_full_text: bool
+
+    @property
+    def contaminated(self) -> bool:
+        return self.not_directive
+
+
+def directive_flag(
+    draft: DocumentDraft, directive_section: str | None, directive_kind: str
+) -> DirectiveFlag | None:
+    if directive_section is None or draft.section != directive_section:
+        return None
+    return DirectiveFlag(
+        not_directive=draft.kind != directive_kind, no_full_text=not draft.full_text_linked
+    )

@@ -1,0 +1,107 @@
+"""Vietnamese text as portals serve it: NFD or NFC, HTML entities, odd spaces; dates and
+document numbers in the forms portals write them."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+_SPACES = re.compile(r"\s+")
+# Combining marks left after NFD decomposition are the Vietnamese tone and vowel marks.
+_VIETNAMESE_LETTERS = "đĐ"
+
+
+def normalize_text(value: str) -> str:
+    """NFC, HTML entities decoded, whitespace (including no-break spaces) collapsed."""
+    unescaped = html.unescape(value)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", unescaped)).strip()
+
+
+def fold_case(value: str) -> str:
+    """For matching: normalised and case-folded, diacritics kept."""
+    return normalize_text(value).casefold()
+
+
+def strip_diacritics(value: str) -> str:
+    """'Quyết định' -> 'Quyet dinh' (đ -> d); for texts typed without accents."""
+    decomposed = unicodedata.normalize("NFD", value)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(value: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", value)
+    return any(unicodedata.combining(c) for c in decomposed) or any(
+        c in _VIETNAMESE_LETTERS for c in value
+    )
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
+
+
+def parse_date(value: str | None) -> date | None:
+    """The first date in a text: `03/10/2024`, `3-10-2024`, `ngày 03 tháng 10 năm 2024`,
+    `2024-10-03` (ISO, with or without time) or an RFC 822 date (`Thu, 03 Oct 2024 ...`)."""
+    if not value:
+        return None
+    text = normalize_text(value)
+    candidates: list[tuple[int, date]] = []
+    for pattern, order in ((_WORDS, "dmy"), (_DMY, "dmy"), (_ISO, "ymd")):
+        for match in pattern.finditer(text):
+            parsed = _to_date(match.groups(), order)
+            if parsed is not None:
+                candidates.append((match.start(), parsed))
+    if candidates:
+        return min(candidates)[1]
+    return _rfc822(text)
+
+
+def _to_date(parts: tuple[str | None, ...], order: str) -> date | None:
+    numbers = [int(p) for p in parts if p is not None]
+    day, month, year = numbers if order == "dmy" else (numbers[2], numbers[1], numbers[0])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _rfc822(text: str) -> date | None:
+    try:
+        moment: datetime = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment.date()
+
+
+# --- document numbers ---------------------------------------------------------------------------
+
+# Số, ký hiệu: number, optional year (legal normative documents), then the symbol of kind and
+# issuing body: 57/KH-UBND, 15/2023/QĐ-UBND, 42/2022/NĐ-CP, 123/UBND-VP, 897/NQ-UBTVQH14.
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,6})\s*/\s*(?:(\d{4})\s*/\s*)?"
+    r"([A-ZĐ][A-Za-zĐđ0-9&]{0,11}(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9&]{0,11}){0,3})(?![\w])"
+)
+
+
+def parse_document_number(value: str | None) -> str | None:
+    """The first document number in a text, in canonical form (`15/2023/QĐ-UBND`)."""
+    if not value:
+        return None
+    match = _NUMBER.search(normalize_text(value))
+    if match is None:
+        return None
+    number, year, symbol = match.groups()
+    symbol = re.sub(r"\s*[-–]\s*", "-", symbol)
+    return f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
+
+
+def symbol_parts(document_number: str) -> tuple[str, ...]:
+    """`15/2023/QĐ-UBND` -> ('QĐ', 'UBND')."""
+    return tuple(document_number.rsplit("/", 1)[-1].split("-"))
