@@ -1,0 +1,225 @@
+"""The JSON API under /api/v1 (OpenAPI at /openapi.json). Thin: the use cases are in service.py."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from intake import messages as msg
+from intake.auth import Caller, TokenVerifier
+from intake.domain import FieldError
+from intake.errors import IntakeError, errors_body, from_pydantic
+from intake.metrics import EVIDENCE_REJECTED, REPORTS_REJECTED
+from intake.middleware import BodyTooLarge, too_large_error
+from intake.models import (
+    ErrorsOut,
+    EvidenceFilingIn,
+    EvidenceReceipt,
+    ReportDetail,
+    ReportIn,
+    ReportReceipt,
+    ReportSummary,
+    ReportVersionOut,
+    UnitOut,
+    UnitStatus,
+)
+from intake.service import Intake, Outcome
+
+API_PREFIX = "/api/v1"
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="unitToken",
+    description="Mã truy cập của đơn vị (`minhbach units issue-token UNIT`).",
+)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorsOut, "description": description}
+    for status, description in {
+        401: "Missing or wrong token",
+        403: "Another unit's data, or a report this unit does not file",
+        404: "Not found",
+        413: "Request body too large",
+        422: "Invalid request; each error names its field",
+    }.items()
+}
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Retrying a POST with the same key returns the first answer.",
+    ),
+]
+UnitQuery = Annotated[str | None, Query(alias="unit", max_length=64)]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def caller_dependency(verifier: TokenVerifier, focal_unit: str) -> Any:
+    async def current_caller(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Caller:
+        if credentials is None or not credentials.credentials:
+            raise _unauthorized(msg.TOKEN_MISSING)
+        unit_code = await verifier.unit_for(credentials.credentials)
+        if unit_code is None:
+            raise _unauthorized(msg.TOKEN_INVALID)
+        return Caller(unit_code, unit_code == focal_unit)
+
+    return current_caller
+
+
+def _unauthorized(message: str) -> IntakeError:
+    error = IntakeError.single(401, "Authorization", message, "unauthorized")
+    error.headers = {"WWW-Authenticate": 'Bearer realm="minhbach-intake"'}
+    return error
+
+
+def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, tags=["intake"], responses=_ERRORS)
+    CurrentCaller = Annotated[
+        Caller, Depends(caller_dependency(verifier, intake.rules.plan.roles.focal_unit))
+    ]
+
+    @router.get("/me", response_model=UnitOut, summary="The calling unit and its tasks")
+    async def me(caller: CurrentCaller) -> UnitOut:
+        return intake.unit_info(caller)
+
+    @router.post(
+        "/reports",
+        status_code=201,
+        response_model=ReportReceipt,
+        responses={409: {"model": ErrorsOut, "description": "Period already reported: amend"}},
+        summary="File a quarterly or annual report",
+    )
+    async def file_report(
+        report: ReportIn, caller: CurrentCaller, idempotency_key: IdempotencyKey = None
+    ) -> Response:
+        outcome = await intake.file_report(caller, report, idempotency_key=idempotency_key)
+        return _respond(outcome)
+
+    @router.post(
+        "/reports/{report_id}/versions",
+        status_code=201,
+        response_model=ReportReceipt,
+        summary="Amend a report: a new version; earlier versions stay readable",
+    )
+    async def amend_report(
+        report_id: UUID,
+        report: ReportIn,
+        caller: CurrentCaller,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response:
+        outcome = await intake.file_report(
+            caller, report, amend_report_id=report_id, idempotency_key=idempotency_key
+        )
+        return _respond(outcome)
+
+    @router.get("/reports", response_model=list[ReportSummary], summary="Reports and their state")
+    async def list_reports(
+        caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
+    ) -> list[ReportSummary]:
+        return await intake.list_reports(caller, unit, plan_year)
+
+    @router.get("/reports/{report_id}", response_model=ReportDetail, summary="One report")
+    async def report_detail(report_id: UUID, caller: CurrentCaller) -> ReportDetail:
+        return await intake.report_detail(caller, report_id)
+
+    @router.get(
+        "/reports/{report_id}/versions/{version_no}",
+        response_model=ReportVersionOut,
+        summary="One version of a report",
+    )
+    async def report_version(
+        report_id: UUID,
+        version_no: Annotated[int, Path(ge=1, le=100_000)],
+        caller: CurrentCaller,
+    ) -> ReportVersionOut:
+        return await intake.report_version(caller, report_id, version_no)
+
+    @router.get(
+        "/units/{unit_code}/status",
+        response_model=UnitStatus,
+        summary="Every report the unit owes this year: on time, late, overdue, missing tasks",
+    )
+    async def unit_status(
+        unit_code: Annotated[str, Path(max_length=64)],
+        caller: CurrentCaller,
+        plan_year: YearQuery = None,
+    ) -> UnitStatus:
+        year = plan_year or intake.rules.year
+        return await intake.unit_status(caller, unit_code, year)
+
+    @router.post(
+        "/evidence",
+        status_code=201,
+        response_model=EvidenceReceipt,
+        summary="File evidence for one task (a posted document)",
+    )
+    async def file_evidence(
+        filing: EvidenceFilingIn, caller: CurrentCaller, idempotency_key: IdempotencyKey = None
+    ) -> Response:
+        outcome = await intake.file_evidence(caller, filing, idempotency_key=idempotency_key)
+        return _respond(outcome)
+
+    @router.get("/evidence", response_model=list[EvidenceReceipt], summary="Evidence filed")
+    async def list_evidence(
+        caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
+    ) -> list[EvidenceReceipt]:
+        return await intake.list_evidence(caller, unit, plan_year)
+
+    return router
+
+
+def _respond(outcome: Outcome) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+    return Response(
+        outcome.body,
+        status_code=outcome.status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error of the API has the shape `{"errors": [{"field", "message"}]}`."""
+
+    @app.exception_handler(IntakeError)
+    async def intake_error(request: Request, error: IntakeError) -> Response:
+        if not getattr(error, "counted", False):
+            _count_outside_service(request, error.errors)
+        return _json(error.status_code, error.errors, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        errors = from_pydantic(error.errors())
+        _count_outside_service(request, errors)
+        return _json(422, errors)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if isinstance(error, BodyTooLarge):
+            errors: tuple[FieldError, ...] = (too_large_error(error.limit),)
+            _count_outside_service(request, errors)
+        else:
+            message = msg.NOT_FOUND if error.status_code == 404 else msg.INVALID
+            errors = (FieldError("", message, "http"),)
+        return _json(error.status_code, errors, error.headers)
+
+
+def _json(status_code: int, errors: tuple[FieldError, ...], headers: Any = None) -> JSONResponse:
+    return JSONResponse(errors_body(errors), status_code=status_code, headers=headers)
+
+
+def _count_outside_service(request: Request, errors: tuple[FieldError, ...]) -> None:
+    """Refusals before the use case ran (token, schema, size) still count as rejections."""
+    if request.method != "POST":
+        return
+    path = request.url.path
+    counter = EVIDENCE_REJECTED if path.endswith("/evidence") else REPORTS_REJECTED
+    for reason in sorted({error.reason for error in errors}):
+        counter.labels(reason).inc()

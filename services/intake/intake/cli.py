@@ -1,0 +1,83 @@
+"""`minhbach units ...`: issue, list and revoke the units' intake tokens."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from intake.auth import issue_token, list_tokens, revoke_tokens
+from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.plan import load_plan
+from minhbach.settings import get_settings
+
+units_app = typer.Typer(help="Units' access tokens for intake (reports and evidence).")
+COMMANDS = {"units": units_app}
+
+T = TypeVar("T")
+
+
+def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    settings = get_settings()
+    if not settings.database_url:
+        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> T:
+        engine = make_engine(settings.database_url, pool_size=1)
+        try:
+            return await work(make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _known_unit(unit: str) -> None:
+    plan = load_plan(get_settings().plan_file)
+    if not plan.has_unit(unit):
+        typer.echo(f"no unit {unit!r} in the plan {get_settings().plan_file}", err=True)
+        raise typer.Exit(2)
+
+
+@units_app.command("issue-token")
+def issue(
+    unit: str = typer.Argument(..., help="Unit code from the plan, e.g. vhtt"),
+    keep_old: bool = typer.Option(False, help="Keep the unit's earlier tokens valid"),
+) -> None:
+    """Issue a token for UNIT and print it once (only its hash is stored)."""
+    _known_unit(unit)
+    token = _with_database(lambda sessions: issue_token(sessions, unit, keep_others=keep_old))
+    typer.echo(token)
+    typer.echo(
+        f"token for {unit} printed above; it is stored hashed and cannot be shown again", err=True
+    )
+
+
+@units_app.command("revoke")
+def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
+    """Revoke every token of UNIT."""
+    count = _with_database(lambda sessions: revoke_tokens(sessions, unit))
+    typer.echo(f"revoked {count} token(s) of {unit}")
+
+
+@units_app.command("list")
+def list_units() -> None:
+    """Units of the plan with their active tokens."""
+    plan = load_plan(get_settings().plan_file)
+    tokens = _with_database(list_tokens)
+    active: dict[str, int] = {}
+    for info in tokens:
+        if info.revoked_at is None:
+            active[info.unit_code] = active.get(info.unit_code, 0) + 1
+    leads = set(plan.lead_unit_codes_all())
+    for unit in plan.units:
+        role = (
+            "focal"
+            if unit.code == plan.roles.focal_unit
+            else ("lead" if unit.code in leads else "-")
+        )
+        typer.echo(f"{unit.code:<20} {role:<6} tokens={active.get(unit.code, 0)}  {unit.name}")

@@ -1,0 +1,275 @@
+"""Intake's tables, read and written through the caller's session (it owns the transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.db import evidence, idempotency_keys, report_versions, reports
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report_id: UUID
+    unit_code: str
+    plan_year: int
+    period: str
+    reporter: str
+    rule_code: str
+    due_at: datetime
+    first_submitted_at: datetime
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    report_id: UUID
+    version_no: int
+    submitted_at: datetime
+    on_time: bool
+    tasks: list[dict[str, Any]]
+    analysis: str
+
+
+@dataclass(frozen=True)
+class ReportListing:
+    """A report with its first version's timeliness and its latest version."""
+
+    report: ReportRow
+    first_on_time: bool
+    latest: VersionRow
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    fingerprint: str
+    status_code: int
+    response: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    evidence_id: UUID
+    unit_code: str
+    task_code: str
+    plan_year: int
+    submitted_at: datetime
+    url: str | None
+    document_number: str | None
+    issued_on: date | None
+    title: str | None
+    note: str
+
+
+_REPORT_COLUMNS = (
+    reports.c.report_id,
+    reports.c.unit_code,
+    reports.c.plan_year,
+    reports.c.period,
+    reports.c.reporter,
+    reports.c.rule_code,
+    reports.c.due_at,
+    reports.c.first_submitted_at,
+    reports.c.latest_version,
+)
+_VERSION_COLUMNS = (
+    report_versions.c.report_id,
+    report_versions.c.version_no,
+    report_versions.c.submitted_at,
+    report_versions.c.on_time,
+    report_versions.c.tasks,
+    report_versions.c.analysis,
+)
+
+
+# --- idempotency ------------------------------------------------------------------------------
+
+
+async def stored_response(session: AsyncSession, unit_code: str, key: str) -> StoredResponse | None:
+    row = (
+        await session.execute(
+            select(
+                idempotency_keys.c.fingerprint,
+                idempotency_keys.c.status_code,
+                idempotency_keys.c.response,
+            ).where(idempotency_keys.c.unit_code == unit_code, idempotency_keys.c.idem_key == key)
+        )
+    ).first()
+    return StoredResponse(*row) if row else None
+
+
+async def store_response(
+    session: AsyncSession, unit_code: str, key: str, stored: StoredResponse
+) -> bool:
+    """False when another request stored an answer for this key first (it wins)."""
+    inserted = await session.execute(
+        pg_insert(idempotency_keys)
+        .values(
+            unit_code=unit_code,
+            idem_key=key,
+            fingerprint=stored.fingerprint,
+            status_code=stored.status_code,
+            response=stored.response,
+        )
+        .on_conflict_do_nothing()
+        .returning(idempotency_keys.c.idem_key)
+    )
+    return inserted.first() is not None
+
+
+async def purge_responses(session: AsyncSession, older_than: datetime) -> int:
+    result = await session.execute(
+        delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+async def insert_report(session: AsyncSession, row: ReportRow) -> bool:
+    """False when the unit already has a report for that period (the unique key)."""
+    inserted = await session.execute(
+        pg_insert(reports)
+        .values(**row.__dict__)
+        .on_conflict_do_nothing(constraint="uq_reports_period")
+        .returning(reports.c.report_id)
+    )
+    return inserted.first() is not None
+
+
+async def report_for_period(
+    session: AsyncSession,
+    unit_code: str,
+    plan_year: int,
+    period: str,
+    reporter: str,
+    *,
+    lock: bool = False,
+) -> ReportRow | None:
+    query = select(*_REPORT_COLUMNS).where(
+        reports.c.unit_code == unit_code,
+        reports.c.plan_year == plan_year,
+        reports.c.period == period,
+        reports.c.reporter == reporter,
+    )
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return ReportRow(*row) if row else None
+
+
+async def report_by_id(
+    session: AsyncSession, report_id: UUID, *, lock: bool = False
+) -> ReportRow | None:
+    query = select(*_REPORT_COLUMNS).where(reports.c.report_id == report_id)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return ReportRow(*row) if row else None
+
+
+async def add_version(
+    session: AsyncSession, version: VersionRow, event_id: UUID, *, is_first: bool
+) -> None:
+    await session.execute(
+        report_versions.insert().values(
+            report_id=version.report_id,
+            version_no=version.version_no,
+            submitted_at=version.submitted_at,
+            on_time=version.on_time,
+            event_id=event_id,
+            tasks=version.tasks,
+            analysis=version.analysis,
+        )
+    )
+    if not is_first:
+        await session.execute(
+            update(reports)
+            .where(reports.c.report_id == version.report_id)
+            .values(latest_version=version.version_no)
+        )
+
+
+async def versions_of(session: AsyncSession, report_id: UUID) -> list[VersionRow]:
+    rows = await session.execute(
+        select(*_VERSION_COLUMNS)
+        .where(report_versions.c.report_id == report_id)
+        .order_by(report_versions.c.version_no)
+    )
+    return [VersionRow(*row) for row in rows]
+
+
+async def list_reports(
+    session: AsyncSession, unit_code: str | None, plan_year: int | None
+) -> list[ReportListing]:
+    """Reports (of one unit, or all) with their latest version, in due order."""
+    latest = report_versions.alias("latest")
+    first = report_versions.alias("first")
+    query = (
+        select(
+            *_REPORT_COLUMNS,
+            first.c.on_time,
+            *(latest.c[column.name] for column in _VERSION_COLUMNS),
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.report_id == reports.c.report_id,
+                latest.c.version_no == reports.c.latest_version,
+            ),
+        )
+        .join(first, and_(first.c.report_id == reports.c.report_id, first.c.version_no == 1))
+        .order_by(reports.c.due_at, reports.c.unit_code, reports.c.reporter)
+    )
+    if unit_code is not None:
+        query = query.where(reports.c.unit_code == unit_code)
+    if plan_year is not None:
+        query = query.where(reports.c.plan_year == plan_year)
+    listings = []
+    report_width = len(_REPORT_COLUMNS)
+    for row in await session.execute(query):
+        values = tuple(row)
+        listings.append(
+            ReportListing(
+                report=ReportRow(*values[:report_width]),
+                first_on_time=bool(values[report_width]),
+                latest=VersionRow(*values[report_width + 1 :]),
+            )
+        )
+    return listings
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+async def insert_evidence(session: AsyncSession, row: EvidenceRow, event_id: UUID) -> None:
+    await session.execute(evidence.insert().values(**row.__dict__, event_id=event_id))
+
+
+async def list_evidence(
+    session: AsyncSession, unit_code: str | None, plan_year: int | None
+) -> list[EvidenceRow]:
+    query = select(
+        evidence.c.evidence_id,
+        evidence.c.unit_code,
+        evidence.c.task_code,
+        evidence.c.plan_year,
+        evidence.c.submitted_at,
+        evidence.c.url,
+        evidence.c.document_number,
+        evidence.c.issued_on,
+        evidence.c.title,
+        evidence.c.note,
+    ).order_by(evidence.c.submitted_at, evidence.c.evidence_id)
+    if unit_code is not None:
+        query = query.where(evidence.c.unit_code == unit_code)
+    if plan_year is not None:
+        query = query.where(evidence.c.plan_year == plan_year)
+    return [EvidenceRow(**row._mapping) for row in await session.execute(query)]
