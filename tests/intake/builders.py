@@ -29,6 +29,7 @@ def intake_plan() -> Plan:
                 "name": f"UBND xã Thử Nghiệm {n:02d}",
                 "kind": "commune",
                 "email": f"t{n:02d}@test.example.invalid",
+                "portal": f"https://t{RUN}-{n:02d}.example.invalid",
             }
         )
     return Plan.model_validate(data)

@@ -12,7 +12,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final, cast
 
 from prometheus_client import Counter
@@ -81,6 +81,10 @@ class Intake:
         self.runtime = runtime
         self.rules = rules
 
+    def _now(self) -> datetime:
+        """The clock's instant in UTC (stored and sent as such whatever zone a clock uses)."""
+        return self.runtime.clock.now().astimezone(UTC)
+
     # --- filing reports ---
 
     async def file_report(
@@ -105,7 +109,7 @@ class Intake:
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
                 return replay
-            now = self.runtime.clock.now()
+            now = self._now()
             errors = self.rules.check_report(caller.unit_code, report, local_today(now))
             if errors:
                 raise IntakeError(422, tuple(errors))
@@ -230,7 +234,7 @@ class Intake:
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
                 return replay
-            now = self.runtime.clock.now()
+            now = self._now()
             errors = self.rules.check_evidence_filing(caller.unit_code, filing, local_today(now))
             if errors:
                 raise IntakeError(422, tuple(errors))
@@ -305,7 +309,7 @@ class Intake:
     async def purge_old_responses(self) -> int:
         ttl = timedelta(hours=self.runtime.settings.intake_idempotency_ttl_hours)
         async with self.runtime.sessions() as session, session.begin():
-            return await repo.purge_responses(session, self.runtime.clock.now() - ttl)
+            return await repo.purge_responses(session, self._now() - ttl)
 
     # --- reading back ---
 
@@ -377,7 +381,7 @@ class Intake:
             )
             for listing in listings
         }
-        now = self.runtime.clock.now()
+        now = self._now()
         states = self.rules.period_states(unit_code, plan_year, filed, now)
         periods = []
         for state in states:
