@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import httpx
 from nats.aio.client import Client as NatsClient
@@ -12,7 +12,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach.observability.operations import refresh_consumer_lag, refresh_dead_letters
+from minhbach.calendar import TZ
+from minhbach.observability.operations import (
+    next_report_dues,
+    refresh_consumer_lag,
+    refresh_dead_letters,
+    refresh_report_dues,
+)
+from minhbach.plan import load_plan
 from minhbach.settings import Settings
 from scoring.app import create_app
 from scoring.db import messaging
@@ -108,3 +115,27 @@ async def test_dead_letter_gauge_counts_what_awaits_an_operator(
         )
     await refresh_dead_letters(sessions, messaging, "scoring")
     assert _sample("minhbach_dead_letters", labels) == before
+
+
+def test_next_report_dues_follow_the_plan_rules() -> None:
+    plan = load_plan(Settings().plan_file)
+    now = datetime(2024, 3, 20, 9, 0, tzinfo=TZ)
+    dues = next_report_dues(plan, now)
+    # "before the 2nd of the quarter's next month": on time through 1 April (a Monday).
+    assert dues["lead-quarterly"] == datetime(2024, 4, 2, 0, 0, tzinfo=TZ)
+    assert dues["focal-quarterly"] == datetime(2024, 4, 10, 0, 0, tzinfo=TZ)
+    assert dues["lead-yearly"].date() >= date(2024, 12, 2)
+    after_q4 = next_report_dues(plan, datetime(2024, 12, 20, tzinfo=TZ))
+    # 1 January 2025 is New Year's Day: the last permitted day moves to Thursday 2 January.
+    assert after_q4["lead-quarterly"] == datetime(2025, 1, 3, 0, 0, tzinfo=TZ)
+    assert "lead-yearly" not in after_q4
+    assert next_report_dues(plan, datetime(2025, 6, 1, tzinfo=TZ)) == {}
+
+
+def test_report_due_gauge_counts_down_and_goes_when_the_year_is_over() -> None:
+    plan = load_plan(Settings().plan_file)
+    now = datetime(2024, 4, 1, 0, 0, tzinfo=TZ)
+    refresh_report_dues(plan, now)
+    assert _sample("minhbach_plan_seconds_until_report_due", {"rule": "lead-quarterly"}) == 86400
+    refresh_report_dues(plan, datetime(2025, 6, 1, tzinfo=TZ))
+    assert _sample("minhbach_plan_seconds_until_report_due", {"rule": "lead-quarterly"}) is None

@@ -50,6 +50,11 @@ CONSUMER_PENDING = Gauge(
     "Messages in the stream not yet delivered to the service's durable consumer",
     ["service", "consumer"],
 )
+REPORT_DUE_IN = Gauge(
+    "minhbach_plan_seconds_until_report_due",
+    "Time until the next due instant of each reporting rule of the plan, on the service's clock",
+    ["rule"],
+)
 CONSUMER_ACK_PENDING = Gauge(
     "minhbach_consumer_ack_pending_messages",
     "Messages delivered to the durable consumer and not yet acknowledged",

@@ -1,5 +1,6 @@
 """Operations metrics every service exposes without writing code: HTTP latency, consumer lag and
-the count of dead letters awaiting an operator.
+the count of dead letters awaiting an operator, and the time left until each reporting rule's
+next due date (the alert on readiness near a reporting date reads it).
 
 `create_service_app` installs the middleware and the operations loop; dashboards and alerts in
 deploy/ read `minhbach_http_request_duration_seconds`, `minhbach_consumer_pending_messages` and
@@ -10,7 +11,9 @@ restart and falls back to zero once an operator replays (`minhbach deadletters r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from nats.js import JetStreamContext
@@ -26,7 +29,9 @@ from minhbach.observability.metrics import (
     CONSUMER_PENDING,
     DEAD_LETTERS,
     HTTP_REQUEST_SECONDS,
+    REPORT_DUE_IN,
 )
+from minhbach.plan import Plan
 
 if TYPE_CHECKING:
     from minhbach.runtime import Runtime
@@ -93,6 +98,37 @@ async def refresh_dead_letters(
     DEAD_LETTERS.labels(service).set(count or 0)
 
 
+def next_report_dues(plan: Plan, now: datetime) -> dict[str, datetime]:
+    """Per reporting rule, the first due instant of the plan's year still ahead of `now`."""
+    calendar = plan.working_calendar()
+    ahead: dict[str, datetime] = {}
+    for rule in plan.reporting_rules:
+        if rule.period == "quarter":
+            dues = [
+                calendar.quarter_report_due(plan.year, q, rule.due_before_day) for q in range(1, 5)
+            ]
+        else:
+            assert rule.due_before_month is not None  # the plan loader enforces it
+            dues = [
+                calendar.annual_report_due(plan.year, rule.due_before_day, rule.due_before_month)
+            ]
+        future = [due for due in dues if due > now]
+        if future:
+            ahead[rule.code] = min(future)
+    return ahead
+
+
+def refresh_report_dues(plan: Plan, now: datetime) -> None:
+    ahead = next_report_dues(plan, now)
+    for rule in plan.reporting_rules:
+        due = ahead.get(rule.code)
+        if due is not None:
+            REPORT_DUE_IN.labels(rule.code).set((due - now).total_seconds())
+        else:  # the plan year's last report of this rule is behind us
+            with contextlib.suppress(KeyError):
+                REPORT_DUE_IN.remove(rule.code)
+
+
 async def operations_loop(runtime: Runtime) -> None:
     """Background loop: refresh lag and dead-letter gauges every `consumer_lag_poll_seconds`."""
     js = runtime.broker.config.broker_config.connection_state.stream
@@ -100,6 +136,7 @@ async def operations_loop(runtime: Runtime) -> None:
         try:
             await refresh_consumer_lag(js, runtime.spec.name)
             await refresh_dead_letters(runtime.sessions, runtime.tables, runtime.spec.name)
+            refresh_report_dues(runtime.plan, runtime.clock.now())
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # NATS or the database briefly away: gauges keep their value
