@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     intake_idempotency_ttl_hours: float = Field(default=72.0, gt=0)
     intake_token_cache_seconds: float = Field(default=10.0, ge=0)
 
+    # Scoring: the time-driven loop (real seconds between passes) re-derives statuses that move as
+    # time passes and the figures that depend on time; "due soon" starts this many working days
+    # before the last on-time day (None: the plan's first reminder offset).
+    scoring_tick_seconds: float = Field(default=10.0, gt=0)
+    scoring_due_soon_working_days: int | None = Field(default=None, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = False
 

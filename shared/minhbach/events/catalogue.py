@@ -217,6 +217,12 @@ class ObligationChanged(Event):
     document_url: str | None = None
     fulfilled_at: datetime | None = None
     status: ObligationStatus
+    # Scoring (additive): when "due soon" starts, the status announced before this one, the
+    # document's kind for postings, and the event that caused the change (None: time passed).
+    due_soon_at: datetime | None = None
+    previous_status: ObligationStatus | None = None
+    document_kind: str | None = None
+    caused_by: UUID | None = None
 
 
 # --- notifier ---------------------------------------------------------------------------------
