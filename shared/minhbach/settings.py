@@ -86,6 +86,29 @@ class Settings(BaseSettings):
     scoring_tick_seconds: float = Field(default=10.0, gt=0)
     scoring_due_soon_working_days: int | None = Field(default=None, ge=0)
 
+    # Portal-monitor. The plan's portal addresses are contacted as written unless mapped here
+    # (logical origin -> origin actually contacted, JSON in MINHBACH_PORTAL_ADDRESS_MAP); every
+    # address contacted must lie in portal_allowed_networks, loopback only by default: production
+    # sets the networks it may reach (e.g. ["0.0.0.0/0"] behind an egress proxy). See
+    # docs/decisions (portal addressing).
+    portal_address_map: dict[str, str] = {}
+    portal_allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    portal_contact: str = "minhbach@localhost"  # in the User-Agent, so portal admins can write
+    portal_request_timeout_seconds: float = Field(default=20.0, gt=0)  # whole response, per hop
+    portal_max_response_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # on the wire
+    portal_max_decoded_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)  # after gunzip
+    portal_max_redirects: int = Field(default=5, ge=0)
+    portal_min_delay_seconds: float = Field(default=1.0, ge=0)  # between requests to one host
+    portal_fetch_retry_seconds: float = Field(default=2.0, ge=0)  # before retrying a failed fetch
+    portal_probe_attempts: int = Field(default=3, ge=1)  # failed probes before "unreachable"
+    portal_probe_retry_seconds: float = Field(default=300.0, gt=0)  # clock seconds between them
+    portal_concurrency: int = Field(default=8, ge=1)  # probes in flight per replica
+    portal_schedule_tick_seconds: float = Field(default=5.0, gt=0)  # real seconds
+    portal_lease_seconds: float = Field(default=900.0, gt=0)  # a claimed probe is re-queued after
+    portal_robots_cache_seconds: float = Field(default=86400.0, gt=0)  # RFC 9309: at most 24 h
+    portal_robots_retry_seconds: float = Field(default=300.0, gt=0)  # after an unreachable one
+    portal_simulator_base_port: int = 18100  # `make run`: the simulator's first portal port
+
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -1,0 +1,387 @@
+"""Polite, bounded HTTP fetching of portal pages (httpx, HTTP/1.1).
+
+- Address policy: a portal's address may be mapped to another origin by configuration (dev and
+  tests map the plan's addresses to the local simulator), and every address actually contacted
+  must lie in the allowed networks (loopback only by default), checked before each hop.
+- Per host: one request at a time and a minimum delay between requests (raised by Crawl-delay).
+- Per response: bounded wall time (a server that trickles bytes is cut off), bounded wire bytes
+  and bounded decompressed bytes (a gzip bomb is stopped), redirects followed by hand: loops and
+  hops off the portal's hosts are refused.
+- Conditional requests with stored ETag / Last-Modified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from portal_monitor import metrics
+
+Problem = str  # one of messages.FETCH_PROBLEMS' keys
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout_seconds: float = 20.0
+    max_bytes: int = 2 * 1024 * 1024
+    max_decoded_bytes: int = 8 * 1024 * 1024
+    max_redirects: int = 5
+    min_delay_seconds: float = 1.0
+    user_agent: str = "MinhBach-PortalMonitor/0.1"
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status: int | None = None
+    body: bytes = b""
+    content_type: str = ""
+    problem: Problem | None = None
+    validators: Validators = Validators()
+    bytes_received: int = 0
+    elapsed_ms: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying: the portal did not answer, or answered with a server error."""
+        if self.problem in ("network", "timeout"):
+            return True
+        return self.problem is None and self.status is not None and self.status >= 500
+
+    def text(self) -> tuple[str, bool]:
+        """The body as text and whether it decoded cleanly as its charset (default UTF-8)."""
+        charset = "utf-8"
+        if "charset=" in self.content_type:
+            charset = self.content_type.split("charset=", 1)[1].split(";")[0].strip() or charset
+        try:
+            return self.body.decode(charset), True
+        except (UnicodeDecodeError, LookupError):
+            return self.body.decode("utf-8", errors="replace"), False
+
+
+class BlockedAddress(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Where a portal's address really points, and which networks may be contacted at all."""
+
+    address_map: Mapping[str, str] = field(default_factory=dict)  # logical origin -> origin
+    allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+
+    def physical(self, url: str) -> str:
+        parts = urlsplit(url)
+        mapped = self.address_map.get(f"{parts.scheme}://{parts.netloc}".lower())
+        if mapped is None:
+            return url
+        target = urlsplit(mapped)
+        return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
+
+    def logical(self, url: str) -> str:
+        """The portal's own address for a URL a mapped server wrote in absolute form."""
+        parts = urlsplit(url)
+        physical_origin = f"{parts.scheme}://{parts.netloc}".lower()
+        for logical_origin, mapped in self.address_map.items():
+            if mapped.rstrip("/").lower() == physical_origin:
+                base = urlsplit(logical_origin)
+                return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+        return url
+
+    @property
+    def _networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(n, strict=False) for n in self.allowed_networks]
+
+    def _loopback_only(self) -> bool:
+        return all(network.is_loopback for network in self._networks)
+
+    async def check(self, physical_url: str) -> None:
+        """Refuse an address outside the allowed networks (before any packet is sent to it).
+
+        Host names are resolved only when non-loopback networks are allowed: with the default
+        loopback-only policy a name other than `localhost` is refused without a DNS query."""
+        host = urlsplit(physical_url).hostname or ""
+        addresses = await self._addresses(host)
+        networks = self._networks
+        for address in addresses:
+            if not any(address in network for network in networks):
+                raise BlockedAddress(f"{host} ({address}) is outside the allowed networks")
+
+    async def _addresses(self, host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        try:
+            return [ipaddress.ip_address(host)]
+        except ValueError:
+            pass
+        if host == "localhost":
+            return [ipaddress.ip_address("127.0.0.1")]
+        if self._loopback_only():
+            raise BlockedAddress(f"{host}: names are not resolved under a loopback-only policy")
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise BlockedAddress(f"{host}: {exc}") from exc
+        return [ipaddress.ip_address(str(info[4][0])) for info in infos]
+
+
+class HostGate:
+    """One request at a time per host, and at least `delay` seconds between two requests."""
+
+    def __init__(self, min_delay: float) -> None:
+        self.min_delay = min_delay
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last_end: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
+
+    def set_crawl_delay(self, host: str, seconds: float | None) -> None:
+        if seconds is not None:
+            self._delays[host] = seconds
+
+    def delay_for(self, host: str) -> float:
+        return max(self.min_delay, self._delays.get(host, 0.0))
+
+    async def acquire(self, host: str) -> asyncio.Lock:
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        await lock.acquire()
+        wait = self._last_end.get(host, 0.0) + self.delay_for(host) - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return lock
+
+    def release(self, host: str, lock: asyncio.Lock) -> None:
+        self._last_end[host] = time.monotonic()
+        lock.release()
+
+
+class _TooLarge(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+class Fetcher:
+    def __init__(
+        self, client: httpx.AsyncClient, limits: FetchLimits, policy: AddressPolicy
+    ) -> None:
+        self.client = client
+        self.limits = limits
+        self.policy = policy
+        self.gate = HostGate(limits.min_delay_seconds)
+
+    async def fetch(
+        self,
+        url: str,
+        allowed_hosts: Iterable[str],
+        validators: Validators | None = None,
+        method: str = "GET",
+    ) -> FetchResult:
+        """Fetch a logical URL; never raises for what a server does."""
+        allowed = {h.lower() for h in allowed_hosts}
+        started = time.perf_counter()
+        result = await self._follow(url, allowed, validators, method, started)
+        metrics.REQUESTS.labels(_result_label(result)).inc()
+        metrics.BYTES.inc(result.bytes_received)
+        if result.not_modified:
+            metrics.NOT_MODIFIED.inc()
+        return result
+
+    async def _follow(
+        self,
+        url: str,
+        allowed: set[str],
+        validators: Validators | None,
+        method: str,
+        started: float,
+    ) -> FetchResult:
+        current, seen, received = url, {url}, 0
+        deadline = time.monotonic() + self.limits.timeout_seconds
+
+        def done(**fields: Any) -> FetchResult:
+            elapsed = (time.perf_counter() - started) * 1000
+            return FetchResult(
+                url=url, final_url=current, bytes_received=received, elapsed_ms=elapsed, **fields
+            )
+
+        for _hop in range(self.limits.max_redirects + 1):
+            host = (urlsplit(current).hostname or "").lower()
+            if host not in allowed:
+                return done(problem="off_portal_redirect")
+            physical = self.policy.physical(current)
+            try:
+                await self.policy.check(physical)
+            except BlockedAddress:
+                return done(problem="blocked_address")
+            lock = await self.gate.acquire(host)
+            try:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return done(problem="timeout")
+                async with asyncio.timeout(remaining):
+                    response = await self.client.send(
+                        self._request(method, physical, validators if current == url else None),
+                        stream=True,
+                    )
+                    try:
+                        location = response.headers.get("location")
+                        if response.is_redirect and location:
+                            nxt = self.policy.logical(urljoin(current, location.strip()))
+                            if nxt in seen:
+                                return done(status=response.status_code, problem="redirect_loop")
+                            seen.add(nxt)
+                            current = nxt
+                            continue
+                        body, received, problem = await self._read(response)
+                        return done(
+                            status=response.status_code,
+                            body=body,
+                            problem=problem,
+                            content_type=response.headers.get("content-type", ""),
+                            validators=Validators(
+                                etag=response.headers.get("etag"),
+                                last_modified=response.headers.get("last-modified"),
+                            ),
+                        )
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                return done(problem="timeout")
+            except httpx.HTTPError:
+                return done(problem="network")
+            finally:
+                self.gate.release(host, lock)
+        return done(problem="too_many_redirects")
+
+    def _request(self, method: str, url: str, validators: Validators | None) -> httpx.Request:
+        headers = {
+            "User-Agent": self.limits.user_agent,
+            "Accept-Encoding": "gzip, deflate",  # only what we can bound while decoding
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language": "vi,en;q=0.5",
+        }
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
+        return self.client.build_request(method, url, headers=headers)
+
+    async def _read(self, response: httpx.Response) -> tuple[bytes, int, Problem | None]:
+        """The decoded body, wire bytes read, and why reading stopped early (if it did)."""
+        limits = self.limits
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_bytes:
+            return b"", 0, "too_large"
+        decoder = _decoder(response.headers.get("content-encoding", ""))
+        parts: list[bytes] = []
+        decoded = received = 0
+        try:
+            async for chunk in response.aiter_raw():
+                received += len(chunk)
+                if received > limits.max_bytes:
+                    raise _TooLarge("too_large")
+                piece = decoder.feed(chunk, limits.max_decoded_bytes - decoded + 1)
+                decoded += len(piece)
+                if decoded > limits.max_decoded_bytes:
+                    raise _TooLarge("decompression_bomb" if decoder.compressed else "too_large")
+                parts.append(piece)
+        except _TooLarge as stop:
+            return b"", received, stop.problem
+        except zlib.error:
+            return b"", received, "malformed"
+        return b"".join(parts), received, None
+
+
+class _Decoder:
+    """Incremental gzip/deflate decoding that never produces more than asked for."""
+
+    def __init__(self, encoding: str) -> None:
+        self.compressed = encoding in ("gzip", "x-gzip", "deflate")
+        wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(wbits) if self.compressed else None
+
+    def feed(self, chunk: bytes, budget: int) -> bytes:
+        if self._zlib is None:
+            return chunk
+        out = self._zlib.decompress(chunk, max(budget, 1))
+        # Anything left unconsumed would exceed the budget: report one byte more than allowed.
+        return out + (b"\0" if self._zlib.unconsumed_tail else b"")
+
+
+def _decoder(content_encoding: str) -> _Decoder:
+    return _Decoder(content_encoding.strip().lower())
+
+
+def _result_label(result: FetchResult) -> str:
+    if result.problem:
+        return result.problem
+    if result.status is None:
+        return "network"
+    if result.status == 304:
+        return "not_modified"
+    return "ok" if result.status < 400 else "http_error"
+
+
+async def tls_days_left(
+    url: str, policy: AddressPolicy, now: datetime, timeout: float = 10.0
+) -> int | None:
+    """Days until the certificate of an https portal expires (None: not https, or unknown)."""
+    physical = urlsplit(policy.physical(url))
+    if physical.scheme != "https" or not physical.hostname:
+        return None
+    try:
+        await policy.check(policy.physical(url))
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(
+                physical.hostname,
+                physical.port or 443,
+                ssl=ssl.create_default_context(),
+                server_hostname=urlsplit(url).hostname,
+            )
+        try:
+            cert = writer.get_extra_info("peercert") or {}
+        finally:
+            writer.close()
+    except (OSError, TimeoutError, BlockedAddress, ssl.SSLError):
+        return None
+    not_after = cert.get("notAfter")
+    if not isinstance(not_after, str):
+        return None
+    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), UTC)
+    return (expires - now).days
+
+
+def make_client(limits: FetchLimits, connections: int = 100) -> httpx.AsyncClient:
+    """One HTTP/1.1 client per process; redirects are followed by `Fetcher` itself."""
+    return httpx.AsyncClient(
+        http1=True,
+        http2=False,
+        follow_redirects=False,
+        timeout=httpx.Timeout(limits.timeout_seconds),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        trust_env=False,  # no proxy or netrc from the environment: addresses are policy-checked
+    )

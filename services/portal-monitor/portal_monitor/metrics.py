@@ -1,0 +1,29 @@
+"""Prometheus metrics of portal-monitor (`minhbach_portal_monitor_*`)."""
+
+from prometheus_client import Counter, Histogram
+
+PROBES = Counter(
+    "minhbach_portal_monitor_probes_total", "Portal probes finished, by outcome", ["outcome"]
+)
+PROBE_SECONDS = Histogram(
+    "minhbach_portal_monitor_probe_duration_seconds",
+    "Wall time of one portal probe",
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)
+REQUESTS = Counter(
+    "minhbach_portal_monitor_http_requests_total",
+    "HTTP requests to portals, by result (ok, not_modified, http_error, or a problem)",
+    ["result"],
+)
+BYTES = Counter("minhbach_portal_monitor_bytes_received_total", "Body bytes received from portals")
+NOT_MODIFIED = Counter(
+    "minhbach_portal_monitor_not_modified_total", "Conditional requests answered 304"
+)
+DOCUMENTS_FOUND = Counter(
+    "minhbach_portal_monitor_documents_found_total",
+    "Documents found on a portal for the first time, by kind",
+    ["kind"],
+)
+ROBOTS_REFUSALS = Counter(
+    "minhbach_portal_monitor_robots_refusals_total", "URLs not fetched because robots.txt forbids"
+)

@@ -1,0 +1,359 @@
+"""A small HTTP/1.1 server (plain asyncio) that plays many portals, one port each on loopback.
+
+Hand-written rather than a framework so that it can misbehave on purpose (trickle bytes, lie about
+lengths, serve a gzip bomb) and serve a thousand ports from one process for the benchmark."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import hashlib
+import unicodedata
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Literal
+from urllib.parse import parse_qs, urlsplit
+
+from minhbach.devtools.portal_simulator import content
+from minhbach.devtools.portal_simulator.content import SimItem, SimSection
+
+Mode = Literal["ok", "slow", "broken", "down"]
+HOSTILE_PREFIX = "/hostile/"
+MAX_HEAD = 64 * 1024
+
+
+@dataclass
+class SimPortal:
+    code: str
+    name: str
+    port: int = 0  # 0: any free port, known after start
+    sections: list[SimSection] = field(default_factory=list)
+    mode: Mode = "ok"
+    slow_seconds: float = 3.5
+    robots: str = "User-agent: *\nDisallow: /quan-tri/\n"
+    legal_links: tuple[str, ...] = ()
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def section_at(self, path: str) -> SimSection | None:
+        return next((s for s in self.sections if s.path == path), None)
+
+    def section(self, code: str) -> SimSection:
+        return next(s for s in self.sections if s.code == code)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    special: Callable[[asyncio.StreamWriter], object] | None = None  # writes everything itself
+
+
+_REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    304: "Not Modified",
+    404: "Not Found",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class PortalSimulator:
+    """Serve `portals` on 127.0.0.1; `elapsed()` (simulator seconds) makes items appear."""
+
+    def __init__(
+        self,
+        portals: list[SimPortal],
+        host: str = "127.0.0.1",
+        elapsed: Callable[[], float] | None = None,
+    ) -> None:
+        self.portals = portals
+        self.host = host
+        self._servers: list[asyncio.Server] = []
+        self._start = 0.0
+        self._elapsed = elapsed
+        self._cache: dict[tuple[str, str, str, bool], Response] = {}
+
+    def elapsed(self) -> float:
+        if self._elapsed is not None:
+            return self._elapsed()
+        return asyncio.get_running_loop().time() - self._start
+
+    async def start(self) -> PortalSimulator:
+        self._start = asyncio.get_running_loop().time()
+        for portal in self.portals:
+            server = await asyncio.start_server(
+                self._handler(portal), self.host, portal.port, limit=MAX_HEAD, backlog=512
+            )
+            portal.port = server.sockets[0].getsockname()[1]
+            self._servers.append(server)
+        return self
+
+    def _handler(
+        self, portal: SimPortal
+    ) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await self._serve(portal, reader, writer)
+
+        return handle
+
+    async def stop(self) -> None:
+        for server in self._servers:
+            server.close()
+        for server in self._servers:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 2)
+        self._servers.clear()
+
+    def origin(self, code: str) -> str:
+        return f"http://{self.host}:{self.portal(code).port}"
+
+    def portal(self, code: str) -> SimPortal:
+        return next(p for p in self.portals if p.code == code)
+
+    def changed(self) -> None:
+        """Forget rendered pages after a test edits a portal."""
+        self._cache.clear()
+
+    # --- connection handling -------------------------------------------------------------------
+
+    async def _serve(
+        self, portal: SimPortal, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                line, *header_lines = head.decode("latin-1").split("\r\n")
+                method, target, _version = [*line.split(" "), "", ""][:3]
+                headers = {}
+                for header in header_lines:
+                    if ":" in header:
+                        key, value = header.split(":", 1)
+                        headers[key.strip().lower()] = value.strip()
+                portal.requests.append((method, target, headers))
+                if portal.mode == "down":
+                    return
+                if portal.mode == "slow":
+                    await asyncio.sleep(portal.slow_seconds)
+                response = self._respond(portal, method, target, headers)
+                if response.special is not None:
+                    await response.special(writer)  # type: ignore[misc]
+                    return
+                await self._write(writer, response, method == "HEAD")
+                if headers.get("connection", "").lower() == "close":
+                    return
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    @staticmethod
+    async def _write(writer: asyncio.StreamWriter, response: Response, head_only: bool) -> None:
+        headers = {
+            "Content-Length": str(len(response.body)),
+            "Server": "sim-egov/1.0",
+            "Date": formatdate(usegmt=True),
+            **response.headers,
+        }
+        lines = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, 'X')}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        if not head_only and response.status != 304:
+            writer.write(response.body)
+        await writer.drain()
+
+    # --- routing -------------------------------------------------------------------------------
+
+    def _respond(
+        self, portal: SimPortal, method: str, target: str, headers: dict[str, str]
+    ) -> Response:
+        if portal.mode == "broken":
+            return Response(
+                500, "Lỗi máy chủ".encode(), {"Content-Type": "text/plain; charset=utf-8"}
+            )
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        if path.startswith(HOSTILE_PREFIX):
+            return hostile(portal, path, self.host)
+        page = int((parse_qs(parts.query).get("page") or ["1"])[0] or 1)
+        gz = "gzip" in headers.get("accept-encoding", "")
+        response = self._render(portal, path, page, gz)
+        etag = response.headers.get("ETag")
+        if etag and headers.get("if-none-match") == etag:
+            return Response(304, headers={"ETag": etag})
+        return response
+
+    def _render(self, portal: SimPortal, path: str, page: int, gz: bool) -> Response:
+        now = self.elapsed()
+        visible_key = str(sum(1 for s in portal.sections for i in s.items if i.appears_at <= now))
+        missing_key = ",".join(s.code for s in portal.sections if _missing(s, now))
+        key = (portal.code, f"{path}?{page}", visible_key + "|" + missing_key, gz)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        response = self._build(portal, path, page, now)
+        if response.status == 200:
+            response = _finish(response, gz)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[key] = response
+        return response
+
+    def _build(self, portal: SimPortal, path: str, page: int, now: float) -> Response:
+        html_type = {"Content-Type": "text/html; charset=utf-8"}
+        if path == "/robots.txt":
+            return Response(200, portal.robots.encode(), {"Content-Type": "text/plain"})
+        if path == "/":
+            sections = [s for s in portal.sections if not _missing(s, now)]
+            body = content.home_page(portal.name, sections, portal.legal_links)
+            return Response(200, body.encode(), html_type)
+        if path.startswith("/files/"):
+            return Response(200, b"%PDF-1.4 simulated\n", {"Content-Type": "application/pdf"})
+        section = portal.section_at(path)
+        if section is None or _missing(section, now):
+            return Response(404, "Không tìm thấy trang".encode(), html_type)
+        items = sorted(
+            (i for i in section.items if i.appears_at <= now),
+            key=lambda i: (i.issued_on, i.id),
+            reverse=True,
+        )
+        if section.source == "feed":
+            return Response(
+                200,
+                content.rss(portal.name, items).encode(),
+                {"Content-Type": "application/rss+xml; charset=utf-8"},
+            )
+        if section.source == "sitemap":
+            return Response(
+                200,
+                content.sitemap(section, items).encode(),
+                {"Content-Type": "application/xml; charset=utf-8"},
+            )
+        start = (page - 1) * content.PAGE_SIZE
+        shown = items[start : start + content.PAGE_SIZE]
+        links = portal.legal_links if section.code == "legal_documents" else ()
+        body = content.listing_page(
+            portal.name, section, shown, page, len(items) > start + content.PAGE_SIZE, links
+        )
+        return Response(200, body.encode(), html_type)
+
+
+def _missing(section: SimSection, now: float) -> bool:
+    return section.missing_after is not None and now >= section.missing_after
+
+
+def _finish(response: Response, gz: bool) -> Response:
+    """Add validators (ETag, Last-Modified) and compress when the client accepts gzip."""
+    etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+    headers = {**response.headers, "ETag": etag, "Last-Modified": formatdate(0, usegmt=True)}
+    body = response.body
+    if gz and len(body) > 512:
+        body = gzip.compress(body, compresslevel=5, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding"
+    return Response(response.status, body, headers)
+
+
+# --- hostile endpoints --------------------------------------------------------------------------
+
+_BOMB: bytes | None = None
+BOMB_DECODED_BYTES = 256 * 1024 * 1024
+
+
+def gzip_bomb() -> bytes:
+    """256 MiB of zeros compressed to about 250 KB (built once)."""
+    global _BOMB
+    if _BOMB is None:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        chunk = b"\0" * (1024 * 1024)
+        parts = [compressor.compress(chunk) for _ in range(BOMB_DECODED_BYTES // len(chunk))]
+        _BOMB = b"".join(parts) + compressor.flush()
+    return _BOMB
+
+
+def hostile(portal: SimPortal, path: str, host: str) -> Response:
+    name = path.removeprefix(HOSTILE_PREFIX)
+    html_type = {"Content-Type": "text/html; charset=utf-8"}
+    if name == "huge":
+        return Response(200, special=_stream_huge)
+    if name == "huge-declared":
+        return Response(200, special=_declared_huge)
+    if name == "gzip-bomb":
+        return Response(200, gzip_bomb(), {**html_type, "Content-Encoding": "gzip"})
+    if name == "redirect-loop":
+        return Response(302, headers={"Location": "/hostile/redirect-loop-b"})
+    if name == "redirect-loop-b":
+        return Response(302, headers={"Location": "/hostile/redirect-loop"})
+    if name.startswith("endless-redirect"):
+        n = int(name.rsplit("/", 1)[-1]) if "/" in name else 0
+        return Response(302, headers={"Location": f"/hostile/endless-redirect/{n + 1}"})
+    if name == "off-portal":
+        return Response(302, headers={"Location": f"http://127.0.0.2:{portal.port}/"})
+    if name == "trickle":
+        return Response(200, special=_trickle)
+    if name == "invalid-utf8":
+        body = content.listing_page(portal.name, _hostile_section(), _nfd_items(False), 1, False)
+        return Response(200, body.encode().replace(b"Trang", b"Tr\xff\xfeng"), html_type)
+    if name == "nfd":
+        body = content.listing_page(portal.name, _hostile_section(), _nfd_items(True), 1, False)
+        return Response(200, body.encode(), html_type)
+    return Response(404, b"", html_type)
+
+
+def _hostile_section() -> SimSection:
+    return SimSection("hostile", "/hostile/nfd", "listing", "vb")
+
+
+def _nfd_items(nfd: bool) -> list[SimItem]:
+    from datetime import date
+
+    titles = [
+        "Kế hoạch số 77/KH-UBND ngày 03/10/2024 về chuyển đổi số",
+        "Quyết định số 9/2024/QĐ-UBND quy định quản lý chợ",
+    ]
+    items = []
+    for n, title in enumerate(titles, 1):
+        text = unicodedata.normalize("NFD", title) if nfd else title
+        items.append(SimItem(9000 + n, text, None, date(2024, 10, 3), text, "UBND"))
+    return items
+
+
+async def _stream_huge(writer: asyncio.StreamWriter) -> None:
+    """10 MB of HTML with no Content-Length: only the client's byte limit stops it."""
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Connection: close\r\n\r\n<html><body>"
+    )
+    chunk = b"<p>" + "Văn bản ".encode() * 1000 + b"</p>"
+    sent = 0
+    with contextlib.suppress(ConnectionError):
+        while sent < 10 * 1024 * 1024:
+            writer.write(chunk)
+            sent += len(chunk)
+            await writer.drain()
+
+
+async def _declared_huge(writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10485760\r\n\r\n")
+    with contextlib.suppress(ConnectionError):
+        await writer.drain()
+        await asyncio.sleep(5)
+
+
+async def _trickle(writer: asyncio.StreamWriter) -> None:
+    """One byte every half second, forever (as long as the client listens)."""
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Content-Length: 1000000\r\n\r\n"
+    )
+    with contextlib.suppress(ConnectionError):
+        for _ in range(1_000_000):
+            writer.write(b"<")
+            await writer.drain()
+            await asyncio.sleep(0.5)
