@@ -191,7 +191,7 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
                     "code": task.code,
                     "text": task.text,
                     "short_text": msg.shorten(task.text, 140),
-                    "values": _display_values(values.get(index, {})),
+                    "entered": _display_values(values.get(index, {})),
                 }
                 for index, task in enumerate(tasks)
             ],
