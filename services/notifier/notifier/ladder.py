@@ -275,7 +275,11 @@ def plan_round(
     down = {o.unit_code: o for o in outages if o.probes >= outage_threshold}
     candidates: list[Item] = [outage_item(o, calendar, now) for o in down.values()]
     inhibited = 0
+    foreign: set[str] = set()
     for obligation in obligations:
+        if obligation.unit_code not in emails:
+            foreign.add(obligation.unit_code)  # not a unit of this plan: nobody to tell
+            continue
         for item in due_items(obligation, ladder, calendar, now):
             if obligation.kind in PORTAL_KINDS and obligation.unit_code in down:
                 inhibited += 1
@@ -296,7 +300,7 @@ def plan_round(
         for recipient, items in sorted(by_recipient.items())
         if recipient in emails
     )
-    unroutable = tuple(sorted(r for r in by_recipient if r not in emails))
+    unroutable = tuple(sorted(foreign | {r for r in by_recipient if r not in emails}))
     return RoundPlan(digests, inhibited, silenced, unroutable)
 
 

@@ -348,7 +348,7 @@ async def queue_depth(session: AsyncSession) -> dict[str, int]:
         .group_by(notices.c.state)
     )
     depth = {"pending": 0, "sending": 0, "dead": 0, "uncertain": 0}
-    depth.update({state: count for state, count in result.tuples()})
+    depth.update({row.state: int(row[1]) for row in result})
     return depth
 
 
