@@ -1,19 +1,99 @@
 """The scoring service: readiness per indicator, records per unit, the obligations ledger."""
 
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
 from fastapi import FastAPI
+from sqlalchemy import event as sa_event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.clock import Clock
+from minhbach.db.session import transaction
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentChanged,
+    DocumentFound,
+    EvidenceSubmitted,
+    ProbeFinished,
+    ReportSubmitted,
+)
+from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.runtime import Runtime, create_service_app
 from minhbach.services import service
 from minhbach.settings import Settings
+from scoring import metrics
+from scoring.api import router
 from scoring.db import messaging
+from scoring.scorer import Scorer
 
 SPEC = service("scoring")
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=Event)
+
+
+def wake_relay_after_commit(session: AsyncSession, runtime: Runtime) -> None:
+    """The relay publishes the moment the outbox rows are visible, not at its next poll."""
+    sa_event.listen(
+        session.sync_session, "after_commit", lambda _s: runtime.relay.wake(), once=True
+    )
+
+
+def _apply(
+    runtime: Runtime,
+    handle: Callable[[AsyncSession, E, datetime], Awaitable[list[Event]]],
+) -> Callable[[AsyncSession, E], Awaitable[None]]:
+    async def apply(session: AsyncSession, event: E) -> None:
+        emitted = await handle(session, event, runtime.clock.now())
+        if emitted:
+            await runtime.emit(session, *emitted)
+            wake_relay_after_commit(session, runtime)
+
+    return apply
+
+
+async def tick_once(runtime: Runtime, scorer: Scorer) -> int:
+    """One pass of the time-driven loop; returns how many events it emitted."""
+    now = runtime.clock.now()
+    async with transaction(runtime.sessions) as session:
+        emitted = await scorer.tick(session, now)
+        if emitted:
+            await runtime.emit(session, *emitted)
+    if emitted:
+        runtime.relay.wake()
+    async with runtime.sessions() as session:
+        await metrics.refresh(session, scorer.model, now)
+    return len(emitted)
 
 
 def setup(runtime: Runtime, app: FastAPI) -> None:
-    """Routes and subscribers of the service."""
+    """Routes, subscribers and the time-driven loop of the service."""
+    scorer = Scorer(runtime.plan, runtime.settings.scoring_due_soon_working_days)
+    app.state.scorer = scorer
+    consumer, broker = runtime.consumer, runtime.broker
+    consumer.subscribe(broker, ReportSubmitted, _apply(runtime, scorer.on_report))
+    consumer.subscribe(broker, EvidenceSubmitted, _apply(runtime, scorer.on_evidence))
+    consumer.subscribe(broker, DocumentFound, _apply(runtime, scorer.on_document))
+    consumer.subscribe(broker, DocumentChanged, _apply(runtime, scorer.on_document))
+    consumer.subscribe(broker, ProbeFinished, _apply(runtime, scorer.on_probe))
+
+    async def time_loop(runtime: Runtime) -> None:
+        """Obligations from the plan appear at start even with no events; statuses that move
+        as time passes (into due soon, into overdue) are announced; time-dependent figures are
+        recomputed. Every pass is idempotent, so replicas and restarts are harmless."""
+        while True:
+            emitted = await tick_once(runtime, scorer)
+            if emitted:
+                log.info("time pass emitted events", count=emitted)
+            await asyncio.sleep(runtime.settings.scoring_tick_seconds)
+
+    runtime.background.append(time_loop)
+    app.include_router(router)
 
 
 def create_app(

@@ -1,0 +1,315 @@
+"""The read API (JSON, under /api/v1/): indicators with their explanations, overall readiness
+next to the target, units with their records and ranking, the obligations ledger, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from minhbach.events.catalogue import ObligationKind, ObligationStatus
+from minhbach.plan import Target
+from minhbach.runtime import Runtime
+from scoring import db, messages, store
+from scoring.records import StatusCounts, UnitRecord, count_statuses, unit_records
+from scoring.scorer import Scorer
+
+MAX_PAGE = 1000
+
+
+class EvidenceItemOut(BaseModel):
+    label: str
+    ok: bool
+    ref: str | None = None
+
+
+class SignalOut(BaseModel):
+    code: str
+    name: str
+    value: float
+    weight: float
+    evidence: str
+    items: list[EvidenceItemOut] = []
+
+
+class IndicatorOut(BaseModel):
+    number: int
+    title: str
+    target: Target | None
+    readiness: float | None
+    signals: list[SignalOut]
+    computed_at: datetime | None
+    caused_by: UUID | None
+
+
+class ReadinessOut(BaseModel):
+    readiness: float | None
+    target: Target
+    target_share: float
+    meets_target_share: bool | None
+    indicators: dict[int, float | None]
+    note: str
+
+
+class HistoryPoint(BaseModel):
+    readiness: float
+    signals: dict[str, float]
+    computed_at: datetime
+    caused_by: UUID | None
+
+
+class CountsOut(BaseModel):
+    pending: int
+    due_soon: int
+    overdue: int
+    fulfilled_on_time: int
+    fulfilled_late: int
+
+
+class UnitOut(BaseModel):
+    unit_code: str
+    name: str
+    kind: str
+    rank: int | None
+    score: float | None
+    obligations: CountsOut
+    portal_checks_passed: int
+    portal_checks_total: int
+
+
+class ObligationOut(BaseModel):
+    obligation_id: str
+    unit_code: str
+    kind: ObligationKind
+    title: str
+    due_at: datetime
+    due_soon_at: datetime
+    status: ObligationStatus
+    status_label: str
+    task_code: str | None
+    period: str | None
+    document_kind: str | None
+    document_url: str | None
+    fulfilled_at: datetime | None
+    fulfilled_by: str | None
+
+
+class ObligationPage(BaseModel):
+    total: int
+    items: list[ObligationOut]
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _scorer(request: Request) -> Scorer:
+    scorer: Scorer = request.app.state.scorer
+    return scorer
+
+
+def _counts(c: StatusCounts) -> CountsOut:
+    return CountsOut(
+        pending=c.pending,
+        due_soon=c.due_soon,
+        overdue=c.overdue,
+        fulfilled_on_time=c.fulfilled_on_time,
+        fulfilled_late=c.fulfilled_late,
+    )
+
+
+def _unit_out(r: UnitRecord) -> UnitOut:
+    return UnitOut(
+        unit_code=r.unit_code,
+        name=r.name,
+        kind=r.kind,
+        rank=r.rank,
+        score=r.score,
+        obligations=_counts(r.counts),
+        portal_checks_passed=r.checks_passed,
+        portal_checks_total=r.checks_total,
+    )
+
+
+router = APIRouter(prefix="/api/v1", tags=["scoring"])
+
+
+async def _indicators(request: Request) -> list[IndicatorOut]:
+    runtime, scorer = _runtime(request), _scorer(request)
+    async with runtime.sessions() as session:
+        rows = {r.indicator: r for r in await store.stored_figures(session)}
+    out = []
+    for indicator in scorer.plan.indicators:
+        row = rows.get(indicator.number)
+        out.append(
+            IndicatorOut(
+                number=indicator.number,
+                title=indicator.title,
+                target=indicator.target,
+                readiness=row.readiness if row else None,
+                signals=[SignalOut(**s) for s in row.signals] if row else [],
+                computed_at=row.computed_at if row else None,
+                caused_by=row.caused_by if row else None,
+            )
+        )
+    return out
+
+
+@router.get("/indicators", response_model=list[IndicatorOut])
+async def list_indicators(request: Request) -> list[IndicatorOut]:
+    """Every indicator's readiness with its signals and the evidence behind each."""
+    return await _indicators(request)
+
+
+@router.get("/indicators/{number}", response_model=IndicatorOut)
+async def get_indicator(request: Request, number: int) -> IndicatorOut:
+    for indicator in await _indicators(request):
+        if indicator.number == number:
+            return indicator
+    raise HTTPException(404, f"Không có chỉ tiêu số {number} trong kế hoạch")
+
+
+@router.get("/indicators/{number}/history", response_model=list[HistoryPoint])
+async def indicator_history(
+    request: Request,
+    number: int,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
+) -> list[HistoryPoint]:
+    """The indicator's figure each time it moved, oldest first (the latest `limit` points)."""
+    if number not in _scorer(request).all_indicators:
+        raise HTTPException(404, f"Không có chỉ tiêu số {number} trong kế hoạch")
+    h = db.figure_history.c
+    async with _runtime(request).sessions() as session:
+        rows = (
+            await session.execute(
+                select(db.figure_history)
+                .where(h.indicator == number)
+                .order_by(h.id.desc())
+                .limit(limit)
+            )
+        ).all()
+    return [
+        HistoryPoint(
+            readiness=r.readiness,
+            signals={s["code"]: s["value"] for s in r.signals},
+            computed_at=r.computed_at,
+            caused_by=r.caused_by,
+        )
+        for r in reversed(rows)
+    ]
+
+
+@router.get("/readiness", response_model=ReadinessOut)
+async def overall_readiness(request: Request) -> ReadinessOut:
+    """The mean readiness of the indicators next to the plan's overall target."""
+    indicators = await _indicators(request)
+    scorer = _scorer(request)
+    known = [i.readiness for i in indicators if i.readiness is not None]
+    target = scorer.plan.meta.overall_target
+    scale = 10.0 if target.unit == "points" else 100.0
+    readiness = round(sum(known) / len(known), 6) if known else None
+    return ReadinessOut(
+        readiness=readiness,
+        target=target,
+        target_share=round(target.value / scale, 6),
+        meets_target_share=None if readiness is None else target.is_met(readiness * scale),
+        indicators={i.number: i.readiness for i in indicators},
+        note=messages.READINESS_NOTE,
+    )
+
+
+async def _records(request: Request) -> list[UnitRecord]:
+    runtime, scorer = _runtime(request), _scorer(request)
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        per_unit: dict[str, list[ObligationStatus]] = {}
+        for unit, status, count in await store.status_counts(session, now):
+            per_unit.setdefault(unit, []).extend([ObligationStatus(status)] * count)
+        probes = await store.figure_probes(session, now)
+    counts = {unit: count_statuses(statuses) for unit, statuses in per_unit.items()}
+    return unit_records(scorer.plan, counts, probes)
+
+
+@router.get("/units", response_model=list[UnitOut])
+async def list_units(request: Request) -> list[UnitOut]:
+    """Each unit's record (obligations by status, portal checks) ranked best first."""
+    return [_unit_out(r) for r in await _records(request)]
+
+
+@router.get("/units/{unit_code}", response_model=UnitOut)
+async def get_unit(request: Request, unit_code: str) -> UnitOut:
+    for record in await _records(request):
+        if record.unit_code == unit_code:
+            return _unit_out(record)
+    raise HTTPException(404, f"Không có đơn vị “{unit_code}” trong kế hoạch")
+
+
+@router.get("/obligations", response_model=ObligationPage)
+async def list_obligations(
+    request: Request,
+    status: Annotated[list[ObligationStatus] | None, Query()] = None,
+    unit: Annotated[list[str] | None, Query()] = None,
+    kind: Annotated[list[ObligationKind] | None, Query()] = None,
+    period: Annotated[list[str] | None, Query()] = None,
+    task: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ObligationPage:
+    """The ledger, with statuses as of now; filters combine (AND), repeated values are OR."""
+    runtime = _runtime(request)
+    now = runtime.clock.now()
+    c = db.obligations.c
+    live = store.live_status(now)
+    conditions: list[Any] = []
+    if status:
+        conditions.append(live.in_([s.value for s in status]))
+    if unit:
+        conditions.append(c.unit_code.in_(unit))
+    if kind:
+        conditions.append(c.kind.in_([k.value for k in kind]))
+    if period:
+        conditions.append(c.period.in_(period))
+    if task:
+        conditions.append(c.task_code.in_(task))
+    async with runtime.sessions() as session:
+        total = (
+            await session.execute(
+                select(func.count()).select_from(db.obligations).where(*conditions)
+            )
+        ).scalar_one()
+        rows = (
+            await session.execute(
+                select(db.obligations, live.label("status_now"))
+                .where(*conditions)
+                .order_by(c.due_at, c.obligation_id)
+                .limit(limit)
+                .offset(offset)
+            )
+        ).all()
+    items = []
+    for r in rows:
+        status_now = ObligationStatus(r.status_now)
+        items.append(
+            ObligationOut(
+                obligation_id=r.obligation_id,
+                unit_code=r.unit_code,
+                kind=ObligationKind(r.kind),
+                title=r.title,
+                due_at=r.due_at,
+                due_soon_at=r.due_soon_at,
+                status=status_now,
+                status_label=messages.OBLIGATION_STATUS[status_now],
+                task_code=r.task_code,
+                period=r.period,
+                document_kind=r.document_kind,
+                document_url=r.document_url,
+                fulfilled_at=r.fulfilled_at,
+                fulfilled_by=r.fulfilled_by,
+            )
+        )
+    return ObligationPage(total=total, items=items)

@@ -1,0 +1,47 @@
+"""Scoring's Prometheus series, refreshed from the database (so every replica agrees)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prometheus_client import Gauge
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.catalogue import ObligationStatus
+from scoring import store
+from scoring.readiness import ReadinessModel
+
+INDICATOR_READINESS = Gauge(
+    "minhbach_scoring_indicator_readiness", "Readiness of each indicator (0..1)", ["indicator"]
+)
+OVERALL_READINESS = Gauge(
+    "minhbach_scoring_overall_readiness", "Mean readiness of the indicators (0..1)"
+)
+TARGET_SHARE = Gauge(
+    "minhbach_scoring_target_share", "The plan's overall target as a share of its scale (0..1)"
+)
+OBLIGATIONS = Gauge("minhbach_scoring_obligations", "Obligations by status", ["status"])
+UNIT_OVERDUE = Gauge("minhbach_scoring_unit_overdue", "Overdue obligations per unit", ["unit"])
+
+
+async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -> None:
+    rows = await store.stored_figures(session)
+    for row in rows:
+        INDICATOR_READINESS.labels(str(row.indicator)).set(row.readiness)
+    if rows:
+        OVERALL_READINESS.set(sum(r.readiness for r in rows) / len(rows))
+    target = model.plan.meta.overall_target
+    TARGET_SHARE.set(target.value / (10.0 if target.unit == "points" else 100.0))
+
+    by_status = dict.fromkeys((s.value for s in ObligationStatus), 0)
+    overdue: dict[str, int] = {}
+    for unit, status, count in await store.status_counts(session, now):
+        by_status[status] = by_status.get(status, 0) + count
+        if status == ObligationStatus.OVERDUE.value:
+            overdue[unit] = count
+    for status, count in by_status.items():
+        OBLIGATIONS.labels(status).set(count)
+    for unit in model.rules.plan_units():
+        UNIT_OVERDUE.labels(unit).set(overdue.get(unit, 0))
+    for unit, count in overdue.items():
+        UNIT_OVERDUE.labels(unit).set(count)

@@ -1,0 +1,239 @@
+"""What scoring does with each event, each tick of the clock, and on a rebuild.
+
+Every entry point runs inside one transaction that holds scoring's advisory lock, stores the
+fact, recomputes the slices of the ledger and the figures the fact can move (pure rules in
+`obligations` and `readiness`), and returns the events to emit through the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentChanged,
+    DocumentFound,
+    EvidenceSubmitted,
+    ObligationKind,
+    ProbeFinished,
+    ReportSubmitted,
+)
+from minhbach.plan import Plan
+from scoring import store
+from scoring.derive import Derived, Relevance, derive
+from scoring.facts import (
+    DocumentFact,
+    document_fact,
+    evidence_fact,
+    merge_documents,
+    probe_fact,
+    report_fact,
+)
+from scoring.obligations import ObligationRules
+from scoring.readiness import (
+    DOCUMENT_SIGNALS,
+    EVIDENCE_SIGNALS,
+    PROBE_SIGNALS,
+    REPORT_SIGNALS,
+    ReadinessModel,
+    task_states,
+)
+
+
+@dataclass(frozen=True)
+class RebuildSummary:
+    obligations_changed: int
+    figures_changed: int
+    events: list[Event] = field(default_factory=list)
+
+
+class Scorer:
+    def __init__(self, plan: Plan, due_soon_working_days: int | None = None) -> None:
+        self.plan = plan
+        self.rules = ObligationRules(plan, due_soon_working_days=due_soon_working_days)
+        self.model = ReadinessModel(plan, self.rules)
+        self.relevance = Relevance(self.rules)
+
+    @cached_property
+    def all_indicators(self) -> frozenset[int]:
+        return frozenset(i.number for i in self.plan.indicators)
+
+    # --- events -----------------------------------------------------------------------------
+
+    async def on_report(
+        self, session: AsyncSession, event: ReportSubmitted, now: datetime
+    ) -> list[Event]:
+        fact = report_fact(event)
+        if not self.relevance.report(fact):
+            return []
+        await store.lock(session)
+        await store.save_report(session, fact)
+        events: list[Event] = [
+            *await self._unit_slice(session, fact.unit_code, now, event.event_id)
+        ]
+        moved = self.model.indicators_of_tasks(code for code, _ in fact.tasks)
+        moved &= self.model.indicators_using(REPORT_SIGNALS)
+        moved |= self.model.indicators_using({"fixed_deadline_met"})
+        return events + await self._figures(session, moved, now, event.event_id)
+
+    async def on_evidence(
+        self, session: AsyncSession, event: EvidenceSubmitted, now: datetime
+    ) -> list[Event]:
+        fact = evidence_fact(event)
+        if not self.relevance.evidence(fact):
+            return []
+        await store.lock(session)
+        await store.save_evidence(session, fact)
+        events: list[Event] = [
+            *await self._unit_slice(session, fact.unit_code, now, event.event_id)
+        ]
+        moved = self.model.indicators_using(EVIDENCE_SIGNALS)
+        return events + await self._figures(session, moved, now, event.event_id)
+
+    async def on_document(
+        self, session: AsyncSession, event: DocumentFound | DocumentChanged, now: datetime
+    ) -> list[Event]:
+        fact = document_fact(event)
+        if not self.relevance.document(fact):
+            return []
+        await store.lock(session)
+        previous = await store.get_document(session, fact.document_id)
+        doc = merge_documents(previous, fact)
+        if doc != previous:
+            await store.save_document(session, doc)
+        events: list[Event] = []
+        for source in await self._sources_touched(session, doc, previous):
+            copies = (
+                await store.documents_like(session, [source])
+                if self.rules.is_source(source)
+                else []
+            )
+            copies = [c for c in copies if c.portal_unit_code != source.portal_unit_code]
+            events += await store.sync_obligations(
+                session,
+                self.rules.document_obligations(source, copies),
+                now,
+                event.event_id,
+                store.Scope(document_ids=frozenset({source.document_id})),
+            )
+        moved = self.model.indicators_using(DOCUMENT_SIGNALS)
+        return events + await self._figures(session, moved, now, event.event_id)
+
+    async def _sources_touched(
+        self, session: AsyncSession, doc: DocumentFact, previous: DocumentFact | None
+    ) -> list[DocumentFact]:
+        """The document itself and the district documents it may be (or have been) a copy of."""
+        related = await store.documents_like(
+            session, [doc] if previous is None else [doc, previous]
+        )
+        touched = {doc.document_id: doc}
+        for other in related:
+            if other.portal_unit_code != doc.portal_unit_code and self.rules.is_source(other):
+                touched[other.document_id] = other
+        return list(touched.values())
+
+    async def on_probe(
+        self, session: AsyncSession, event: ProbeFinished, now: datetime
+    ) -> list[Event]:
+        fact = probe_fact(event)
+        if not self.relevance.probe(fact):
+            return []
+        await store.lock(session)
+        await store.save_probe(session, fact)
+        moved = self.model.indicators_using(PROBE_SIGNALS)
+        return [*await self._figures(session, moved, now, event.event_id)]
+
+    # --- slices -----------------------------------------------------------------------------
+
+    async def _unit_slice(
+        self, session: AsyncSession, unit_code: str, now: datetime, caused_by: UUID | None
+    ) -> list[Event]:
+        """Recompute one unit's task states and report/task obligations from its facts."""
+        reports = await store.unit_reports(session, unit_code, self.rules.year)
+        evidence = await store.unit_evidence(session, unit_code, self.rules.year)
+        await store.replace_task_states(session, task_states(reports).values(), unit_code)
+        obligations = self.rules.unit_obligations(unit_code, reports, evidence)
+        return [*await store.sync_obligations(session, obligations, now, caused_by)]
+
+    async def _figures(
+        self, session: AsyncSession, numbers: frozenset[int], now: datetime, caused_by: UUID | None
+    ) -> list[Event]:
+        if not numbers:
+            return []
+        inputs = await store.readiness_inputs(session, self.model, numbers, now)
+        figures = self.model.figures(inputs, now, numbers)
+        return [*await store.write_figures(session, figures, now, caused_by)]
+
+    # --- time ---------------------------------------------------------------------------------
+
+    @cached_property
+    def _plan_obligation_ids(self) -> dict[str, str]:
+        """Obligation id -> unit, for everything the plan alone makes owed."""
+        return {
+            ob.obligation_id: unit
+            for unit in self.rules.plan_units()
+            for ob in self.rules.unit_obligations(unit, (), ())
+        }
+
+    async def tick(self, session: AsyncSession, now: datetime) -> list[Event]:
+        """Time passed: make sure the plan's obligations exist, announce statuses that moved,
+        and recompute figures that depend on time (overdue postings, the probe window)."""
+        await store.lock(session)
+        events: list[Event] = []
+        present = await store.existing_obligation_ids(session, self._plan_obligation_ids)
+        missing_units = {
+            unit for oid, unit in self._plan_obligation_ids.items() if oid not in present
+        }
+        for unit in sorted(missing_units):
+            events += await self._unit_slice(session, unit, now, None)
+        events += await store.announce_status_changes(session, now)
+        events += await self._figures(session, self.all_indicators, now, None)
+        return events
+
+    # --- rebuild --------------------------------------------------------------------------------
+
+    async def derive_from_projections(self, session: AsyncSession, now: datetime) -> Derived:
+        return derive(self.model, await store.all_facts(session), now)
+
+    async def rebuild(self, session: AsyncSession, now: datetime) -> RebuildSummary:
+        """Recompute task states, the whole ledger and every figure from the projections."""
+        await store.lock(session)
+        derived = await self.derive_from_projections(session, now)
+        await store.replace_task_states(session, derived.task_states.values())
+        changed = await store.sync_obligations(
+            session, derived.obligations, now, None, store.Scope(everything=True)
+        )
+        moved = await store.write_figures(session, derived.figures, now, None)
+        return RebuildSummary(len(changed), len(moved), [*changed, *moved])
+
+    async def differences(self, session: AsyncSession, now: datetime) -> list[str]:
+        """Where the stored ledger and figures differ from a rebuild's (empty: they agree)."""
+        derived = await self.derive_from_projections(session, now)
+        found: list[str] = []
+        stored_states = await store.load_task_states(session)
+        if stored_states != derived.task_states:
+            found.append("task states differ")
+        stored_obs = {
+            ob.obligation_id: ob
+            for ob in await store.figure_obligations(session, list(ObligationKind))
+        }
+        want = {ob.obligation_id: ob for ob in derived.obligations}
+        for oid in sorted(set(stored_obs) | set(want)):
+            if stored_obs.get(oid) != want.get(oid):
+                found.append(f"obligation {oid}: stored {stored_obs.get(oid)} != {want.get(oid)}")
+        stored_figs = {r.indicator: r for r in await store.stored_figures(session)}
+        for figure in derived.figures:
+            row = stored_figs.get(figure.indicator)
+            values = None if row is None else {s["code"]: s["value"] for s in row.signals}
+            if row is None or row.readiness != figure.readiness or values != figure.values():
+                found.append(
+                    f"indicator {figure.indicator}: stored "
+                    f"{None if row is None else (row.readiness, values)} != "
+                    f"{(figure.readiness, figure.values())}"
+                )
+        return found

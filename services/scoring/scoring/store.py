@@ -1,0 +1,623 @@
+"""The scoring schema as seen by the service: projections in, derived ledger and figures out.
+
+Thin: rows to facts and back, a few bounded queries, and the diff that decides which
+obligations and figures changed (and so which events leave). Every rule lives in the pure
+modules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.catalogue import (
+    IndicatorChanged,
+    ObligationChanged,
+    ObligationKind,
+    ObligationStatus,
+    ProbeOutcome,
+    Signal,
+)
+from scoring import db
+from scoring.facts import CheckFact, DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
+from scoring.obligations import Obligation
+from scoring.readiness import (
+    AVAILABILITY_DAYS,
+    IndicatorFigure,
+    ReadinessInputs,
+    ReadinessModel,
+    SignalFigure,
+    TaskState,
+)
+
+# One writer at a time: the ledger and the figures are read, recomputed and written as a whole.
+LOCK_KEY = 0x5C0_21_1E  # arbitrary, unique to scoring
+MOVE_EPSILON = 1e-9
+
+
+async def lock(session: AsyncSession) -> None:
+    """Serialise scoring's writers (replicas, the time loop) for this transaction."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+# --- projections: write -------------------------------------------------------------------------
+
+
+async def save_report(session: AsyncSession, fact: ReportFact) -> None:
+    await session.execute(
+        pg_insert(db.reports)
+        .values(
+            report_id=fact.report_id,
+            version_no=fact.version_no,
+            unit_code=fact.unit_code,
+            plan_year=fact.plan_year,
+            period=fact.period,
+            reporter=fact.reporter,
+            rule_code=fact.rule_code,
+            submitted_at=fact.submitted_at,
+            first_submitted_at=fact.first_submitted_at,
+            tasks=[list(pair) for pair in fact.tasks],
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def save_evidence(session: AsyncSession, fact: EvidenceFact) -> None:
+    await session.execute(
+        pg_insert(db.evidence)
+        .values(
+            evidence_id=fact.evidence_id,
+            unit_code=fact.unit_code,
+            task_code=fact.task_code,
+            plan_year=fact.plan_year,
+            submitted_at=fact.submitted_at,
+            url=fact.url,
+            document_number=fact.document_number,
+            title=fact.title,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def save_document(session: AsyncSession, doc: DocumentFact) -> None:
+    values = _document_row(doc)
+    await session.execute(
+        pg_insert(db.documents)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["document_id"], set_=values)
+    )
+
+
+def _document_row(doc: DocumentFact) -> dict[str, Any]:
+    return {
+        "document_id": doc.document_id,
+        "portal_unit_code": doc.portal_unit_code,
+        "url": doc.url,
+        "title": doc.title,
+        "section": doc.section,
+        "kind": doc.kind,
+        "document_number": doc.document_number,
+        "issued_on": doc.issued_on,
+        "full_text_available": doc.full_text_available,
+        "first_seen_at": doc.first_seen_at,
+        "revised_at": doc.revised_at,
+        "revision_event": doc.revision_event,
+        "number_key": doc.number_key,
+        "title_key": doc.title_key,
+    }
+
+
+async def save_probe(session: AsyncSession, fact: ProbeFact) -> None:
+    await session.execute(
+        pg_insert(db.probes)
+        .values(
+            probe_id=fact.probe_id,
+            portal_unit_code=fact.portal_unit_code,
+            finished_at=fact.finished_at,
+            outcome=fact.outcome,
+            checks=[
+                {
+                    "check": c.check,
+                    "passed": c.passed,
+                    "section": c.section,
+                    "detail": c.detail,
+                    "evidence_url": c.evidence_url,
+                }
+                for c in fact.checks
+            ],
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+# --- projections: read --------------------------------------------------------------------------
+
+
+def _report(row: Row[Any]) -> ReportFact:
+    return ReportFact(
+        report_id=row.report_id,
+        version_no=row.version_no,
+        unit_code=row.unit_code,
+        plan_year=row.plan_year,
+        period=row.period,
+        reporter=row.reporter,
+        rule_code=row.rule_code,
+        submitted_at=row.submitted_at,
+        first_submitted_at=row.first_submitted_at,
+        tasks=tuple((code, status) for code, status in row.tasks),
+    )
+
+
+def _evidence(row: Row[Any]) -> EvidenceFact:
+    return EvidenceFact(
+        evidence_id=row.evidence_id,
+        unit_code=row.unit_code,
+        task_code=row.task_code,
+        plan_year=row.plan_year,
+        submitted_at=row.submitted_at,
+        url=row.url,
+        document_number=row.document_number,
+        title=row.title,
+    )
+
+
+def _document(row: Row[Any]) -> DocumentFact:
+    return DocumentFact(
+        document_id=row.document_id,
+        portal_unit_code=row.portal_unit_code,
+        url=row.url,
+        title=row.title,
+        section=row.section,
+        kind=row.kind,
+        document_number=row.document_number,
+        issued_on=row.issued_on,
+        full_text_available=row.full_text_available,
+        first_seen_at=row.first_seen_at,
+        revised_at=row.revised_at,
+        revision_event=row.revision_event,
+    )
+
+
+def _probe(row: Row[Any]) -> ProbeFact:
+    return ProbeFact(
+        probe_id=row.probe_id,
+        portal_unit_code=row.portal_unit_code,
+        finished_at=row.finished_at,
+        outcome=row.outcome,
+        checks=tuple(
+            CheckFact(
+                c["check"],
+                bool(c["passed"]),
+                c.get("section"),
+                c.get("detail") or "",
+                c.get("evidence_url"),
+            )
+            for c in row.checks
+        ),
+    )
+
+
+async def unit_reports(session: AsyncSession, unit_code: str, year: int) -> list[ReportFact]:
+    rows = await session.execute(
+        select(db.reports).where(
+            db.reports.c.unit_code == unit_code, db.reports.c.plan_year == year
+        )
+    )
+    return [_report(row) for row in rows]
+
+
+async def unit_evidence(session: AsyncSession, unit_code: str, year: int) -> list[EvidenceFact]:
+    rows = await session.execute(
+        select(db.evidence).where(
+            db.evidence.c.unit_code == unit_code, db.evidence.c.plan_year == year
+        )
+    )
+    return [_evidence(row) for row in rows]
+
+
+async def get_document(session: AsyncSession, document_id: UUID) -> DocumentFact | None:
+    row = (
+        await session.execute(select(db.documents).where(db.documents.c.document_id == document_id))
+    ).first()
+    return _document(row) if row else None
+
+
+async def documents_like(session: AsyncSession, docs: Iterable[DocumentFact]) -> list[DocumentFact]:
+    """Documents sharing a number or a title with any of `docs` (candidates for the same one)."""
+    numbers = {d.number_key for d in docs if d.number_key}
+    titles = {d.title_key for d in docs if d.title_key}
+    if not numbers and not titles:
+        return []
+    rows = await session.execute(
+        select(db.documents).where(
+            or_(db.documents.c.number_key.in_(numbers), db.documents.c.title_key.in_(titles))
+        )
+    )
+    return [_document(row) for row in rows]
+
+
+async def all_facts(session: AsyncSession) -> Facts:
+    reports = [_report(r) for r in await session.execute(select(db.reports))]
+    evidence = [_evidence(r) for r in await session.execute(select(db.evidence))]
+    documents = [_document(r) for r in await session.execute(select(db.documents))]
+    probes = [_probe(r) for r in await session.execute(select(db.probes))]
+    return Facts(tuple(reports), tuple(evidence), tuple(documents), tuple(probes))
+
+
+async def figure_probes(session: AsyncSession, now: datetime) -> list[ProbeFact]:
+    """Enough probes for every figure: each portal's latest that reached it, and the window's."""
+    probes = db.probes.c
+    latest = (
+        select(db.probes)
+        .where(probes.outcome != ProbeOutcome.UNREACHABLE.value)
+        .order_by(probes.portal_unit_code, probes.finished_at.desc(), probes.probe_id.desc())
+        .ext(distinct_on(probes.portal_unit_code))
+    )
+    window = select(db.probes).where(
+        probes.finished_at >= now - timedelta(days=AVAILABILITY_DAYS), probes.finished_at <= now
+    )
+    found = {row.probe_id: _probe(row) for row in await session.execute(latest)}
+    found.update({row.probe_id: _probe(row) for row in await session.execute(window)})
+    return list(found.values())
+
+
+# --- task states --------------------------------------------------------------------------------
+
+
+async def replace_task_states(
+    session: AsyncSession, states: Iterable[TaskState], unit_code: str | None = None
+) -> None:
+    """Replace one unit's rows (or, with no unit, every row)."""
+    query = delete(db.task_states)
+    if unit_code is not None:
+        query = query.where(db.task_states.c.unit_code == unit_code)
+    await session.execute(query)
+    rows = [
+        {
+            "task_code": s.task_code,
+            "unit_code": s.unit_code,
+            "status": s.status,
+            "report_id": s.report_id,
+            "reported_at": s.reported_at,
+        }
+        for s in states
+    ]
+    if rows:
+        await session.execute(pg_insert(db.task_states), rows)
+
+
+async def load_task_states(
+    session: AsyncSession, task_codes: Iterable[str] | None = None
+) -> dict[tuple[str, str], TaskState]:
+    query = select(db.task_states)
+    if task_codes is not None:
+        query = query.where(db.task_states.c.task_code.in_(list(task_codes)))
+    return {
+        (r.task_code, r.unit_code): TaskState(
+            r.task_code, r.unit_code, r.status, r.report_id, r.reported_at
+        )
+        for r in await session.execute(query)
+    }
+
+
+# --- obligations --------------------------------------------------------------------------------
+
+_ANNOUNCED = ("title", "due_at", "due_soon_at", "fulfilled_at", "status", "document_url")
+_STORED = (
+    *_ANNOUNCED,
+    "unit_code",
+    "kind",
+    "task_code",
+    "period",
+    "document_id",
+    "document_kind",
+    "fulfilled_by",
+)
+
+
+def _obligation_row(ob: Obligation, now: datetime) -> dict[str, Any]:
+    return {
+        "obligation_id": ob.obligation_id,
+        "unit_code": ob.unit_code,
+        "kind": ob.kind.value,
+        "title": ob.title,
+        "due_at": ob.due_at,
+        "due_soon_at": ob.due_soon_at,
+        "task_code": ob.task_code,
+        "period": ob.period,
+        "document_id": ob.document_id,
+        "document_kind": ob.document_kind,
+        "document_url": ob.document_url,
+        "fulfilled_at": ob.fulfilled_at,
+        "fulfilled_by": ob.fulfilled_by,
+        "status": ob.status(now).value,
+        "updated_at": now,
+    }
+
+
+def obligation_from_row(row: Row[Any]) -> Obligation:
+    return Obligation(
+        obligation_id=row.obligation_id,
+        unit_code=row.unit_code,
+        kind=ObligationKind(row.kind),
+        title=row.title,
+        due_at=row.due_at,
+        due_soon_at=row.due_soon_at,
+        task_code=row.task_code,
+        period=row.period,
+        document_id=row.document_id,
+        document_kind=row.document_kind,
+        document_url=row.document_url,
+        fulfilled_at=row.fulfilled_at,
+        fulfilled_by=row.fulfilled_by,
+    )
+
+
+def obligation_event(
+    row: dict[str, Any], previous: str | None, caused_by: UUID | None
+) -> ObligationChanged:
+    return ObligationChanged(
+        obligation_id=row["obligation_id"],
+        unit_code=row["unit_code"],
+        kind=ObligationKind(row["kind"]),
+        title=row["title"],
+        due_at=row["due_at"],
+        task_code=row["task_code"],
+        period=row["period"],
+        document_url=row["document_url"],
+        fulfilled_at=row["fulfilled_at"],
+        status=ObligationStatus(row["status"]),
+        due_soon_at=row["due_soon_at"],
+        previous_status=ObligationStatus(previous) if previous else None,
+        document_kind=row["document_kind"],
+        caused_by=caused_by,
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which stored obligations a recomputation covers, so that ones it no longer yields go."""
+
+    document_ids: frozenset[UUID] = frozenset()
+    everything: bool = False
+
+
+async def sync_obligations(
+    session: AsyncSession,
+    computed: Sequence[Obligation],
+    now: datetime,
+    caused_by: UUID | None = None,
+    scope: Scope = Scope(),
+) -> list[ObligationChanged]:
+    """Write what changed; one event per obligation that appeared or changed what it announces."""
+    rows = {ob.obligation_id: _obligation_row(ob, now) for ob in computed}
+    table = db.obligations
+    existing_query = select(table)
+    if not scope.everything:
+        conditions = [table.c.obligation_id.in_(list(rows))]
+        if scope.document_ids:
+            conditions.append(table.c.document_id.in_(list(scope.document_ids)))
+        existing_query = existing_query.where(or_(*conditions))
+    existing = {r.obligation_id: r._mapping for r in await session.execute(existing_query)}
+
+    inserts, updates, events = [], [], []
+    for oid, row in rows.items():
+        old = existing.get(oid)
+        if old is None:
+            inserts.append(row)
+            events.append(obligation_event(row, None, caused_by))
+        elif any(old[f] != row[f] for f in _STORED):
+            updates.append({**row, "oid": oid})
+            if any(old[f] != row[f] for f in _ANNOUNCED):
+                events.append(obligation_event(row, old["status"], caused_by))
+    stale = [oid for oid in existing if oid not in rows]
+    if inserts:
+        await session.execute(pg_insert(table), inserts)
+    if updates:
+        await session.execute(
+            update(table)
+            .where(table.c.obligation_id == bindparam("oid"))
+            .values({f: bindparam(f) for f in (*_STORED, "updated_at")}),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+    if stale:
+        await session.execute(delete(table).where(table.c.obligation_id.in_(stale)))
+    return events
+
+
+async def existing_obligation_ids(session: AsyncSession, ids: Iterable[str]) -> set[str]:
+    rows = await session.execute(
+        select(db.obligations.c.obligation_id).where(db.obligations.c.obligation_id.in_(list(ids)))
+    )
+    return {r.obligation_id for r in rows}
+
+
+def live_status(now: datetime) -> Any:
+    """SQL for an obligation's status at `now` (the same rule as `derive_status`)."""
+    c = db.obligations.c
+    from sqlalchemy import case, literal
+
+    at = literal(now)
+    return case(
+        (and_(c.fulfilled_at.is_not(None), c.fulfilled_at < c.due_at), "fulfilled_on_time"),
+        (c.fulfilled_at.is_not(None), "fulfilled_late"),
+        (c.due_at <= at, "overdue"),
+        (c.due_soon_at <= at, "due_soon"),
+        else_="pending",
+    )
+
+
+async def announce_status_changes(session: AsyncSession, now: datetime) -> list[ObligationChanged]:
+    """Open obligations whose status moved as time passed (into due soon, into overdue)."""
+    table = db.obligations
+    status_now = live_status(now).label("status_now")
+    rows = (
+        await session.execute(
+            select(table, status_now).where(
+                table.c.fulfilled_at.is_(None), table.c.status != live_status(now)
+            )
+        )
+    ).all()
+    events = []
+    for row in rows:
+        data = dict(row._mapping)
+        previous, data["status"] = data["status"], data.pop("status_now")
+        events.append(obligation_event(data, previous, None))
+    if rows:
+        await session.execute(
+            update(table)
+            .where(table.c.obligation_id == bindparam("oid"))
+            .values(status=bindparam("new_status"), updated_at=now),
+            [{"oid": e.obligation_id, "new_status": e.status.value} for e in events],
+            execution_options={"synchronize_session": False},
+        )
+    return events
+
+
+async def figure_obligations(
+    session: AsyncSession, kinds: Iterable[ObligationKind]
+) -> list[Obligation]:
+    rows = await session.execute(
+        select(db.obligations).where(db.obligations.c.kind.in_([k.value for k in kinds]))
+    )
+    return [obligation_from_row(r) for r in rows]
+
+
+async def status_counts(session: AsyncSession, now: datetime) -> list[tuple[str, str, int]]:
+    """(unit, status, count) with statuses derived at `now`."""
+    status = live_status(now).label("status")
+    rows = await session.execute(
+        select(db.obligations.c.unit_code, status, func.count()).group_by(
+            db.obligations.c.unit_code, status
+        )
+    )
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def signals_json(signals: Sequence[SignalFigure], with_items: bool = True) -> list[dict[str, Any]]:
+    out = []
+    for s in signals:
+        entry: dict[str, Any] = {
+            "code": s.code,
+            "name": s.name,
+            "value": s.value,
+            "weight": s.weight,
+            "evidence": s.evidence,
+        }
+        if with_items:
+            entry["items"] = [{"label": i.label, "ok": i.ok, "ref": i.ref} for i in s.items]
+        out.append(entry)
+    return out
+
+
+async def readiness_inputs(
+    session: AsyncSession, model: ReadinessModel, numbers: Iterable[int], now: datetime
+) -> ReadinessInputs:
+    """Load only what the given indicators' signals read."""
+    indicators = [model.plan.indicator(n) for n in numbers]
+    signals = {code for i in indicators for code in i.readiness_weights}
+    states: dict[tuple[str, str], TaskState] = {}
+    if "tasks_reported_done" in signals:
+        states = await load_task_states(session, {t for i in indicators for t in i.tasks})
+    kinds = []
+    if "documents_posted_on_time" in signals:
+        kinds.append(ObligationKind.DOCUMENT_POSTING)
+    if "fixed_deadline_met" in signals:
+        kinds.append(ObligationKind.FIXED_DEADLINE_TASK)
+    obligations = await figure_obligations(session, kinds) if kinds else []
+    probe_signals = {
+        "sections_present_fresh",
+        "qa_active",
+        "legal_links_present",
+        "portal_available",
+    }
+    probes = await figure_probes(session, now) if signals & probe_signals else []
+    documents: list[DocumentFact] = []
+    if "directive_section_clean" in signals:
+        rows = await session.execute(
+            select(db.documents).where(db.documents.c.section.in_(model.directive_sections()))
+        )
+        documents = [_document(r) for r in rows]
+    return ReadinessInputs(states, obligations, probes, documents)
+
+
+async def write_figures(
+    session: AsyncSession,
+    figures: Sequence[IndicatorFigure],
+    now: datetime,
+    caused_by: UUID | None,
+) -> list[IndicatorChanged]:
+    """Store figures; history and an event for each figure that moved."""
+    numbers = [f.indicator for f in figures]
+    stored = {
+        r.indicator: r
+        for r in await session.execute(
+            select(db.figures).where(db.figures.c.indicator.in_(numbers))
+        )
+    }
+    events = []
+    for figure in figures:
+        old = stored.get(figure.indicator)
+        full = signals_json(figure.signals)
+        moved = old is None or abs(old.readiness - figure.readiness) > MOVE_EPSILON
+        if not moved and old is not None and _same_json(old.signals, full):
+            continue
+        values = {
+            "readiness": figure.readiness,
+            "signals": full,
+            "computed_at": now,
+            "caused_by": caused_by,
+        }
+        await session.execute(
+            pg_insert(db.figures)
+            .values(indicator=figure.indicator, **values)
+            .on_conflict_do_update(index_elements=["indicator"], set_=values)
+        )
+        if not moved:
+            continue
+        await session.execute(
+            pg_insert(db.figure_history).values(
+                indicator=figure.indicator,
+                readiness=figure.readiness,
+                signals=signals_json(figure.signals, with_items=False),
+                computed_at=now,
+                caused_by=caused_by,
+            )
+        )
+        events.append(
+            IndicatorChanged(
+                indicator=figure.indicator,
+                readiness=figure.readiness,
+                previous=None if old is None else old.readiness,
+                signals=tuple(
+                    Signal(name=s.code, value=s.value, weight=s.weight, evidence=s.evidence)
+                    for s in figure.signals
+                ),
+                computed_at=now,
+                caused_by=caused_by,
+            )
+        )
+    return events
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
+        b, sort_keys=True, ensure_ascii=False
+    )
+
+
+async def stored_figures(session: AsyncSession) -> list[Row[Any]]:
+    return list(await session.execute(select(db.figures).order_by(db.figures.c.indicator)))
