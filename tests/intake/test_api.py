@@ -380,3 +380,26 @@ async def test_tokens_are_stored_hashed(
         ).all()
     assert (token_hash(token), "ktht") in stored
     assert all(token not in row.token_hash for row in stored)
+
+
+async def test_text_postgresql_cannot_store_is_refused_not_a_server_error(
+    intake_server: RunningIntake, issue: Issue
+) -> None:
+    unit = COMMUNES.take()
+    body = report_body(intake_server.plan, unit, analysis="a\u0000b")
+    body["tasks"][0]["work_done"] = "\ud800"
+    async with intake_server.client(await issue(unit)) as client:
+        response = await client.post(
+            "/api/v1/reports",
+            content=json.dumps(body),  # ASCII JSON carries the lone surrogate escaped
+            headers={"Content-Type": "application/json"},
+        )
+        header = await client.post(
+            "/api/v1/reports",
+            json=report_body(intake_server.plan, unit),
+            headers={"Idempotency-Key": "khóa".encode()},  # type: ignore[dict-item]
+        )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"analysis", "tasks[0].work_done"}
+    assert header.status_code == 422
+    assert header.json()["errors"][0]["field"] == "Idempotency-Key"

@@ -39,6 +39,7 @@ NOT_AN_ID: Final = "Mã không hợp lệ."
 UNKNOWN_FIELD: Final = "Trường này không có trong mẫu báo cáo."
 CHOOSE_ONE_OF: Final = "Giá trị không hợp lệ; chọn một trong: {choices}."
 NOT_FOUND: Final = "Không tìm thấy."
+INVALID_TEXT: Final = "Có ký tự không hợp lệ (ký tự NUL hoặc mã Unicode hỏng)."
 
 # Clearer words for the fields a person is most likely to leave empty.
 MISSING_BY_FIELD: Final = {

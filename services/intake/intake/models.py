@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from minhbach.events.catalogue import Period, TaskStatus
 
@@ -21,9 +22,31 @@ MAX_ANALYSIS = 50_000
 MAX_EVIDENCE_PER_TASK = 50
 MAX_TASKS = 200
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
-TaskCodeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+
+def _storable(value: str) -> str:
+    """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
+    if "\x00" in value:
+        raise PydanticCustomError("invalid_text", "NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("invalid_text", "not valid Unicode") from None
+    return value
+
+
+Storable = AfterValidator(_storable)
+
+
+def _limits(max_length: int, min_length: int = 0) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length)
+
+
+ShortText = Annotated[str, _limits(500), Storable]
+LongText = Annotated[str, _limits(MAX_TEXT), Storable]
+TaskCodeText = Annotated[str, _limits(16, min_length=1), Storable]
+UrlText = Annotated[str, _limits(2000), Storable]
+DocumentNumberText = Annotated[str, _limits(100), Storable]
+AnalysisText = Annotated[str, _limits(MAX_ANALYSIS), Storable]
 PlanYear = Annotated[int, Field(ge=2000, le=2100)]
 
 
@@ -34,10 +57,8 @@ class _Input(BaseModel):
 class EvidenceIn(_Input):
     """A posted document: its address on a portal and/or its number, date of issue and title."""
 
-    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
-    document_number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
-    ) = Field(default=None, examples=["113/KH-UBND"])
+    url: UrlText | None = None
+    document_number: DocumentNumberText | None = Field(default=None, examples=["113/KH-UBND"])
     issued_on: date | None = None
     title: ShortText | None = None
 
@@ -63,7 +84,7 @@ class ReportIn(_Input):
         description="lead_units: the unit's own report; focal_unit: the consolidated report.",
     )
     tasks: list[TaskReportIn] = Field(max_length=MAX_TASKS)
-    analysis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_ANALYSIS)] = ""
+    analysis: AnalysisText = ""
 
 
 class EvidenceFilingIn(_Input):
