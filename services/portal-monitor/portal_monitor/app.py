@@ -1,19 +1,128 @@
-"""The portal-monitor service: inspects district and commune portals."""
+"""The portal-monitor service: inspects district and commune portals (issue 4).
 
-from fastapi import FastAPI
+Background loops: the scheduler (claims due portals, queues probe requests) and the probe worker
+(takes requests from the shared JetStream work queue). Route: GET /portals (schedule and last
+outcome of each portal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from nats.js import JetStreamContext
+from sqlalchemy import select
 
 from minhbach.clock import Clock
 from minhbach.plan import Plan
 from minhbach.runtime import Runtime, create_service_app
 from minhbach.services import service
 from minhbach.settings import Settings
-from portal_monitor.db import messaging
+from portal_monitor import db
+from portal_monitor.fetcher import AddressPolicy, Fetcher, FetchLimits, make_client
+from portal_monitor.probe import ProbeDeps
+from portal_monitor.robots_cache import RobotsCache
+from portal_monitor.workqueue import (
+    ProbeWorker,
+    declare_work_stream,
+    register_portals,
+    schedule_once,
+)
 
 SPEC = service("portal-monitor")
+USER_AGENT = "MinhBach-PortalMonitor/0.1 (+mailto:{contact}; transparency plan inspection)"
+
+
+def fetch_limits(settings: Settings) -> FetchLimits:
+    return FetchLimits(
+        timeout_seconds=settings.portal_request_timeout_seconds,
+        max_bytes=settings.portal_max_response_bytes,
+        max_decoded_bytes=settings.portal_max_decoded_bytes,
+        max_redirects=settings.portal_max_redirects,
+        min_delay_seconds=settings.portal_min_delay_seconds,
+        user_agent=USER_AGENT.format(contact=settings.portal_contact),
+    )
+
+
+def address_policy(settings: Settings) -> AddressPolicy:
+    mapping = {k.rstrip("/").lower(): v.rstrip("/") for k, v in settings.portal_address_map.items()}
+    return AddressPolicy(mapping, tuple(settings.portal_allowed_networks))
+
+
+def _js(runtime: Runtime) -> JetStreamContext:
+    js: JetStreamContext = runtime.broker.config.broker_config.connection_state.stream
+    return js
+
+
+async def scheduler_loop(runtime: Runtime) -> None:
+    settings = runtime.settings
+    js = _js(runtime)
+    await declare_work_stream(js, settings.duplicate_window_seconds)
+    await register_portals(runtime.sessions, runtime.plan, runtime.clock.now())
+    lease = timedelta(seconds=settings.portal_lease_seconds)
+    while True:
+        await schedule_once(js, runtime.sessions, runtime.plan, runtime.clock.now(), lease)
+        await asyncio.sleep(settings.portal_schedule_tick_seconds)
+
+
+async def worker_loop(runtime: Runtime) -> None:
+    settings = runtime.settings
+    js = _js(runtime)
+    await declare_work_stream(js, settings.duplicate_window_seconds)
+    limits = fetch_limits(settings)
+    async with make_client(limits, connections=4 * settings.portal_concurrency) as client:
+        fetcher = Fetcher(client, limits, address_policy(settings))
+        deps = ProbeDeps.build(
+            runtime.plan,
+            fetcher=fetcher,
+            robots=RobotsCache(
+                fetcher, settings.portal_robots_cache_seconds, settings.portal_robots_retry_seconds
+            ),
+            sessions=runtime.sessions,
+            emit=runtime.emit,
+            clock=runtime.clock,
+            fetch_retry_seconds=settings.portal_fetch_retry_seconds,
+            probe_attempts=settings.portal_probe_attempts,
+            probe_retry_seconds=settings.portal_probe_retry_seconds,
+        )
+        worker = ProbeWorker(
+            js,
+            deps,
+            settings.portal_concurrency,
+            settings.portal_lease_seconds,
+            on_committed=runtime.relay.wake,
+        )
+        await worker.run()
 
 
 def setup(runtime: Runtime, app: FastAPI) -> None:
-    """Routes and subscribers of the service."""
+    """Routes and background loops of the service."""
+    if runtime.plan.portal_monitoring is None:
+        return  # a plan without portal monitoring: nothing to do
+    runtime.background.append(scheduler_loop)
+    runtime.background.append(worker_loop)
+    router = APIRouter()
+
+    @router.get("/portals")
+    async def portals() -> list[dict[str, Any]]:
+        async with runtime.sessions() as session:
+            rows = await session.execute(select(db.portal_state).order_by("unit_code"))
+            return [
+                {
+                    "unit_code": r.unit_code,
+                    "portal_url": r.portal_url,
+                    "next_probe_at": r.next_probe_at,
+                    "last_probe_at": r.last_probe_at,
+                    "last_outcome": r.last_outcome,
+                    "failed_attempts": r.failed_attempts,
+                    "latency_ms": r.latency_ms,
+                }
+                for r in rows
+            ]
+
+    app.include_router(router)
 
 
 def create_app(
@@ -29,3 +138,6 @@ def create_app(
         plan=plan,
         title="Minh Bạch: portal-monitor",
     )
+
+
+messaging = db.messaging

@@ -220,6 +220,7 @@ class Fetcher:
     ) -> FetchResult:
         current, seen, received = url, {url}, 0
         deadline = time.monotonic() + self.limits.timeout_seconds
+        first_hop = True
 
         def done(**fields: Any) -> FetchResult:
             elapsed = (time.perf_counter() - started) * 1000
@@ -237,6 +238,8 @@ class Fetcher:
             except BlockedAddress:
                 return done(problem="blocked_address")
             lock = await self.gate.acquire(host)
+            if first_hop:  # latency counts from the request, not from waiting for our turn
+                started, first_hop = time.perf_counter(), False
             try:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -113,6 +113,13 @@ class PortalDocument(_Part):
     summary: str | None = None
     full_text_available: bool = False
     first_seen_at: datetime
+    # Added by portal-monitor (optional, additive):
+    canonical_url: str | None = None  # identity across pages; the same on every portal
+    attachment_url: str | None = None  # the full text (PDF, DOC ...) when the listing links it
+    publication_due_at: datetime | None = None  # issued_on + the plan's window (exclusive)
+    posted_on_time: bool | None = None  # first seen on this portal before publication_due_at
+    in_directive_section_not_directive: bool | None = None  # task 4.1 (None: other section)
+    district_unit_code: str | None = None  # a district document this portal carries as a copy
 
 
 class DocumentFound(Event):
@@ -160,6 +167,9 @@ class ProbeFinished(Event):
     checks: tuple[CheckResult, ...] = ()
     latency_ms: float | None = None
     tls_days_left: int | None = None
+    attempt: int = 1  # portal-monitor: failed attempts are retried before "unreachable" counts
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
 
 
 # --- scoring ----------------------------------------------------------------------------------

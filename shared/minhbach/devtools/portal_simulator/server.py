@@ -299,7 +299,7 @@ def hostile(portal: SimPortal, path: str, host: str) -> Response:
         return Response(200, special=_trickle)
     if name == "invalid-utf8":
         body = content.listing_page(portal.name, _hostile_section(), _nfd_items(False), 1, False)
-        return Response(200, body.encode().replace(b"Trang", b"Tr\xff\xfeng"), html_type)
+        return Response(200, body.encode().replace(b"<main>", b"<main>\xff\xfe"), html_type)
     if name == "nfd":
         body = content.listing_page(portal.name, _hostile_section(), _nfd_items(True), 1, False)
         return Response(200, body.encode(), html_type)
@@ -350,7 +350,7 @@ async def _trickle(writer: asyncio.StreamWriter) -> None:
     """One byte every half second, forever (as long as the client listens)."""
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-        b"Content-Length: 1000000\r\n\r\n"
+        b"Content-Length: 50000\r\n\r\n"
     )
     with contextlib.suppress(ConnectionError):
         for _ in range(1_000_000):

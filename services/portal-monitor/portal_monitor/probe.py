@@ -1,0 +1,802 @@
+"""One inspection of one portal: fetch (no transaction open), then store state, documents and
+events in one transaction (transactional outbox).
+
+Network phase: robots.txt (cached), home page (availability, latency, links), TLS certificate,
+each section's first page conditionally (ETag / Last-Modified) and, when it changed, its further
+pages. A fetch that fails transiently is retried once before it counts; a probe that finds the
+portal unreachable is retried later (`portal_probe_attempts`) before `unreachable` is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach.calendar import WorkingCalendar, local_date
+from minhbach.clock import Clock
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentChanged,
+    DocumentFound,
+    DocumentKind,
+    PortalDocument,
+    ProbeFinished,
+    ProbeOutcome,
+)
+from minhbach.observability.logging import get_logger
+from minhbach.plan import Plan, PortalMonitoring, SectionSource, Unit
+from portal_monitor import db, metrics
+from portal_monitor.domain.checks import (
+    CopyFinding,
+    DirectiveItem,
+    PortalObservation,
+    SectionObservation,
+    evaluate,
+    outcome_of,
+)
+from portal_monitor.domain.classify import Classifier
+from portal_monitor.domain.documents import (
+    DocumentDraft,
+    changed_fields,
+    deduplicate,
+    directive_flag,
+    draft_of,
+)
+from portal_monitor.domain.extract import (
+    ParsedPage,
+    page_links,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+)
+from portal_monitor.domain.promptness import (
+    DistrictDocument,
+    commune_copy_kinds,
+    copy_finding,
+    publication_due,
+    window_for_kind,
+)
+from portal_monitor.domain.robots import RobotsPolicy
+from portal_monitor.domain.urls import host_of, origin, resolve
+from portal_monitor.fetcher import Fetcher, FetchResult, Validators, tls_days_left
+from portal_monitor.robots_cache import RobotsCache
+
+log = get_logger(__name__)
+
+Emit = Callable[..., Awaitable[None]]
+COMMUNE_KINDS = ("commune", "town")
+
+
+@dataclass
+class ProbeDeps:
+    plan: Plan
+    monitoring: PortalMonitoring
+    classifier: Classifier
+    calendar: WorkingCalendar
+    fetcher: Fetcher
+    robots: RobotsCache
+    sessions: async_sessionmaker[AsyncSession]
+    emit: Emit  # runtime.emit(session, *events)
+    clock: Clock
+    fetch_retry_seconds: float
+    probe_attempts: int
+    probe_retry_seconds: float
+    copy_kinds: frozenset[str] = frozenset()
+    district_units: tuple[str, ...] = ()
+    check_tls: bool = True
+
+    @classmethod
+    def build(cls, plan: Plan, **kwargs: Any) -> ProbeDeps:
+        monitoring = plan.portal_monitoring
+        if monitoring is None:
+            raise ValueError("the plan has no portal_monitoring block")
+        return cls(
+            plan=plan,
+            monitoring=monitoring,
+            classifier=Classifier.from_monitoring(monitoring),
+            calendar=plan.working_calendar(),
+            copy_kinds=commune_copy_kinds(plan),
+            district_units=tuple(u.code for u in plan.units if u.kind == "district"),
+            **kwargs,
+        )
+
+
+@dataclass
+class SectionRead:
+    source: SectionSource
+    url: str
+    observation: SectionObservation
+    drafts: list[DocumentDraft] | None = None  # None: unchanged since the last read (304)
+    validators: Validators | None = None  # to store for the first page
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
+
+
+@dataclass
+class ProbeReport:
+    unit_code: str
+    outcome: ProbeOutcome
+    final: bool  # False: a failed attempt that will be retried before it counts
+    found: int = 0
+    changed: int = 0
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
+    events: list[Event] = field(default_factory=list)
+
+
+# --- network phase -----------------------------------------------------------------------------
+
+
+async def fetch_retrying(
+    deps: ProbeDeps, url: str, hosts: Sequence[str], validators: Validators | None = None
+) -> FetchResult:
+    result = await deps.fetcher.fetch(url, hosts, validators)
+    if result.transient:
+        await asyncio.sleep(deps.fetch_retry_seconds)
+        result = await deps.fetcher.fetch(url, hosts, validators)
+    return result
+
+
+def _problem(result: FetchResult) -> str | None:
+    if result.problem:
+        return result.problem
+    if result.status is not None and result.status >= 500:
+        return "server_error"
+    return None
+
+
+def _section_name(plan: Plan, code: str) -> str:
+    return next((s.name for s in plan.portal_sections if s.code == code), code)
+
+
+async def read_section(
+    deps: ProbeDeps,
+    unit: Unit,
+    source: SectionSource,
+    hosts: Sequence[str],
+    robots: RobotsPolicy,
+    validators: Validators | None,
+    has_stored_state: bool,
+) -> SectionRead:
+    assert unit.portal is not None
+    url = resolve(unit.portal, source.path)
+    name = _section_name(deps.plan, source.section)
+
+    def observed(status: Any, **kw: Any) -> SectionObservation:
+        return SectionObservation(source.section, name, status, url, **kw)
+
+    if not robots.allows(url):
+        metrics.ROBOTS_REFUSALS.inc()
+        return SectionRead(source, url, observed("robots"))
+    result = await fetch_retrying(deps, url, hosts, validators if has_stored_state else None)
+    read = SectionRead(source, url, observed("present"), pages_fetched=1)
+    if result.not_modified:
+        read.pages_not_modified = 1
+        return read
+    problem = _problem(result)
+    if problem is not None:
+        read.observation = observed("unreachable", problem=problem, http_status=result.status)
+        return read
+    if result.status is not None and result.status >= 400:
+        read.observation = observed("missing", http_status=result.status)
+        return read
+    pages: list[ParsedPage] = []
+    page_problems: list[str] = []
+    current: FetchResult | None = result
+    while current is not None:
+        page, clean = _parse(source, current)
+        if not clean:
+            page_problems.append("invalid_encoding")
+        if page.malformed:
+            page_problems.append("malformed")
+        pages.append(page)
+        current = None
+        if (
+            page.next_page_url
+            and len(pages) < source.max_pages
+            and robots.allows(page.next_page_url)
+        ):
+            nxt = await fetch_retrying(deps, page.next_page_url, hosts)
+            read.pages_fetched += 1
+            if nxt.ok:
+                current = nxt
+    items = [item for page in pages for item in page.items]
+    drafts = deduplicate(draft_of(item, source.section, deps.classifier) for item in items)
+    read.drafts = drafts
+    read.validators = result.validators
+    read.observation = observed(
+        "present",
+        item_count=len(drafts),
+        newest_on=_newest(drafts),
+        http_status=result.status,
+        page_problems=tuple(dict.fromkeys(page_problems)),
+        links=frozenset().union(*(p.links for p in pages)),
+    )
+    return read
+
+
+def _parse(source: SectionSource, result: FetchResult) -> tuple[ParsedPage, bool]:
+    if source.source == "feed":
+        return parse_feed(result.body, result.final_url), True
+    if source.source == "sitemap":
+        return parse_sitemap(result.body, result.final_url, source.url_prefix), True
+    text, clean = result.text()
+    assert source.selectors is not None
+    return parse_listing(text, result.final_url, source.selectors), clean
+
+
+def _newest(drafts: Sequence[DocumentDraft]) -> date | None:
+    dates = [d for draft in drafts if (d := draft.issued_on or draft.listed_on) is not None]
+    return max(dates, default=None)
+
+
+@dataclass
+class NetworkPhase:
+    home: FetchResult | None
+    robots_unreachable: bool
+    tls_days_left: int | None
+    sections: list[SectionRead]
+
+
+async def observe(
+    deps: ProbeDeps, unit: Unit, validators: dict[str, Validators], stored_sections: set[str]
+) -> NetworkPhase:
+    assert unit.portal is not None
+    config = deps.monitoring.portal_config(unit.code)
+    hosts = (host_of(unit.portal), *(h.lower() for h in config.extra_hosts))
+    sources = deps.plan.section_sources(unit.code)
+    robots = await deps.robots.policy(unit.portal, hosts)
+
+    def unreachable_sections(problem: str) -> list[SectionRead]:
+        return [
+            SectionRead(
+                s,
+                resolve(unit.portal or "", s.path),
+                SectionObservation(
+                    s.section,
+                    _section_name(deps.plan, s.section),
+                    "unreachable",
+                    resolve(unit.portal or "", s.path),
+                    problem=problem,
+                ),
+            )
+            for s in sources
+        ]
+
+    if robots.disallow_all:
+        return NetworkPhase(None, True, None, unreachable_sections("robots"))
+    home = await fetch_retrying(deps, unit.portal, hosts, validators.get(unit.portal))
+    if home.transient or home.problem in ("blocked_address",):
+        return NetworkPhase(home, False, None, unreachable_sections(_problem(home) or "network"))
+    tls = (
+        await tls_days_left(unit.portal, deps.fetcher.policy, deps.clock.now())
+        if deps.check_tls
+        else None
+    )
+    reads = [
+        await read_section(
+            deps,
+            unit,
+            source,
+            hosts,
+            robots,
+            validators.get(resolve(unit.portal, source.path)),
+            source.section in stored_sections,
+        )
+        for source in sources
+    ]
+    return NetworkPhase(home, False, tls, reads)
+
+
+# --- the whole probe ---------------------------------------------------------------------------
+
+
+async def probe_portal(deps: ProbeDeps, unit_code: str) -> ProbeReport:
+    unit = deps.plan.unit(unit_code)
+    if unit.portal is None:
+        raise ValueError(f"unit {unit_code!r} has no portal")
+    started_at = deps.clock.now()
+    started = time.perf_counter()
+    async with deps.sessions() as session:
+        attempt = 1 + int(
+            await session.scalar(
+                select(db.portal_state.c.failed_attempts).where(
+                    db.portal_state.c.unit_code == unit_code
+                )
+            )
+            or 0
+        )
+        validators = await _load_validators(session, unit.portal)
+        stored_sections = set(
+            (
+                await session.scalars(
+                    select(db.section_state.c.section).where(
+                        db.section_state.c.unit_code == unit_code
+                    )
+                )
+            ).all()
+        )
+    network = await observe(deps, unit, validators, stored_sections)
+    async with deps.sessions() as session, session.begin():
+        report = await _store(deps, session, unit, network, attempt, started_at)
+    metrics.PROBE_SECONDS.observe(time.perf_counter() - started)
+    if report.final:
+        metrics.PROBES.labels(report.outcome.value).inc()
+    return report
+
+
+async def _load_validators(session: AsyncSession, portal_url: str) -> dict[str, Validators]:
+    rows = await session.execute(
+        select(db.http_validators).where(db.http_validators.c.url.startswith(origin(portal_url)))
+    )
+    return {r.url: Validators(r.etag, r.last_modified) for r in rows}
+
+
+async def _store(
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    network: NetworkPhase,
+    attempt: int,
+    started_at: datetime,
+) -> ProbeReport:
+    now = deps.clock.now()
+    assert unit.portal is not None
+    state = (
+        await session.execute(
+            select(db.portal_state)
+            .where(db.portal_state.c.unit_code == unit.code)
+            .with_for_update()
+        )
+    ).first()
+    home = network.home
+    home_links: frozenset[str]
+    if home is not None and home.ok:
+        text, _ = home.text()
+        home_links = page_links(text, home.final_url)
+    else:
+        stored_links = state.home_links if state is not None else None
+        home_links = frozenset(stored_links or ())
+    stored = await _stored_sections(session, unit.code)
+    report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
+    observations: list[SectionObservation] = []
+    directive_items: list[DirectiveItem] = []
+    for read in network.sections:
+        report.pages_fetched += read.pages_fetched
+        report.pages_not_modified += read.pages_not_modified
+        observation, items = await _settle_section(deps, session, unit, read, stored, now, report)
+        observations.append(observation)
+        directive_items += items
+    copies = await _copy_findings(deps, session, unit, now)
+    home_status = home.status if home is not None and home.problem is None else None
+    portal_obs = PortalObservation(
+        portal_url=unit.portal,
+        home_status=home_status if home_status != 304 else 200,
+        home_problem=(_problem(home) if home is not None else "robots"),
+        latency_ms=home.elapsed_ms if home is not None and home.problem is None else None,
+        tls_days_left=network.tls_days_left,
+        home_links=home_links,
+        sections=tuple(observations),
+        required_sections=deps.monitoring.regulation_on(local_date(now)).required_sections,
+        directive_items=tuple(directive_items),
+        copies=copies,
+        today=local_date(now),
+    )
+    report.outcome = outcome_of(portal_obs)
+    report.final = report.outcome != ProbeOutcome.UNREACHABLE or attempt >= deps.probe_attempts
+    checks = evaluate(portal_obs, deps.monitoring, deps.plan.reference_links)
+    probe_id = uuid.uuid4()
+    await session.execute(
+        pg_insert(db.probes).values(
+            probe_id=probe_id,
+            unit_code=unit.code,
+            started_at=started_at,
+            finished_at=now,
+            outcome=report.outcome.value,
+            attempt=attempt,
+            latency_ms=portal_obs.latency_ms,
+            tls_days_left=network.tls_days_left,
+            checks=[c.model_dump(mode="json") for c in checks],
+            pages_fetched=report.pages_fetched,
+            pages_not_modified=report.pages_not_modified,
+        )
+    )
+    if home is not None and home.ok:
+        await _save_validators(session, {unit.portal: home.validators}, now)
+    interval = timedelta(minutes=deps.monitoring.interval_minutes(unit.code))
+    retry = timedelta(seconds=deps.probe_retry_seconds)
+    await session.execute(
+        update(db.portal_state)
+        .where(db.portal_state.c.unit_code == unit.code)
+        .values(
+            next_probe_at=now + (interval if report.final else retry),
+            leased_until=None,
+            failed_attempts=0 if report.final else attempt,
+            last_probe_at=now,
+            last_outcome=report.outcome.value,
+            home_links=sorted(home_links),
+            latency_ms=portal_obs.latency_ms,
+        )
+    )
+    if report.final:
+        report.events.append(
+            ProbeFinished(
+                probe_id=probe_id,
+                portal_unit_code=unit.code,
+                portal_url=unit.portal,
+                started_at=started_at,
+                finished_at=now,
+                outcome=report.outcome,
+                checks=checks,
+                latency_ms=portal_obs.latency_ms,
+                tls_days_left=network.tls_days_left,
+                attempt=attempt,
+                pages_fetched=report.pages_fetched,
+                pages_not_modified=report.pages_not_modified,
+            )
+        )
+    await deps.emit(session, *report.events)
+    return report
+
+
+async def _stored_sections(session: AsyncSession, unit_code: str) -> dict[str, Any]:
+    rows = await session.execute(
+        select(db.section_state).where(db.section_state.c.unit_code == unit_code)
+    )
+    return {row.section: row for row in rows}
+
+
+async def _settle_section(
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    read: SectionRead,
+    stored: dict[str, Any],
+    now: datetime,
+    report: ProbeReport,
+) -> tuple[SectionObservation, list[DirectiveItem]]:
+    """The section's observation (from this read, or the stored one when unchanged), with its
+    documents stored and their events queued."""
+    previous = stored.get(read.source.section)
+    obs = read.observation
+    if obs.status in ("unreachable", "robots"):
+        return obs, _directive_items_of(previous)
+    if read.drafts is None:  # 304: nothing changed since the stored read
+        if previous is None:
+            return obs, []
+        restored = SectionObservation(
+            obs.section,
+            obs.name,
+            previous.status,
+            obs.evidence_url,
+            item_count=previous.item_count,
+            newest_on=previous.newest_on,
+            http_status=previous.http_status,
+            page_problems=tuple(previous.page_problems or ()),
+            links=frozenset(previous.links or ()),
+        )
+        return restored, _directive_items_of(previous)
+    items: list[DirectiveItem] = []
+    if obs.status == "present":
+        items = await _store_documents(deps, session, unit, read.drafts, now, report)
+    await session.execute(
+        pg_insert(db.section_state)
+        .values(
+            unit_code=unit.code,
+            section=obs.section,
+            status=obs.status,
+            item_count=obs.item_count,
+            newest_on=obs.newest_on,
+            http_status=obs.http_status,
+            links=sorted(obs.links),
+            directive_items=[_item_json(i) for i in items],
+            page_problems=list(obs.page_problems),
+            updated_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["unit_code", "section"],
+            set_={
+                "status": obs.status,
+                "item_count": obs.item_count,
+                "newest_on": obs.newest_on,
+                "http_status": obs.http_status,
+                "links": sorted(obs.links),
+                "directive_items": [_item_json(i) for i in items],
+                "page_problems": list(obs.page_problems),
+                "updated_at": now,
+            },
+        )
+    )
+    if read.validators is not None and obs.status == "present":
+        await _save_validators(session, {read.url: read.validators}, now)
+    return obs, items
+
+
+def _item_json(item: DirectiveItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "not_directive": item.not_directive,
+        "no_full_text": item.no_full_text,
+    }
+
+
+def _directive_items_of(row: Any) -> list[DirectiveItem]:
+    if row is None or not row.directive_items:
+        return []
+    return [
+        DirectiveItem(i["title"], i["not_directive"], i["no_full_text"])
+        for i in row.directive_items
+    ]
+
+
+async def _save_validators(
+    session: AsyncSession, validators: dict[str, Validators], now: datetime
+) -> None:
+    for url, v in validators.items():
+        if not v.etag and not v.last_modified:
+            continue
+        await session.execute(
+            pg_insert(db.http_validators)
+            .values(url=url, etag=v.etag, last_modified=v.last_modified, updated_at=now)
+            .on_conflict_do_update(
+                index_elements=["url"],
+                set_={"etag": v.etag, "last_modified": v.last_modified, "updated_at": now},
+            )
+        )
+
+
+async def _store_documents(
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    drafts: list[DocumentDraft],
+    now: datetime,
+    report: ProbeReport,
+) -> list[DirectiveItem]:
+    """Insert new documents and postings, update changed ones; queue found/changed events."""
+    if not drafts:
+        return []
+    docs = db.documents.c
+    by_url = {
+        r.canonical_url: r
+        for r in await session.execute(
+            select(db.documents).where(docs.canonical_url.in_([d.canonical_url for d in drafts]))
+        )
+    }
+    fingerprints = [
+        d.fingerprint for d in drafts if d.canonical_url not in by_url and d.fingerprint is not None
+    ]
+    by_fp: dict[str, Any] = {}
+    if fingerprints:
+        for r in await session.execute(
+            select(db.documents)
+            .where(docs.fingerprint.in_(fingerprints))
+            .order_by(docs.first_seen_at)
+        ):
+            by_fp.setdefault(r.fingerprint, r)
+    new = [d for d in drafts if d.canonical_url not in by_url and d.fingerprint not in by_fp]
+    if new:
+        await session.execute(
+            pg_insert(db.documents)
+            .values(
+                [
+                    {
+                        "document_id": uuid.uuid4(),
+                        "canonical_url": d.canonical_url,
+                        "fingerprint": d.fingerprint,
+                        "url": d.url,
+                        "title": d.title,
+                        "section": d.section,
+                        "kind": d.kind,
+                        "matched_rule": d.matched_rule,
+                        "document_number": d.document_number,
+                        "issued_on": d.issued_on,
+                        "issuer": d.issuer,
+                        "summary": d.summary,
+                        "attachment_url": d.attachment_url,
+                        "first_seen_at": now,
+                        "first_unit_code": unit.code,
+                        "updated_at": now,
+                    }
+                    for d in new
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["canonical_url"])
+        )
+        for r in await session.execute(
+            select(db.documents).where(docs.canonical_url.in_([d.canonical_url for d in new]))
+        ):
+            by_url[r.canonical_url] = r
+    directive_items: list[DirectiveItem] = []
+    postings: list[dict[str, Any]] = []
+    records: dict[tuple[Any, str], tuple[DocumentDraft, Any]] = {}
+    for draft in drafts:
+        record = by_url.get(draft.canonical_url) or by_fp.get(draft.fingerprint or "")
+        if record is None:
+            continue
+        same_listing = record.canonical_url == draft.canonical_url
+        if same_listing and record.first_unit_code == unit.code:
+            await _maybe_changed(session, unit, draft, record, now, report)
+        flag = directive_flag(
+            draft, deps.monitoring.directive_section, deps.monitoring.directive_kind
+        )
+        if flag is not None:
+            directive_items.append(
+                DirectiveItem(draft.title, flag.not_directive, flag.no_full_text)
+            )
+        due = _due(deps, record.kind, record.issued_on or draft.issued_on)
+        postings.append(
+            {
+                "document_id": record.document_id,
+                "unit_code": unit.code,
+                "section": draft.section,
+                "url": draft.url,
+                "first_seen_at": now,
+                "publication_due_at": due,
+                "posted_on_time": None if due is None else now < due,
+                "not_directive": None if flag is None else flag.not_directive,
+            }
+        )
+        records[(record.document_id, draft.section)] = (draft, record)
+    if postings:
+        inserted = await session.execute(
+            pg_insert(db.postings)
+            .values(postings)
+            .on_conflict_do_nothing(index_elements=["document_id", "unit_code", "section"])
+            .returning(
+                db.postings.c.document_id,
+                db.postings.c.section,
+                db.postings.c.publication_due_at,
+                db.postings.c.posted_on_time,
+                db.postings.c.not_directive,
+            )
+        )
+        for row in inserted:
+            draft, record = records[(row.document_id, row.section)]
+            report.events.append(
+                DocumentFound(
+                    document=_portal_document(
+                        unit,
+                        draft,
+                        record,
+                        now,
+                        row.publication_due_at,
+                        row.posted_on_time,
+                        row.not_directive,
+                    )
+                )
+            )
+            report.found += 1
+            metrics.DOCUMENTS_FOUND.labels(record.kind).inc()
+    return directive_items
+
+
+async def _maybe_changed(
+    session: AsyncSession,
+    unit: Unit,
+    draft: DocumentDraft,
+    record: Any,
+    now: datetime,
+    report: ProbeReport,
+) -> None:
+    stored = {
+        name: (None if getattr(record, name) is None else str(getattr(record, name)))
+        for name in (
+            "title",
+            "document_number",
+            "issued_on",
+            "issuer",
+            "summary",
+            "attachment_url",
+            "kind",
+        )
+    }
+    changed = changed_fields(stored, draft)
+    if not changed:
+        return
+    await session.execute(
+        update(db.documents)
+        .where(db.documents.c.document_id == record.document_id)
+        .values(
+            title=draft.title,
+            document_number=draft.document_number,
+            issued_on=draft.issued_on,
+            issuer=draft.issuer,
+            summary=draft.summary,
+            attachment_url=draft.attachment_url,
+            kind=draft.kind,
+            matched_rule=draft.matched_rule,
+            fingerprint=draft.fingerprint,
+            updated_at=now,
+        )
+    )
+    document = _portal_document(unit, draft, record, record.first_seen_at, None, None, None)
+    report.events.append(DocumentChanged(document=document, changed_fields=changed))
+    report.changed += 1
+
+
+def _due(deps: ProbeDeps, kind: str, issued_on: date | None) -> datetime | None:
+    if issued_on is None:
+        return None
+    try:
+        return publication_due(deps.calendar, issued_on, window_for_kind(deps.plan, kind))
+    except ValueError:
+        return None  # a date outside the calendar's years (a typo on the portal)
+
+
+def _portal_document(
+    unit: Unit,
+    draft: DocumentDraft,
+    record: Any,
+    first_seen: datetime,
+    due: datetime | None,
+    on_time: bool | None,
+    not_directive: bool | None,
+) -> PortalDocument:
+    copy_of = record.first_unit_code if record.first_unit_code != unit.code else None
+    return PortalDocument(
+        document_id=record.document_id,
+        portal_unit_code=unit.code,
+        url=draft.url,
+        title=draft.title,
+        section=draft.section,
+        kind=DocumentKind(draft.kind),
+        matched_rule=draft.matched_rule,
+        document_number=draft.document_number,
+        issued_on=draft.issued_on,
+        issuer=draft.issuer,
+        summary=draft.summary,
+        full_text_available=draft.full_text_linked,
+        first_seen_at=first_seen,
+        canonical_url=draft.canonical_url,
+        attachment_url=draft.attachment_url,
+        publication_due_at=due,
+        posted_on_time=on_time,
+        in_directive_section_not_directive=not_directive,
+        district_unit_code=copy_of,
+    )
+
+
+async def _copy_findings(
+    deps: ProbeDeps, session: AsyncSession, unit: Unit, now: datetime
+) -> tuple[CopyFinding, ...] | None:
+    """District documents of the kinds tasks 1.1/2.1/8.3 want on commune portals too."""
+    if unit.kind not in COMMUNE_KINDS or not deps.copy_kinds or not deps.district_units:
+        return None
+    district = db.postings.alias("district")
+    commune = db.postings.alias("commune")
+    rows = await session.execute(
+        select(
+            db.documents.c.title,
+            func.min(district.c.publication_due_at),
+            func.min(commune.c.first_seen_at),
+        )
+        .select_from(
+            district.join(
+                db.documents, db.documents.c.document_id == district.c.document_id
+            ).outerjoin(
+                commune,
+                and_(
+                    commune.c.document_id == district.c.document_id,
+                    commune.c.unit_code == unit.code,
+                ),
+            )
+        )
+        .where(
+            district.c.unit_code.in_(deps.district_units),
+            db.documents.c.kind.in_(sorted(deps.copy_kinds)),
+            district.c.publication_due_at.is_not(None),
+            db.documents.c.issued_on >= deps.plan.meta.effective_from,
+        )
+        .group_by(db.documents.c.document_id, db.documents.c.title)
+    )
+    return tuple(copy_finding(DistrictDocument(title, due), seen, now) for title, due, seen in rows)
