@@ -145,12 +145,13 @@ class Digest:
     recipient_email: str
     round_id: str
     items: tuple[Item, ...]
+    key: str = field(init=False, compare=False)
+    """Stable notice key from (recipient, round, items); doubles as the Message-ID's left part."""
 
-    @property
-    def key(self) -> str:
-        """Stable notice key: (recipient, items, round); doubles as the Message-ID's left part."""
+    def __post_init__(self) -> None:
         parts = [self.recipient, self.round_id, *("|".join(map(str, i.key)) for i in self.items)]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        object.__setattr__(self, "key", key)
 
     @property
     def stage(self) -> str:
