@@ -30,7 +30,9 @@ T0 = datetime(2024, 10, 10, 2, 0, tzinfo=UTC)  # Thursday 10/10/2024, 09:00 in V
 SEED = load_plan(default_plan_path())
 
 
-def make_plan(communes: int = 2, portal_sections: dict[str, list[dict[str, Any]]] | None = None) -> Plan:
+def make_plan(
+    communes: int = 2, portal_sections: dict[str, list[dict[str, Any]]] | None = None
+) -> Plan:
     """The seed plan with its portals replaced by a district and `communes` communes with fresh
     codes; `portal_sections` adds per-portal section overrides (by unit suffix: huyen, xa-1 ...)."""
     prefix = "t" + uuid.uuid4().hex[:8]
@@ -38,16 +40,23 @@ def make_plan(communes: int = 2, portal_sections: dict[str, list[dict[str, Any]]
     kept = [u for u in data["units"] if u["portal"] is None]
     suffixes = ["huyen", *(f"xa-{n}" for n in range(1, communes + 1))]
     portals = [
-        {"code": f"{prefix}-{s}", "name": "UBND huyện Thử" if s == "huyen" else f"UBND xã Thử {s}",
-         "kind": "district" if s == "huyen" else "commune",
-         "email": f"{s}@example.invalid", "portal": f"https://{prefix}-{s}.test.invalid"}
+        {
+            "code": f"{prefix}-{s}",
+            "name": "UBND huyện Thử" if s == "huyen" else f"UBND xã Thử {s}",
+            "kind": "district" if s == "huyen" else "commune",
+            "email": f"{s}@example.invalid",
+            "portal": f"https://{prefix}-{s}.test.invalid",
+        }
         for s in suffixes
     ]
     data["units"] = [portals[0], *kept, *portals[1:]]
     overrides = portal_sections or {}
     data["portal_monitoring"]["portals"] = [
-        {"unit": f"{prefix}-{s}", "platform": "egov-huyen" if s == "huyen" else "egov-xa",
-         "sections": overrides.get(s, [])}
+        {
+            "unit": f"{prefix}-{s}",
+            "platform": "egov-huyen" if s == "huyen" else "egov-xa",
+            "sections": overrides.get(s, []),
+        }
         for s in suffixes
     ]
     return Plan.model_validate(data)
@@ -73,7 +82,8 @@ async def simulated(plan: Plan, today: date | None = None, items: int = 3) -> As
     simulator = await PortalSimulator(portals, elapsed=lambda: 0.0).start()
     mapping = {
         portal_origin(u.portal): simulator.origin(u.code)
-        for u in plan.portal_units() if u.portal is not None
+        for u in plan.portal_units()
+        if u.portal is not None
     }
     try:
         yield World(plan, simulator, mapping)
@@ -82,16 +92,18 @@ async def simulated(plan: Plan, today: date | None = None, items: int = 3) -> As
 
 
 def fast_settings(settings: Settings, world: World, **extra: Any) -> Settings:
-    return settings.model_copy(update={
-        "portal_address_map": world.address_map,
-        "portal_min_delay_seconds": 0.0,
-        "portal_schedule_tick_seconds": 0.2,
-        "portal_fetch_retry_seconds": 0.05,
-        "portal_request_timeout_seconds": 3.0,
-        "portal_max_response_bytes": 512 * 1024,
-        "portal_max_decoded_bytes": 2 * 1024 * 1024,
-        **extra,
-    })
+    return settings.model_copy(
+        update={
+            "portal_address_map": world.address_map,
+            "portal_min_delay_seconds": 0.0,
+            "portal_schedule_tick_seconds": 0.2,
+            "portal_fetch_retry_seconds": 0.05,
+            "portal_request_timeout_seconds": 3.0,
+            "portal_max_response_bytes": 512 * 1024,
+            "portal_max_decoded_bytes": 2 * 1024 * 1024,
+            **extra,
+        }
+    )
 
 
 async def _emit(session: AsyncSession, *events: Event) -> None:
@@ -100,17 +112,30 @@ async def _emit(session: AsyncSession, *events: Event) -> None:
 
 @asynccontextmanager
 async def probe_deps(
-    world: World, sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
-    attempts: int = 3, robots_ttl: float = 0.01,
+    world: World,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    attempts: int = 3,
+    robots_ttl: float = 0.01,
 ) -> AsyncIterator[ProbeDeps]:
-    limits = FetchLimits(timeout_seconds=3.0, max_bytes=512 * 1024,
-                         max_decoded_bytes=2 * 1024 * 1024, min_delay_seconds=0.0,
-                         user_agent="MinhBach-PortalMonitor/test (+mailto:t@example.invalid)")
+    limits = FetchLimits(
+        timeout_seconds=3.0,
+        max_bytes=512 * 1024,
+        max_decoded_bytes=2 * 1024 * 1024,
+        min_delay_seconds=0.0,
+        user_agent="MinhBach-PortalMonitor/test (+mailto:t@example.invalid)",
+    )
     async with make_client(limits) as client:
         fetcher = Fetcher(client, limits, AddressPolicy(world.address_map))
         await register_portals(sessions, world.plan, clock.now())
         yield ProbeDeps.build(
-            world.plan, fetcher=fetcher, robots=RobotsCache(fetcher, robots_ttl, robots_ttl),
-            sessions=sessions, emit=_emit, clock=clock, fetch_retry_seconds=0.05,
-            probe_attempts=attempts, probe_retry_seconds=60.0,
+            world.plan,
+            fetcher=fetcher,
+            robots=RobotsCache(fetcher, robots_ttl, robots_ttl),
+            sessions=sessions,
+            emit=_emit,
+            clock=clock,
+            fetch_retry_seconds=0.05,
+            probe_attempts=attempts,
+            probe_retry_seconds=60.0,
         )

@@ -12,8 +12,8 @@ import pytest
 from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal
 from portal_monitor.fetcher import (
     AddressPolicy,
-    FetchLimits,
     Fetcher,
+    FetchLimits,
     Validators,
     make_client,
     tls_days_left,
