@@ -61,7 +61,8 @@ async def scheduler_loop(runtime: Runtime) -> None:
     js = _js(runtime)
     await declare_work_stream(js, settings.duplicate_window_seconds)
     await register_portals(runtime.sessions, runtime.plan, runtime.clock.now())
-    lease = timedelta(seconds=settings.portal_lease_seconds)
+    # The lease is real time; the schedule is clock time, which may run faster (make run).
+    lease = timedelta(seconds=settings.portal_lease_seconds * settings.clock_speed)
     while True:
         await schedule_once(js, runtime.sessions, runtime.plan, runtime.clock.now(), lease)
         await asyncio.sleep(settings.portal_schedule_tick_seconds)

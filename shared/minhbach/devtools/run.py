@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import signal
 import time
 from types import FrameType
@@ -27,7 +28,9 @@ def run_stack(settings: Settings) -> int:
     with infrastructure(settings) as infra:
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
-        group = ProcessGroup(env={**infra.env(), **_shared_clock_env(settings)})
+        group = ProcessGroup(
+            env={**infra.env(), **_shared_clock_env(settings), **_portal_address_env(settings)}
+        )
         try:
             for module, args in DEV_PROCESSES.values():
                 if importlib.util.find_spec(module) is not None:
@@ -50,6 +53,20 @@ def _shared_clock_env(settings: Settings) -> dict[str, str]:
     if settings.clock_start is None:
         return {}
     return {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
+
+
+def _portal_address_env(settings: Settings) -> dict[str, str]:
+    """Point portal-monitor at the portal simulator by configuration: each portal's origin in the
+    plan maps to a simulator port (portal-monitor does not know it is a simulator). A map the
+    operator configured is kept."""
+    module = DEV_PROCESSES["portals"][0]
+    if settings.portal_address_map or importlib.util.find_spec(module) is None:
+        return {}
+    from minhbach.devtools.portal_simulator import address_map
+    from minhbach.plan import load_plan
+
+    mapping = address_map(load_plan(settings.plan_file), settings.portal_simulator_base_port)
+    return {"MINHBACH_PORTAL_ADDRESS_MAP": json.dumps(mapping)}
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -44,7 +44,7 @@ async def _serve(settings: Settings) -> None:
         today,
         base_port=settings.portal_simulator_base_port,
         demo=True,
-        appear_every_seconds=60.0 / settings.clock_speed,
+        appear_every_seconds=60.0,  # real seconds: a new district document every minute
     )
     simulator = await PortalSimulator(portals).start()
     mapping = address_map(plan, settings.portal_simulator_base_port)
