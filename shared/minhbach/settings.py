@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     clock_start: datetime | None = None
     clock_speed: float = Field(default=1.0, gt=0)
     clock_anchor: float | None = None  # Unix time at which the clock reads clock_start
+    # `minhbach run` only: without MINHBACH_CLOCK_START, replay the seed plan's Q3 deadline fast
+    # (reminders at once, overdue after ~4 min, escalation after ~8 min). False: real time.
+    run_demo_clock: bool = True
 
     # Messaging guarantees.
     max_deliveries: int = Field(default=5, ge=1)

@@ -48,11 +48,25 @@ def run_stack(settings: Settings) -> int:
             group.stop()
 
 
+# The demo clock of `make run` (docs: README "Time in make run"): 30/09/2024 07:00 is one working
+# day before the Q3 reports' last day (01/10); at 720x a working day passes in two minutes.
+DEMO_CLOCK_START = "2024-09-30T07:00:00+07:00"
+DEMO_CLOCK_SPEED = 720.0
+
+
 def _shared_clock_env(settings: Settings) -> dict[str, str]:
     """All processes read one clock: same start, speed and wall-clock anchor."""
+    anchor = {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
+    if settings.clock_start is None and settings.run_demo_clock:
+        log.info("demo clock", start=DEMO_CLOCK_START, speed=DEMO_CLOCK_SPEED)
+        return {
+            "MINHBACH_CLOCK_START": DEMO_CLOCK_START,
+            "MINHBACH_CLOCK_SPEED": str(DEMO_CLOCK_SPEED),
+            **anchor,
+        }
     if settings.clock_start is None:
         return {}
-    return {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
+    return anchor
 
 
 def _portal_address_env(settings: Settings) -> dict[str, str]:
