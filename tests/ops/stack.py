@@ -1,0 +1,166 @@
+"""The four services as real processes (`python -m minhbach serve X`) and a real Prometheus.
+
+Everything listens on 127.0.0.1 on free ports. Prometheus (Debian's binary) scrapes every second,
+loads the production alert rules and keeps its data in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+from minhbach.infra.embedded import free_port
+from minhbach.services import SERVICES, ServiceSpec
+from tests.ops.tools import PROMETHEUS_DIR
+
+
+@dataclass(frozen=True)
+class ServiceProcess:
+    spec: ServiceSpec
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _wait_until(check: object, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not ready within {timeout}s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def services(
+    env: dict[str, str],
+    log_dir: Path,
+    replicas: dict[str, int] | None = None,
+    timeout: float = 90.0,
+) -> Iterator[list[ServiceProcess]]:
+    """Start every service (some with several replicas); yield once all answer /readyz."""
+    started: list[ServiceProcess] = []
+    with ExitStack() as stack:
+        for spec in SERVICES:
+            for n in range((replicas or {}).get(spec.name, 1)):
+                port = free_port()
+                log = (log_dir / f"{spec.name}-{n}.log").open("wb")
+                stack.callback(log.close)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "minhbach", "serve", spec.name],
+                    env={**os.environ, **env, f"MINHBACH_{spec.port_setting.upper()}": str(port)},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                stack.callback(_stop, process)
+                started.append(ServiceProcess(spec, port, process))
+        for service in started:
+            _wait_until(
+                lambda s=service: _ready(s),  # type: ignore[misc]
+                f"{service.spec.name} on port {service.port} (log in {log_dir})",
+                timeout,
+            )
+        yield started
+
+
+def _ready(service: ServiceProcess) -> bool:
+    if service.process.poll() is not None:
+        raise AssertionError(f"{service.spec.name} exited with {service.process.returncode}")
+    return httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200
+
+
+@dataclass(frozen=True)
+class Prometheus:
+    url: str
+
+    def query(self, expr: str) -> list[dict[str, object]]:
+        response = httpx.get(f"{self.url}/api/v1/query", params={"query": expr}, timeout=10)
+        body = response.json()
+        assert body.get("status") == "success", body
+        result: list[dict[str, object]] = body["data"]["result"]
+        return result
+
+    def metric_names(self) -> set[str]:
+        body = httpx.get(f"{self.url}/api/v1/label/__name__/values", timeout=10).json()
+        return set(body["data"])
+
+    def rules(self) -> list[dict[str, object]]:
+        body = httpx.get(f"{self.url}/api/v1/rules", timeout=10).json()
+        groups: list[dict[str, object]] = body["data"]["groups"]
+        return groups
+
+
+def scrape_config(targets: Sequence[ServiceProcess], rule_files: Sequence[Path]) -> str:
+    """The production rules with static loopback targets instead of compose DNS discovery."""
+    jobs: dict[str, list[str]] = {}
+    for t in targets:
+        jobs.setdefault(t.spec.name, []).append(f"127.0.0.1:{t.port}")
+    config = {
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(p) for p in rule_files],
+        "scrape_configs": [
+            {"job_name": job, "static_configs": [{"targets": addresses}]}
+            for job, addresses in jobs.items()
+        ],
+    }
+    return yaml.safe_dump(config)
+
+
+@contextmanager
+def prometheus(
+    binary: str, targets: Sequence[ServiceProcess], data_dir: Path
+) -> Iterator[Prometheus]:
+    port = free_port()
+    config = data_dir / "prometheus.yml"
+    config.write_text(
+        scrape_config(targets, sorted((PROMETHEUS_DIR / "rules").glob("*.yml"))),
+        encoding="utf-8",
+    )
+    log = (data_dir / "prometheus.log").open("wb")
+    process = subprocess.Popen(
+        [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={data_dir / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--web.enable-lifecycle",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until(
+            lambda: httpx.get(f"{url}/-/ready", timeout=2).status_code == 200,
+            f"prometheus (log in {data_dir})",
+            60,
+        )
+        yield Prometheus(url)
+    finally:
+        _stop(process)
+        log.close()

@@ -1,0 +1,110 @@
+"""A little traffic through the running services, so that the dashboards' series exist."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import nats
+
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentFound,
+    DocumentKind,
+    PortalDocument,
+    ProbeFinished,
+    ProbeOutcome,
+)
+from minhbach.plan import Plan
+from tests.ops.stack import Prometheus, ServiceProcess
+
+
+def drive(running: Sequence[ServiceProcess], nats_url: str, plan: Plan) -> None:
+    """HTTP requests to every service, and events the services consume (a probe, a document)."""
+    with httpx.Client(timeout=10) as client:
+        for service in running:
+            for _ in range(5):
+                client.get(f"{service.url}/healthz")
+                client.get(f"{service.url}/readyz")
+            client.get(f"{service.url}/no-such-page")
+    asyncio.run(_publish(nats_url, _events(plan)))
+
+
+def _events(plan: Plan) -> list[Event]:
+    portal = plan.portal_units()[0]
+    assert portal.portal is not None
+    now = datetime.now(UTC)
+    return [
+        ProbeFinished(
+            probe_id=uuid.uuid4(),
+            portal_unit_code=portal.code,
+            portal_url=portal.portal,
+            started_at=now - timedelta(seconds=2),
+            finished_at=now,
+            outcome=ProbeOutcome.OK,
+            latency_ms=120.0,
+        ),
+        DocumentFound(
+            document=PortalDocument(
+                document_id=uuid.uuid4(),
+                portal_unit_code=portal.code,
+                url=f"{portal.portal.rstrip('/')}/ops-test/{uuid.uuid4()}",
+                title="Kế hoạch phát triển kinh tế - xã hội năm 2024",
+                section="planning",
+                kind=DocumentKind.PLANNING,
+                first_seen_at=now,
+            )
+        ),
+    ]
+
+
+async def _publish(nats_url: str, events: Sequence[Event]) -> None:
+    client = await nats.connect(nats_url)
+    try:
+        js = client.jetstream()
+        for event in events:
+            await js.publish(
+                event.subject, event.to_json(), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
+    finally:
+        await client.close()
+
+
+def wait_for_scrapes(
+    prom: Prometheus, running: Sequence[ServiceProcess], more: int, timeout: float = 60
+) -> None:
+    """Until every target was scraped `more` times from now (the stack lives under 10 minutes)."""
+
+    def counts() -> dict[str, float]:
+        samples = prom.query("count_over_time(up[10m])")
+        return {str(s["metric"]["instance"]): float(s["value"][1]) for s in samples}  # type: ignore[index]
+
+    start = counts()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = counts()
+        if len(now) >= len(running) and all(n >= start.get(i, 0) + more for i, n in now.items()):
+            return
+        time.sleep(0.5)
+    raise AssertionError("prometheus did not scrape every service in time")
+
+
+def eventually_data(prom: Prometheus, expr: str, timeout: float = 20) -> list[dict[str, Any]]:
+    """The query's samples with a finite value (NaN from an empty histogram is no data)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        finite = [s for s in prom.query(expr) if _finite(s)]
+        if finite or time.monotonic() > deadline:
+            return finite
+        time.sleep(0.5)
+
+
+def _finite(sample: dict[str, Any]) -> bool:
+    values = [sample["value"]] if "value" in sample else sample.get("values", [])
+    return any(math.isfinite(float(v[1])) for v in values)
