@@ -27,6 +27,8 @@ REQUIRED_ENV = {
     "MINHBACH_SMTP_USERNAME": "minhbach",
     "MINHBACH_SMTP_PASSWORD": "dummy-smtp-secret",
     "MINHBACH_MAIL_FROM": "Minh Bạch <minhbach@example.gov.vn>",
+    "MINHBACH_PORTAL_ALLOWED_NETWORKS": '["0.0.0.0/0"]',
+    "MINHBACH_PORTAL_CONTACT": "it@example.gov.vn",
 }
 
 
