@@ -28,7 +28,10 @@ def main(selected: list[str]) -> int:
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_") and (not selected or any(s in m.name for s in selected))
     ]
-    settings = base.model_copy(update={"embedded_nats_port": _free_port()})
+    # Free ports for both NATS listeners: several engineers may run benchmarks at once.
+    settings = base.model_copy(
+        update={"embedded_nats_port": _free_port(), "embedded_nats_monitor_port": _free_port()}
+    )
     rows: list[BenchRow] = []
     with infrastructure(settings, var_dir=var) as infra:
         migrate_all(infra.database_url)

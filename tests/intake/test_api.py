@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import httpx
 import nats
 import pytest
 from nats.aio.client import Client as NatsClient
@@ -215,7 +216,10 @@ async def test_a_report_missing_a_task_is_rejected_naming_the_task(
     assert stored == 0
     assert 'minhbach_intake_reports_rejected_total{reason="task_missing"}' in metrics
     assert 'minhbach_intake_reports_rejected_total{reason="reason_missing"}' in metrics
-    assert "minhbach_intake_request_seconds_bucket" in metrics
+    # Latency is observed once the response has left: poll rather than race it.
+    labels = ('service="intake"', 'method="POST"', 'route="/api/v1/reports"', 'status="422"')
+    async with intake_server.client() as client:
+        await eventually(lambda: _latency_observed(client, labels), timeout=10)
 
 
 async def test_missing_or_wrong_token_is_401(intake_server: RunningIntake) -> None:
@@ -403,3 +407,12 @@ async def test_text_postgresql_cannot_store_is_refused_not_a_server_error(
     assert {e["field"] for e in response.json()["errors"]} == {"analysis", "tasks[0].work_done"}
     assert header.status_code == 422
     assert header.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def _latency_observed(client: httpx.AsyncClient, labels: tuple[str, ...]) -> bool:
+    lines = (await client.get("/metrics")).text.splitlines()
+    return any(
+        line.startswith("minhbach_http_request_duration_seconds_count{")
+        and all(label in line for label in labels)
+        for line in lines
+    )

@@ -1,6 +1,9 @@
 """The intake service: units file reports and evidence (JSON API and Vietnamese form)."""
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -11,6 +14,7 @@ from intake.domain import IntakeRules
 from intake.form import form_router
 from intake.middleware import IntakeMiddleware
 from intake.service import Intake
+from intake.store import WriteStore
 from minhbach.clock import Clock
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
@@ -26,7 +30,8 @@ log = get_logger(__name__)
 
 def setup(runtime: Runtime, app: FastAPI) -> None:
     """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge."""
-    intake = Intake(runtime, IntakeRules.of(runtime.plan))
+    store = WriteStore(runtime.settings.database_url)
+    intake = Intake(runtime, IntakeRules.of(runtime.plan), store)
     verifier = TokenVerifier(runtime.sessions, runtime.settings.intake_token_cache_seconds)
     app.state.intake = intake
     app.include_router(api_router(intake, verifier))
@@ -42,6 +47,23 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
             await asyncio.sleep(PURGE_EVERY_SECONDS)
 
     runtime.background.append(purge_idempotency_keys)
+    _open_with_the_app(app, store)
+
+
+def _open_with_the_app(app: FastAPI, store: WriteStore) -> None:
+    """The write pool lives as long as the app: opened before it serves, closed after."""
+    inner = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        await store.open()
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            await store.close()
+
+    app.router.lifespan_context = lifespan
 
 
 def create_app(

@@ -1,10 +1,11 @@
-"""Intake's Prometheus series (`minhbach_intake_...`); they appear on /metrics."""
+"""Intake's Prometheus series (`minhbach_intake_...`); they appear on /metrics.
+
+Request latency is the shared `minhbach_http_request_duration_seconds{service="intake"}`.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
-
-from minhbach.observability.metrics import LATENCY_BUCKETS
+from prometheus_client import Counter
 
 REPORTS_ACCEPTED = Counter(
     "minhbach_intake_reports_accepted_total",
@@ -25,10 +26,4 @@ EVIDENCE_REJECTED = Counter(
 IDEMPOTENT_REPLAYS = Counter(
     "minhbach_intake_idempotent_replays_total",
     "POSTs answered from a stored response because their Idempotency-Key was seen before",
-)
-REQUEST_SECONDS = Histogram(
-    "minhbach_intake_request_seconds",
-    "HTTP request latency, by method, route template and status class",
-    ["method", "route", "status"],
-    buckets=LATENCY_BUCKETS,
 )

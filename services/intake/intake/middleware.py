@@ -1,12 +1,12 @@
-"""Bounded request bodies (413 before the app reads too much) and the latency histogram.
+"""Bounded request bodies: 413 before the app reads too much.
 
-Pure ASGI (no BaseHTTPMiddleware): it sits on every request's hot path.
+Pure ASGI (no BaseHTTPMiddleware): it sits on every request's hot path. Request latency is
+measured for every service by `minhbach.observability.operations` (route template, status).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from fastapi import HTTPException
@@ -15,7 +15,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from intake import messages as msg
 from intake.domain import FieldError
 from intake.errors import errors_body
-from intake.metrics import REQUEST_SECONDS
 
 
 class BodyTooLarge(HTTPException):
@@ -35,28 +34,13 @@ class IntakeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        status = [500]
-
-        async def send_recording_status(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
         try:
             if _declared_length(scope) > self.max_body_bytes:
                 raise BodyTooLarge(self.max_body_bytes)
-            await self.app(scope, self._limited(receive), send_recording_status)
+            await self.app(scope, self._limited(receive), send)
         except BodyTooLarge:
             # Raised before the app could answer (declared length, or a stream outside a route).
-            await _send_too_large(send_recording_status, self.max_body_bytes)
-        finally:
-            route = scope.get("route")
-            REQUEST_SECONDS.labels(
-                scope["method"],
-                getattr(route, "path", "unmatched"),
-                f"{status[0] // 100}xx",
-            ).observe(time.perf_counter() - started)
+            await _send_too_large(send, self.max_body_bytes)
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0

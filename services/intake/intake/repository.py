@@ -1,4 +1,4 @@
-"""Intake's tables, read and written through the caller's session (it owns the transaction)."""
+"""Reading intake's tables through SQLAlchemy (writes: `store.py`, on asyncpg)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.db import evidence, idempotency_keys, report_versions, reports
@@ -104,25 +103,6 @@ async def stored_response(session: AsyncSession, unit_code: str, key: str) -> St
     return StoredResponse(*row) if row else None
 
 
-async def store_response(
-    session: AsyncSession, unit_code: str, key: str, stored: StoredResponse
-) -> bool:
-    """False when another request stored an answer for this key first (it wins)."""
-    inserted = await session.execute(
-        pg_insert(idempotency_keys)
-        .values(
-            unit_code=unit_code,
-            idem_key=key,
-            fingerprint=stored.fingerprint,
-            status_code=stored.status_code,
-            response=stored.response,
-        )
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.idem_key)
-    )
-    return inserted.first() is not None
-
-
 async def purge_responses(session: AsyncSession, older_than: datetime) -> int:
     result = await session.execute(
         delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
@@ -133,25 +113,12 @@ async def purge_responses(session: AsyncSession, older_than: datetime) -> int:
 # --- reports ----------------------------------------------------------------------------------
 
 
-async def insert_report(session: AsyncSession, row: ReportRow) -> bool:
-    """False when the unit already has a report for that period (the unique key)."""
-    inserted = await session.execute(
-        pg_insert(reports)
-        .values(**row.__dict__)
-        .on_conflict_do_nothing(constraint="uq_reports_period")
-        .returning(reports.c.report_id)
-    )
-    return inserted.first() is not None
-
-
 async def report_for_period(
     session: AsyncSession,
     unit_code: str,
     plan_year: int,
     period: str,
     reporter: str,
-    *,
-    lock: bool = False,
 ) -> ReportRow | None:
     query = select(*_REPORT_COLUMNS).where(
         reports.c.unit_code == unit_code,
@@ -159,42 +126,14 @@ async def report_for_period(
         reports.c.period == period,
         reports.c.reporter == reporter,
     )
-    if lock:
-        query = query.with_for_update()
     row = (await session.execute(query)).first()
     return ReportRow(*row) if row else None
 
 
-async def report_by_id(
-    session: AsyncSession, report_id: UUID, *, lock: bool = False
-) -> ReportRow | None:
+async def report_by_id(session: AsyncSession, report_id: UUID) -> ReportRow | None:
     query = select(*_REPORT_COLUMNS).where(reports.c.report_id == report_id)
-    if lock:
-        query = query.with_for_update()
     row = (await session.execute(query)).first()
     return ReportRow(*row) if row else None
-
-
-async def add_version(
-    session: AsyncSession, version: VersionRow, event_id: UUID, *, is_first: bool
-) -> None:
-    await session.execute(
-        report_versions.insert().values(
-            report_id=version.report_id,
-            version_no=version.version_no,
-            submitted_at=version.submitted_at,
-            on_time=version.on_time,
-            event_id=event_id,
-            tasks=version.tasks,
-            analysis=version.analysis,
-        )
-    )
-    if not is_first:
-        await session.execute(
-            update(reports)
-            .where(reports.c.report_id == version.report_id)
-            .values(latest_version=version.version_no)
-        )
 
 
 async def versions_of(session: AsyncSession, report_id: UUID) -> list[VersionRow]:
@@ -247,10 +186,6 @@ async def list_reports(
 
 
 # --- evidence ---------------------------------------------------------------------------------
-
-
-async def insert_evidence(session: AsyncSession, row: EvidenceRow, event_id: UUID) -> None:
-    await session.execute(evidence.insert().values(**row.__dict__, event_id=event_id))
 
 
 async def list_evidence(

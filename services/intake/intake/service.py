@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final, cast
 
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import TypeAdapter
 
 from intake import messages as msg
 from intake import repository as repo
@@ -46,6 +46,7 @@ from intake.models import (
     UnitOut,
     UnitStatus,
 )
+from intake.store import NewReport, Writer, WriteStore
 from minhbach.events.catalogue import (
     EvidenceRef,
     EvidenceSubmitted,
@@ -61,6 +62,7 @@ from minhbach.runtime import Runtime
 log = get_logger(__name__)
 
 _IDEMPOTENCY_KEY: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
+_TASKS_JSON: Final = TypeAdapter(tuple[TaskReport, ...])
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,10 @@ class _KeyTaken(Exception):
 
 
 class Intake:
-    def __init__(self, runtime: Runtime, rules: IntakeRules) -> None:
+    def __init__(self, runtime: Runtime, rules: IntakeRules, store: WriteStore) -> None:
         self.runtime = runtime
         self.rules = rules
+        self.store = store
 
     def _now(self) -> datetime:
         """The clock's instant in UTC (stored and sent as such whatever zone a clock uses)."""
@@ -130,35 +133,26 @@ class Intake:
         key: str | None,
         fingerprint: str,
     ) -> Outcome:
-        due = self.rules.due(report.reporter, report.period, report.plan_year)
-        assert due is not None  # check_report refused periods without a rule
         try:
-            async with self.runtime.sessions() as session, session.begin():
+            async with self.store.transaction() as tx:
                 if amend_report_id is not None:
-                    row = await self._report_to_amend(session, caller, amend_report_id, report)
-                    is_first = False
+                    row = await self._bump(tx, caller, amend_report_id, report)
                 else:
-                    row, is_first = await self._claim_period(
-                        session, caller, report, now, due.rule.code, due.due_at, amend_if_filed
-                    )
-                version_no = 1 if is_first else row.latest_version + 1
-                event = _report_event(row, version_no, report, now)
-                await repo.add_version(
-                    session,
-                    repo.VersionRow(
-                        report_id=row.report_id,
-                        version_no=version_no,
-                        submitted_at=now,
-                        on_time=event.on_time,
-                        tasks=[task.model_dump(mode="json") for task in event.tasks],
-                        analysis=report.analysis,
-                    ),
-                    event.event_id,
-                    is_first=is_first,
+                    row = await self._claim_period(tx, caller, report, now, amend_if_filed)
+                event = _report_event(row, row.latest_version, report, now)
+                await tx.add_version(
+                    report_id=row.report_id,
+                    version_no=row.latest_version,
+                    submitted_at=now,
+                    on_time=event.on_time,
+                    event_id=event.event_id,
+                    tasks_json=_TASKS_JSON.dump_json(event.tasks).decode(),
+                    analysis=report.analysis,
+                    subject=event.subject,
+                    payload=event.model_dump_json(),
                 )
-                await self.runtime.emit(session, event)
                 outcome = Outcome(201, _receipt(event).model_dump_json())
-                await self._remember(session, caller, key, fingerprint, outcome)
+                await self._remember(tx, caller, key, fingerprint, outcome)
         except _KeyTaken:
             return await self._replay_after_race(caller, key)
         self.runtime.relay.wake()
@@ -167,52 +161,49 @@ class Intake:
             "report accepted",
             unit=caller.unit_code,
             report_id=str(row.report_id),
-            version=version_no,
+            version=row.latest_version,
             period=report.period,
             on_time=event.on_time,
         )
         return outcome
 
     async def _claim_period(
-        self,
-        session: AsyncSession,
-        caller: Caller,
-        report: ReportIn,
-        now: datetime,
-        rule_code: str,
-        due_at: datetime,
-        amend_if_filed: bool,
-    ) -> tuple[repo.ReportRow, bool]:
-        """The period's report and whether it is new: a first report's row is inserted here;
-        an existing one is locked for the amendment (or refused without `amend_if_filed`)."""
-        fresh = repo.ReportRow(
+        self, tx: Writer, caller: Caller, report: ReportIn, now: datetime, amend_if_filed: bool
+    ) -> repo.ReportRow:
+        """The period's new report (version 1), or its existing one with the version bumped
+        (`amend_if_filed`; otherwise 409)."""
+        due = self.rules.due(report.reporter, report.period, report.plan_year)
+        assert due is not None  # check_report refused periods without a rule
+        new = NewReport(
             report_id=uuid.uuid4(),
             unit_code=caller.unit_code,
             plan_year=report.plan_year,
             period=report.period,
             reporter=report.reporter,
-            rule_code=rule_code,
-            due_at=due_at,
-            first_submitted_at=now,
-            latest_version=1,
+            rule_code=due.rule.code,
+            due_at=due.due_at,
+            submitted_at=now,
         )
-        if await repo.insert_report(session, fresh):
-            return fresh, True
-        existing = await repo.report_for_period(
-            session, caller.unit_code, report.plan_year, report.period, report.reporter, lock=True
+        claimed = await tx.claim_new(new)
+        if claimed is not None:
+            return claimed
+        where = (caller.unit_code, report.plan_year, report.period, report.reporter)
+        if amend_if_filed:
+            bumped = await tx.bump_by_period(*where)
+            assert bumped is not None  # the unique key just said it exists
+            return bumped
+        existing = await tx.find_by_period(*where)
+        assert existing is not None
+        message = msg.REPORT_EXISTS.format(
+            report_id=existing.report_id, version=existing.latest_version
         )
-        assert existing is not None  # the unique key just said it exists
-        if not amend_if_filed:
-            message = msg.REPORT_EXISTS.format(
-                report_id=existing.report_id, version=existing.latest_version
-            )
-            raise IntakeError.single(409, "period", message, "already_filed")
-        return existing, False
+        raise IntakeError.single(409, "period", message, "already_filed")
 
-    async def _report_to_amend(
-        self, session: AsyncSession, caller: Caller, report_id: uuid.UUID, report: ReportIn
+    async def _bump(
+        self, tx: Writer, caller: Caller, report_id: uuid.UUID, report: ReportIn
     ) -> repo.ReportRow:
-        current = await repo.report_by_id(session, report_id, lock=True)
+        """The report to amend, its version number taken (undone if anything below fails)."""
+        current = await tx.bump_by_id(report_id)
         if current is None:
             raise IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
         if current.unit_code != caller.unit_code:
@@ -248,12 +239,13 @@ class Intake:
                 note=filing.note,
             )
             try:
-                async with self.runtime.sessions() as session, session.begin():
-                    await repo.insert_evidence(session, _evidence_row(event), event.event_id)
-                    await self.runtime.emit(session, event)
+                async with self.store.transaction() as tx:
+                    await tx.add_evidence(
+                        _evidence_values(event), event.subject, event.model_dump_json()
+                    )
                     receipt = _evidence_receipt(event, filing.evidence)
                     outcome = Outcome(201, receipt.model_dump_json())
-                    await self._remember(session, caller, idempotency_key, fingerprint, outcome)
+                    await self._remember(tx, caller, idempotency_key, fingerprint, outcome)
             except _KeyTaken:
                 return await self._replay_after_race(caller, idempotency_key)
         except IntakeError as error:
@@ -285,17 +277,12 @@ class Intake:
         return Outcome(stored.status_code, stored.response, replayed=True)
 
     async def _remember(
-        self,
-        session: AsyncSession,
-        caller: Caller,
-        key: str | None,
-        fingerprint: str,
-        outcome: Outcome,
+        self, tx: Writer, caller: Caller, key: str | None, fingerprint: str, outcome: Outcome
     ) -> None:
         if key is None:
             return
         stored = repo.StoredResponse(fingerprint, outcome.status_code, outcome.body)
-        if not await repo.store_response(session, caller.unit_code, key, stored):
+        if not await tx.store_response(caller.unit_code, key, stored):
             raise _KeyTaken  # rolls back our report: the first request's one stands
 
     async def _replay_after_race(self, caller: Caller, key: str | None) -> Outcome:
@@ -531,18 +518,20 @@ def _receipt(event: ReportSubmitted) -> ReportReceipt:
     )
 
 
-def _evidence_row(event: EvidenceSubmitted) -> repo.EvidenceRow:
-    return repo.EvidenceRow(
-        evidence_id=event.evidence_id,
-        unit_code=event.unit_code,
-        task_code=event.task_code,
-        plan_year=event.plan_year,
-        submitted_at=event.submitted_at,
-        url=event.evidence.url,
-        document_number=event.evidence.document_number,
-        issued_on=event.evidence.issued_on,
-        title=event.evidence.title,
-        note=event.note,
+def _evidence_values(event: EvidenceSubmitted) -> tuple[object, ...]:
+    """The evidence row, in the column order of `store.ADD_EVIDENCE_AND_EVENT`."""
+    return (
+        event.evidence_id,
+        event.unit_code,
+        event.task_code,
+        event.plan_year,
+        event.submitted_at,
+        event.evidence.url,
+        event.evidence.document_number,
+        event.evidence.issued_on,
+        event.evidence.title,
+        event.note,
+        event.event_id,
     )
 
 
