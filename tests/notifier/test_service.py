@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from email.utils import getaddresses
 
+import httpx
 from nats.aio.client import Client as NatsClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,10 +57,11 @@ def notifier_settings(settings: Settings, smtp_port: int, **extra: object) -> Se
 @asynccontextmanager
 async def running_notifier(
     settings: Settings, plan: Plan, clock: FixedClock
-) -> AsyncIterator[Notifier]:
+) -> AsyncIterator[tuple[Notifier, str]]:
+    """The service on a real HTTP server: its sending rounds, and its base URL."""
     app = create_app(settings=settings, clock=clock, plan=plan)
-    async with serving(app):
-        yield app.state.notifier
+    async with serving(app) as url:
+        yield app.state.notifier, url
 
 
 async def stored(sessions: async_sessionmaker[AsyncSession], *ids: str) -> bool:
@@ -110,9 +112,10 @@ async def test_the_right_people_get_one_digest_each(
     )
     b1 = obligation(plan, "tnmt", Q3_DUE)
     clock = FixedClock(before_hours(THREE_DAYS_LATE))
-    async with running_notifier(
-        notifier_settings(settings, smtp_server.port), plan, clock
-    ) as notifier:
+    async with running_notifier(notifier_settings(settings, smtp_server.port), plan, clock) as (
+        notifier,
+        url,
+    ):
         await publish(nats_client, a1, a2, b1)
         await eventually(
             lambda: stored(sessions, a1.obligation_id, a2.obligation_id, b1.obligation_id),
@@ -126,6 +129,17 @@ async def test_the_right_people_get_one_digest_each(
         await notifier.run_round()
         await notifier.run_round()
         assert await notice_states(sessions, plan) == ["sent", "sent", "sent"]
+        async with httpx.AsyncClient(base_url=url) as client:
+            exposed = (await client.get("/metrics")).text
+            dead = (await client.get("/notices", params={"state": "dead"})).json()
+        for series in (
+            'minhbach_notifier_notices_total{outcome="sent",stage="escalate_1"}',
+            'minhbach_notifier_queue_depth{state="pending"}',
+            "minhbach_notifier_send_seconds_bucket",
+            "minhbach_notifier_dead_notices",
+        ):
+            assert series in exposed
+        assert isinstance(dead, list)
 
     tckh, tnmt, vhtt = (code_of(plan, c) for c in ("tckh", "tnmt", "vhtt"))
     email = {u.code: u.email for u in plan.units}
@@ -171,9 +185,10 @@ async def test_fulfilment_stops_the_ladder(
     plan = unique_plan()
     ob = obligation(plan, "tckh", Q3_DUE)
     clock = FixedClock(datetime(2024, 10, 2, 9, 0, tzinfo=TZ))  # one working day late
-    async with running_notifier(
-        notifier_settings(settings, smtp_server.port), plan, clock
-    ) as notifier:
+    async with running_notifier(notifier_settings(settings, smtp_server.port), plan, clock) as (
+        notifier,
+        _,
+    ):
         await publish(nats_client, ob)
         await eventually(lambda: len(smtp_server.for_plan(plan)) == 1, timeout=30)
         done = ob.model_copy(
@@ -212,7 +227,7 @@ async def test_smtp_down_for_a_while_then_delivered_once(
     clock = FixedClock(datetime(2024, 10, 2, 9, 0, tzinfo=TZ))
     config = notifier_settings(settings, server.port)
     try:
-        async with running_notifier(config, plan, clock) as notifier:
+        async with running_notifier(config, plan, clock) as (notifier, _):
             await publish(nats_client, ob)
             await eventually(lambda: notice_states(sessions, plan), timeout=30)
             await notifier.run_round()
@@ -285,7 +300,7 @@ async def test_portal_down_sends_one_notice_instead_of_one_per_section(
     ]
     clock = FixedClock(before_hours(now))
     config = notifier_settings(settings, smtp_server.port, notifier_portal_down_after_probes=2)
-    async with running_notifier(config, plan, clock) as notifier:
+    async with running_notifier(config, plan, clock) as (notifier, _):
         await publish(nats_client, *probes, *sections)
         await eventually(lambda: stored(sessions, *(s.obligation_id for s in sections)), timeout=30)
         await eventually(lambda: _outage_probes(sessions, commune.code, 2), timeout=30)
