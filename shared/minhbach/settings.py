@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     mail_from: str = "Minh Bạch <minhbach@localhost>"
     smtp_use_tls: bool = False  # implicit TLS (port 465); STARTTLS is smtp_starttls
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    smtp_cert_bundle: str = ""  # CA file to verify the relay's certificate; empty: system CAs
 
     # Notifier: sending rounds, working hours (Asia/Ho_Chi_Minh), repeats, retries.
     notifier_round_seconds: float = Field(default=5.0, gt=0)  # real seconds between rounds

@@ -50,6 +50,7 @@ class SmtpMailer:
             use_tls=s.smtp_use_tls,
             start_tls=s.smtp_starttls,  # False: never upgrade, not 'if offered'
             timeout=s.smtp_timeout_seconds,
+            cert_bundle=s.smtp_cert_bundle or None,
         )
         try:
             await smtp.connect()
