@@ -8,6 +8,7 @@ message's Date, first recipient and Message-ID, so a message re-sent with the sa
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import signal
 import threading
@@ -66,6 +67,7 @@ def start_smtp_sink(directory: Path, port: int, host: str = SINK_HOST) -> Contro
 def serve_smtp_sink(settings: Settings) -> None:
     """Run the sink until SIGINT/SIGTERM (blocking)."""
     configure_logging("smtp-sink", settings.log_level)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per SMTP verb
     directory = settings.var_dir / "mail"
     controller = start_smtp_sink(directory, settings.smtp_port)
     log.info("smtp sink listening", host=SINK_HOST, port=settings.smtp_port, folder=str(directory))
