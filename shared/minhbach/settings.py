@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     notifier_retry_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 60.0, 300.0]
     notifier_sending_lease_seconds: float = Field(default=120.0, gt=0)
     # A notice found 'sending' after a crash: "resend" (same Message-ID) or "hold" for an operator.
-    notifier_uncertain_policy: Literal["resend", "hold"] = "resend"
+    notifier_uncertain_policy: Literal["resend", "hold"] = "hold"
 
     # Intake: request bodies above this size get 413; Idempotency-Key results are kept this long;
     # a verified unit token is trusted this long without a database look-up (0: look up always).

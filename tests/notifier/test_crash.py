@@ -51,7 +51,7 @@ async def prepared(
     sessions: async_sessionmaker[AsyncSession],
     smtp_server: SmtpServer,
     tmp_path: Path,
-    policy: str = "resend",
+    policy: str = "hold",
 ) -> tuple[Plan, dict[str, str]]:
     """A plan of this test's own with one overdue obligation already known to the notifier."""
     text = unique_plan_text()
@@ -106,7 +106,7 @@ async def test_killed_after_claiming_before_the_server_answered_sends_exactly_on
     smtp_server: SmtpServer,
     tmp_path: Path,
 ) -> None:
-    plan, env = await prepared(settings, sessions, smtp_server, tmp_path)
+    plan, env = await prepared(settings, sessions, smtp_server, tmp_path, policy="resend")
     assert await run_child("after_claim", env) == CRASH_EXIT
     assert await states(sessions, plan) == ["sending"]
     assert smtp_server.for_plan(plan) == []
@@ -125,7 +125,7 @@ async def test_killed_after_the_server_accepted_resends_the_same_message_id(
     """The window left (docs/decisions): accepted, not yet marked. Policy "resend" re-sends the
     identical bytes with the same Message-ID, which a de-duplicating mailbox (and the local
     sink, which files by Message-ID) keeps once."""
-    plan, env = await prepared(settings, sessions, smtp_server, tmp_path)
+    plan, env = await prepared(settings, sessions, smtp_server, tmp_path, policy="resend")
     assert await run_child("after_accept", env) == CRASH_EXIT
     assert await states(sessions, plan) == ["sending"]
     assert await run_child("none", env) == 0
