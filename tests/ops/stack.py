@@ -94,6 +94,63 @@ def _ready(service: ServiceProcess) -> bool:
     return httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200
 
 
+def free_port_range(count: int, attempts: int = 50) -> int:
+    """A base port with `count` consecutive free loopback ports (the portal simulator's)."""
+    import socket
+
+    for _ in range(attempts):
+        base = free_port()
+        if base + count > 65000:
+            continue
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
+@contextmanager
+def portal_simulator(env: dict[str, str], log_dir: Path, base_port: int) -> Iterator[None]:
+    """`minhbach dev portal-simulator`: the plan's portals on base_port, base_port + 1, ..."""
+    log = (log_dir / "portal-simulator.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minhbach", "dev", "portal-simulator"],
+        env={**os.environ, **env, "MINHBACH_PORTAL_SIMULATOR_BASE_PORT": str(base_port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until(
+            lambda: _listening(base_port) or _exited(process),
+            f"portal simulator (log in {log_dir})",
+            60,
+        )
+        assert process.poll() is None, f"portal simulator exited (log in {log_dir})"
+        yield
+    finally:
+        _stop(process)
+        log.close()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _exited(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is not None
+
+
 @dataclass(frozen=True)
 class Prometheus:
     url: str

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -19,10 +20,20 @@ from typing import Any
 import httpx
 import pytest
 
+from minhbach.devtools.portal_simulator import address_map
+from minhbach.devtools.smtp_sink import start_smtp_sink
+from minhbach.infra.embedded import free_port
 from minhbach.plan import load_plan
 from minhbach.settings import Settings
 from tests.ops import traffic
-from tests.ops.stack import Prometheus, ServiceProcess, prometheus, services
+from tests.ops.stack import (
+    Prometheus,
+    ServiceProcess,
+    free_port_range,
+    portal_simulator,
+    prometheus,
+    services,
+)
 from tests.ops.tools import GRAFANA_DIR, PROMETHEUS_DIR, require_tool
 
 DASHBOARD_FILES = sorted((GRAFANA_DIR / "dashboards").glob("*.json"))
@@ -30,14 +41,7 @@ DASHBOARD_FILES = sorted((GRAFANA_DIR / "dashboards").glob("*.json"))
 # Metrics the dashboards read that the services do not expose yet (their issues are open).
 # A panel reading one of them is reported as xfail; once the metric appears, the test fails
 # until it is removed from here, so the list cannot go stale.
-NOT_YET_EXPOSED: dict[str, str] = {
-    "minhbach_portal_monitor_documents_found_total": "portal-monitor: no document found here yet",
-    "minhbach_portal_monitor_probes_total": "portal-monitor: no probe in this stack yet",
-    "minhbach_portal_monitor_probe_duration_seconds_bucket": "portal-monitor: no probe yet",
-    "minhbach_notifier_notices_total": "notifier: no notice sent in this stack yet",
-    "minhbach_notifier_send_seconds_bucket": "notifier: no notice sent in this stack yet",
-    "minhbach_intake_reports_accepted_total": "intake: no report filed in this stack yet",
-}
+NOT_YET_EXPOSED: dict[str, str] = {}
 
 # The stack lives a minute or two: windows wide enough to hold all its traffic.
 GRAFANA_MACROS = {"$__rate_interval": "10m", "$__interval": "5s", "$__range": "1h"}
@@ -71,33 +75,52 @@ def _promql(expr: str) -> str:
 @pytest.fixture(scope="module")
 def running_services(
     database_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[list[ServiceProcess]]:
+) -> Iterator[tuple[list[ServiceProcess], traffic.Reporter]]:
+    """The four services with the local stand-ins `make run` uses: portal simulator, SMTP sink."""
+    logs = tmp_path_factory.mktemp("service-logs")
+    plan = load_plan(Settings().plan_file)
+    simulator_base = free_port_range(len(plan.portal_units()))
+    smtp_port = free_port()
     env = {
         "MINHBACH_DATABASE_URL": database_url,
         "MINHBACH_NATS_URL": nats_url,
+        "MINHBACH_LOG_LEVEL": "WARNING",
         "MINHBACH_CONSUMER_LAG_POLL_SECONDS": "1",
         "MINHBACH_OUTBOX_POLL_SECONDS": "0.2",
-        "MINHBACH_LOG_LEVEL": "WARNING",
-        # Three weeks before the seed plan's yearly reports fall due.
-        "MINHBACH_CLOCK_START": "2024-11-11T09:00:00+07:00",
+        # make run's demo clock: one working day before the Q3 reports' last day, 720x, so that
+        # hourly probes come every 5 s and reminders go out at once.
+        "MINHBACH_CLOCK_START": "2024-09-30T07:00:00+07:00",
+        "MINHBACH_CLOCK_SPEED": "720",
+        "MINHBACH_CLOCK_ANCHOR": str(time.time()),
+        "MINHBACH_PORTAL_ADDRESS_MAP": json.dumps(address_map(plan, simulator_base)),
+        "MINHBACH_PORTAL_SCHEDULE_TICK_SECONDS": "0.5",
+        "MINHBACH_PORTAL_MIN_DELAY_SECONDS": "0",
+        "MINHBACH_SMTP_PORT": str(smtp_port),
+        "MINHBACH_NOTIFIER_ROUND_SECONDS": "0.5",
     }
-    with services(env, tmp_path_factory.mktemp("service-logs")) as started:
-        yield started
+    sink = start_smtp_sink(logs / "mail", smtp_port)
+    try:
+        with portal_simulator(env, logs, simulator_base), services(env, logs) as started:
+            yield started, traffic.Reporter.issue(plan, env)
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(scope="module")
 def scraped(
-    running_services: list[ServiceProcess], nats_url: str, tmp_path_factory: pytest.TempPathFactory
+    running_services: tuple[list[ServiceProcess], traffic.Reporter],
+    nats_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Prometheus]:
     binary = require_tool("prometheus", "prometheus")
-    with prometheus(binary, running_services, tmp_path_factory.mktemp("prometheus")) as prom:
+    started, reporter = running_services
+    with prometheus(binary, started, tmp_path_factory.mktemp("prometheus")) as prom:
         # A labelled series is born with its first observation, which a rate cannot see: drive
         # traffic twice, with scrapes between, so that every rate has an increase to show.
-        plan = load_plan(Settings().plan_file)
         for _ in range(2):
-            traffic.wait_for_scrapes(prom, running_services, more=2)
-            traffic.drive(running_services, nats_url, plan)
-        traffic.wait_for_scrapes(prom, running_services, more=3)
+            traffic.wait_for_scrapes(prom, started, more=2)
+            traffic.drive(started, nats_url, reporter.plan, reporter)
+        traffic.wait_for_scrapes(prom, started, more=3)
         yield prom
 
 
@@ -165,7 +188,9 @@ def _load_generator() -> ModuleType:
     return module
 
 
-def test_service_metrics_answer_over_http(running_services: list[ServiceProcess]) -> None:
-    for service in running_services:
+def test_service_metrics_answer_over_http(
+    running_services: tuple[list[ServiceProcess], traffic.Reporter],
+) -> None:
+    for service in running_services[0]:
         text = httpx.get(f"{service.url}/metrics", timeout=5).text
         assert "minhbach_outbox_pending" in text, service.spec.name

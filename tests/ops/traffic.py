@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,15 +29,75 @@ from minhbach.plan import Plan
 from tests.ops.stack import Prometheus, ServiceProcess
 
 
-def drive(running: Sequence[ServiceProcess], nats_url: str, plan: Plan) -> None:
-    """HTTP requests to every service, and events the services consume (a probe, a document)."""
-    with httpx.Client(timeout=10) as client:
+def drive(running: Sequence[ServiceProcess], nats_url: str, plan: Plan, reporter: Reporter) -> None:
+    """HTTP requests to every service, a report filed (or amended) through intake, and events
+    the services consume (a probe, a document)."""
+    with httpx.Client(timeout=30) as client:
         for service in running:
             for _ in range(5):
                 client.get(f"{service.url}/healthz")
                 client.get(f"{service.url}/readyz")
             client.get(f"{service.url}/no-such-page")
+        intake = next(s for s in running if s.spec.name == "intake")
+        reporter.file(client, intake.url)
     asyncio.run(_publish(nats_url, _events(plan)))
+
+
+@dataclass
+class Reporter:
+    """One lead unit filing its Q1 report through intake's API, then amending it."""
+
+    plan: Plan
+    unit_code: str
+    token: str
+    report_id: str | None = None
+
+    @classmethod
+    def issue(cls, plan: Plan, env: dict[str, str]) -> Reporter:
+        unit = next(u.code for u in plan.units if plan.tasks_led_by(u.code))
+        issued = subprocess.run(
+            [sys.executable, "-m", "minhbach", "units", "issue-token", unit],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return cls(plan, unit, issued.stdout.strip().splitlines()[-1])
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "plan_year": self.plan.year,
+            "period": "Q1",
+            "tasks": [
+                {
+                    "task_code": task.code,
+                    "status": "in_progress",
+                    "work_done": "Đang thực hiện.",
+                    "difficulties": "Thiếu cán bộ phụ trách cổng thông tin.",
+                }
+                for task in self.plan.tasks_led_by(self.unit_code)
+            ],
+            "analysis": "Báo cáo thử của bộ kiểm thử vận hành.",
+        }
+
+    def file(self, client: httpx.Client, intake_url: str) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        api = f"{intake_url}/api/v1"
+        if self.report_id is None:
+            response = client.post(f"{api}/reports", json=self.body(), headers=headers)
+            if response.status_code == 409:  # filed by an earlier run on this database: amend
+                listed = client.get(f"{api}/reports", headers=headers).json()
+                self.report_id = next(r["report_id"] for r in listed if r["period"] == "Q1")
+                response = client.post(
+                    f"{api}/reports/{self.report_id}/versions", json=self.body(), headers=headers
+                )
+        else:
+            response = client.post(
+                f"{api}/reports/{self.report_id}/versions", json=self.body(), headers=headers
+            )
+        assert response.status_code == 201, response.text
+        self.report_id = response.json()["report_id"]
 
 
 def _events(plan: Plan) -> list[Event]:
