@@ -36,22 +36,30 @@ class SignalOut(BaseModel):
     items: list[EvidenceItemOut] = []
 
 
+class LastChangeOut(BaseModel):
+    """The figure as last announced (`scoring.indicator.changed`) and what caused it."""
+
+    readiness: float
+    computed_at: datetime
+    caused_by: UUID | None
+
+
 class IndicatorOut(BaseModel):
     number: int
     title: str
     target: Target | None
-    readiness: float | None
+    readiness: float
     signals: list[SignalOut]
-    computed_at: datetime | None
-    caused_by: UUID | None
+    computed_at: datetime
+    last_change: LastChangeOut | None
 
 
 class ReadinessOut(BaseModel):
-    readiness: float | None
+    readiness: float
     target: Target
     target_share: float
-    meets_target_share: bool | None
-    indicators: dict[int, float | None]
+    meets_target_share: bool
+    indicators: dict[int, float]
     note: str
 
 
@@ -140,21 +148,39 @@ router = APIRouter(prefix="/api/v1", tags=["scoring"])
 
 
 async def _indicators(request: Request) -> list[IndicatorOut]:
+    """Figures computed now, with every signal's evidence items, next to the last announced."""
     runtime, scorer = _runtime(request), _scorer(request)
+    now = runtime.clock.now()
     async with runtime.sessions() as session:
         rows = {r.indicator: r for r in await store.stored_figures(session)}
+        inputs = await store.readiness_inputs(session, scorer.model, scorer.all_indicators, now)
     out = []
-    for indicator in scorer.plan.indicators:
-        row = rows.get(indicator.number)
+    for figure in scorer.model.figures(inputs, now):
+        indicator = scorer.plan.indicator(figure.indicator)
+        row = rows.get(figure.indicator)
         out.append(
             IndicatorOut(
-                number=indicator.number,
+                number=figure.indicator,
                 title=indicator.title,
                 target=indicator.target,
-                readiness=row.readiness if row else None,
-                signals=[SignalOut(**s) for s in row.signals] if row else [],
-                computed_at=row.computed_at if row else None,
-                caused_by=row.caused_by if row else None,
+                readiness=figure.readiness,
+                signals=[
+                    SignalOut(
+                        code=s.code,
+                        name=s.name,
+                        value=s.value,
+                        weight=s.weight,
+                        evidence=s.evidence,
+                        items=[EvidenceItemOut(label=i.label, ok=i.ok, ref=i.ref) for i in s.items],
+                    )
+                    for s in figure.signals
+                ],
+                computed_at=now,
+                last_change=LastChangeOut(
+                    readiness=row.readiness, computed_at=row.computed_at, caused_by=row.caused_by
+                )
+                if row
+                else None,
             )
         )
     return out
@@ -209,15 +235,15 @@ async def overall_readiness(request: Request) -> ReadinessOut:
     """The mean readiness of the indicators next to the plan's overall target."""
     indicators = await _indicators(request)
     scorer = _scorer(request)
-    known = [i.readiness for i in indicators if i.readiness is not None]
+    known = [i.readiness for i in indicators]
     target = scorer.plan.meta.overall_target
     scale = 10.0 if target.unit == "points" else 100.0
-    readiness = round(sum(known) / len(known), 6) if known else None
+    readiness = round(sum(known) / len(known), 6) if known else 0.0
     return ReadinessOut(
         readiness=readiness,
         target=target,
         target_share=round(target.value / scale, 6),
-        meets_target_share=None if readiness is None else target.is_met(readiness * scale),
+        meets_target_share=target.is_met(readiness * scale),
         indicators={i.number: i.readiness for i in indicators},
         note=messages.READINESS_NOTE,
     )

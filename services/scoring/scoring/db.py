@@ -101,6 +101,7 @@ task_states = Table(
     Column("status", String(32), nullable=False),
     Column("report_id", Uuid, nullable=False),
     Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("version_no", Integer, nullable=False, server_default="1"),
 )
 
 obligations = Table(

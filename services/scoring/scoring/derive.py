@@ -16,7 +16,6 @@ from scoring.readiness import (
     ReadinessInputs,
     ReadinessModel,
     TaskState,
-    task_states,
 )
 
 
@@ -55,13 +54,15 @@ class Relevance:
         )
 
 
-def derive(model: ReadinessModel, facts: Facts, now: datetime) -> Derived:
+def derive(
+    model: ReadinessModel, facts: Facts, now: datetime, *, with_items: bool = True
+) -> Derived:
     facts = Relevance(model.rules).facts(facts)
-    states = task_states(facts.reports)
+    states = model.task_states(facts.reports)
     ledger = model.rules.all_obligations(facts.reports, facts.evidence, facts.documents)
     inputs = ReadinessInputs(states, ledger, facts.probes, facts.documents)
     return Derived(
         task_states=states,
         obligations=tuple(sorted(ledger, key=lambda o: o.obligation_id)),
-        figures=model.figures(inputs, now),
+        figures=model.figures(inputs, now, with_items=with_items),
     )

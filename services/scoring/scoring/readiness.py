@@ -11,9 +11,10 @@ not the firms' survey answers that make the PCI/DDCI score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from uuid import UUID
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus, TaskStatus
@@ -47,22 +48,36 @@ class TaskState:
     status: str
     report_id: UUID
     reported_at: datetime
+    version_no: int = 1
+
+    @property
+    def rank(self) -> tuple[datetime, int, str]:
+        """Later reports win: by submission, then version, then id (never by arrival order)."""
+        return (self.reported_at, self.version_no, str(self.report_id))
 
 
-def task_states(reports: Iterable[ReportFact]) -> dict[tuple[str, str], TaskState]:
-    """Per (task, unit): the status in the latest report mentioning it (latest by submission,
-    then version, then id, so the result never depends on the order reports arrived in)."""
-    latest: dict[tuple[str, str], tuple[tuple[datetime, int, str], TaskState]] = {}
+def task_states(
+    reports: Iterable[ReportFact], pairs: Collection[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], TaskState]:
+    """Per (task, unit): the status in the latest report mentioning it (only `pairs`, if given:
+    a unit reporting on a task it does not lead counts for nothing)."""
+    latest: dict[tuple[str, str], TaskState] = {}
     for report in reports:
-        rank = (report.submitted_at, report.version_no, str(report.report_id))
         for task_code, status in report.tasks:
             key = (task_code, report.unit_code)
-            if key not in latest or rank > latest[key][0]:
-                state = TaskState(
-                    task_code, report.unit_code, status, report.report_id, report.submitted_at
-                )
-                latest[key] = (rank, state)
-    return {key: state for key, (_rank, state) in latest.items()}
+            if pairs is not None and key not in pairs:
+                continue
+            state = TaskState(
+                task_code,
+                report.unit_code,
+                status,
+                report.report_id,
+                report.submitted_at,
+                report.version_no,
+            )
+            if key not in latest or state.rank > latest[key].rank:
+                latest[key] = state
+    return latest
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,8 @@ class ReadinessInputs:
     obligations: Sequence[Obligation] = ()
     probes: Sequence[ProbeFact] = ()
     documents: Sequence[DocumentFact] = ()
+    # Done pairs per task: enough for the value of tasks_reported_done (not for its items).
+    done_counts: Mapping[str, int] | None = None
 
 
 # --- outputs ------------------------------------------------------------------------------------
@@ -107,6 +124,9 @@ class IndicatorFigure:
     def values(self) -> dict[str, float]:
         return {s.code: s.value for s in self.signals}
 
+    def signal(self, code: str) -> SignalFigure | None:
+        return next((s for s in self.signals if s.code == code), None)
+
 
 @dataclass(frozen=True, slots=True)
 class OverallReadiness:
@@ -126,13 +146,37 @@ def _ratio(ok: int, total: int) -> float:
     return ok / total if total else 0.0
 
 
+class _Tally:
+    """Counts what passed; keeps the evidence items only when asked (labels are built lazily:
+    the write path needs the value, a reader of the API needs the items)."""
+
+    def __init__(self, with_items: bool) -> None:
+        self.with_items = with_items
+        self.ok = 0
+        self.total = 0
+        self.items: list[EvidenceItem] = []
+
+    def add(self, ok: bool, label: Callable[[], str], ref: str | None = None) -> None:
+        self.total += 1
+        self.ok += ok
+        if self.with_items:
+            self.items.append(EvidenceItem(label(), ok, ref))
+
+    def measured(self, summary: Callable[[int, int], str]) -> _Measured:
+        if not self.total:
+            return _Measured(0.0, messages.NO_DATA)
+        return _Measured(
+            _ratio(self.ok, self.total), summary(self.ok, self.total), tuple(self.items)
+        )
+
+
 def clamp_round(value: float) -> float:
     return round(min(1.0, max(0.0, value)), DECIMALS)
 
 
 # --- the model ----------------------------------------------------------------------------------
 
-SignalFn = Callable[["ReadinessModel", Indicator, ReadinessInputs, datetime], _Measured]
+SignalFn = Callable[["ReadinessModel", Indicator, ReadinessInputs, datetime, bool], _Measured]
 
 
 class ReadinessModel:
@@ -160,15 +204,50 @@ class ReadinessModel:
                 continue
         return frozenset(numbers)
 
+    @cached_property
+    def all_pairs(self) -> frozenset[tuple[str, str]]:
+        """Every (task, lead unit) pair of the plan: the task states worth keeping."""
+        return frozenset(pair for pairs in self.pairs.values() for pair in pairs)
+
+    def task_states(self, reports: Iterable[ReportFact]) -> dict[tuple[str, str], TaskState]:
+        return task_states(reports, self.all_pairs)
+
+    @cached_property
+    def pairs(self) -> dict[int, tuple[tuple[str, str], ...]]:
+        """Per indicator, its (task, lead unit) pairs."""
+        return {
+            i.number: tuple(
+                (t.code, u)
+                for t in self.plan.tasks_of_indicator(i.number)
+                for u in self.plan.lead_unit_codes(t.code)
+            )
+            for i in self.plan.indicators
+        }
+
     # --- figures ----------------------------------------------------------------------------
 
-    def figure(self, number: int, inputs: ReadinessInputs, now: datetime) -> IndicatorFigure:
+    def figure(
+        self,
+        number: int,
+        inputs: ReadinessInputs,
+        now: datetime,
+        *,
+        with_items: bool = True,
+        only: Collection[str] | None = None,
+        previous: IndicatorFigure | None = None,
+    ) -> IndicatorFigure:
+        """The indicator's figure. With `only` and `previous`, signals outside `only` keep their
+        previous value (the caller knows its inputs cannot have moved them)."""
         indicator = self.plan.indicator(number)
         signals = []
         for code, weight in indicator.readiness_weights.items():
+            kept = previous.signal(code) if previous is not None else None
+            if only is not None and code not in only and kept is not None:
+                signals.append(replace(kept, weight=weight))
+                continue
             measure = SIGNALS.get(code)
             measured = (
-                measure(self, indicator, inputs, now)
+                measure(self, indicator, inputs, now, with_items)
                 if measure
                 else _Measured(0.0, messages.UNKNOWN_SIGNAL)
             )
@@ -186,16 +265,22 @@ class ReadinessModel:
         return IndicatorFigure(number, readiness, tuple(signals))
 
     def figures(
-        self, inputs: ReadinessInputs, now: datetime, numbers: Iterable[int] | None = None
+        self,
+        inputs: ReadinessInputs,
+        now: datetime,
+        numbers: Iterable[int] | None = None,
+        *,
+        with_items: bool = True,
     ) -> tuple[IndicatorFigure, ...]:
         wanted = (
             sorted(numbers) if numbers is not None else [i.number for i in self.plan.indicators]
         )
-        return tuple(self.figure(n, inputs, now) for n in wanted)
+        return tuple(self.figure(n, inputs, now, with_items=with_items) for n in wanted)
 
     def overall(self, figures: Sequence[IndicatorFigure]) -> OverallReadiness:
         """The mean of the indicators' readiness, next to the plan's target as a share."""
-        readiness = clamp_round(sum(f.readiness for f in figures) / len(figures)) if figures else 0
+        mean = sum(f.readiness for f in figures) / len(figures) if figures else 0.0
+        readiness = clamp_round(mean)
         target = self.plan.meta.overall_target
         scale = 10.0 if target.unit == "points" else 100.0
         share = round(target.value / scale, DECIMALS)
@@ -221,61 +306,76 @@ class ReadinessModel:
             s.code for s in self.plan.portal_sections if "directive" in s.document_kinds
         )
 
+    @property
+    def directive_kind(self) -> str:
+        monitoring = self.plan.portal_monitoring
+        return monitoring.directive_kind if monitoring is not None else "directive"
+
 
 # --- signals ------------------------------------------------------------------------------------
 
 
 def _tasks_reported_done(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
-    items = []
-    for task in model.plan.tasks_of_indicator(indicator.number):
-        for unit in model.plan.lead_unit_codes(task.code):
-            state = inputs.task_states.get((task.code, unit))
-            status = state.status if state else None
-            items.append(
-                EvidenceItem(
-                    messages.task_pair_label(task.code, model.unit_name(unit), status),
-                    status == TaskStatus.DONE.value,
-                    f"report:{state.report_id}" if state else None,
-                )
-            )
-    done = sum(item.ok for item in items)
-    return _Measured(
-        _ratio(done, len(items)), messages.tasks_done_summary(done, len(items)), tuple(items)
-    )
+    pairs = model.pairs[indicator.number]
+    if inputs.done_counts is not None and not with_items:
+        done = sum(inputs.done_counts.get(code, 0) for code in indicator.tasks)
+        if not pairs:
+            return _Measured(0.0, messages.NO_DATA)
+        return _Measured(done / len(pairs), messages.tasks_done_summary(done, len(pairs)))
+    tally = _Tally(with_items)
+    for task_code, unit in pairs:
+        state = inputs.task_states.get((task_code, unit))
+        status = state.status if state else None
+        tally.add(
+            status == TaskStatus.DONE.value,
+            lambda t=task_code, u=unit, s=status: messages.task_pair_label(  # type: ignore[misc]
+                t, model.unit_name(u), s
+            ),
+            f"report:{state.report_id}" if state else None,
+        )
+    return tally.measured(messages.tasks_done_summary)
 
 
 def _documents_posted_on_time(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
     kinds = model.task_kinds(indicator)
-    counted = {
-        ObligationStatus.FULFILLED_ON_TIME: 0,
-        ObligationStatus.FULFILLED_LATE: 0,
-        ObligationStatus.OVERDUE: 0,
-    }
-    items = []
+    tally = _Tally(with_items)
+    late = overdue = 0
     for ob in sorted(inputs.obligations, key=lambda o: o.obligation_id):
         if ob.kind != ObligationKind.DOCUMENT_POSTING or ob.document_kind not in kinds:
             continue
         status = ob.status(now)
-        if status in counted:
-            counted[status] += 1
-            label = messages.obligation_label(model.unit_name(ob.unit_code), ob.title, status)
-            items.append(
-                EvidenceItem(label, status == ObligationStatus.FULFILLED_ON_TIME, ob.document_url)
+        if status in _FELL_DUE:
+            late += status == ObligationStatus.FULFILLED_LATE
+            overdue += status == ObligationStatus.OVERDUE
+            tally.add(
+                status == ObligationStatus.FULFILLED_ON_TIME,
+                lambda o=ob, s=status: messages.obligation_label(  # type: ignore[misc]
+                    model.unit_name(o.unit_code), o.title, s
+                ),
+                ob.document_url,
             )
-    on_time = counted[ObligationStatus.FULFILLED_ON_TIME]
-    late = counted[ObligationStatus.FULFILLED_LATE]
-    overdue = counted[ObligationStatus.OVERDUE]
-    if not items:
-        return _Measured(0.0, messages.NO_DATA)
-    return _Measured(
-        _ratio(on_time, len(items)),
-        messages.documents_on_time_summary(on_time, late, overdue),
-        tuple(items),
-    )
+    return tally.measured(lambda ok, _total: messages.documents_on_time_summary(ok, late, overdue))
+
+
+_FELL_DUE = frozenset(
+    {
+        ObligationStatus.FULFILLED_ON_TIME,
+        ObligationStatus.FULFILLED_LATE,
+        ObligationStatus.OVERDUE,
+    }
+)
 
 
 def latest_reached_probes(probes: Iterable[ProbeFact]) -> dict[str, ProbeFact]:
@@ -302,14 +402,18 @@ def _checks_pass(probe: ProbeFact, names: frozenset[str], section: str | None) -
 
 
 def _sections_present_fresh(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
     wanted = {
         code for t in model.plan.tasks_of_indicator(indicator.number) for code in t.portal_sections
     }
     sections = [s for s in model.plan.portal_sections if s.code in wanted]
     latest = latest_reached_probes(inputs.probes)
-    items = []
+    tally = _Tally(with_items)
     for unit in model.plan.portal_units():
         probe = latest.get(unit.code)
         for section in sections:
@@ -327,35 +431,41 @@ def _sections_present_fresh(
                     if present
                     else messages.SECTION_MISSING
                 )
-            items.append(EvidenceItem(messages.section_label(unit.name, section.name, detail), ok))
-    ok_count = sum(item.ok for item in items)
-    if not items:
-        return _Measured(0.0, messages.NO_DATA)
-    return _Measured(
-        _ratio(ok_count, len(items)), messages.sections_summary(ok_count, len(items)), tuple(items)
-    )
+            tally.add(
+                ok,
+                lambda n=unit.name, s=section.name, d=detail: messages.section_label(n, s, d),  # type: ignore[misc]
+            )
+    return tally.measured(messages.sections_summary)
 
 
 def _portal_check(names: frozenset[str], summary: Callable[[int, int], str]) -> SignalFn:
     def measure(
-        model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+        model: ReadinessModel,
+        indicator: Indicator,
+        inputs: ReadinessInputs,
+        now: datetime,
+        with_items: bool,
     ) -> _Measured:
         latest = latest_reached_probes(inputs.probes)
-        items = []
+        tally = _Tally(with_items)
         for unit in model.plan.portal_units():
             probe = latest.get(unit.code)
             passed = _checks_pass(probe, names, None) if probe else None
-            items.append(EvidenceItem(messages.portal_check_label(unit.name, passed), bool(passed)))
-        ok = sum(item.ok for item in items)
-        if not items:
-            return _Measured(0.0, messages.NO_DATA)
-        return _Measured(_ratio(ok, len(items)), summary(ok, len(items)), tuple(items))
+            tally.add(
+                bool(passed),
+                lambda n=unit.name, p=passed: messages.portal_check_label(n, p),  # type: ignore[misc]
+            )
+        return tally.measured(summary)
 
     return measure
 
 
 def _portal_available(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
     since = now - timedelta(days=AVAILABILITY_DAYS)
     counts: dict[str, list[int]] = {}
@@ -368,68 +478,63 @@ def _portal_available(
     for unit in model.plan.portal_units():
         reached, total = counts.get(unit.code, [0, 0])
         shares.append(_ratio(reached, total))
-        items.append(
-            EvidenceItem(
-                messages.availability_label(unit.name, reached, total),
-                total > 0 and reached == total,
-            )
-        )
+        if with_items:
+            label = messages.availability_label(unit.name, reached, total)
+            items.append(EvidenceItem(label, total > 0 and reached == total))
     if not shares:
         return _Measured(0.0, messages.NO_DATA)
     mean = sum(shares) / len(shares)
-    return _Measured(
-        mean, messages.availability_summary(mean, len(shares), AVAILABILITY_DAYS), tuple(items)
-    )
+    summary = messages.availability_summary(mean, len(shares), AVAILABILITY_DAYS)
+    return _Measured(mean, summary, tuple(items))
 
 
 def _directive_section_clean(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
     sections = model.directive_sections()
-    items = []
+    tally = _Tally(with_items)
     for doc in sorted(inputs.documents, key=lambda d: str(d.document_id)):
         if doc.section not in sections:
             continue
-        kind_ok = doc.kind == "directive"
-        items.append(
-            EvidenceItem(
-                messages.directive_label(
-                    model.unit_name(doc.portal_unit_code),
-                    doc.document_number,
-                    doc.title,
-                    kind_ok,
-                    doc.full_text_available,
-                ),
-                kind_ok and doc.full_text_available,
-                doc.url,
-            )
+        kind_ok = doc.kind == model.directive_kind
+        tally.add(
+            kind_ok and doc.full_text_available,
+            lambda d=doc, k=kind_ok: messages.directive_label(  # type: ignore[misc]
+                model.unit_name(d.portal_unit_code),
+                d.document_number,
+                d.title,
+                k,
+                d.full_text_available,
+            ),
+            doc.url,
         )
-    ok = sum(item.ok for item in items)
-    if not items:
-        return _Measured(0.0, messages.NO_DATA)
-    return _Measured(
-        _ratio(ok, len(items)), messages.directive_clean_summary(ok, len(items)), tuple(items)
-    )
+    return tally.measured(messages.directive_clean_summary)
 
 
 def _fixed_deadline_met(
-    model: ReadinessModel, indicator: Indicator, inputs: ReadinessInputs, now: datetime
+    model: ReadinessModel,
+    indicator: Indicator,
+    inputs: ReadinessInputs,
+    now: datetime,
+    with_items: bool,
 ) -> _Measured:
     tasks = set(indicator.tasks)
-    items = []
+    tally = _Tally(with_items)
     for ob in sorted(inputs.obligations, key=lambda o: o.obligation_id):
         if ob.kind == ObligationKind.FIXED_DEADLINE_TASK and ob.task_code in tasks:
             status = ob.status(now)
-            label = messages.obligation_label(model.unit_name(ob.unit_code), ob.title, status)
-            items.append(
-                EvidenceItem(label, status == ObligationStatus.FULFILLED_ON_TIME, ob.fulfilled_by)
+            tally.add(
+                status == ObligationStatus.FULFILLED_ON_TIME,
+                lambda o=ob, s=status: messages.obligation_label(  # type: ignore[misc]
+                    model.unit_name(o.unit_code), o.title, s
+                ),
+                ob.fulfilled_by,
             )
-    ok = sum(item.ok for item in items)
-    if not items:
-        return _Measured(0.0, messages.NO_DATA)
-    return _Measured(
-        _ratio(ok, len(items)), messages.fixed_deadline_summary(ok, len(items)), tuple(items)
-    )
+    return tally.measured(messages.fixed_deadline_summary)
 
 
 SIGNALS: Mapping[str, SignalFn] = {
@@ -443,7 +548,8 @@ SIGNALS: Mapping[str, SignalFn] = {
     "fixed_deadline_met": _fixed_deadline_met,
 }
 
-# Which inputs move which signals (the store recomputes only the figures an event can move).
+# Which inputs can move which signals (an event recomputes only those; the others keep their
+# stored value until the time-driven pass recomputes everything).
 REPORT_SIGNALS = frozenset({"tasks_reported_done", "fixed_deadline_met"})
 EVIDENCE_SIGNALS = frozenset({"fixed_deadline_met"})
 DOCUMENT_SIGNALS = frozenset({"documents_posted_on_time", "directive_section_clean"})

@@ -39,10 +39,11 @@ from scoring.readiness import (
     DOCUMENT_SIGNALS,
     EVIDENCE_SIGNALS,
     PROBE_SIGNALS,
-    REPORT_SIGNALS,
     ReadinessModel,
-    task_states,
 )
+
+Scope = dict[int, set[str] | None]
+"""Indicator -> the signals an input can move (None: all of them)."""
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,22 @@ class Scorer:
             return []
         await store.lock(session)
         await store.save_report(session, fact)
+        await store.merge_task_states(session, self.model.task_states([fact]).values())
+        obligations = self.rules.unit_obligations(fact.unit_code, [fact], ())
         events: list[Event] = [
-            *await self._unit_slice(session, fact.unit_code, now, event.event_id)
+            *await store.sync_obligations(
+                session, obligations, now, event.event_id, keep_earlier_fulfilment=True
+            )
         ]
-        moved = self.model.indicators_of_tasks(code for code, _ in fact.tasks)
-        moved &= self.model.indicators_using(REPORT_SIGNALS)
-        moved |= self.model.indicators_using({"fixed_deadline_met"})
-        return events + await self._figures(session, moved, now, event.event_id)
+        scope: Scope = {
+            n: {"tasks_reported_done"}
+            for n in self.model.indicators_of_tasks(code for code, _ in fact.tasks)
+            & self.model.indicators_using({"tasks_reported_done"})
+        }
+        if fact.unit_code in self._fixed_task_leads:
+            for n in self.model.indicators_using({"fixed_deadline_met"}):
+                scope[n] = {*(scope.get(n) or set()), "fixed_deadline_met"}
+        return events + await self._figures(session, scope, now, event.event_id)
 
     async def on_evidence(
         self, session: AsyncSession, event: EvidenceSubmitted, now: datetime
@@ -89,11 +99,16 @@ class Scorer:
             return []
         await store.lock(session)
         await store.save_evidence(session, fact)
+        obligations = self.rules.unit_obligations(fact.unit_code, (), [fact])
         events: list[Event] = [
-            *await self._unit_slice(session, fact.unit_code, now, event.event_id)
+            *await store.sync_obligations(
+                session, obligations, now, event.event_id, keep_earlier_fulfilment=True
+            )
         ]
-        moved = self.model.indicators_using(EVIDENCE_SIGNALS)
-        return events + await self._figures(session, moved, now, event.event_id)
+        if fact.task_code not in {t.code for t in self.rules.fixed_tasks}:
+            return events
+        scope = self._scope(EVIDENCE_SIGNALS)
+        return events + await self._figures(session, scope, now, event.event_id)
 
     async def on_document(
         self, session: AsyncSession, event: DocumentFound | DocumentChanged, now: datetime
@@ -121,8 +136,8 @@ class Scorer:
                 event.event_id,
                 store.Scope(document_ids=frozenset({source.document_id})),
             )
-        moved = self.model.indicators_using(DOCUMENT_SIGNALS)
-        return events + await self._figures(session, moved, now, event.event_id)
+        scope = self._scope(DOCUMENT_SIGNALS)
+        return events + await self._figures(session, scope, now, event.event_id)
 
     async def _sources_touched(
         self, session: AsyncSession, doc: DocumentFact, previous: DocumentFact | None
@@ -145,8 +160,7 @@ class Scorer:
             return []
         await store.lock(session)
         await store.save_probe(session, fact)
-        moved = self.model.indicators_using(PROBE_SIGNALS)
-        return [*await self._figures(session, moved, now, event.event_id)]
+        return [*await self._figures(session, self._scope(PROBE_SIGNALS), now, event.event_id)]
 
     # --- slices -----------------------------------------------------------------------------
 
@@ -156,18 +170,44 @@ class Scorer:
         """Recompute one unit's task states and report/task obligations from its facts."""
         reports = await store.unit_reports(session, unit_code, self.rules.year)
         evidence = await store.unit_evidence(session, unit_code, self.rules.year)
-        await store.replace_task_states(session, task_states(reports).values(), unit_code)
+        await store.replace_task_states(
+            session, self.model.task_states(reports).values(), unit_code
+        )
         obligations = self.rules.unit_obligations(unit_code, reports, evidence)
         return [*await store.sync_obligations(session, obligations, now, caused_by)]
 
+    def _scope(self, signals: frozenset[str]) -> Scope:
+        return {n: set(signals) for n in self.model.indicators_using(signals)}
+
+    @cached_property
+    def _fixed_task_leads(self) -> frozenset[str]:
+        return frozenset(
+            unit for task in self.rules.fixed_tasks for unit in self.plan.lead_unit_codes(task.code)
+        )
+
     async def _figures(
-        self, session: AsyncSession, numbers: frozenset[int], now: datetime, caused_by: UUID | None
+        self, session: AsyncSession, scope: Scope, now: datetime, caused_by: UUID | None
     ) -> list[Event]:
-        if not numbers:
+        """Recompute the scoped signals of the scoped indicators (None: every signal); the
+        others keep their stored values, which their inputs cannot have moved."""
+        if not scope:
             return []
-        inputs = await store.readiness_inputs(session, self.model, numbers, now)
-        figures = self.model.figures(inputs, now, numbers)
-        return [*await store.write_figures(session, figures, now, caused_by)]
+        rows = await store.stored_figures(session, scope)
+        previous = {r.indicator: store.figure_from_row(r) for r in rows}
+        only = {n: None if n not in previous else signals for n, signals in scope.items()}
+        wanted: set[str] | None = set()
+        for signals in only.values():
+            wanted = None if signals is None or wanted is None else wanted | signals
+        inputs = await store.readiness_inputs(
+            session, self.model, scope, now, wanted, done_only=True
+        )
+        figures = [
+            self.model.figure(
+                n, inputs, now, with_items=False, only=only[n], previous=previous.get(n)
+            )
+            for n in sorted(scope)
+        ]
+        return [*await store.write_figures(session, figures, now, caused_by, previous)]
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -192,13 +232,13 @@ class Scorer:
         for unit in sorted(missing_units):
             events += await self._unit_slice(session, unit, now, None)
         events += await store.announce_status_changes(session, now)
-        events += await self._figures(session, self.all_indicators, now, None)
+        events += await self._figures(session, dict.fromkeys(self.all_indicators), now, None)
         return events
 
     # --- rebuild --------------------------------------------------------------------------------
 
     async def derive_from_projections(self, session: AsyncSession, now: datetime) -> Derived:
-        return derive(self.model, await store.all_facts(session), now)
+        return derive(self.model, await store.all_facts(session), now, with_items=False)
 
     async def rebuild(self, session: AsyncSession, now: datetime) -> RebuildSummary:
         """Recompute task states, the whole ledger and every figure from the projections."""
@@ -226,14 +266,14 @@ class Scorer:
         for oid in sorted(set(stored_obs) | set(want)):
             if stored_obs.get(oid) != want.get(oid):
                 found.append(f"obligation {oid}: stored {stored_obs.get(oid)} != {want.get(oid)}")
-        stored_figs = {r.indicator: r for r in await store.stored_figures(session)}
+        rows = await store.stored_figures(session)
+        stored_figures = {r.indicator: store.figure_from_row(r) for r in rows}
         for figure in derived.figures:
-            row = stored_figs.get(figure.indicator)
-            values = None if row is None else {s["code"]: s["value"] for s in row.signals}
-            if row is None or row.readiness != figure.readiness or values != figure.values():
+            old = stored_figures.get(figure.indicator)
+            if old is None or (old.readiness, old.values()) != (figure.readiness, figure.values()):
+                was = None if old is None else (old.readiness, old.values())
                 found.append(
-                    f"indicator {figure.indicator}: stored "
-                    f"{None if row is None else (row.readiness, values)} != "
+                    f"indicator {figure.indicator}: stored {was} != "
                     f"{(figure.readiness, figure.values())}"
                 )
         return found

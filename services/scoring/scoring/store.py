@@ -7,14 +7,13 @@ modules.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,10 +25,11 @@ from minhbach.events.catalogue import (
     ObligationStatus,
     ProbeOutcome,
     Signal,
+    TaskStatus,
 )
 from scoring import db
 from scoring.facts import CheckFact, DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
-from scoring.obligations import Obligation
+from scoring.obligations import Obligation, derive_status
 from scoring.readiness import (
     AVAILABILITY_DAYS,
     IndicatorFigure,
@@ -273,6 +273,17 @@ async def figure_probes(session: AsyncSession, now: datetime) -> list[ProbeFact]
 # --- task states --------------------------------------------------------------------------------
 
 
+def _task_state_row(state: TaskState) -> dict[str, Any]:
+    return {
+        "task_code": state.task_code,
+        "unit_code": state.unit_code,
+        "status": state.status,
+        "report_id": state.report_id,
+        "reported_at": state.reported_at,
+        "version_no": state.version_no,
+    }
+
+
 async def replace_task_states(
     session: AsyncSession, states: Iterable[TaskState], unit_code: str | None = None
 ) -> None:
@@ -281,29 +292,52 @@ async def replace_task_states(
     if unit_code is not None:
         query = query.where(db.task_states.c.unit_code == unit_code)
     await session.execute(query)
-    rows = [
-        {
-            "task_code": s.task_code,
-            "unit_code": s.unit_code,
-            "status": s.status,
-            "report_id": s.report_id,
-            "reported_at": s.reported_at,
-        }
-        for s in states
-    ]
+    rows = [_task_state_row(s) for s in states]
     if rows:
         await session.execute(pg_insert(db.task_states), rows)
 
 
+async def merge_task_states(session: AsyncSession, states: Iterable[TaskState]) -> None:
+    """Keep, per (task, unit), the latest report's status (the same rank as `TaskState.rank`:
+    PostgreSQL orders uuids as their hex strings)."""
+    rows = [_task_state_row(s) for s in states]
+    if not rows:
+        return
+    upsert = pg_insert(db.task_states)
+    new, old = upsert.excluded, db.task_states.c
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["task_code", "unit_code"],
+            set_={c: new[c] for c in ("status", "report_id", "reported_at", "version_no")},
+            where=tuple_(new.reported_at, new.version_no, new.report_id)
+            > tuple_(old.reported_at, old.version_no, old.report_id),
+        ),
+        rows,
+    )
+
+
+async def count_done(session: AsyncSession, task_codes: Iterable[str]) -> dict[str, int]:
+    """Done (task, lead unit) pairs per task (only plan pairs are stored)."""
+    c = db.task_states.c
+    rows = await session.execute(
+        select(c.task_code, func.count())
+        .where(c.task_code.in_(list(task_codes)), c.status == TaskStatus.DONE.value)
+        .group_by(c.task_code)
+    )
+    return {code: int(count) for code, count in rows}
+
+
 async def load_task_states(
-    session: AsyncSession, task_codes: Iterable[str] | None = None
+    session: AsyncSession, task_codes: Iterable[str] | None = None, *, done_only: bool = False
 ) -> dict[tuple[str, str], TaskState]:
     query = select(db.task_states)
     if task_codes is not None:
         query = query.where(db.task_states.c.task_code.in_(list(task_codes)))
+    if done_only:
+        query = query.where(db.task_states.c.status == TaskStatus.DONE.value)
     return {
         (r.task_code, r.unit_code): TaskState(
-            r.task_code, r.unit_code, r.status, r.report_id, r.reported_at
+            r.task_code, r.unit_code, r.status, r.report_id, r.reported_at, r.version_no
         )
         for r in await session.execute(query)
     }
@@ -397,8 +431,14 @@ async def sync_obligations(
     now: datetime,
     caused_by: UUID | None = None,
     scope: Scope = Scope(),
+    *,
+    keep_earlier_fulfilment: bool = False,
 ) -> list[ObligationChanged]:
-    """Write what changed; one event per obligation that appeared or changed what it announces."""
+    """Write what changed; one event per obligation that appeared or changed what it announces.
+
+    With `keep_earlier_fulfilment`, `computed` was derived from one new fact only: a stored
+    fulfilment that came first stays (fulfilment is the earliest of all facts, so merging by
+    minimum is exact whatever order facts arrive in)."""
     rows = {ob.obligation_id: _obligation_row(ob, now) for ob in computed}
     table = db.obligations
     existing_query = select(table)
@@ -412,6 +452,8 @@ async def sync_obligations(
     inserts, updates, events = [], [], []
     for oid, row in rows.items():
         old = existing.get(oid)
+        if keep_earlier_fulfilment and old is not None:
+            _keep_earlier(row, old, now)
         if old is None:
             inserts.append(row)
             events.append(obligation_event(row, None, caused_by))
@@ -433,6 +475,18 @@ async def sync_obligations(
     if stale:
         await session.execute(delete(table).where(table.c.obligation_id.in_(stale)))
     return events
+
+
+def _keep_earlier(row: dict[str, Any], old: Any, now: datetime) -> None:
+    if old["fulfilled_at"] is None:
+        return
+    if row["fulfilled_at"] is not None and (row["fulfilled_at"], row["fulfilled_by"]) < (
+        old["fulfilled_at"],
+        old["fulfilled_by"],
+    ):
+        return
+    row["fulfilled_at"], row["fulfilled_by"] = old["fulfilled_at"], old["fulfilled_by"]
+    row["status"] = derive_status(row["due_at"], row["due_soon_at"], row["fulfilled_at"], now).value
 
 
 async def existing_obligation_ids(session: AsyncSession, ids: Iterable[str]) -> set[str]:
@@ -507,51 +561,90 @@ async def status_counts(session: AsyncSession, now: datetime) -> list[tuple[str,
 # --- figures ------------------------------------------------------------------------------------
 
 
-def signals_json(signals: Sequence[SignalFigure], with_items: bool = True) -> list[dict[str, Any]]:
-    out = []
-    for s in signals:
-        entry: dict[str, Any] = {
+def signals_json(signals: Sequence[SignalFigure]) -> list[dict[str, Any]]:
+    """What a stored figure keeps of its signals (the evidence items are computed on reading)."""
+    return [
+        {
             "code": s.code,
             "name": s.name,
             "value": s.value,
             "weight": s.weight,
             "evidence": s.evidence,
         }
-        if with_items:
-            entry["items"] = [{"label": i.label, "ok": i.ok, "ref": i.ref} for i in s.items]
-        out.append(entry)
-    return out
+        for s in signals
+    ]
+
+
+def figure_from_row(row: Row[Any]) -> IndicatorFigure:
+    return IndicatorFigure(
+        row.indicator,
+        row.readiness,
+        tuple(
+            SignalFigure(s["code"], s["name"], s["value"], s["weight"], s["evidence"])
+            for s in row.signals
+        ),
+    )
+
+
+async def stored_figures(
+    session: AsyncSession, numbers: Iterable[int] | None = None
+) -> list[Row[Any]]:
+    query = select(db.figures).order_by(db.figures.c.indicator)
+    if numbers is not None:
+        query = query.where(db.figures.c.indicator.in_(list(numbers)))
+    return list(await session.execute(query))
+
+
+PROBE_SIGNALS = frozenset(
+    {"sections_present_fresh", "qa_active", "legal_links_present", "portal_available"}
+)
 
 
 async def readiness_inputs(
-    session: AsyncSession, model: ReadinessModel, numbers: Iterable[int], now: datetime
+    session: AsyncSession,
+    model: ReadinessModel,
+    numbers: Iterable[int],
+    now: datetime,
+    signals: Iterable[str] | None = None,
+    *,
+    done_only: bool = False,
 ) -> ReadinessInputs:
-    """Load only what the given indicators' signals read."""
+    """Load only what the given signals (default: all) of the given indicators read. With
+    `done_only`, task states are counted, not loaded (enough for the value; not for the
+    evidence items, which name every pair)."""
     indicators = [model.plan.indicator(n) for n in numbers]
-    signals = {code for i in indicators for code in i.readiness_weights}
+    wanted = {code for i in indicators for code in i.readiness_weights}
+    if signals is not None:
+        wanted &= set(signals)
     states: dict[tuple[str, str], TaskState] = {}
-    if "tasks_reported_done" in signals:
-        states = await load_task_states(session, {t for i in indicators for t in i.tasks})
+    done_counts: dict[str, int] | None = None
+    if "tasks_reported_done" in wanted:
+        tasks = {t for i in indicators for t in i.tasks}
+        if done_only:
+            done_counts = await count_done(session, tasks)
+        else:
+            states = await load_task_states(session, tasks)
     kinds = []
-    if "documents_posted_on_time" in signals:
+    if "documents_posted_on_time" in wanted:
         kinds.append(ObligationKind.DOCUMENT_POSTING)
-    if "fixed_deadline_met" in signals:
+    if "fixed_deadline_met" in wanted:
         kinds.append(ObligationKind.FIXED_DEADLINE_TASK)
     obligations = await figure_obligations(session, kinds) if kinds else []
-    probe_signals = {
-        "sections_present_fresh",
-        "qa_active",
-        "legal_links_present",
-        "portal_available",
-    }
-    probes = await figure_probes(session, now) if signals & probe_signals else []
+    probes = await figure_probes(session, now) if wanted & PROBE_SIGNALS else []
     documents: list[DocumentFact] = []
-    if "directive_section_clean" in signals:
+    if "directive_section_clean" in wanted:
         rows = await session.execute(
             select(db.documents).where(db.documents.c.section.in_(model.directive_sections()))
         )
         documents = [_document(r) for r in rows]
-    return ReadinessInputs(states, obligations, probes, documents)
+    return ReadinessInputs(states, obligations, probes, documents, done_counts)
+
+
+def _announced(figure: IndicatorFigure) -> tuple[object, ...]:
+    return (
+        figure.readiness,
+        tuple((s.code, s.value, s.weight, s.evidence) for s in figure.signals),
+    )
 
 
 async def write_figures(
@@ -559,44 +652,30 @@ async def write_figures(
     figures: Sequence[IndicatorFigure],
     now: datetime,
     caused_by: UUID | None,
+    stored: dict[int, IndicatorFigure] | None = None,
 ) -> list[IndicatorChanged]:
     """Store figures; history and an event for each figure that moved."""
-    numbers = [f.indicator for f in figures]
-    stored = {
-        r.indicator: r
-        for r in await session.execute(
-            select(db.figures).where(db.figures.c.indicator.in_(numbers))
-        )
-    }
-    events = []
+    if stored is None:
+        found = await stored_figures(session, [f.indicator for f in figures])
+        stored = {r.indicator: figure_from_row(r) for r in found}
+    events: list[IndicatorChanged] = []
+    rows: list[dict[str, Any]] = []
+    moved_rows: list[dict[str, Any]] = []
     for figure in figures:
         old = stored.get(figure.indicator)
-        full = signals_json(figure.signals)
-        moved = old is None or abs(old.readiness - figure.readiness) > MOVE_EPSILON
-        if not moved and old is not None and _same_json(old.signals, full):
+        if old is not None and _announced(old) == _announced(figure):
             continue
-        values = {
+        row = {
+            "indicator": figure.indicator,
             "readiness": figure.readiness,
-            "signals": full,
+            "signals": signals_json(figure.signals),
             "computed_at": now,
             "caused_by": caused_by,
         }
-        await session.execute(
-            pg_insert(db.figures)
-            .values(indicator=figure.indicator, **values)
-            .on_conflict_do_update(index_elements=["indicator"], set_=values)
-        )
-        if not moved:
-            continue
-        await session.execute(
-            pg_insert(db.figure_history).values(
-                indicator=figure.indicator,
-                readiness=figure.readiness,
-                signals=signals_json(figure.signals, with_items=False),
-                computed_at=now,
-                caused_by=caused_by,
-            )
-        )
+        rows.append(row)
+        if old is not None and abs(old.readiness - figure.readiness) <= MOVE_EPSILON:
+            continue  # the explanation changed, the figure did not: no history, no event
+        moved_rows.append(row)
         events.append(
             IndicatorChanged(
                 indicator=figure.indicator,
@@ -610,14 +689,18 @@ async def write_figures(
                 caused_by=caused_by,
             )
         )
+    if rows:
+        upsert = pg_insert(db.figures)
+        await session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["indicator"],
+                set_={
+                    c: upsert.excluded[c]
+                    for c in ("readiness", "signals", "computed_at", "caused_by")
+                },
+            ),
+            rows,
+        )
+    if moved_rows:
+        await session.execute(pg_insert(db.figure_history), moved_rows)
     return events
-
-
-def _same_json(a: Any, b: Any) -> bool:
-    return json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
-        b, sort_keys=True, ensure_ascii=False
-    )
-
-
-async def stored_figures(session: AsyncSession) -> list[Row[Any]]:
-    return list(await session.execute(select(db.figures).order_by(db.figures.c.indicator)))

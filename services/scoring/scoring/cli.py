@@ -1,0 +1,80 @@
+"""`minhbach scoring ...`: compare the stored ledger and figures with a rebuild, or rebuild."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach.clock import clock_from_settings
+from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.messaging.outbox import add_to_outbox
+from minhbach.plan import load_plan
+from minhbach.settings import get_settings
+from scoring.db import messaging
+from scoring.scorer import Scorer
+
+scoring_app = typer.Typer(help="Scoring: the obligations ledger and readiness figures.")
+COMMANDS = {"scoring": scoring_app}
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Scorer, async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    settings = get_settings()
+    if not settings.database_url:
+        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+    scorer = Scorer(load_plan(settings.plan_file), settings.scoring_due_soon_working_days)
+
+    async def run() -> T:
+        engine = make_engine(settings.database_url, pool_size=1)
+        try:
+            return await work(scorer, make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _now() -> datetime:
+    settings = get_settings()
+    clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor)
+    return clock.now()
+
+
+@scoring_app.command("check")
+def check() -> None:
+    """Compare the stored ledger and figures with a rebuild from the projections (exit 1 if
+    they differ). Figures that depend on time are compared at the current clock."""
+
+    async def work(scorer: Scorer, sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+        async with sessions() as session:
+            return await scorer.differences(session, _now())
+
+    differences = _run(work)
+    for line in differences:
+        typer.echo(line)
+    typer.echo(f"{len(differences)} difference(s)", err=True)
+    raise typer.Exit(1 if differences else 0)
+
+
+@scoring_app.command("rebuild")
+def rebuild() -> None:
+    """Recompute task states, the whole ledger and every figure from the projections. Changes
+    are announced through the outbox (the running service's relay publishes them)."""
+
+    async def work(scorer: Scorer, sessions: async_sessionmaker[AsyncSession]) -> str:
+        async with sessions() as session, session.begin():
+            summary = await scorer.rebuild(session, _now())
+            await add_to_outbox(session, messaging, *summary.events)
+        return (
+            f"obligations changed: {summary.obligations_changed}, "
+            f"figures moved: {summary.figures_changed}"
+        )
+
+    typer.echo(_run(work))
