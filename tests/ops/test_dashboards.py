@@ -99,9 +99,10 @@ def running_services(
         "MINHBACH_NOTIFIER_ROUND_SECONDS": "0.5",
     }
     sink = start_smtp_sink(logs / "mail", smtp_port)
+    reporter = traffic.Reporter.issue(plan, env)
     try:
         with portal_simulator(env, logs, simulator_base), services(env, logs) as started:
-            yield started, traffic.Reporter.issue(plan, env)
+            yield started, reporter()
     finally:
         sink.stop()
 

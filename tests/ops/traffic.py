@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,17 +53,23 @@ class Reporter:
     report_id: str | None = None
 
     @classmethod
-    def issue(cls, plan: Plan, env: dict[str, str]) -> Reporter:
+    def issue(cls, plan: Plan, env: dict[str, str]) -> Callable[[], Reporter]:
+        """Start `minhbach units issue-token` now (it takes seconds to import); call to collect."""
         unit = next(u.code for u in plan.units if plan.tasks_led_by(u.code))
-        issued = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-m", "minhbach", "units", "issue-token", unit],
             env={**os.environ, **env},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
-            check=True,
         )
-        return cls(plan, unit, issued.stdout.strip().splitlines()[-1])
+
+        def collect() -> Reporter:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+            return cls(plan, unit, out.strip().splitlines()[-1])
+
+        return collect
 
     def body(self) -> dict[str, Any]:
         return {
