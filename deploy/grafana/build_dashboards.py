@@ -294,6 +294,10 @@ SYSTEM_HEALTH = Dashboard(
                     '{outcome=~"sent|retried|dead"}[$__rate_interval]))',
                     "{{outcome}}",
                 ),
+                Query(
+                    "sum(increase(minhbach_notifier_smtp_unreachable_total[$__rate_interval]))",
+                    "rounds with the relay unreachable",
+                ),
             ),
             options={"stacking": "normal", "drawStyle": "bars"},
         ),
