@@ -76,7 +76,8 @@ def _promql(expr: str) -> str:
 def running_services(
     database_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[list[ServiceProcess], traffic.Reporter]]:
-    """The four services with the local stand-ins `make run` uses: portal simulator, SMTP sink."""
+    """The four services with the local stand-ins `make run` uses (portal simulator, SMTP sink);
+    portal-monitor runs two replicas sharing its work queue, as deploy/ runs it."""
     logs = tmp_path_factory.mktemp("service-logs")
     plan = load_plan(Settings().plan_file)
     simulator_base = free_port_range(len(plan.portal_units()))
@@ -101,7 +102,10 @@ def running_services(
     sink = start_smtp_sink(logs / "mail", smtp_port)
     reporter = traffic.Reporter.issue(plan, env)
     try:
-        with portal_simulator(env, logs, simulator_base), services(env, logs) as started:
+        with (
+            portal_simulator(env, logs, simulator_base),
+            services(env, logs, replicas={"portal-monitor": 2}) as started,
+        ):
             yield started, reporter()
     finally:
         sink.stop()
@@ -195,3 +199,11 @@ def test_service_metrics_answer_over_http(
     for service in running_services[0]:
         text = httpx.get(f"{service.url}/metrics", timeout=5).text
         assert "minhbach_outbox_pending" in text, service.spec.name
+
+
+def test_two_portal_monitor_replicas_share_the_probing(scraped: Prometheus) -> None:
+    per_replica = traffic.eventually_data(
+        scraped,
+        "sum by (instance) (increase(minhbach_portal_monitor_probes_total[10m])) > 0",
+    )
+    assert len(per_replica) == 2, per_replica
