@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from intake.auth import token_hash
 from intake.db import evidence, messaging, report_versions, reports, unit_tokens
+from intake.messages import INVALID_TEXT
 from minhbach.infra.embedded import EmbeddedNats
 from tests.intake.builders import COMMUNES, report_body
 from tests.intake.conftest import RunningIntake
@@ -390,12 +391,14 @@ async def test_text_postgresql_cannot_store_is_refused_not_a_server_error(
     intake_server: RunningIntake, issue: Issue
 ) -> None:
     unit = COMMUNES.take()
-    body = report_body(intake_server.plan, unit, analysis="a\u0000b")
-    body["tasks"][0]["work_done"] = "\ud800"
+    nul = report_body(intake_server.plan, unit, analysis="a\u0000b")
+    surrogate = report_body(intake_server.plan, unit)
+    surrogate["tasks"][0]["work_done"] = "\ud800"
     async with intake_server.client(await issue(unit)) as client:
-        response = await client.post(
+        with_nul = await client.post("/api/v1/reports", json=nul)
+        with_surrogate = await client.post(
             "/api/v1/reports",
-            content=json.dumps(body),  # ASCII JSON carries the lone surrogate escaped
+            content=json.dumps(surrogate),  # ASCII JSON carries the lone surrogate escaped
             headers={"Content-Type": "application/json"},
         )
         header = await client.post(
@@ -403,8 +406,11 @@ async def test_text_postgresql_cannot_store_is_refused_not_a_server_error(
             json=report_body(intake_server.plan, unit),
             headers={"Idempotency-Key": "khóa".encode()},  # type: ignore[dict-item]
         )
-    assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"analysis", "tasks[0].work_done"}
+    assert with_nul.status_code == 422
+    assert [e["field"] for e in with_nul.json()["errors"]] == ["analysis"]
+    assert with_nul.json()["errors"][0]["message"] == INVALID_TEXT
+    assert with_surrogate.status_code == 422  # not JSON pydantic accepts: the body is refused
+    assert with_surrogate.json()["errors"][0]["field"] == "body"
     assert header.status_code == 422
     assert header.json()["errors"][0]["field"] == "Idempotency-Key"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from intake.api import api_router, install_error_handlers
+from intake.api import add_body_schemas, api_router, install_error_handlers
 from intake.auth import TokenVerifier
 from intake.db import messaging
 from intake.domain import IntakeRules
@@ -37,6 +37,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     app.include_router(api_router(intake, verifier))
     app.include_router(form_router(intake, verifier))
     install_error_handlers(app)
+    add_body_schemas(app)
     app.add_middleware(IntakeMiddleware, max_body_bytes=runtime.settings.intake_max_body_bytes)
 
     async def purge_idempotency_keys(runtime: Runtime) -> None:

@@ -107,7 +107,7 @@ def _message(error: Mapping[str, Any], loc: Sequence[int | str]) -> str:
         return msg.NOT_A_NUMBER if kind.startswith("int") else msg.INVALID
     if kind.startswith("uuid"):
         return msg.NOT_AN_ID
-    if kind in ("invalid_text", "string_unicode"):
+    if kind in ("string_pattern_mismatch", "string_unicode"):
         return msg.INVALID_TEXT
     if kind == "extra_forbidden":
         return msg.UNKNOWN_FIELD

@@ -9,10 +9,9 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from minhbach.events.catalogue import Period, TaskStatus
+from minhbach.events.catalogue import EvidenceRef, Period, TaskReport, TaskStatus
 
 Reporter = Literal["lead_units", "focal_unit"]
 PeriodStatusCode = Literal["on_time", "late", "overdue", "pending", "not_required"]
@@ -23,30 +22,23 @@ MAX_EVIDENCE_PER_TASK = 50
 MAX_TASKS = 200
 
 
-def _storable(value: str) -> str:
-    """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
-    if "\x00" in value:
-        raise PydanticCustomError("invalid_text", "NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PydanticCustomError("invalid_text", "not valid Unicode") from None
-    return value
-
-
-Storable = AfterValidator(_storable)
+NO_NUL = "^[^\\x00]*$"
 
 
 def _limits(max_length: int, min_length: int = 0) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length)
+    # PostgreSQL stores no NUL character (JSON allows it): refused here, by pydantic's own regex
+    # (no Python call per string). Lone surrogates pydantic refuses by itself.
+    return StringConstraints(
+        strip_whitespace=True, max_length=max_length, min_length=min_length, pattern=NO_NUL
+    )
 
 
-ShortText = Annotated[str, _limits(500), Storable]
-LongText = Annotated[str, _limits(MAX_TEXT), Storable]
-TaskCodeText = Annotated[str, _limits(16, min_length=1), Storable]
-UrlText = Annotated[str, _limits(2000), Storable]
-DocumentNumberText = Annotated[str, _limits(100), Storable]
-AnalysisText = Annotated[str, _limits(MAX_ANALYSIS), Storable]
+ShortText = Annotated[str, _limits(500, min_length=1)]
+LongText = Annotated[str, _limits(MAX_TEXT)]
+TaskCodeText = Annotated[str, _limits(16, min_length=1)]
+UrlText = Annotated[str, _limits(2000, min_length=1)]
+DocumentNumberText = Annotated[str, _limits(100, min_length=1)]
+AnalysisText = Annotated[str, _limits(MAX_ANALYSIS)]
 PlanYear = Annotated[int, Field(ge=2000, le=2100)]
 
 
@@ -54,8 +46,14 @@ class _Input(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class EvidenceIn(_Input):
+# The two parts of a report subclass the event's own models (minhbach.events.catalogue): an
+# accepted report's tasks go into ReportSubmitted as they are, without being copied.
+
+
+class EvidenceIn(EvidenceRef):
     """A posted document: its address on a portal and/or its number, date of issue and title."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: UrlText | None = None
     document_number: DocumentNumberText | None = Field(default=None, examples=["113/KH-UBND"])
@@ -63,11 +61,13 @@ class EvidenceIn(_Input):
     title: ShortText | None = None
 
 
-class TaskReportIn(_Input):
+class TaskReportIn(TaskReport):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     task_code: TaskCodeText = Field(examples=["1.1"])
     status: TaskStatus
     work_done: LongText = ""
-    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MAX_EVIDENCE_PER_TASK)
+    evidence: tuple[EvidenceIn, ...] = Field(default=(), max_length=MAX_EVIDENCE_PER_TASK)
     difficulties: LongText = Field(
         default="", description="Shortcomings and difficulties; required when not done (the why)."
     )
@@ -129,7 +129,7 @@ class TaskReportOut(BaseModel):
     task_code: str
     status: TaskStatus
     work_done: str
-    evidence: list[EvidenceIn]
+    evidence: list[EvidenceRef]
     difficulties: str
     proposals: str
 
@@ -207,6 +207,6 @@ class EvidenceReceipt(BaseModel):
     task_code: str
     plan_year: int
     submitted_at: datetime
-    evidence: EvidenceIn
+    evidence: EvidenceRef
     note: str
     message: str

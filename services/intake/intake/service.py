@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Final, cast
 
 from prometheus_client import Counter
-from pydantic import TypeAdapter
 
 from intake import messages as msg
 from intake import repository as repo
@@ -32,7 +31,6 @@ from intake.metrics import (
 )
 from intake.models import (
     EvidenceFilingIn,
-    EvidenceIn,
     EvidenceReceipt,
     PeriodStatus,
     ReportDetail,
@@ -52,7 +50,6 @@ from minhbach.events.catalogue import (
     EvidenceSubmitted,
     Period,
     ReportSubmitted,
-    TaskReport,
     TaskStatus,
 )
 from minhbach.observability.logging import get_logger
@@ -62,7 +59,6 @@ from minhbach.runtime import Runtime
 log = get_logger(__name__)
 
 _IDEMPOTENCY_KEY: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
-_TASKS_JSON: Final = TypeAdapter(tuple[TaskReport, ...])
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,11 @@ class Intake:
             refusal = self.rules.filing_refusal(caller.unit_code, report.reporter)
             if refusal:
                 raise IntakeError.single(403, "reporter", refusal, "forbidden")
-            fingerprint = _fingerprint("report", caller.unit_code, amend_report_id, report)
+            fingerprint = (
+                _fingerprint("report", caller.unit_code, amend_report_id, report)
+                if idempotency_key is not None
+                else ""
+            )
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
                 return replay
@@ -146,7 +146,6 @@ class Intake:
                     submitted_at=now,
                     on_time=event.on_time,
                     event_id=event.event_id,
-                    tasks_json=_TASKS_JSON.dump_json(event.tasks).decode(),
                     analysis=report.analysis,
                     subject=event.subject,
                     payload=event.model_dump_json(),
@@ -221,7 +220,11 @@ class Intake:
         self, caller: Caller, filing: EvidenceFilingIn, *, idempotency_key: str | None = None
     ) -> Outcome:
         try:
-            fingerprint = _fingerprint("evidence", caller.unit_code, None, filing)
+            fingerprint = (
+                _fingerprint("evidence", caller.unit_code, None, filing)
+                if idempotency_key is not None
+                else ""
+            )
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
                 return replay
@@ -235,7 +238,7 @@ class Intake:
                 task_code=filing.task_code,
                 plan_year=filing.plan_year,
                 submitted_at=now,
-                evidence=_evidence_ref(filing.evidence),
+                evidence=filing.evidence,
                 note=filing.note,
             )
             try:
@@ -455,15 +458,6 @@ def _count_rejection(counter: Counter, error: IntakeError) -> None:
     error.counted = True
 
 
-def _evidence_ref(evidence: EvidenceIn) -> EvidenceRef:
-    return EvidenceRef(
-        url=evidence.url or None,
-        document_number=evidence.document_number or None,
-        issued_on=evidence.issued_on,
-        title=evidence.title or None,
-    )
-
-
 def _report_event(
     row: repo.ReportRow, version_no: int, report: ReportIn, now: datetime
 ) -> ReportSubmitted:
@@ -476,17 +470,7 @@ def _report_event(
         submitted_at=now,
         due_at=row.due_at,
         on_time=is_on_time(now, row.due_at),
-        tasks=tuple(
-            TaskReport(
-                task_code=task.task_code,
-                status=task.status,
-                work_done=task.work_done,
-                evidence=tuple(_evidence_ref(item) for item in task.evidence),
-                difficulties=task.difficulties,
-                proposals=task.proposals,
-            )
-            for task in report.tasks
-        ),
+        tasks=tuple(report.tasks),  # TaskReportIn is a TaskReport: no copy
         analysis=report.analysis,
         reporter=cast(Reporter, row.reporter),
         rule_code=row.rule_code,
@@ -535,7 +519,7 @@ def _evidence_values(event: EvidenceSubmitted) -> tuple[object, ...]:
     )
 
 
-def _evidence_receipt(event: EvidenceSubmitted, evidence: EvidenceIn) -> EvidenceReceipt:
+def _evidence_receipt(event: EvidenceSubmitted, evidence: EvidenceRef) -> EvidenceReceipt:
     return EvidenceReceipt(
         evidence_id=event.evidence_id,
         unit_code=event.unit_code,
@@ -549,7 +533,7 @@ def _evidence_receipt(event: EvidenceSubmitted, evidence: EvidenceIn) -> Evidenc
 
 
 def _evidence_out(row: repo.EvidenceRow) -> EvidenceReceipt:
-    evidence = EvidenceIn(
+    evidence = EvidenceRef(
         url=row.url, document_number=row.document_number, issued_on=row.issued_on, title=row.title
     )
     return EvidenceReceipt(

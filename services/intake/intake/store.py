@@ -54,13 +54,14 @@ SELECT {_REPORT_COLUMNS} FROM {SCHEMA}.reports
 WHERE unit_code = $1 AND plan_year = $2 AND period = $3 AND reporter = $4
 """
 
+# The version's tasks are taken from the event itself: serialised once, in Python.
 ADD_VERSION_AND_EVENT = f"""
 WITH version AS (
   INSERT INTO {SCHEMA}.report_versions
     (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+  VALUES ($1, $2, $3, $4, $5, $8::jsonb -> 'tasks', $6)
 )
-INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) VALUES ($5, $8, $9)
+INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) VALUES ($5, $7, $8)
 """
 
 ADD_EVIDENCE_AND_EVENT = f"""
@@ -106,7 +107,7 @@ class WriteStore:
         async with self._lock:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=2, max_size=self._max_size
+                    self._dsn, min_size=2, max_size=self._max_size, reset=_keep_session
                 )
 
     async def close(self) -> None:
@@ -171,7 +172,6 @@ class Writer:
         submitted_at: datetime,
         on_time: bool,
         event_id: UUID,
-        tasks_json: str,
         analysis: str,
         subject: str,
         payload: str,
@@ -183,7 +183,6 @@ class Writer:
             submitted_at,
             on_time,
             event_id,
-            tasks_json,
             analysis,
             subject,
             payload,
@@ -198,6 +197,11 @@ class Writer:
             STORE_RESPONSE, unit_code, key, stored.fingerprint, stored.status_code, stored.response
         )
         return inserted is not None
+
+
+async def _keep_session(connection: Any) -> None:
+    """Skip asyncpg's reset query on release (a round trip per request): these transactions
+    change no session state (no SET, LISTEN, advisory lock or cursor outlives them)."""
 
 
 def _report(row: Any) -> ReportRow | None:
