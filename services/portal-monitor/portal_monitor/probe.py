@@ -10,6 +10,7 @@ portal unreachable is retried later (`portal_probe_attempts`) before `unreachabl
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -99,11 +100,13 @@ class ProbeDeps:
         monitoring = plan.portal_monitoring
         if monitoring is None:
             raise ValueError("the plan has no portal_monitoring block")
+        calendar = plan.working_calendar()
+        calendar.add_working_days(plan.meta.effective_from, 1)  # load holiday tables now, once
         return cls(
             plan=plan,
             monitoring=monitoring,
             classifier=Classifier.from_monitoring(monitoring),
-            calendar=plan.working_calendar(),
+            calendar=calendar,
             copy_kinds=commune_copy_kinds(plan),
             district_units=tuple(u.code for u in plan.units if u.kind == "district"),
             **kwargs,
@@ -368,12 +371,15 @@ async def _store(
         home_links = frozenset(stored_links or ())
     stored = await _stored_sections(session, unit.code)
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
+    pending = _Pending()
     observations: list[SectionObservation] = []
     directive_items: list[DirectiveItem] = []
     for read in network.sections:
         report.pages_fetched += read.pages_fetched
         report.pages_not_modified += read.pages_not_modified
-        observation, items = await _settle_section(deps, session, unit, read, stored, now, report)
+        observation, items = await _settle_section(
+            deps, session, unit, read, stored, now, report, pending
+        )
         observations.append(observation)
         directive_items += items
     copies = await _copy_findings(deps, session, unit, now)
@@ -411,7 +417,8 @@ async def _store(
         )
     )
     if home is not None and home.ok:
-        await _save_validators(session, {unit.portal: home.validators}, now)
+        pending.validators[unit.portal] = home.validators
+    await pending.flush(session, unit.code, now)
     interval = timedelta(minutes=deps.monitoring.interval_minutes(unit.code))
     retry = timedelta(seconds=deps.probe_retry_seconds)
     await session.execute(
@@ -463,6 +470,7 @@ async def _settle_section(
     stored: dict[str, Any],
     now: datetime,
     report: ProbeReport,
+    pending: _Pending,
 ) -> tuple[SectionObservation, list[DirectiveItem]]:
     """The section's observation (from this read, or the stored one when unchanged), with its
     documents stored and their events queued."""
@@ -488,36 +496,20 @@ async def _settle_section(
     items: list[DirectiveItem] = []
     if obs.status == "present":
         items = await _store_documents(deps, session, unit, read.drafts, now, report)
-    await session.execute(
-        pg_insert(db.section_state)
-        .values(
-            unit_code=unit.code,
-            section=obs.section,
-            status=obs.status,
-            item_count=obs.item_count,
-            newest_on=obs.newest_on,
-            http_status=obs.http_status,
-            links=sorted(obs.links),
-            directive_items=[_item_json(i) for i in items],
-            page_problems=list(obs.page_problems),
-            updated_at=now,
-        )
-        .on_conflict_do_update(
-            index_elements=["unit_code", "section"],
-            set_={
-                "status": obs.status,
-                "item_count": obs.item_count,
-                "newest_on": obs.newest_on,
-                "http_status": obs.http_status,
-                "links": sorted(obs.links),
-                "directive_items": [_item_json(i) for i in items],
-                "page_problems": list(obs.page_problems),
-                "updated_at": now,
-            },
-        )
+    pending.section_rows.append(
+        {
+            "section": obs.section,
+            "status": obs.status,
+            "item_count": obs.item_count,
+            "newest_on": obs.newest_on,
+            "http_status": obs.http_status,
+            "links": json.dumps(sorted(obs.links)),
+            "directive_items": json.dumps([_item_json(i) for i in items]),
+            "page_problems": json.dumps(list(obs.page_problems)),
+        }
     )
     if read.validators is not None and obs.status == "present":
-        await _save_validators(session, {read.url: read.validators}, now)
+        pending.validators[read.url] = read.validators
     return obs, items
 
 
@@ -538,20 +530,103 @@ def _directive_items_of(row: Any) -> list[DirectiveItem]:
     ]
 
 
-async def _save_validators(
-    session: AsyncSession, validators: dict[str, Validators], now: datetime
-) -> None:
-    for url, v in validators.items():
-        if not v.etag and not v.last_modified:
-            continue
-        await session.execute(
-            pg_insert(db.http_validators)
-            .values(url=url, etag=v.etag, last_modified=v.last_modified, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=["url"],
-                set_={"etag": v.etag, "last_modified": v.last_modified, "updated_at": now},
+_UPSERT_VALIDATORS = text(
+    """
+    INSERT INTO portal_monitor.http_validators (url, etag, last_modified, updated_at)
+    SELECT v.url, v.etag, v.last_modified, :now
+    FROM unnest(CAST(:urls AS text[]), CAST(:etags AS text[]), CAST(:modified AS text[]))
+         AS v(url, etag, last_modified)
+    ON CONFLICT (url) DO UPDATE
+    SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, updated_at = :now
+    """
+)
+
+_UPSERT_SECTIONS = text(
+    """
+    INSERT INTO portal_monitor.section_state (unit_code, section, status, item_count, newest_on,
+        http_status, links, directive_items, page_problems, updated_at)
+    SELECT :unit, s.section, s.status, s.item_count, s.newest_on, s.http_status,
+        s.links::jsonb, s.directive_items::jsonb, s.page_problems::jsonb, :now
+    FROM unnest(CAST(:sections AS text[]), CAST(:statuses AS text[]), CAST(:counts AS int[]),
+        CAST(:newest AS date[]), CAST(:http AS int[]), CAST(:links AS text[]),
+        CAST(:directive AS text[]), CAST(:problems AS text[]))
+        AS s(section, status, item_count, newest_on, http_status, links, directive_items,
+             page_problems)
+    ON CONFLICT (unit_code, section) DO UPDATE
+    SET status = EXCLUDED.status, item_count = EXCLUDED.item_count,
+        newest_on = EXCLUDED.newest_on, http_status = EXCLUDED.http_status,
+        links = EXCLUDED.links, directive_items = EXCLUDED.directive_items,
+        page_problems = EXCLUDED.page_problems, updated_at = EXCLUDED.updated_at
+    """
+)
+
+
+@dataclass
+class _Pending:
+    """Rows written once per probe, in one statement each (arrays, not one row per statement)."""
+
+    section_rows: list[dict[str, Any]] = field(default_factory=list)
+    validators: dict[str, Validators] = field(default_factory=dict)
+
+    async def flush(self, session: AsyncSession, unit_code: str, now: datetime) -> None:
+        kept = {u: v for u, v in self.validators.items() if v.etag or v.last_modified}
+        if kept:
+            await session.execute(
+                _UPSERT_VALIDATORS,
+                {
+                    "urls": list(kept),
+                    "etags": [v.etag for v in kept.values()],
+                    "modified": [v.last_modified for v in kept.values()],
+                    "now": now,
+                },
             )
-        )
+        rows = self.section_rows
+        if rows:
+            await session.execute(
+                _UPSERT_SECTIONS,
+                {
+                    "unit": unit_code,
+                    "now": now,
+                    "sections": [r["section"] for r in rows],
+                    "statuses": [r["status"] for r in rows],
+                    "counts": [r["item_count"] for r in rows],
+                    "newest": [r["newest_on"] for r in rows],
+                    "http": [r["http_status"] for r in rows],
+                    "links": [r["links"] for r in rows],
+                    "directive": [r["directive_items"] for r in rows],
+                    "problems": [r["page_problems"] for r in rows],
+                },
+            )
+
+
+_INSERT_DOCUMENTS = text(
+    """
+    INSERT INTO portal_monitor.documents (document_id, canonical_url, fingerprint, url, title,
+        section, kind, matched_rule, document_number, issued_on, issuer, summary, attachment_url,
+        first_seen_at, first_unit_code, updated_at)
+    SELECT d.*, :now, :unit, :now
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:curls AS text[]), CAST(:fps AS text[]),
+        CAST(:urls AS text[]), CAST(:titles AS text[]), CAST(:sections AS text[]),
+        CAST(:kinds AS text[]), CAST(:rules AS text[]), CAST(:numbers AS text[]),
+        CAST(:issued AS date[]), CAST(:issuers AS text[]), CAST(:summaries AS text[]),
+        CAST(:attachments AS text[])) AS d
+    ON CONFLICT (canonical_url) DO NOTHING
+    """
+)
+
+_INSERT_POSTINGS = text(
+    """
+    INSERT INTO portal_monitor.postings (document_id, unit_code, section, url, first_seen_at,
+        publication_due_at, posted_on_time, not_directive)
+    SELECT p.document_id, :unit, p.section, p.url, :now, p.due, p.on_time, p.not_directive
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:sections AS text[]), CAST(:urls AS text[]),
+        CAST(:dues AS timestamptz[]), CAST(:on_time AS boolean[]),
+        CAST(:not_directive AS boolean[])) AS p(document_id, section, url, due, on_time,
+        not_directive)
+    ON CONFLICT DO NOTHING
+    RETURNING document_id, section, publication_due_at, posted_on_time, not_directive
+    """
+)
 
 
 async def _store_documents(
@@ -586,31 +661,24 @@ async def _store_documents(
     new = [d for d in drafts if d.canonical_url not in by_url and d.fingerprint not in by_fp]
     if new:
         await session.execute(
-            pg_insert(db.documents)
-            .values(
-                [
-                    {
-                        "document_id": uuid.uuid4(),
-                        "canonical_url": d.canonical_url,
-                        "fingerprint": d.fingerprint,
-                        "url": d.url,
-                        "title": d.title,
-                        "section": d.section,
-                        "kind": d.kind,
-                        "matched_rule": d.matched_rule,
-                        "document_number": d.document_number,
-                        "issued_on": d.issued_on,
-                        "issuer": d.issuer,
-                        "summary": d.summary,
-                        "attachment_url": d.attachment_url,
-                        "first_seen_at": now,
-                        "first_unit_code": unit.code,
-                        "updated_at": now,
-                    }
-                    for d in new
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["canonical_url"])
+            _INSERT_DOCUMENTS,
+            {
+                "ids": [uuid.uuid4() for _ in new],
+                "curls": [d.canonical_url for d in new],
+                "fps": [d.fingerprint for d in new],
+                "urls": [d.url for d in new],
+                "titles": [d.title for d in new],
+                "sections": [d.section for d in new],
+                "kinds": [d.kind for d in new],
+                "rules": [d.matched_rule for d in new],
+                "numbers": [d.document_number for d in new],
+                "issued": [d.issued_on for d in new],
+                "issuers": [d.issuer for d in new],
+                "summaries": [d.summary for d in new],
+                "attachments": [d.attachment_url for d in new],
+                "now": now,
+                "unit": unit.code,
+            },
         )
         for r in await session.execute(
             select(db.documents).where(docs.canonical_url.in_([d.canonical_url for d in new]))
@@ -649,16 +717,17 @@ async def _store_documents(
         records[(record.document_id, draft.section)] = (draft, record)
     if postings:
         inserted = await session.execute(
-            pg_insert(db.postings)
-            .values(postings)
-            .on_conflict_do_nothing(index_elements=["document_id", "unit_code", "section"])
-            .returning(
-                db.postings.c.document_id,
-                db.postings.c.section,
-                db.postings.c.publication_due_at,
-                db.postings.c.posted_on_time,
-                db.postings.c.not_directive,
-            )
+            _INSERT_POSTINGS,
+            {
+                "unit": unit.code,
+                "now": now,
+                "ids": [p["document_id"] for p in postings],
+                "sections": [p["section"] for p in postings],
+                "urls": [p["url"] for p in postings],
+                "dues": [p["publication_due_at"] for p in postings],
+                "on_time": [p["posted_on_time"] for p in postings],
+                "not_directive": [p["not_directive"] for p in postings],
+            },
         )
         for row in inserted:
             draft, record = records[(row.document_id, row.section)]

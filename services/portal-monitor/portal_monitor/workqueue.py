@@ -178,8 +178,8 @@ class ProbeWorker:
                     continue
                 try:
                     messages = await sub.fetch(free, timeout=1.0)
-                except nats.errors.TimeoutError:
-                    continue
+                except (nats.errors.TimeoutError, TimeoutError):
+                    continue  # nothing queued (nats-py raises either kind)
                 for message in messages:
                     task = asyncio.create_task(self.handle(message))
                     running.add(task)
