@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from intake.domain import FiledReport, IntakeRules, check_evidence, period_last_day
+from intake.domain import FiledReport, IntakeRules, check_evidence, is_http_url, period_last_day
 from intake.errors import from_pydantic
 from intake.models import EvidenceFilingIn, EvidenceIn, ReportIn
 from minhbach.calendar import TZ
@@ -193,3 +193,23 @@ def test_schema_errors_become_vietnamese_messages_naming_the_field() -> None:
         "tasks[1].status": "Chọn tình trạng thực hiện nhiệm vụ.",
         "surprise": "Trường này không có trong mẫu báo cáo.",
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://lucnam.bacgiang.gov.vn/vb/1", "http://127.0.0.1:8080/x?a=1", "HTTPS://A.VN/"],
+)
+def test_http_urls_are_accepted(url: str) -> None:
+    assert is_http_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://a.vn/x", "https://", "https://a.vn/có dấu cách", "javascript:alert(1)", "http://[::1"],
+)
+def test_other_urls_are_refused_like_the_plan_loader_does(url: str) -> None:
+    from minhbach.plan.models import check_http_url
+
+    assert not is_http_url(url)
+    with pytest.raises(ValueError):
+        check_http_url(url)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from intake import messages as msg
@@ -22,13 +23,15 @@ from intake.models import EvidenceFilingIn, EvidenceIn, PeriodStatusCode, Report
 from minhbach.calendar import WorkingCalendar, local_date
 from minhbach.events.catalogue import Period, TaskStatus
 from minhbach.plan import Plan, ReportingRule, Task
-from minhbach.plan.models import check_http_url
 
 PERIODS: Final[tuple[Period, ...]] = ("Q1", "Q2", "Q3", "Q4", "year")
 
 # "113/KH-UBND", "42/2022/NĐ-CP", "5015/TB-LĐTBXH", "12a/QĐ-UBND": a number, then slash-separated
 # symbol parts of letters (Vietnamese too), digits, dots and dashes.
 _DOCUMENT_NUMBER: Final = re.compile(r"^[0-9]+[a-zA-Z]?(/[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ.\-]*)+$")
+
+
+_WHITESPACE: Final = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -269,11 +272,8 @@ def check_evidence(
     errors: list[FieldError] = []
     if not evidence.url and not evidence.document_number:
         errors.append(FieldError(where, msg.EVIDENCE_EMPTY, "evidence_empty"))
-    if evidence.url:
-        try:
-            check_http_url(evidence.url)
-        except ValueError:
-            errors.append(FieldError(f"{where}.url", msg.URL_NOT_HTTP, "bad_url"))
+    if evidence.url and not is_http_url(evidence.url):
+        errors.append(FieldError(f"{where}.url", msg.URL_NOT_HTTP, "bad_url"))
     if evidence.document_number and not _DOCUMENT_NUMBER.match(evidence.document_number):
         errors.append(
             FieldError(f"{where}.document_number", msg.DOCUMENT_NUMBER_FORMAT, "bad_document")
@@ -285,6 +285,18 @@ def check_evidence(
         elif today is not None and evidence.issued_on > today:
             errors.append(FieldError(f"{where}.issued_on", msg.DATE_IN_FUTURE, "bad_date"))
     return errors
+
+
+def is_http_url(value: str) -> bool:
+    """http(s), a host name, no white space (the plan loader's rule, at a cost fit for every
+    request: a regex instead of a Python loop over the characters)."""
+    if _WHITESPACE.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an invalid IPv6 literal
+        return False
 
 
 def period_first_day(year: int, period: Period) -> date:

@@ -97,7 +97,7 @@ class NewReport:
 class WriteStore:
     """An asyncpg pool opened with the app (see `app.py`) and the write transactions on it."""
 
-    def __init__(self, database_url: str, max_size: int = 20) -> None:
+    def __init__(self, database_url: str, max_size: int = 50) -> None:
         self._dsn = async_url(database_url).replace("postgresql+asyncpg://", "postgresql://", 1)
         self._max_size = max_size
         self._pool: asyncpg.Pool | None = None
