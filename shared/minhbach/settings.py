@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     # before the last on-time day (None: the plan's first reminder offset).
     scoring_tick_seconds: float = Field(default=10.0, gt=0)
     scoring_due_soon_working_days: int | None = Field(default=None, ge=0)
+    # Figures are recomputed this long after the first event of a burst, once for the burst.
+    scoring_figure_delay_seconds: float = Field(default=0.02, ge=0)
 
     # Portal-monitor. The plan's portal addresses are contacted as written unless mapped here
     # (logical origin -> origin actually contacted, JSON in MINHBACH_PORTAL_ADDRESS_MAP); every

@@ -13,15 +13,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
+import os
 import random
 import statistics
+import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import nats
 import yaml
 from nats.aio.msg import Msg
@@ -31,20 +37,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from minhbach.calendar import TZ
-from minhbach.clock import FixedClock
 from minhbach.db.migrations import upgrade
 from minhbach.db.session import async_url, make_engine, make_sessionmaker
 from minhbach.events.catalogue import ReportSubmitted, TaskReport, TaskStatus
+from minhbach.infra.embedded import free_port
 from minhbach.messaging.outbox import add_to_outbox
 from minhbach.messaging.streams import declare_streams
 from minhbach.plan import Plan, default_plan_path, load_plan
 from scoring import db
-from scoring.app import create_app
 from scoring.db import messaging
 from scoring.scorer import Scorer
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow
-from tests.support.servers import eventually, serving
+from tests.support.servers import eventually
 
 RATE = 100  # events per second
 LATENCY_EVENTS = 1000
@@ -52,6 +57,18 @@ WARMUP_EVENTS = 50
 REBUILD_UNITS = 1000
 NOW = time.time  # wall clock for latencies (same process publishes and receives)
 QUIET_SECONDS = 5.0
+SERVICE_PID = [0]
+CPU_PER_EVENT = [0.0]
+METRICS = [""]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -163,19 +180,56 @@ def plan_now(plan: Plan) -> datetime:
     return datetime(plan.year, 10, 20, 10, tzinfo=TZ)
 
 
+@contextlib.asynccontextmanager
+async def scoring_process(env: BenchEnv, database_url: str, now: datetime) -> AsyncIterator[str]:
+    """`minhbach serve scoring` in its own process (as deployed), its clock standing at `now`;
+    yields its base URL once it answers."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "MINHBACH_DATABASE_URL": database_url,
+        "MINHBACH_NATS_URL": env.settings.nats_url,
+        "MINHBACH_SCORING_PORT": str(port),
+        "MINHBACH_CLOCK_START": now.isoformat(),
+        "MINHBACH_CLOCK_SPEED": "1e-9",  # stands still
+        "MINHBACH_LOG_LEVEL": "WARNING",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "minhbach",
+        "serve",
+        "scoring",
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    SERVICE_PID[0] = process.pid
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=2) as client:
+
+            async def ready() -> bool:
+                try:
+                    return (await client.get("/readyz")).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            await eventually(ready, timeout=60)
+        yield base
+    finally:
+        process.terminate()
+        await process.wait()
+
+
 async def scoring_latencies(env: BenchEnv) -> tuple[list[float], int]:
     """Latencies of the events that moved a figure (after a warm-up), and how many were sent.
 
-    An event moves no figure when the unit's statuses come out as they were, or when a later
-    version of the same report was handled first (JetStream does not promise order across a
-    redelivery); such events have no latency to measure and are counted apart."""
+    An event moves no figure when the unit's statuses come out as they were, when another
+    event of the same burst moved the figure back, or when a later version of the same report
+    was handled first; such events have nothing to measure and are counted apart."""
     plan = load_plan(default_plan_path())
     url = await _fresh_database(env.settings.database_url, "bench_scoring_latency")
-    app = create_app(
-        settings=env.settings.model_copy(update={"database_url": url}),
-        clock=FixedClock(plan_now(plan)),
-        plan=plan,
-    )
     client = await nats.connect(env.settings.nats_url)
     js = client.jetstream()
     await declare_streams(js, env.settings.duplicate_window_seconds)
@@ -188,11 +242,11 @@ async def scoring_latencies(env: BenchEnv) -> tuple[list[float], int]:
     last_arrival = [NOW()]
 
     async def arrived(msg: Msg) -> None:
-        cause = _cause(msg.data)
-        started = sent.pop(cause, None) if cause else None
-        if cause and started is not None:
-            latencies.append((order[cause], NOW() - started))
-            last_arrival[0] = NOW()
+        for cause in _causes(msg.data):
+            started = sent.pop(cause, None)
+            if started is not None:
+                latencies.append((order[cause], NOW() - started))
+                last_arrival[0] = NOW()
 
     sub = await js.subscribe(
         "scoring.indicator.changed",
@@ -210,25 +264,34 @@ async def scoring_latencies(env: BenchEnv) -> tuple[list[float], int]:
         sent[key] = NOW()
         await js.publish(event.subject, event.to_json(), headers={"Nats-Msg-Id": key})
 
-    async with serving(app):
-        await eventually(lambda: _figures_ready(app), timeout=60)
+    async with scoring_process(env, url, plan_now(plan)) as base:
+        await eventually(lambda: _figures_ready(url), timeout=60)
+        cpu_before = cpu_seconds(SERVICE_PID[0])
         await _paced(total, send)
         # Done when every event has caused a change or nothing has arrived for a while.
         await eventually(lambda: not sent or NOW() - last_arrival[0] > QUIET_SECONDS, 180)
+        CPU_PER_EVENT[0] = (cpu_seconds(SERVICE_PID[0]) - cpu_before) / total
+        async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+            METRICS[0] = (await http.get("/metrics")).text
     await sub.unsubscribe()
     await client.close()
     return [latency for i, latency in latencies if i >= WARMUP_EVENTS], LATENCY_EVENTS
 
 
-async def _figures_ready(app: Any) -> bool:
-    async with app.state.runtime.sessions() as session:
-        count = await session.scalar(text("SELECT count(*) FROM scoring.figures"))
+async def _figures_ready(database_url: str) -> bool:
+    engine = create_async_engine(async_url(database_url))
+    try:
+        async with engine.connect() as conn:
+            count = await conn.scalar(text("SELECT count(*) FROM scoring.figures"))
+    finally:
+        await engine.dispose()
     return bool(count and count >= 8)
 
 
-def _cause(data: bytes) -> str | None:
-    cause = json.loads(data).get("caused_by")
-    return str(cause) if cause else None
+def _causes(data: bytes) -> list[str]:
+    """The input events a figure change names (a burst of events is announced once)."""
+    body = json.loads(data)
+    return [str(c) for c in body.get("caused_by_events") or [body.get("caused_by")] if c]
 
 
 # --- rebuild ------------------------------------------------------------------------------------

@@ -76,7 +76,12 @@ class Published:
         ]
 
     def caused_by(self, event_id: uuid.UUID) -> list[Event]:
-        return [e for e in self.events if getattr(e, "caused_by", None) == event_id]
+        return [
+            e
+            for e in self.events
+            if getattr(e, "caused_by", None) == event_id
+            or event_id in getattr(e, "caused_by_events", ())
+        ]
 
     def indicators(self, caused_by: uuid.UUID) -> list[IndicatorChanged]:
         return [e for e in self.caused_by(caused_by) if isinstance(e, IndicatorChanged)]

@@ -143,6 +143,11 @@ async def test_any_order_with_repeats_ends_where_a_rebuild_ends(
     for event in delivered:
         async with scoring_sessions() as session, session.begin():
             await apply(scorer, session, event)
+        if rng.random() < 0.3:  # figures are flushed after some events, as bursts end
+            async with scoring_sessions() as session, session.begin():
+                await scorer.flush_figures(session, NOW)
+    async with scoring_sessions() as session, session.begin():
+        await scorer.flush_figures(session, NOW)
     async with scoring_sessions() as session:
         assert await scorer.differences(session, NOW) == []
         derived = await scorer.derive_from_projections(session, NOW)

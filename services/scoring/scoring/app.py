@@ -92,7 +92,20 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
                 log.info("time pass emitted events", count=emitted)
             await asyncio.sleep(runtime.settings.scoring_tick_seconds)
 
-    runtime.background.append(time_loop)
+    async def figure_loop(runtime: Runtime) -> None:
+        """Figures that events marked are recomputed a moment after the first of a burst, in one
+        transaction for the burst, and announced naming every event that moved them."""
+        while True:
+            await scorer.pending.ready.wait()
+            await asyncio.sleep(runtime.settings.scoring_figure_delay_seconds)
+            async with transaction(runtime.sessions) as session:
+                emitted = await scorer.flush_figures(session, runtime.clock.now())
+                if emitted:
+                    await runtime.emit(session, *emitted)
+            if emitted:
+                runtime.relay.wake()
+
+    runtime.background += [time_loop, figure_loop]
     app.include_router(router)
 
 

@@ -7,6 +7,8 @@ fact, recomputes the slices of the ledger and the figures the fact can move (pur
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -46,6 +48,35 @@ Scope = dict[int, set[str] | None]
 """Indicator -> the signals an input can move (None: all of them)."""
 
 
+@dataclass
+class PendingFigures:
+    """Figures that handled events may have moved, and the events, until the next flush.
+
+    Handlers mark while they hold scoring's lock, so a flush (which takes the lock) always reads
+    what they committed. A mark lost in a crash is made good by the time loop's full pass."""
+
+    scope: Scope = field(default_factory=dict)
+    causes: dict[int, list[UUID]] = field(default_factory=dict)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def mark(self, scope: Scope, *causes: UUID) -> None:
+        for number, signals in scope.items():
+            if number in self.scope:
+                known = self.scope[number]
+                self.scope[number] = None if known is None or signals is None else known | signals
+            else:
+                self.scope[number] = None if signals is None else set(signals)
+            self.causes.setdefault(number, []).extend(causes)
+        if scope:
+            self.ready.set()
+
+    def take(self) -> tuple[Scope, dict[int, list[UUID]]]:
+        scope, causes = self.scope, self.causes
+        self.scope, self.causes = {}, {}
+        self.ready.clear()
+        return scope, causes
+
+
 @dataclass(frozen=True)
 class RebuildSummary:
     obligations_changed: int
@@ -59,6 +90,7 @@ class Scorer:
         self.rules = ObligationRules(plan, due_soon_working_days=due_soon_working_days)
         self.model = ReadinessModel(plan, self.rules)
         self.relevance = Relevance(self.rules)
+        self.pending = PendingFigures()
 
     @cached_property
     def all_indicators(self) -> frozenset[int]:
@@ -72,13 +104,21 @@ class Scorer:
         fact = report_fact(event)
         if not self.relevance.report(fact):
             return []
-        await store.lock(session)
-        await store.save_report(session, fact)
-        await store.merge_task_states(session, self.model.task_states([fact]).values())
+        await store.save_report_and_lock(session, fact)
         obligations = self.rules.unit_obligations(fact.unit_code, [fact], ())
+        existing = await store.merge_states_and_read_obligations(
+            session,
+            self.model.task_states([fact]).values(),
+            [ob.obligation_id for ob in obligations],
+        )
         events: list[Event] = [
             *await store.sync_obligations(
-                session, obligations, now, event.event_id, keep_earlier_fulfilment=True
+                session,
+                obligations,
+                now,
+                event.event_id,
+                keep_earlier_fulfilment=True,
+                existing=existing,
             )
         ]
         scope: Scope = {
@@ -89,7 +129,8 @@ class Scorer:
         if fact.unit_code in self._fixed_task_leads:
             for n in self.model.indicators_using({"fixed_deadline_met"}):
                 scope[n] = {*(scope.get(n) or set()), "fixed_deadline_met"}
-        return events + await self._figures(session, scope, now, event.event_id)
+        self.pending.mark(scope, event.event_id)
+        return events
 
     async def on_evidence(
         self, session: AsyncSession, event: EvidenceSubmitted, now: datetime
@@ -108,7 +149,8 @@ class Scorer:
         if fact.task_code not in {t.code for t in self.rules.fixed_tasks}:
             return events
         scope = self._scope(EVIDENCE_SIGNALS)
-        return events + await self._figures(session, scope, now, event.event_id)
+        self.pending.mark(scope, event.event_id)
+        return events
 
     async def on_document(
         self, session: AsyncSession, event: DocumentFound | DocumentChanged, now: datetime
@@ -137,7 +179,8 @@ class Scorer:
                 store.Scope(document_ids=frozenset({source.document_id})),
             )
         scope = self._scope(DOCUMENT_SIGNALS)
-        return events + await self._figures(session, scope, now, event.event_id)
+        self.pending.mark(scope, event.event_id)
+        return events
 
     async def _sources_touched(
         self, session: AsyncSession, doc: DocumentFact, previous: DocumentFact | None
@@ -160,7 +203,8 @@ class Scorer:
             return []
         await store.lock(session)
         await store.save_probe(session, fact)
-        return [*await self._figures(session, self._scope(PROBE_SIGNALS), now, event.event_id)]
+        self.pending.mark(self._scope(PROBE_SIGNALS), event.event_id)
+        return []
 
     # --- slices -----------------------------------------------------------------------------
 
@@ -185,8 +229,26 @@ class Scorer:
             unit for task in self.rules.fixed_tasks for unit in self.plan.lead_unit_codes(task.code)
         )
 
+    async def flush_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
+        """Recompute the figures events marked since the last flush (one transaction for a
+        burst of events); announce those that moved, naming every event that moved them."""
+        scope, causes = self.pending.take()
+        if not scope:
+            return []
+        try:
+            await store.lock(session)
+            return await self._figures(session, scope, now, causes)
+        except BaseException:
+            for number, signals in scope.items():
+                self.pending.mark({number: signals}, *causes.get(number, []))
+            raise
+
     async def _figures(
-        self, session: AsyncSession, scope: Scope, now: datetime, caused_by: UUID | None
+        self,
+        session: AsyncSession,
+        scope: Scope,
+        now: datetime,
+        causes: Mapping[int, Sequence[UUID]] | None = None,
     ) -> list[Event]:
         """Recompute the scoped signals of the scoped indicators (None: every signal); the
         others keep their stored values, which their inputs cannot have moved."""
@@ -207,7 +269,7 @@ class Scorer:
             )
             for n in sorted(scope)
         ]
-        return [*await store.write_figures(session, figures, now, caused_by, previous)]
+        return [*await store.write_figures(session, figures, now, causes, previous)]
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -232,7 +294,14 @@ class Scorer:
         for unit in sorted(missing_units):
             events += await self._unit_slice(session, unit, now, None)
         events += await store.announce_status_changes(session, now)
-        events += await self._figures(session, dict.fromkeys(self.all_indicators), now, None)
+        _, causes = self.pending.take()  # a full pass covers what events marked, and names them
+        scope: Scope = dict.fromkeys(self.all_indicators)
+        try:
+            events += await self._figures(session, scope, now, causes)
+        except BaseException:
+            for number, ids in causes.items():
+                self.pending.mark({number: None}, *ids)
+            raise
         return events
 
     # --- rebuild --------------------------------------------------------------------------------

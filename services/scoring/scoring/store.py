@@ -7,13 +7,14 @@ modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, text, tuple_, update
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,47 +45,111 @@ LOCK_KEY = 0x5C0_21_1E  # arbitrary, unique to scoring
 MOVE_EPSILON = 1e-9
 
 
+# Statements of the per-event path, built once (building them is most of SQLAlchemy's cost).
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_INSERT_EVIDENCE = pg_insert(db.evidence).on_conflict_do_nothing()
+_INSERT_PROBE = pg_insert(db.probes).on_conflict_do_nothing()
+_OBLIGATIONS_BY_ID = select(db.obligations).where(
+    db.obligations.c.obligation_id.in_(bindparam("ids", expanding=True))
+)
+
+
+# The report path in two round trips instead of five (the consumer handles one event at a
+# time, so round trips, not CPU, bound its rate): the fact is stored while the lock is taken;
+# then task states are merged while the unit's obligations are read, after the lock is held.
+_SAVE_REPORT_AND_LOCK = text(
+    f"""
+    WITH saved AS (
+        INSERT INTO {db.SCHEMA}.reports (report_id, version_no, unit_code, plan_year, period,
+            reporter, rule_code, submitted_at, first_submitted_at, tasks)
+        VALUES (:report_id, :version_no, :unit_code, :plan_year, :period, :reporter, :rule_code,
+            :submitted_at, :first_submitted_at, CAST(:tasks AS jsonb))
+        ON CONFLICT DO NOTHING
+    )
+    SELECT pg_advisory_xact_lock(:key)
+    """
+)
+_MERGE_STATES_AND_READ_OBLIGATIONS = text(
+    f"""
+    WITH merged AS (
+        INSERT INTO {db.SCHEMA}.task_states AS old
+            (task_code, unit_code, status, report_id, reported_at, version_no)
+        SELECT task_code, unit_code, status, report_id, reported_at, version_no
+        FROM jsonb_to_recordset(CAST(:states AS jsonb)) AS r(task_code text, unit_code text,
+            status text, report_id uuid, reported_at timestamptz, version_no int)
+        ON CONFLICT (task_code, unit_code) DO UPDATE SET status = EXCLUDED.status,
+            report_id = EXCLUDED.report_id, reported_at = EXCLUDED.reported_at,
+            version_no = EXCLUDED.version_no
+        WHERE (EXCLUDED.reported_at, EXCLUDED.version_no, EXCLUDED.report_id)
+            > (old.reported_at, old.version_no, old.report_id)
+    )
+    SELECT * FROM {db.SCHEMA}.obligations WHERE obligation_id = ANY(:ids)
+    """
+)
+
+
+async def save_report_and_lock(session: AsyncSession, fact: ReportFact) -> None:
+    """Store the report and take scoring's lock, in one round trip."""
+    await session.execute(
+        _SAVE_REPORT_AND_LOCK,
+        {
+            "report_id": fact.report_id,
+            "version_no": fact.version_no,
+            "unit_code": fact.unit_code,
+            "plan_year": fact.plan_year,
+            "period": fact.period,
+            "reporter": fact.reporter,
+            "rule_code": fact.rule_code,
+            "submitted_at": fact.submitted_at,
+            "first_submitted_at": fact.first_submitted_at,
+            "tasks": json.dumps([list(pair) for pair in fact.tasks]),
+            "key": LOCK_KEY,
+        },
+    )
+
+
+async def merge_states_and_read_obligations(
+    session: AsyncSession, states: Iterable[TaskState], obligation_ids: Iterable[str]
+) -> dict[str, Any]:
+    """Merge task states (the latest report wins, by the rank of `TaskState.rank`: PostgreSQL
+    orders uuids as their hex strings) and read the given obligations, in one round trip; the
+    lock must be held already (the read must come after it)."""
+    rows = [
+        {
+            **_task_state_row(s),
+            "report_id": str(s.report_id),
+            "reported_at": s.reported_at.isoformat(),
+        }
+        for s in states
+    ]
+    found = await session.execute(
+        _MERGE_STATES_AND_READ_OBLIGATIONS,
+        {"states": json.dumps(rows), "ids": list(obligation_ids)},
+    )
+    return {r.obligation_id: r._mapping for r in found}
+
+
 async def lock(session: AsyncSession) -> None:
     """Serialise scoring's writers (replicas, the time loop) for this transaction."""
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    await session.execute(_LOCK, {"key": LOCK_KEY})
 
 
 # --- projections: write -------------------------------------------------------------------------
 
 
-async def save_report(session: AsyncSession, fact: ReportFact) -> None:
-    await session.execute(
-        pg_insert(db.reports)
-        .values(
-            report_id=fact.report_id,
-            version_no=fact.version_no,
-            unit_code=fact.unit_code,
-            plan_year=fact.plan_year,
-            period=fact.period,
-            reporter=fact.reporter,
-            rule_code=fact.rule_code,
-            submitted_at=fact.submitted_at,
-            first_submitted_at=fact.first_submitted_at,
-            tasks=[list(pair) for pair in fact.tasks],
-        )
-        .on_conflict_do_nothing()
-    )
-
-
 async def save_evidence(session: AsyncSession, fact: EvidenceFact) -> None:
     await session.execute(
-        pg_insert(db.evidence)
-        .values(
-            evidence_id=fact.evidence_id,
-            unit_code=fact.unit_code,
-            task_code=fact.task_code,
-            plan_year=fact.plan_year,
-            submitted_at=fact.submitted_at,
-            url=fact.url,
-            document_number=fact.document_number,
-            title=fact.title,
-        )
-        .on_conflict_do_nothing()
+        _INSERT_EVIDENCE,
+        {
+            "evidence_id": fact.evidence_id,
+            "unit_code": fact.unit_code,
+            "task_code": fact.task_code,
+            "plan_year": fact.plan_year,
+            "submitted_at": fact.submitted_at,
+            "url": fact.url,
+            "document_number": fact.document_number,
+            "title": fact.title,
+        },
     )
 
 
@@ -118,13 +183,13 @@ def _document_row(doc: DocumentFact) -> dict[str, Any]:
 
 async def save_probe(session: AsyncSession, fact: ProbeFact) -> None:
     await session.execute(
-        pg_insert(db.probes)
-        .values(
-            probe_id=fact.probe_id,
-            portal_unit_code=fact.portal_unit_code,
-            finished_at=fact.finished_at,
-            outcome=fact.outcome,
-            checks=[
+        _INSERT_PROBE,
+        {
+            "probe_id": fact.probe_id,
+            "portal_unit_code": fact.portal_unit_code,
+            "finished_at": fact.finished_at,
+            "outcome": fact.outcome,
+            "checks": [
                 {
                     "check": c.check,
                     "passed": c.passed,
@@ -134,8 +199,7 @@ async def save_probe(session: AsyncSession, fact: ProbeFact) -> None:
                 }
                 for c in fact.checks
             ],
-        )
-        .on_conflict_do_nothing()
+        },
     )
 
 
@@ -297,25 +361,6 @@ async def replace_task_states(
         await session.execute(pg_insert(db.task_states), rows)
 
 
-async def merge_task_states(session: AsyncSession, states: Iterable[TaskState]) -> None:
-    """Keep, per (task, unit), the latest report's status (the same rank as `TaskState.rank`:
-    PostgreSQL orders uuids as their hex strings)."""
-    rows = [_task_state_row(s) for s in states]
-    if not rows:
-        return
-    upsert = pg_insert(db.task_states)
-    new, old = upsert.excluded, db.task_states.c
-    await session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["task_code", "unit_code"],
-            set_={c: new[c] for c in ("status", "report_id", "reported_at", "version_no")},
-            where=tuple_(new.reported_at, new.version_no, new.report_id)
-            > tuple_(old.reported_at, old.version_no, old.report_id),
-        ),
-        rows,
-    )
-
-
 async def count_done(session: AsyncSession, task_codes: Iterable[str]) -> dict[str, int]:
     """Done (task, lead unit) pairs per task (only plan pairs are stored)."""
     c = db.task_states.c
@@ -433,6 +478,7 @@ async def sync_obligations(
     scope: Scope = Scope(),
     *,
     keep_earlier_fulfilment: bool = False,
+    existing: dict[str, Any] | None = None,
 ) -> list[ObligationChanged]:
     """Write what changed; one event per obligation that appeared or changed what it announces.
 
@@ -441,13 +487,22 @@ async def sync_obligations(
     minimum is exact whatever order facts arrive in)."""
     rows = {ob.obligation_id: _obligation_row(ob, now) for ob in computed}
     table = db.obligations
-    existing_query = select(table)
-    if not scope.everything:
-        conditions = [table.c.obligation_id.in_(list(rows))]
-        if scope.document_ids:
-            conditions.append(table.c.document_id.in_(list(scope.document_ids)))
-        existing_query = existing_query.where(or_(*conditions))
-    existing = {r.obligation_id: r._mapping for r in await session.execute(existing_query)}
+    if existing is not None:
+        pass  # read by the caller, in the same round trip as its own writes
+    elif scope.everything:
+        existing = _by_id(await session.execute(select(table)))
+    elif scope.document_ids:
+        found = await session.execute(
+            select(table).where(
+                or_(
+                    table.c.obligation_id.in_(list(rows)),
+                    table.c.document_id.in_(list(scope.document_ids)),
+                )
+            )
+        )
+        existing = _by_id(found)
+    else:
+        existing = _by_id(await session.execute(_OBLIGATIONS_BY_ID, {"ids": list(rows)}))
 
     inserts, updates, events = [], [], []
     for oid, row in rows.items():
@@ -465,16 +520,22 @@ async def sync_obligations(
     if inserts:
         await session.execute(pg_insert(table), inserts)
     if updates:
-        await session.execute(
-            update(table)
-            .where(table.c.obligation_id == bindparam("oid"))
-            .values({f: bindparam(f) for f in (*_STORED, "updated_at")}),
-            updates,
-            execution_options={"synchronize_session": False},
-        )
+        await session.execute(_UPDATE_OBLIGATION, updates)
     if stale:
         await session.execute(delete(table).where(table.c.obligation_id.in_(stale)))
     return events
+
+
+def _by_id(rows: Iterable[Row[Any]]) -> dict[str, Any]:
+    return {r.obligation_id: r._mapping for r in rows}
+
+
+_UPDATE_OBLIGATION = (
+    update(db.obligations)
+    .where(db.obligations.c.obligation_id == bindparam("oid"))
+    .values({f: bindparam(f) for f in (*_STORED, "updated_at")})
+    .execution_options(synchronize_session=False)
+)
 
 
 def _keep_earlier(row: dict[str, Any], old: Any, now: datetime) -> None:
@@ -651,10 +712,11 @@ async def write_figures(
     session: AsyncSession,
     figures: Sequence[IndicatorFigure],
     now: datetime,
-    caused_by: UUID | None,
+    causes: Mapping[int, Sequence[UUID]] | None = None,
     stored: dict[int, IndicatorFigure] | None = None,
 ) -> list[IndicatorChanged]:
-    """Store figures; history and an event for each figure that moved."""
+    """Store figures; history and an event for each figure that moved, naming the input events
+    that moved it (`causes`, per indicator; the last one is `caused_by`)."""
     if stored is None:
         found = await stored_figures(session, [f.indicator for f in figures])
         stored = {r.indicator: figure_from_row(r) for r in found}
@@ -665,6 +727,8 @@ async def write_figures(
         old = stored.get(figure.indicator)
         if old is not None and _announced(old) == _announced(figure):
             continue
+        by = tuple(dict.fromkeys((causes or {}).get(figure.indicator, ())))
+        caused_by = by[-1] if by else None
         row = {
             "indicator": figure.indicator,
             "readiness": figure.readiness,
@@ -687,6 +751,7 @@ async def write_figures(
                 ),
                 computed_at=now,
                 caused_by=caused_by,
+                caused_by_events=by,
             )
         )
     if rows:

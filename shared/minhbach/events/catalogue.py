@@ -193,6 +193,10 @@ class IndicatorChanged(Event):
     signals: tuple[Signal, ...]
     computed_at: datetime
     caused_by: UUID | None = None
+    # Scoring (additive): every input event whose effect this figure includes since the last
+    # announcement (scoring recomputes figures a few milliseconds after a burst, not per event);
+    # `caused_by` is the last of them.
+    caused_by_events: tuple[UUID, ...] = ()
 
 
 class ObligationKind(StrEnum):
