@@ -44,7 +44,7 @@ from intake.models import (
     UnitOut,
     UnitStatus,
 )
-from intake.store import NewReport, Writer, WriteStore
+from intake.store import Writer, WriteStore
 from minhbach.events.catalogue import (
     EvidenceRef,
     EvidenceSubmitted,
@@ -133,25 +133,24 @@ class Intake:
         key: str | None,
         fingerprint: str,
     ) -> Outcome:
+        due = self.rules.due(report.reporter, report.period, report.plan_year)
+        assert due is not None  # check_report refused periods without a rule
+        event = _report_event(
+            amend_report_id or uuid.uuid4(),
+            caller.unit_code,
+            report,
+            now,
+            due.due_at,
+            due.rule.code,
+        )
         try:
-            async with self.store.transaction() as tx:
-                if amend_report_id is not None:
-                    row = await self._bump(tx, caller, amend_report_id, report)
+            async with self.store.writer(transaction=key is not None) as writer:
+                if amend_report_id is None:
+                    event = await self._file_first(writer, event, amend_if_filed)
                 else:
-                    row = await self._claim_period(tx, caller, report, now, amend_if_filed)
-                event = _report_event(row, row.latest_version, report, now)
-                await tx.add_version(
-                    report_id=row.report_id,
-                    version_no=row.latest_version,
-                    submitted_at=now,
-                    on_time=event.on_time,
-                    event_id=event.event_id,
-                    analysis=report.analysis,
-                    subject=event.subject,
-                    payload=event.model_dump_json(),
-                )
+                    event = await self._amend(writer, event)
                 outcome = Outcome(201, _receipt(event).model_dump_json())
-                await self._remember(tx, caller, key, fingerprint, outcome)
+                await self._remember(writer, caller, key, fingerprint, outcome)
         except _KeyTaken:
             return await self._replay_after_race(caller, key)
         self.runtime.relay.wake()
@@ -159,60 +158,57 @@ class Intake:
         log.info(
             "report accepted",
             unit=caller.unit_code,
-            report_id=str(row.report_id),
-            version=row.latest_version,
+            report_id=str(event.report_id),
+            version=event.version_no,
             period=report.period,
             on_time=event.on_time,
         )
         return outcome
 
-    async def _claim_period(
-        self, tx: Writer, caller: Caller, report: ReportIn, now: datetime, amend_if_filed: bool
-    ) -> repo.ReportRow:
-        """The period's new report (version 1), or its existing one with the version bumped
-        (`amend_if_filed`; otherwise 409)."""
-        due = self.rules.due(report.reporter, report.period, report.plan_year)
-        assert due is not None  # check_report refused periods without a rule
-        new = NewReport(
-            report_id=uuid.uuid4(),
-            unit_code=caller.unit_code,
-            plan_year=report.plan_year,
-            period=report.period,
-            reporter=report.reporter,
-            rule_code=due.rule.code,
-            due_at=due.due_at,
-            submitted_at=now,
+    async def _file_first(
+        self, writer: Writer, event: ReportSubmitted, amend_if_filed: bool
+    ) -> ReportSubmitted:
+        """Version 1 of the period's report; if the period was reported already, a new version
+        of that report (`amend_if_filed`, the form) or a 409 (the API: amend explicitly)."""
+        if await writer.file_first(event, event.model_dump_json()):
+            return event
+        existing = await writer.find_by_period(
+            event.unit_code, event.plan_year, event.period, event.reporter
         )
-        claimed = await tx.claim_new(new)
-        if claimed is not None:
-            return claimed
-        where = (caller.unit_code, report.plan_year, report.period, report.reporter)
-        if amend_if_filed:
-            bumped = await tx.bump_by_period(*where)
-            assert bumped is not None  # the unique key just said it exists
-            return bumped
-        existing = await tx.find_by_period(*where)
-        assert existing is not None
-        message = msg.REPORT_EXISTS.format(
-            report_id=existing.report_id, version=existing.latest_version
-        )
-        raise IntakeError.single(409, "period", message, "already_filed")
+        assert existing is not None  # the unique key just said it exists
+        if not amend_if_filed:
+            message = msg.REPORT_EXISTS.format(
+                report_id=existing.report_id, version=existing.latest_version
+            )
+            raise IntakeError.single(409, "period", message, "already_filed")
+        return await self._amend(writer, event.model_copy(update={"report_id": existing.report_id}))
 
-    async def _bump(
-        self, tx: Writer, caller: Caller, report_id: uuid.UUID, report: ReportIn
-    ) -> repo.ReportRow:
-        """The report to amend, its version number taken (undone if anything below fails)."""
-        current = await tx.bump_by_id(report_id)
+    async def _amend(self, writer: Writer, event: ReportSubmitted) -> ReportSubmitted:
+        """The next version of `event.report_id`, with what the database knows merged in."""
+        amended = await writer.amend(event, event.model_dump_json())
+        if amended is None:
+            await self._refuse_amendment(writer, event)
+        assert amended is not None
+        return event.model_copy(
+            update={
+                "version_no": amended.version_no,
+                "first_submitted_at": amended.first_submitted_at,
+                "due_at": amended.due_at,
+                "on_time": amended.on_time,
+                "rule_code": amended.rule_code,
+            }
+        )
+
+    async def _refuse_amendment(self, writer: Writer, event: ReportSubmitted) -> None:
+        """Say why nothing was amended: no such report, another unit's, or another period."""
+        current = await writer.find_by_id(event.report_id)
         if current is None:
             raise IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
-        if current.unit_code != caller.unit_code:
+        if current.unit_code != event.unit_code:
             raise IntakeError.single(403, "report_id", msg.OTHER_UNIT_FORBIDDEN, "forbidden")
-        expected = (current.plan_year, current.period, current.reporter)
-        if (report.plan_year, report.period, report.reporter) != expected:
-            label = msg.period_label(current.period, current.plan_year)
-            message = msg.AMENDMENT_MISMATCH.format(expected=label)
-            raise IntakeError.single(422, "period", message, "amendment_mismatch")
-        return current
+        label = msg.period_label(current.period, current.plan_year)
+        message = msg.AMENDMENT_MISMATCH.format(expected=label)
+        raise IntakeError.single(422, "period", message, "amendment_mismatch")
 
     # --- filing evidence ---
 
@@ -242,13 +238,12 @@ class Intake:
                 note=filing.note,
             )
             try:
-                async with self.store.transaction() as tx:
-                    await tx.add_evidence(
-                        _evidence_values(event), event.subject, event.model_dump_json()
-                    )
+                async with self.store.writer(transaction=idempotency_key is not None) as writer:
+                    payload = event.model_dump_json()
+                    await writer.add_evidence(_evidence_values(event), event.subject, payload)
                     receipt = _evidence_receipt(event, filing.evidence)
                     outcome = Outcome(201, receipt.model_dump_json())
-                    await self._remember(tx, caller, idempotency_key, fingerprint, outcome)
+                    await self._remember(writer, caller, idempotency_key, fingerprint, outcome)
             except _KeyTaken:
                 return await self._replay_after_race(caller, idempotency_key)
         except IntakeError as error:
@@ -280,12 +275,12 @@ class Intake:
         return Outcome(stored.status_code, stored.response, replayed=True)
 
     async def _remember(
-        self, tx: Writer, caller: Caller, key: str | None, fingerprint: str, outcome: Outcome
+        self, writer: Writer, caller: Caller, key: str | None, fingerprint: str, outcome: Outcome
     ) -> None:
         if key is None:
             return
         stored = repo.StoredResponse(fingerprint, outcome.status_code, outcome.body)
-        if not await tx.store_response(caller.unit_code, key, stored):
+        if not await writer.store_response(caller.unit_code, key, stored):
             raise _KeyTaken  # rolls back our report: the first request's one stands
 
     async def _replay_after_race(self, caller: Caller, key: str | None) -> Outcome:
@@ -459,22 +454,28 @@ def _count_rejection(counter: Counter, error: IntakeError) -> None:
 
 
 def _report_event(
-    row: repo.ReportRow, version_no: int, report: ReportIn, now: datetime
+    report_id: uuid.UUID,
+    unit_code: str,
+    report: ReportIn,
+    now: datetime,
+    due_at: datetime,
+    rule_code: str,
 ) -> ReportSubmitted:
+    """The event as for a first report; an amendment gets the database's values merged in."""
     return ReportSubmitted(
-        report_id=row.report_id,
-        version_no=version_no,
-        unit_code=row.unit_code,
-        plan_year=row.plan_year,
-        period=cast(Period, row.period),
+        report_id=report_id,
+        version_no=1,
+        unit_code=unit_code,
+        plan_year=report.plan_year,
+        period=report.period,
         submitted_at=now,
-        due_at=row.due_at,
-        on_time=is_on_time(now, row.due_at),
+        due_at=due_at,
+        on_time=is_on_time(now, due_at),
         tasks=tuple(report.tasks),  # TaskReportIn is a TaskReport: no copy
         analysis=report.analysis,
-        reporter=cast(Reporter, row.reporter),
-        rule_code=row.rule_code,
-        first_submitted_at=row.first_submitted_at,
+        reporter=report.reporter,
+        rule_code=rule_code,
+        first_submitted_at=now,
     )
 
 

@@ -1,9 +1,10 @@
 """The write path of reports and evidence, on asyncpg directly (reads go through SQLAlchemy).
 
-Filing is intake's hot path: a report version, its outbox event and (with an Idempotency-Key) the
-stored answer are written in one transaction of three to five short statements. Through a
-SQLAlchemy session the same transaction cost several times more CPU (pool pre-ping, unit-of-work
-bookkeeping), which the load benchmark showed; see docs/decisions (intake write path).
+Filing is intake's hot path: a report version and its outbox event are written by ONE statement
+(data-modifying CTEs; atomic without BEGIN/COMMIT round trips); with an Idempotency-Key the
+stored answer joins them in a transaction. Through a SQLAlchemy session the same work cost
+several times more CPU (pool pre-ping, unit-of-work bookkeeping, more round trips), which the
+load benchmark showed; see docs/decisions (intake write path).
 
 The table and column names are those of `intake.db`; `tests/intake` checks both paths agree.
 """
@@ -23,45 +24,60 @@ import asyncpg
 from intake.db import SCHEMA
 from intake.repository import ReportRow, StoredResponse
 from minhbach.db.session import async_url
+from minhbach.events.catalogue import ReportSubmitted
 
 _REPORT_COLUMNS = (
     "report_id, unit_code, plan_year, period, reporter, rule_code, due_at, first_submitted_at, "
     "latest_version"
 )
 
-CLAIM_NEW = f"""
-INSERT INTO {SCHEMA}.reports ({_REPORT_COLUMNS})
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)
-ON CONFLICT ON CONSTRAINT uq_reports_period DO NOTHING
-RETURNING {_REPORT_COLUMNS}
+# A first report, its version 1 and its event in ONE statement (one round trip, atomic on its
+# own). Nothing is written when the unit already reported that period (the unique key).
+FILE_FIRST = f"""
+WITH claimed AS (
+  INSERT INTO {SCHEMA}.reports ({_REPORT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)
+  ON CONFLICT ON CONSTRAINT uq_reports_period DO NOTHING
+  RETURNING report_id
+), version AS (
+  INSERT INTO {SCHEMA}.report_versions
+    (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
+  SELECT report_id, 1, $8, $9, $10, $12::jsonb -> 'tasks', $13 FROM claimed
+), outbox AS (
+  INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) SELECT $10, $11, $12 FROM claimed
+)
+SELECT count(*) FROM claimed
 """
 
-# Bumping the version number takes the row lock: amendments of one report queue up here.
-BUMP_BY_ID = f"""
-UPDATE {SCHEMA}.reports SET latest_version = latest_version + 1
-WHERE report_id = $1
-RETURNING {_REPORT_COLUMNS}
+# An amendment in ONE statement: take the next version number (the row lock queues concurrent
+# amendments of one report), store the version and the event. The event was built in Python;
+# what only the database knows (version number, first submission, due instant) is merged in.
+# Nothing is written unless the report exists, is the unit's and is for that period.
+AMEND = f"""
+WITH bumped AS (
+  UPDATE {SCHEMA}.reports SET latest_version = latest_version + 1
+  WHERE report_id = $1 AND unit_code = $2 AND plan_year = $3 AND period = $4 AND reporter = $5
+  RETURNING report_id, latest_version, due_at, first_submitted_at, rule_code,
+            $6::timestamptz < due_at AS on_time
+), version AS (
+  INSERT INTO {SCHEMA}.report_versions
+    (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
+  SELECT report_id, latest_version, $6, on_time, $7, $9::jsonb -> 'tasks', $10 FROM bumped
+), outbox AS (
+  INSERT INTO {SCHEMA}.outbox (event_id, subject, payload)
+  SELECT $7, $8, ($9::jsonb || jsonb_build_object(
+      'version_no', latest_version, 'first_submitted_at', first_submitted_at,
+      'due_at', due_at, 'on_time', on_time, 'rule_code', rule_code))::text
+  FROM bumped
+)
+SELECT latest_version, first_submitted_at, due_at, on_time, rule_code FROM bumped
 """
 
-BUMP_BY_PERIOD = f"""
-UPDATE {SCHEMA}.reports SET latest_version = latest_version + 1
-WHERE unit_code = $1 AND plan_year = $2 AND period = $3 AND reporter = $4
-RETURNING {_REPORT_COLUMNS}
-"""
+FIND_BY_ID = f"SELECT {_REPORT_COLUMNS} FROM {SCHEMA}.reports WHERE report_id = $1"
 
 FIND_BY_PERIOD = f"""
 SELECT {_REPORT_COLUMNS} FROM {SCHEMA}.reports
 WHERE unit_code = $1 AND plan_year = $2 AND period = $3 AND reporter = $4
-"""
-
-# The version's tasks are taken from the event itself: serialised once, in Python.
-ADD_VERSION_AND_EVENT = f"""
-WITH version AS (
-  INSERT INTO {SCHEMA}.report_versions
-    (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
-  VALUES ($1, $2, $3, $4, $5, $8::jsonb -> 'tasks', $6)
-)
-INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) VALUES ($5, $7, $8)
 """
 
 ADD_EVIDENCE_AND_EVENT = f"""
@@ -83,15 +99,14 @@ RETURNING idem_key
 
 
 @dataclass(frozen=True)
-class NewReport:
-    report_id: UUID
-    unit_code: str
-    plan_year: int
-    period: str
-    reporter: str
-    rule_code: str
+class Amended:
+    """What the database decided for an amendment."""
+
+    version_no: int
+    first_submitted_at: datetime
     due_at: datetime
-    submitted_at: datetime
+    on_time: bool
+    rule_code: str
 
 
 class WriteStore:
@@ -116,77 +131,72 @@ class WriteStore:
             self._pool = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Writer]:
+    async def writer(self, *, transaction: bool) -> AsyncIterator[Writer]:
+        """A connection for writing. Each statement of `Writer` is atomic by itself; ask for a
+        `transaction` when several must commit together (e.g. with an Idempotency-Key)."""
         if self._pool is None:
             await self.open()
         assert self._pool is not None
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield Writer(connection)
+        async with self._pool.acquire() as connection:
+            if not transaction:
+                yield Writer(connection)
+                return
+            async with connection.transaction():
+                yield Writer(connection)
 
 
 class Writer:
-    """The statements of one write transaction."""
+    """The write statements, on one connection."""
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
 
-    async def claim_new(self, report: NewReport) -> ReportRow | None:
-        """Insert the period's report; None when the unit already has one."""
-        row = await self._connection.fetchrow(
-            CLAIM_NEW,
-            report.report_id,
-            report.unit_code,
-            report.plan_year,
-            report.period,
-            report.reporter,
-            report.rule_code,
-            report.due_at,
-            report.submitted_at,
+    async def file_first(self, event: ReportSubmitted, payload: str) -> bool:
+        """Store a first report (version 1) and its event; False if the period was reported."""
+        claimed = await self._connection.fetchval(
+            FILE_FIRST,
+            event.report_id,
+            event.unit_code,
+            event.plan_year,
+            event.period,
+            event.reporter,
+            event.rule_code,
+            event.due_at,
+            event.submitted_at,
+            event.on_time,
+            event.event_id,
+            event.subject,
+            payload,
+            event.analysis,
         )
-        return _report(row)
+        return bool(claimed)
 
-    async def bump_by_id(self, report_id: UUID) -> ReportRow | None:
-        return _report(await self._connection.fetchrow(BUMP_BY_ID, report_id))
-
-    async def bump_by_period(
-        self, unit_code: str, plan_year: int, period: str, reporter: str
-    ) -> ReportRow | None:
+    async def amend(self, event: ReportSubmitted, payload: str) -> Amended | None:
+        """Store the next version of `event.report_id`; None unless that report exists, is
+        `event.unit_code`'s and is for the event's plan year, period and reporter."""
         row = await self._connection.fetchrow(
-            BUMP_BY_PERIOD, unit_code, plan_year, period, reporter
+            AMEND,
+            event.report_id,
+            event.unit_code,
+            event.plan_year,
+            event.period,
+            event.reporter,
+            event.submitted_at,
+            event.event_id,
+            event.subject,
+            payload,
+            event.analysis,
         )
-        return _report(row)
+        return None if row is None else Amended(*row)
+
+    async def find_by_id(self, report_id: UUID) -> ReportRow | None:
+        return _report(await self._connection.fetchrow(FIND_BY_ID, report_id))
 
     async def find_by_period(
         self, unit_code: str, plan_year: int, period: str, reporter: str
     ) -> ReportRow | None:
-        row = await self._connection.fetchrow(
-            FIND_BY_PERIOD, unit_code, plan_year, period, reporter
-        )
-        return _report(row)
-
-    async def add_version(
-        self,
-        *,
-        report_id: UUID,
-        version_no: int,
-        submitted_at: datetime,
-        on_time: bool,
-        event_id: UUID,
-        analysis: str,
-        subject: str,
-        payload: str,
-    ) -> None:
-        await self._connection.execute(
-            ADD_VERSION_AND_EVENT,
-            report_id,
-            version_no,
-            submitted_at,
-            on_time,
-            event_id,
-            analysis,
-            subject,
-            payload,
-        )
+        where = (unit_code, plan_year, period, reporter)
+        return _report(await self._connection.fetchrow(FIND_BY_PERIOD, *where))
 
     async def add_evidence(self, values: tuple[Any, ...], subject: str, payload: str) -> None:
         await self._connection.execute(ADD_EVIDENCE_AND_EVENT, *values, subject, payload)
