@@ -75,6 +75,9 @@ class IntakeRules:
 
     plan: Plan
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    _dues: dict[tuple[str, str, int], Due | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def of(cls, plan: Plan) -> IntakeRules:
@@ -126,6 +129,13 @@ class IntakeRules:
         return None
 
     def due(self, reporter: Reporter, period: Period, year: int) -> Due | None:
+        """When the report is due (cached: asked on every filing, and the plan does not change)."""
+        key = (reporter, period, year)
+        if key not in self._dues:
+            self._dues[key] = self._compute_due(reporter, period, year)
+        return self._dues[key]
+
+    def _compute_due(self, reporter: Reporter, period: Period, year: int) -> Due | None:
         rule = self.rule_for(reporter, period)
         if rule is None:
             return None

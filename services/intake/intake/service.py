@@ -8,6 +8,7 @@ and never a second report. Rejections roll everything back, so a corrected retry
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import uuid
@@ -58,6 +59,7 @@ from minhbach.runtime import Runtime
 
 log = get_logger(__name__)
 
+RELAY_NUDGE_SECONDS: Final = 0.02
 _IDEMPOTENCY_KEY: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
@@ -79,6 +81,22 @@ class Intake:
         self.runtime = runtime
         self.rules = rules
         self.store = store
+        self._nudge_pending = False
+
+    def _nudge_relay(self) -> None:
+        """Wake the outbox relay soon, once per RELAY_NUDGE_SECONDS however many commits.
+
+        Woken after every commit, the relay ran back to back under load, one or two events per
+        round, each round with its own queries: it took a fifth of the CPU. Gathering the
+        commits of 20 ms into one round costs an event at most that much extra delay."""
+        if self._nudge_pending:
+            return
+        self._nudge_pending = True
+        asyncio.get_running_loop().call_later(RELAY_NUDGE_SECONDS, self._wake_relay)
+
+    def _wake_relay(self) -> None:
+        self._nudge_pending = False
+        self.runtime.relay.wake()
 
     def _now(self) -> datetime:
         """The clock's instant in UTC (stored and sent as such whatever zone a clock uses)."""
@@ -153,7 +171,7 @@ class Intake:
                 await self._remember(writer, caller, key, fingerprint, outcome)
         except _KeyTaken:
             return await self._replay_after_race(caller, key)
-        self.runtime.relay.wake()
+        self._nudge_relay()
         REPORTS_ACCEPTED.labels(report.reporter, str(event.on_time).lower()).inc()
         log.info(
             "report accepted",
@@ -249,7 +267,7 @@ class Intake:
         except IntakeError as error:
             _count_rejection(EVIDENCE_REJECTED, error)
             raise
-        self.runtime.relay.wake()
+        self._nudge_relay()
         EVIDENCE_ACCEPTED.inc()
         log.info("evidence accepted", unit=caller.unit_code, task=filing.task_code)
         return outcome
