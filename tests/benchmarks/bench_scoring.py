@@ -416,6 +416,13 @@ async def run(env: BenchEnv) -> list[BenchRow]:
         BenchRow("scoring", "events that moved a figure", 100 * len(scored) / sent, "%"),
         BenchRow(
             "scoring",
+            "scoring process CPU per event",
+            CPU_PER_EVENT[0] * 1000,
+            "ms",
+            higher_is_better=False,
+        ),
+        BenchRow(
+            "scoring",
             f"full rebuild, cold ({REBUILD_UNITS} units×20 tasks×4 quarters: "
             f"{reports} reports, {obligations} obligations)",
             cold,

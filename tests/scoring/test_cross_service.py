@@ -140,7 +140,9 @@ async def test_intake_report_and_portal_document_move_indicators_and_fulfil_obli
             return [
                 e
                 for e in published.events
-                if isinstance(e, IndicatorChanged) and e.indicator == 1 and e.caused_by in ids
+                if isinstance(e, IndicatorChanged)
+                and e.indicator == 1
+                and ids & set(e.caused_by_events)
             ]
 
         assert await eventually(moved_by_documents, timeout=60)

@@ -60,10 +60,13 @@ def _apply(
 async def tick_once(runtime: Runtime, scorer: Scorer) -> int:
     """One pass of the time-driven loop; returns how many events it emitted."""
     now = runtime.clock.now()
-    async with transaction(runtime.sessions) as session:
-        emitted = await scorer.tick(session, now)
-        if emitted:
-            await runtime.emit(session, *emitted)
+    emitted: list[Event] = []
+    for step in (scorer.tick, scorer.refresh_figures):
+        async with transaction(runtime.sessions) as session:
+            events = await step(session, now)
+            if events:
+                await runtime.emit(session, *events)
+        emitted += events
     if emitted:
         runtime.relay.wake()
     async with runtime.sessions() as session:

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from uuid import UUID
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.base import Event
@@ -129,7 +130,7 @@ class Scorer:
         if fact.unit_code in self._fixed_task_leads:
             for n in self.model.indicators_using({"fixed_deadline_met"}):
                 scope[n] = {*(scope.get(n) or set()), "fixed_deadline_met"}
-        self.pending.mark(scope, event.event_id)
+        self._mark_after_commit(session, scope, event.event_id)
         return events
 
     async def on_evidence(
@@ -149,7 +150,7 @@ class Scorer:
         if fact.task_code not in {t.code for t in self.rules.fixed_tasks}:
             return events
         scope = self._scope(EVIDENCE_SIGNALS)
-        self.pending.mark(scope, event.event_id)
+        self._mark_after_commit(session, scope, event.event_id)
         return events
 
     async def on_document(
@@ -179,7 +180,7 @@ class Scorer:
                 store.Scope(document_ids=frozenset({source.document_id})),
             )
         scope = self._scope(DOCUMENT_SIGNALS)
-        self.pending.mark(scope, event.event_id)
+        self._mark_after_commit(session, scope, event.event_id)
         return events
 
     async def _sources_touched(
@@ -203,7 +204,7 @@ class Scorer:
             return []
         await store.lock(session)
         await store.save_probe(session, fact)
-        self.pending.mark(self._scope(PROBE_SIGNALS), event.event_id)
+        self._mark_after_commit(session, self._scope(PROBE_SIGNALS), event.event_id)
         return []
 
     # --- slices -----------------------------------------------------------------------------
@@ -229,14 +230,28 @@ class Scorer:
             unit for task in self.rules.fixed_tasks for unit in self.plan.lead_unit_codes(task.code)
         )
 
+    def _mark_after_commit(self, session: AsyncSession, scope: Scope, cause: UUID) -> None:
+        """Mark figures to recompute once the event's effects are committed (a flush never
+        reads state older than the marks it takes)."""
+        if scope:
+            sa_event.listen(
+                session.sync_session,
+                "after_commit",
+                lambda _session: self.pending.mark(scope, cause),
+                once=True,
+            )
+
     async def flush_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
         """Recompute the figures events marked since the last flush (one transaction for a
-        burst of events); announce those that moved, naming every event that moved them."""
-        scope, causes = self.pending.take()
-        if not scope:
+        burst of events); announce those that moved, naming every event that moved them.
+        Takes only the figures' lock: event handlers are not held up by it."""
+        if not self.pending.scope:
             return []
+        # Lock first, then take the marks and read at once: an event committed while this
+        # waited for the lock is then both included and named.
+        await store.lock_figures(session)
+        scope, causes = self.pending.take()
         try:
-            await store.lock(session)
             return await self._figures(session, scope, now, causes)
         except BaseException:
             for number, signals in scope.items():
@@ -283,8 +298,8 @@ class Scorer:
         }
 
     async def tick(self, session: AsyncSession, now: datetime) -> list[Event]:
-        """Time passed: make sure the plan's obligations exist, announce statuses that moved,
-        and recompute figures that depend on time (overdue postings, the probe window)."""
+        """Time passed: make sure the plan's obligations exist and announce statuses that
+        moved. (Figures that depend on time: `refresh_figures`, in its own transaction.)"""
         await store.lock(session)
         events: list[Event] = []
         present = await store.existing_obligation_ids(session, self._plan_obligation_ids)
@@ -294,15 +309,20 @@ class Scorer:
         for unit in sorted(missing_units):
             events += await self._unit_slice(session, unit, now, None)
         events += await store.announce_status_changes(session, now)
+        return events
+
+    async def refresh_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
+        """Recompute every signal of every figure (time moves some: overdue postings, the
+        probe window; a mark lost in a crash is made good here)."""
+        await store.lock_figures(session)
         _, causes = self.pending.take()  # a full pass covers what events marked, and names them
         scope: Scope = dict.fromkeys(self.all_indicators)
         try:
-            events += await self._figures(session, scope, now, causes)
+            return await self._figures(session, scope, now, causes)
         except BaseException:
             for number, ids in causes.items():
                 self.pending.mark({number: None}, *ids)
             raise
-        return events
 
     # --- rebuild --------------------------------------------------------------------------------
 
@@ -312,6 +332,7 @@ class Scorer:
     async def rebuild(self, session: AsyncSession, now: datetime) -> RebuildSummary:
         """Recompute task states, the whole ledger and every figure from the projections."""
         await store.lock(session)
+        await store.lock_figures(session)
         derived = await self.derive_from_projections(session, now)
         await store.replace_task_states(session, derived.task_states.values())
         changed = await store.sync_obligations(

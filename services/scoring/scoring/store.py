@@ -42,6 +42,7 @@ from scoring.readiness import (
 
 # One writer at a time: the ledger and the figures are read, recomputed and written as a whole.
 LOCK_KEY = 0x5C0_21_1E  # arbitrary, unique to scoring
+FIGURES_LOCK_KEY = LOCK_KEY + 1
 MOVE_EPSILON = 1e-9
 
 
@@ -130,8 +131,14 @@ async def merge_states_and_read_obligations(
 
 
 async def lock(session: AsyncSession) -> None:
-    """Serialise scoring's writers (replicas, the time loop) for this transaction."""
+    """Serialise the writers of scoring's ledger (handlers, the time loop, a rebuild)."""
     await session.execute(_LOCK, {"key": LOCK_KEY})
+
+
+async def lock_figures(session: AsyncSession) -> None:
+    """Serialise the writers of the figures (flushers, the full pass, a rebuild). Always taken
+    after `lock` when both are needed, so the two never deadlock."""
+    await session.execute(_LOCK, {"key": FIGURES_LOCK_KEY})
 
 
 # --- projections: write -------------------------------------------------------------------------
