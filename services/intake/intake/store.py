@@ -25,6 +25,9 @@ from intake.db import SCHEMA
 from intake.repository import ReportRow, StoredResponse
 from minhbach.db.session import async_url
 from minhbach.events.catalogue import ReportSubmitted
+from minhbach.observability.logging import get_logger
+
+log = get_logger(__name__)
 
 _REPORT_COLUMNS = (
     "report_id, unit_code, plan_year, period, reporter, rule_code, due_at, first_submitted_at, "
@@ -125,10 +128,17 @@ class WriteStore:
                     self._dsn, min_size=2, max_size=self._max_size, reset=_keep_session
                 )
 
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+    async def close(self, timeout: float = 10.0) -> None:
+        """Close gracefully; a connection still checked out after `timeout` is cut (shutdown
+        must not hang on a request that never finishes)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        try:
+            await asyncio.wait_for(pool.close(), timeout)
+        except TimeoutError:
+            log.warning("write pool did not close in time; terminating", timeout=timeout)
+            pool.terminate()
 
     @asynccontextmanager
     async def writer(self, *, transaction: bool) -> AsyncIterator[Writer]:
