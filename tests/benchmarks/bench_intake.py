@@ -8,10 +8,14 @@ the same wrk settings and the same ~5 KB JSON report body:
   outbox relay publishing to JetStream in the same process. Each request amends one of
   `UNITS` commune reports (picked at random by the Lua script) with a unique analysis text, so no
   two requests are the same report and few wait on the same row lock.
+
+Besides wrk's figures, each server's CPU time per request (from /proc) is reported: on this shared
+2-core machine wall-clock throughput moves with whatever else runs, CPU per request much less.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -50,6 +54,7 @@ class WrkResult:
     p99_ms: float
     requests: int
     errors: int
+    cpu_us_per_request: float = 0.0  # the server process's CPU time (user + system)
 
 
 # --- the baseline app (started by uvicorn in its own process) ---------------------------------
@@ -123,9 +128,9 @@ async def run(env: BenchEnv) -> list[BenchRow]:
         base_env,
         port,
         work / "baseline.log",
-    ):
+    ) as server:
         script = _lua_script(work / "baseline.lua", [("/baseline", "")], body)
-        baseline = _wrk(f"http://127.0.0.1:{port}", script)
+        baseline = _wrk(f"http://127.0.0.1:{port}", script, server.pid)
 
     port = free_port()
     with _process(
@@ -133,10 +138,10 @@ async def run(env: BenchEnv) -> list[BenchRow]:
         {**base_env, "MINHBACH_INTAKE_PORT": str(port)},
         port,
         work / "intake.log",
-    ):
+    ) as server:
         targets = await _file_first_versions(f"http://127.0.0.1:{port}", units, body, env)
         script = _lua_script(work / "intake.lua", targets, body)
-        intake = _wrk(f"http://127.0.0.1:{port}", script)
+        intake = _wrk(f"http://127.0.0.1:{port}", script, server.pid)
 
     label = "bare FastAPI + one asyncpg INSERT"
     print(f"bench_intake: baseline {baseline}", file=sys.stderr)
@@ -167,6 +172,15 @@ async def run(env: BenchEnv) -> list[BenchRow]:
             intake.p99_ms,
             "ms",
             baseline.p99_ms,
+            label,
+            higher_is_better=False,
+        ),
+        BenchRow(
+            "intake",
+            "server CPU per request",
+            intake.cpu_us_per_request,
+            "us",
+            baseline.cpu_us_per_request,
             label,
             higher_is_better=False,
         ),
@@ -317,11 +331,19 @@ def _lua_string(text: str) -> str:
     return f"[==[{text}]==]"
 
 
-def _wrk(url: str, script: Path) -> WrkResult:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), for a figure machine load cannot skew:
+    wall-clock throughput on this shared 2-core machine moves with whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(url: str, script: Path, server_pid: int) -> WrkResult:
     base = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--latency", "-s", str(script), url]
     subprocess.run(
         [*base[:3], f"-d{WARMUP_SECONDS}s", *base[3:]], check=True, capture_output=True, timeout=60
     )
+    cpu_before = _cpu_seconds(server_pid)
     out = subprocess.run(
         [*base[:3], f"-d{SECONDS}s", *base[3:]],
         check=True,
@@ -329,7 +351,9 @@ def _wrk(url: str, script: Path) -> WrkResult:
         text=True,
         timeout=120,
     ).stdout
-    return _parse_wrk(out)
+    result = _parse_wrk(out)
+    cpu = _cpu_seconds(server_pid) - cpu_before
+    return dataclasses.replace(result, cpu_us_per_request=cpu / max(result.requests, 1) * 1e6)
 
 
 def _parse_wrk(out: str) -> WrkResult:
@@ -356,14 +380,16 @@ def _parse_wrk(out: str) -> WrkResult:
 
 
 @contextmanager
-def _process(args: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+def _process(
+    args: list[str], env: dict[str, str], port: int, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             args, env=env, cwd=REPO_ROOT, stdout=log_file, stderr=subprocess.STDOUT
         )
         try:
             _wait_ready(port, process, log)
-            yield
+            yield process
         finally:
             process.terminate()
             try:
