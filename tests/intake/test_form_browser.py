@@ -67,8 +67,10 @@ async def test_a_commune_fills_the_form_sees_errors_next_to_fields_then_a_receip
     legends = await page.locator("legend").all_inner_texts()
     assert [f"Nhiệm vụ {code}" for code in led] == legends[: len(led)]
 
-    # Every task but the second marked done; the second "not started" with no reason; no analysis.
-    for index in range(len(led)):
+    # The second task "not started" with no reason, the last one left without a status, the
+    # others done; no analysis. All four problems are told at once.
+    last = len(led) - 1
+    for index in range(last):
         status = "not_started" if index == 1 else "done"
         await page.check(f"input[name='tasks-{index}-status'][value='{status}']")
     await page.fill("#t0-evidence_urls", "https://example.invalid/van-ban/1\nftp://sai/2")
@@ -79,8 +81,13 @@ async def test_a_commune_fills_the_form_sees_errors_next_to_fields_then_a_receip
     assert await analysis_error.inner_text() == msg.ANALYSIS_REQUIRED
     reason_error = page.locator("#t1-difficulties ~ p.error[data-field='tasks[1].difficulties']")
     assert await reason_error.inner_text() == msg.REASON_REQUIRED
+    status_error = page.locator(f"p.error[data-field='tasks[{last}].status']")
+    assert await status_error.inner_text() == msg.MISSING_BY_FIELD["status"]
+    await page.check(f"input[name='tasks-{last}-status'][value='done']")
+    await page.click("button[type=submit]")  # now well-formed: the plan's own checks speak
     url_error = page.locator("p.error[data-field='tasks[0].evidence']")
     assert await url_error.inner_text() == f"{msg.URL_NOT_HTTP} (ftp://sai/2)"
+    assert await reason_error.inner_text() == msg.REASON_REQUIRED
     # What the official typed is still there.
     assert (
         await page.input_value("#t0-evidence_urls")

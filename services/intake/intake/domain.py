@@ -154,8 +154,7 @@ class IntakeRules:
     def check_report(self, unit_code: str, report: ReportIn, today: date) -> list[FieldError]:
         errors = self._check_period(report.plan_year, report.period, report.reporter, today)
         errors += self._check_tasks(unit_code, report)
-        if not report.analysis:
-            errors.append(FieldError("analysis", msg.ANALYSIS_REQUIRED, "analysis_missing"))
+        errors += analysis_error(report.analysis)
         return errors
 
     def check_evidence_filing(
@@ -201,10 +200,7 @@ class IntakeRules:
             elif task.task_code not in expected:
                 errors.append(self._unexpected_task(where, task.task_code))
             seen.add(task.task_code)
-            if task.status is not TaskStatus.DONE and not task.difficulties:
-                errors.append(
-                    FieldError(f"{where}.difficulties", msg.REASON_REQUIRED, "reason_missing")
-                )
+            errors += reason_error(where, task.status, task.difficulties)
             for n, evidence in enumerate(task.evidence):
                 errors += check_evidence(evidence, f"{where}.evidence[{n}]", self.year, None)
         for code, planned in expected.items():
@@ -269,6 +265,20 @@ class IntakeRules:
 
 def _plan_year_error(year: int) -> FieldError:
     return FieldError("plan_year", msg.plan_year_mismatch(year), "plan_year")
+
+
+def reason_error(where: str, status: TaskStatus, difficulties: str) -> list[FieldError]:
+    """A task not done must say why."""
+    if status is TaskStatus.DONE or difficulties.strip():
+        return []
+    return [FieldError(f"{where}.difficulties", msg.REASON_REQUIRED, "reason_missing")]
+
+
+def analysis_error(analysis: str) -> list[FieldError]:
+    """The plan wants an analysis, not a list of achievements: it may not be empty."""
+    if analysis.strip():
+        return []
+    return [FieldError("analysis", msg.ANALYSIS_REQUIRED, "analysis_missing")]
 
 
 def check_evidence(

@@ -20,12 +20,19 @@ from pydantic import ValidationError
 
 from intake import messages as msg
 from intake.auth import Caller, TokenVerifier
-from intake.domain import PERIODS, FieldError, local_today, period_first_day
+from intake.domain import (
+    PERIODS,
+    FieldError,
+    analysis_error,
+    local_today,
+    period_first_day,
+    reason_error,
+)
 from intake.errors import IntakeError, from_pydantic
 from intake.models import MAX_TASKS, EvidenceFilingIn, Reporter, ReportIn, ReportReceipt
 from intake.repository import VersionRow
 from intake.service import Intake
-from minhbach.events.catalogue import Period
+from minhbach.events.catalogue import Period, TaskStatus
 
 FORM_PREFIX = "/bao-cao"
 _TASK_FIELDS = ("task_code", "status", "work_done", "evidence", "difficulties", "proposals")
@@ -125,7 +132,10 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
             report = ReportIn.model_validate(payload)
             outcome = await intake.file_report(caller, report, amend_if_filed=True)
         except ValidationError as error:
-            errors, status_code = from_pydantic(error.errors()), 422
+            # Also say now what the plan's checks would say once the form is well-formed, so an
+            # official fixes everything in one round instead of meeting new errors after each.
+            errors = (*from_pydantic(error.errors()), *_early_plan_errors(payload))
+            status_code = 422
         except IntakeError as error:
             errors, status_code = error.errors, error.status_code
         else:
@@ -305,6 +315,19 @@ def _evidence_payload(form: Mapping[str, str]) -> dict[str, Any]:
         "evidence": evidence,
         "note": form.get("note", ""),
     }
+
+
+def _early_plan_errors(payload: Mapping[str, Any]) -> list[FieldError]:
+    """Missing reasons and analysis, checked on the raw form when it did not parse whole."""
+    errors: list[FieldError] = []
+    for index, task in enumerate(payload["tasks"]):
+        if task.get("status") in STATUS_VALUES:
+            status = TaskStatus(task["status"])
+            errors += reason_error(f"tasks[{index}]", status, str(task.get("difficulties", "")))
+    return errors + analysis_error(str(payload.get("analysis", "")))
+
+
+STATUS_VALUES = frozenset(status.value for status in TaskStatus)
 
 
 def _form_errors(errors: Sequence[FieldError], tasks: Sequence[Mapping[str, Any]]) -> FormErrors:
