@@ -194,6 +194,20 @@ SYSTEM_HEALTH = Dashboard(
             thresholds=((None, "red"), (1, "green")),
         ),
         Panel(
+            title="Dependencies reachable (database, NATS)",
+            kind="stat",
+            queries=(
+                Query(
+                    "min by (service, dependency) (minhbach_dependency_up)",
+                    "{{service}} → {{dependency}}",
+                    True,
+                ),
+            ),
+            width=8,
+            height=5,
+            thresholds=((None, "red"), (1, "green")),
+        ),
+        Panel(
             title="Dead letters awaiting an operator",
             kind="stat",
             queries=(Query("max by (service) (minhbach_dead_letters)", "{{service}}", True),),

@@ -28,7 +28,7 @@ from minhbach.messaging.relay import OutboxRelay
 from minhbach.messaging.streams import declare_streams
 from minhbach.observability.health import health_router
 from minhbach.observability.logging import configure_logging, get_logger
-from minhbach.observability.operations import HttpMetricsMiddleware, operations_loop
+from minhbach.observability.operations import install_operations
 from minhbach.plan import Plan, load_plan
 from minhbach.services import ServiceSpec
 from minhbach.settings import Settings, get_settings
@@ -206,8 +206,7 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
     app.state.runtime = runtime
-    app.add_middleware(HttpMetricsMiddleware, service=spec.name)
-    runtime.background.append(operations_loop)
+    install_operations(app, runtime)
     app.include_router(
         health_router({"database": runtime.database_ready, "nats": runtime.nats_ready})
     )

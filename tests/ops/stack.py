@@ -6,6 +6,7 @@ loads the production alert rules and keeps its data in a temporary folder.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -17,10 +18,43 @@ from pathlib import Path
 
 import httpx
 import yaml
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from minhbach.infra.embedded import free_port
+from minhbach.db.session import async_url
+from minhbach.devtools.stack import migrate_all
+from minhbach.infra.embedded import EmbeddedNats, free_port
 from minhbach.services import SERVICES, ServiceSpec
 from tests.ops.tools import PROMETHEUS_DIR
+
+
+@contextmanager
+def isolated_infra(session_database_url: str, data_dir: Path) -> Iterator[tuple[str, str]]:
+    """Its own NATS and its own database (on the session's PostgreSQL server) for a stack that
+    runs the pipeline at 720x: its hundreds of events and its portal schedules must not reach
+    the durable consumers and tables the rest of the suite shares. Yields (database, nats) URLs."""
+    name = f"minhbach_ops_{os.getpid()}"
+    database_url = (
+        make_url(session_database_url).set(database=name).render_as_string(hide_password=False)
+    )
+    asyncio.run(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(session_database_url, f'CREATE DATABASE "{name}"'))
+    nats = EmbeddedNats(data_dir / "nats", free_port()).start()
+    try:
+        migrate_all(database_url)
+        yield database_url, nats.url
+    finally:
+        nats.stop()
+        asyncio.run(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(database_url: str, statement: str) -> None:
+    engine = create_async_engine(async_url(database_url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -56,29 +90,34 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+def allocate_ports(replicas: dict[str, int] | None = None) -> list[tuple[ServiceSpec, int]]:
+    """A free loopback port for each replica of each service, chosen before anything starts."""
+    return [
+        (spec, free_port()) for spec in SERVICES for _ in range((replicas or {}).get(spec.name, 1))
+    ]
+
+
 @contextmanager
 def services(
     env: dict[str, str],
     log_dir: Path,
-    replicas: dict[str, int] | None = None,
+    ports: Sequence[tuple[ServiceSpec, int]],
     timeout: float = 90.0,
 ) -> Iterator[list[ServiceProcess]]:
-    """Start every service (some with several replicas); yield once all answer /readyz."""
+    """Start every service replica on its port; yield once all answer /readyz."""
     started: list[ServiceProcess] = []
     with ExitStack() as stack:
-        for spec in SERVICES:
-            for n in range((replicas or {}).get(spec.name, 1)):
-                port = free_port()
-                log = (log_dir / f"{spec.name}-{n}.log").open("wb")
-                stack.callback(log.close)
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "minhbach", "serve", spec.name],
-                    env={**os.environ, **env, f"MINHBACH_{spec.port_setting.upper()}": str(port)},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-                stack.callback(_stop, process)
-                started.append(ServiceProcess(spec, port, process))
+        for n, (spec, port) in enumerate(ports):
+            log = (log_dir / f"{spec.name}-{n}.log").open("wb")
+            stack.callback(log.close)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "minhbach", "serve", spec.name],
+                env={**os.environ, **env, f"MINHBACH_{spec.port_setting.upper()}": str(port)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            stack.callback(_stop, process)
+            started.append(ServiceProcess(spec, port, process))
         for service in started:
             _wait_until(
                 lambda s=service: _ready(s),  # type: ignore[misc]
@@ -172,11 +211,11 @@ class Prometheus:
         return groups
 
 
-def scrape_config(targets: Sequence[ServiceProcess], rule_files: Sequence[Path]) -> str:
+def scrape_config(targets: Sequence[tuple[ServiceSpec, int]], rule_files: Sequence[Path]) -> str:
     """The production rules with static loopback targets instead of compose DNS discovery."""
     jobs: dict[str, list[str]] = {}
-    for t in targets:
-        jobs.setdefault(t.spec.name, []).append(f"127.0.0.1:{t.port}")
+    for spec, port in targets:
+        jobs.setdefault(spec.name, []).append(f"127.0.0.1:{port}")
     config = {
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(p) for p in rule_files],
@@ -190,8 +229,9 @@ def scrape_config(targets: Sequence[ServiceProcess], rule_files: Sequence[Path])
 
 @contextmanager
 def prometheus(
-    binary: str, targets: Sequence[ServiceProcess], data_dir: Path
+    binary: str, targets: Sequence[tuple[ServiceSpec, int]], data_dir: Path
 ) -> Iterator[Prometheus]:
+    """Started before the services, so that it sees every counter from zero."""
     port = free_port()
     config = data_dir / "prometheus.yml"
     config.write_text(

@@ -13,6 +13,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,12 +25,15 @@ from minhbach.devtools.portal_simulator import address_map
 from minhbach.devtools.smtp_sink import start_smtp_sink
 from minhbach.infra.embedded import free_port
 from minhbach.plan import load_plan
+from minhbach.services import ServiceSpec
 from minhbach.settings import Settings
 from tests.ops import traffic
 from tests.ops.stack import (
     Prometheus,
     ServiceProcess,
+    allocate_ports,
     free_port_range,
+    isolated_infra,
     portal_simulator,
     prometheus,
     services,
@@ -72,13 +76,43 @@ def _promql(expr: str) -> str:
     return expr
 
 
+@dataclass(frozen=True)
+class OpsStack:
+    prometheus: Prometheus
+    services: list[ServiceProcess]
+
+
 @pytest.fixture(scope="module")
-def running_services(
-    database_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[list[ServiceProcess], traffic.Reporter]]:
-    """The four services with the local stand-ins `make run` uses (portal simulator, SMTP sink);
-    portal-monitor runs two replicas sharing its work queue, as deploy/ runs it."""
+def stack(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpsStack]:
+    """The four services with the local stand-ins `make run` uses (portal simulator, SMTP sink),
+    portal-monitor in two replicas sharing its work queue as deploy/ runs it, on their own NATS
+    and database, and a real Prometheus started first so that it sees every counter from zero."""
+    binary = require_tool("prometheus", "prometheus")
     logs = tmp_path_factory.mktemp("service-logs")
+    ports = allocate_ports({"portal-monitor": 2})
+    with (
+        isolated_infra(database_url, tmp_path_factory.mktemp("ops-infra")) as (db_url, nats_url),
+        prometheus(binary, ports, tmp_path_factory.mktemp("prometheus")) as prom,
+    ):
+        for started, reporter in _services(db_url, nats_url, logs, ports):
+            traffic.wait_for_pipeline(prom)
+            # A labelled series is born with its first observation, which a rate cannot see:
+            # drive traffic twice, with scrapes between, so that every rate has an increase.
+            for _ in range(2):
+                traffic.wait_for_scrapes(prom, started, more=2)
+                traffic.drive(started, reporter)
+            traffic.wait_for_scrapes(prom, started, more=3)
+            yield OpsStack(prom, started)
+
+
+@pytest.fixture(scope="module")
+def scraped(stack: OpsStack) -> Prometheus:
+    return stack.prometheus
+
+
+def _services(
+    database_url: str, nats_url: str, logs: Path, ports: list[tuple[ServiceSpec, int]]
+) -> Iterator[tuple[list[ServiceProcess], traffic.Reporter]]:
     plan = load_plan(Settings().plan_file)
     simulator_base = free_port_range(len(plan.portal_units()))
     smtp_port = free_port()
@@ -104,29 +138,11 @@ def running_services(
     try:
         with (
             portal_simulator(env, logs, simulator_base),
-            services(env, logs, replicas={"portal-monitor": 2}) as started,
+            services(env, logs, ports) as started,
         ):
             yield started, reporter()
     finally:
         sink.stop()
-
-
-@pytest.fixture(scope="module")
-def scraped(
-    running_services: tuple[list[ServiceProcess], traffic.Reporter],
-    nats_url: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Prometheus]:
-    binary = require_tool("prometheus", "prometheus")
-    started, reporter = running_services
-    with prometheus(binary, started, tmp_path_factory.mktemp("prometheus")) as prom:
-        # A labelled series is born with its first observation, which a rate cannot see: drive
-        # traffic twice, with scrapes between, so that every rate has an increase to show.
-        for _ in range(2):
-            traffic.wait_for_scrapes(prom, started, more=2)
-            traffic.drive(started, nats_url, reporter.plan, reporter)
-        traffic.wait_for_scrapes(prom, started, more=3)
-        yield prom
 
 
 @pytest.mark.parametrize("expr", _panel_queries())
@@ -193,10 +209,8 @@ def _load_generator() -> ModuleType:
     return module
 
 
-def test_service_metrics_answer_over_http(
-    running_services: tuple[list[ServiceProcess], traffic.Reporter],
-) -> None:
-    for service in running_services[0]:
+def test_service_metrics_answer_over_http(stack: OpsStack) -> None:
+    for service in stack.services:
         text = httpx.get(f"{service.url}/metrics", timeout=5).text
         assert "minhbach_outbox_pending" in text, service.spec.name
 

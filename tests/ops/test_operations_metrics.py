@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import httpx
+import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.api import ConsumerConfig
 from prometheus_client import REGISTRY
@@ -13,6 +14,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ
+from minhbach.infra.embedded import EmbeddedNats
 from minhbach.observability.operations import (
     next_report_dues,
     refresh_consumer_lag,
@@ -139,3 +141,23 @@ def test_report_due_gauge_counts_down_and_goes_when_the_year_is_over() -> None:
     assert _sample("minhbach_plan_seconds_until_report_due", {"rule": "lead-quarterly"}) == 86400
     refresh_report_dues(plan, datetime(2025, 6, 1, tzinfo=TZ))
     assert _sample("minhbach_plan_seconds_until_report_due", {"rule": "lead-quarterly"}) is None
+
+
+async def test_dependency_gauges_follow_nats_going_away_and_back(
+    settings: Settings, embedded_nats: EmbeddedNats | None
+) -> None:
+    def up(dependency: str) -> float | None:
+        return _sample("minhbach_dependency_up", {"service": "scoring", "dependency": dependency})
+
+    fast = settings.model_copy(update={"consumer_lag_poll_seconds": 0.1})
+    async with serving(create_app(settings=fast)):
+        await eventually(lambda: up("nats") == 1 and up("database") == 1, timeout=30)
+        if embedded_nats is None:
+            pytest.skip("NATS is external (MINHBACH_TEST_NATS_URL): not stopping it")
+        embedded_nats.stop()
+        try:
+            await eventually(lambda: up("nats") == 0, timeout=30)
+            assert up("database") == 1
+        finally:
+            embedded_nats.start()
+        await eventually(lambda: up("nats") == 1, timeout=60)

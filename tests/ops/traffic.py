@@ -29,7 +29,7 @@ from minhbach.plan import Plan
 from tests.ops.stack import Prometheus, ServiceProcess
 
 
-def drive(running: Sequence[ServiceProcess], nats_url: str, plan: Plan, reporter: Reporter) -> None:
+def drive(running: Sequence[ServiceProcess], reporter: Reporter) -> None:
     """HTTP requests to every service, a report filed (or amended) through intake, and events
     the services consume (a probe, a document)."""
     with httpx.Client(timeout=30) as client:
@@ -40,7 +40,22 @@ def drive(running: Sequence[ServiceProcess], nats_url: str, plan: Plan, reporter
             client.get(f"{service.url}/no-such-page")
         intake = next(s for s in running if s.spec.name == "intake")
         reporter.file(client, intake.url)
-    asyncio.run(_publish(nats_url, _events(plan)))
+    asyncio.run(_publish(reporter.nats_url, _events(reporter.plan)))
+
+
+def wait_for_pipeline(prom: Prometheus, timeout: float = 120) -> None:
+    """Until the simulated portals were probed, documents found and e-mails sent."""
+    signs = (
+        "sum(minhbach_portal_monitor_probes_total) > 0",
+        "sum(minhbach_portal_monitor_documents_found_total) > 0",
+        'sum(minhbach_notifier_notices_total{outcome="sent"}) > 0',
+    )
+    deadline = time.monotonic() + timeout
+    for sign in signs:
+        while not prom.query(sign):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"pipeline did not show {sign} within {timeout}s")
+            time.sleep(0.5)
 
 
 @dataclass
@@ -48,6 +63,7 @@ class Reporter:
     """One lead unit filing its Q1 report through intake's API, then amending it."""
 
     plan: Plan
+    nats_url: str
     unit_code: str
     token: str
     report_id: str | None = None
@@ -67,7 +83,7 @@ class Reporter:
         def collect() -> Reporter:
             out, err = process.communicate(timeout=120)
             assert process.returncode == 0, err
-            return cls(plan, unit, out.strip().splitlines()[-1])
+            return cls(plan, env["MINHBACH_NATS_URL"], unit, out.strip().splitlines()[-1])
 
         return collect
 

@@ -50,6 +50,11 @@ CONSUMER_PENDING = Gauge(
     "Messages in the stream not yet delivered to the service's durable consumer",
     ["service", "consumer"],
 )
+DEPENDENCY_UP = Gauge(
+    "minhbach_dependency_up",
+    "Whether the service reaches its dependency (database, nats) right now: 1 yes, 0 no",
+    ["service", "dependency"],
+)
 REPORT_DUE_IN = Gauge(
     "minhbach_plan_seconds_until_report_due",
     "Time until the next due instant of each reporting rule of the plan, on the service's clock",

@@ -1,5 +1,6 @@
 """Operations metrics every service exposes without writing code: HTTP latency, consumer lag and
-the count of dead letters awaiting an operator, and the time left until each reporting rule's
+the count of dead letters awaiting an operator, whether the database and NATS are reachable, and
+the time left until each reporting rule's
 next due date (the alert on readiness near a reporting date reads it).
 
 `create_service_app` installs the middleware and the operations loop; dashboards and alerts in
@@ -16,6 +17,7 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fastapi import FastAPI
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +30,7 @@ from minhbach.observability.metrics import (
     CONSUMER_ACK_PENDING,
     CONSUMER_PENDING,
     DEAD_LETTERS,
+    DEPENDENCY_UP,
     HTTP_REQUEST_SECONDS,
     REPORT_DUE_IN,
 )
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from minhbach.runtime import Runtime
 
 log = get_logger(__name__)
+
+DEPENDENCIES = ("database", "nats")
 
 # Prometheus itself polls these; counting them would drown the requests people make.
 UNTIMED_PATHS = frozenset({"/metrics"})
@@ -129,10 +134,32 @@ def refresh_report_dues(plan: Plan, now: datetime) -> None:
                 REPORT_DUE_IN.remove(rule.code)
 
 
+def install_operations(app: FastAPI, runtime: Runtime) -> None:
+    """HTTP timing, and the loop behind the gauges; dependencies read 'down' until checked
+    (the loop starts once NATS first answers, so a replica that never reaches it shows 0)."""
+    app.add_middleware(HttpMetricsMiddleware, service=runtime.spec.name)
+    runtime.background.append(operations_loop)
+    for dependency in DEPENDENCIES:
+        DEPENDENCY_UP.labels(runtime.spec.name, dependency).set(0)
+
+
+async def refresh_dependencies(runtime: Runtime) -> None:
+    """What `/readyz` checks, as gauges: Prometheus sees a replica cut off from NATS or the
+    database even though its /metrics still answers."""
+    checks = {"database": runtime.database_ready, "nats": runtime.nats_ready}
+    for name, check in checks.items():
+        try:
+            ok = await asyncio.wait_for(check(), timeout=5.0)
+        except Exception:  # unreachable is an answer here, not an error
+            ok = False
+        DEPENDENCY_UP.labels(runtime.spec.name, name).set(1 if ok else 0)
+
+
 async def operations_loop(runtime: Runtime) -> None:
     """Background loop: refresh lag and dead-letter gauges every `consumer_lag_poll_seconds`."""
     js = runtime.broker.config.broker_config.connection_state.stream
     while True:
+        await refresh_dependencies(runtime)
         try:
             await refresh_consumer_lag(js, runtime.spec.name)
             await refresh_dead_letters(runtime.sessions, runtime.tables, runtime.spec.name)
