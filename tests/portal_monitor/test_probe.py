@@ -203,8 +203,11 @@ async def test_unreachable_is_retried_before_it_counts_and_kept_apart_from_missi
         assert not _checks(second)[("portal_available", None)][0]
         assert all(c.check != "section_present" for c in _finished(second).checks)
 
+        present = await probe_portal(deps, commune)
+        assert _checks(present)[("section_present", "qa")][0]
         world.portal("xa-1").section("qa").missing_after = -1.0
         world.simulator.changed()
+        clock.advance(timedelta(hours=1))
         report = await probe_portal(deps, commune)
         assert report.outcome == ProbeOutcome.OK
         passed, detail = _checks(report)[("section_present", "qa")]

@@ -191,6 +191,7 @@ async def read_section(
         return read
     if result.status is not None and result.status >= 400:
         read.observation = observed("missing", http_status=result.status)
+        read.drafts = []  # read: the portal says the section is not there (stored as such)
         return read
     pages: list[ParsedPage] = []
     page_problems: list[str] = []
@@ -275,8 +276,8 @@ async def observe(
             for s in sources
         ]
 
-    if robots.disallow_all:
-        return NetworkPhase(None, True, None, unreachable_sections("robots"))
+    if robots.disallow_all:  # robots.txt unreachable (RFC 9309): the portal is, for now
+        return NetworkPhase(None, True, None, unreachable_sections("network"))
     home = await fetch_retrying(deps, unit.portal, hosts, validators.get(unit.portal))
     if home.transient or home.problem in ("blocked_address",):
         return NetworkPhase(home, False, None, unreachable_sections(_problem(home) or "network"))
@@ -387,7 +388,7 @@ async def _store(
     portal_obs = PortalObservation(
         portal_url=unit.portal,
         home_status=home_status if home_status != 304 else 200,
-        home_problem=(_problem(home) if home is not None else "robots"),
+        home_problem=(_problem(home) if home is not None else "network"),
         latency_ms=home.elapsed_ms if home is not None and home.problem is None else None,
         tls_days_left=network.tls_days_left,
         home_links=home_links,

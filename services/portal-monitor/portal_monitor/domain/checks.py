@@ -63,6 +63,7 @@ class PortalObservation:
 
     @property
     def home_reachable(self) -> bool:
+        """The portal answered (a 4xx is an answer: the portal is up, the page is wrong)."""
         return self.home_status is not None and self.home_status < 500
 
     def section(self, code: str | None) -> SectionObservation | None:
@@ -107,7 +108,7 @@ def _availability(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult
     results = [
         CheckResult(
             check="portal_available",
-            passed=True,
+            passed=(o.home_status or 0) < 400,
             detail=messages.portal_available(o.home_status or 0),
             evidence_url=o.portal_url,
         )
