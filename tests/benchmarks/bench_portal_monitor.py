@@ -13,6 +13,7 @@ outbox events); the outbox relay is not running (its cost is measured by bench_f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import os
@@ -67,7 +68,7 @@ LIMITS = FetchLimits(
 
 
 def bench_plan(portals: int) -> Plan:
-    """The seed plan with `portals` portals (one district, the rest communes), 6 listing sections."""
+    """The seed plan with `portals` portals (a district, the rest communes), 6 listing sections."""
     seed = load_plan(default_plan_path())
     data = seed.model_dump(mode="json")
     kept = [u for u in data["units"] if u["portal"] is None]
@@ -105,7 +106,8 @@ def _simulator_main(plan_file: str, ports_file: str) -> None:
     async def main() -> None:
         portals = portals_from_plan(plan, T0.date(), items_per_section=10)
         sim = await PortalSimulator(portals, elapsed=lambda: 0.0).start()
-        Path(ports_file).write_text(json.dumps({p.code: p.port for p in portals}))
+        ports = json.dumps({p.code: p.port for p in portals})
+        await asyncio.to_thread(Path(ports_file).write_text, ports)
         print("ready", flush=True)
         loop = asyncio.get_running_loop()
         bumps = 0
@@ -305,8 +307,8 @@ class Monitor:
             pass  # the scheduler claims at most 500 portals per tick
         worker = ProbeWorker(self.js, self.deps, CONCURRENCY, 600)
         task = asyncio.create_task(worker.run())
-        while await self.probes() < before_probes + len(self.units):
-            await asyncio.sleep(0.2)
+        while await self.probes() < before_probes + len(self.units):  # noqa: ASYNC110
+            await asyncio.sleep(0.2)  # polls the database: the probes are rows
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         if helper is not None:
@@ -497,8 +499,6 @@ async def _cleanup(env: BenchEnv) -> None:
             await conn.execute(text(f"TRUNCATE portal_monitor.{table} CASCADE"))
     await engine.dispose()
     nc = await nats.connect(env.settings.nats_url)
-    try:
+    with contextlib.suppress(Exception):
         await nc.jetstream().delete_consumer(STREAM, DURABLE)
-    except Exception:
-        pass
     await nc.close()
