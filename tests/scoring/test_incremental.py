@@ -140,6 +140,7 @@ async def test_any_order_with_repeats_ends_where_a_rebuild_ends(
         for table in (*db.PROJECTIONS, *db.DERIVED):
             await session.execute(table.delete())
         await scorer.tick(session, NOW)
+    async with scoring_sessions() as session, session.begin():
         await scorer.refresh_figures(session, NOW)
     for event in delivered:
         async with scoring_sessions() as session, session.begin():

@@ -63,6 +63,12 @@ async def test_obligations_appear_from_the_plan_with_no_events(
         indicators = await svc.get("/api/v1/indicators")
         assert [i["number"] for i in indicators] == list(range(1, 9))
         assert all(i["readiness"] == 0 for i in indicators)
+        overall = await svc.get("/api/v1/readiness")
+        assert (overall["readiness"], overall["target_share"]) == (0, 0.7)
+        assert overall["meets_target_share"] is False
+        assert "không phải câu trả lời của doanh nghiệp" in overall["note"]
+        missing = await svc.http.get("/api/v1/indicators/9")
+        assert missing.status_code == 404 and "chỉ tiêu số 9" in missing.json()["detail"]
 
 
 def plan_ledger(plan: object) -> list[str]:

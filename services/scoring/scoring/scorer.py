@@ -247,9 +247,9 @@ class Scorer:
         Takes only the figures' lock: event handlers are not held up by it."""
         if not self.pending.scope:
             return []
-        # Lock first, then take the marks and read at once: an event committed while this
-        # waited for the lock is then both included and named.
-        await store.lock_figures(session)
+        # Lock first, then take the marks, then read one snapshot: an event committed while
+        # this waited for the lock is both included and named.
+        await store.lock_figures(session, snapshot_after=True)
         scope, causes = self.pending.take()
         try:
             return await self._figures(session, scope, now, causes)
@@ -314,7 +314,7 @@ class Scorer:
     async def refresh_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
         """Recompute every signal of every figure (time moves some: overdue postings, the
         probe window; a mark lost in a crash is made good here)."""
-        await store.lock_figures(session)
+        await store.lock_figures(session, snapshot_after=True)
         _, causes = self.pending.take()  # a full pass covers what events marked, and names them
         scope: Scope = dict.fromkeys(self.all_indicators)
         try:
