@@ -304,34 +304,30 @@ async def observe(
 # --- the whole probe ---------------------------------------------------------------------------
 
 
-async def probe_portal(deps: ProbeDeps, unit_code: str) -> ProbeReport:
+async def probe_portal(
+    deps: ProbeDeps, unit_code: str, due_at: datetime | None = None
+) -> ProbeReport | None:
+    """Probe one portal; None when `due_at` is given and the portal was probed since (a stale
+    request from the work queue)."""
     unit = deps.plan.unit(unit_code)
     if unit.portal is None:
         raise ValueError(f"unit {unit_code!r} has no portal")
     started_at = deps.clock.now()
     started = time.perf_counter()
-    async with deps.sessions() as session:
-        attempt = 1 + int(
-            await session.scalar(
-                select(db.portal_state.c.failed_attempts).where(
-                    db.portal_state.c.unit_code == unit_code
-                )
+    async with deps.sessions() as session:  # one short read before the network phase
+        state = (
+            await session.execute(
+                select(db.portal_state).where(db.portal_state.c.unit_code == unit_code)
             )
-            or 0
-        )
+        ).first()
+        if due_at is not None and (state is None or state.next_probe_at > due_at):
+            return None
         validators = await _load_validators(session, unit.portal)
-        stored_sections = set(
-            (
-                await session.scalars(
-                    select(db.section_state.c.section).where(
-                        db.section_state.c.unit_code == unit_code
-                    )
-                )
-            ).all()
-        )
-    network = await observe(deps, unit, validators, stored_sections)
+        stored = await _stored_sections(session, unit_code)
+    attempt = 1 + (state.failed_attempts if state is not None else 0)
+    network = await observe(deps, unit, validators, set(stored))
     async with deps.sessions() as session, session.begin():
-        report = await _store(deps, session, unit, network, attempt, started_at)
+        report = await _store(deps, session, unit, network, attempt, started_at, state, stored)
     metrics.PROBE_SECONDS.observe(time.perf_counter() - started)
     if report.final:
         metrics.PROBES.labels(report.outcome.value).inc()
@@ -352,16 +348,14 @@ async def _store(
     network: NetworkPhase,
     attempt: int,
     started_at: datetime,
+    state: Any,
+    stored: dict[str, Any],
 ) -> ProbeReport:
+    """Write everything the probe learnt in the caller's transaction. The portal's lease makes
+    this replica the only writer of its state, read before the network phase (`state`,
+    `stored`)."""
     now = deps.clock.now()
     assert unit.portal is not None
-    state = (
-        await session.execute(
-            select(db.portal_state)
-            .where(db.portal_state.c.unit_code == unit.code)
-            .with_for_update()
-        )
-    ).first()
     home = network.home
     home_links: frozenset[str]
     if home is not None and home.ok:
@@ -370,7 +364,6 @@ async def _store(
     else:
         stored_links = state.home_links if state is not None else None
         home_links = frozenset(stored_links or ())
-    stored = await _stored_sections(session, unit.code)
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
     pending = _Pending()
     observations: list[SectionObservation] = []

@@ -135,14 +135,6 @@ async def schedule_once(
     return len(claimed)
 
 
-async def is_still_due(sessions: async_sessionmaker[AsyncSession], unit: str, due: str) -> bool:
-    """False for a stale request: the portal was probed since (its due instant moved on)."""
-    state = db.portal_state.c
-    async with sessions() as session:
-        current = await session.scalar(select(state.next_probe_at).where(state.unit_code == unit))
-    return current is not None and current <= datetime.fromisoformat(due)
-
-
 class ProbeWorker:
     """Pulls probe requests from the shared durable consumer and probes up to `concurrency`
     portals at once."""
@@ -194,18 +186,21 @@ class ProbeWorker:
     async def handle(self, message: Msg) -> None:
         request = json.loads(message.data)
         unit, due = request["unit_code"], request["due_at"]
-        if unit not in self.units or not await is_still_due(self.deps.sessions, unit, due):
+        if unit not in self.units:
             await message.ack()
             return
         heartbeat = asyncio.create_task(_heartbeat(message))
         try:
-            report = await probe_portal(self.deps, unit)
+            report = await probe_portal(self.deps, unit, datetime.fromisoformat(due))
         except Exception:
             log.exception("probe failed; the request will be redelivered", unit=unit)
             await message.nak(delay=30)
             return
         finally:
             heartbeat.cancel()
+        if report is None:  # stale: the portal was probed since this request was queued
+            await message.ack()
+            return
         if self.on_committed is not None:
             self.on_committed()
         log.info(
