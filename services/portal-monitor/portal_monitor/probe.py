@@ -371,11 +371,11 @@ async def _store(
     for read in network.sections:
         report.pages_fetched += read.pages_fetched
         report.pages_not_modified += read.pages_not_modified
-        observation, items = await _settle_section(
-            deps, session, unit, read, stored, now, report, pending
-        )
+        observation, items = _settle_section(deps, read, stored, pending)
         observations.append(observation)
         directive_items += items
+    # Documents of every changed section in one go: a handful of statements per probe.
+    await _store_documents(deps, session, unit, pending.drafts, now, report)
     copies = await _copy_findings(deps, session, unit, now)
     home_status = home.status if home is not None and home.problem is None else None
     portal_obs = PortalObservation(
@@ -456,14 +456,10 @@ async def _stored_sections(session: AsyncSession, unit_code: str) -> dict[str, A
     return {row.section: row for row in rows}
 
 
-async def _settle_section(
+def _settle_section(
     deps: ProbeDeps,
-    session: AsyncSession,
-    unit: Unit,
     read: SectionRead,
     stored: dict[str, Any],
-    now: datetime,
-    report: ProbeReport,
     pending: _Pending,
 ) -> tuple[SectionObservation, list[DirectiveItem]]:
     """The section's observation (from this read, or the stored one when unchanged), with its
@@ -489,7 +485,8 @@ async def _settle_section(
         return restored, _directive_items_of(previous)
     items: list[DirectiveItem] = []
     if obs.status == "present":
-        items = await _store_documents(deps, session, unit, read.drafts, now, report)
+        pending.drafts += read.drafts
+        items = _directive_items(deps, read.drafts)
     pending.section_rows.append(
         {
             "section": obs.section,
@@ -505,6 +502,19 @@ async def _settle_section(
     if read.validators is not None and obs.status == "present":
         pending.validators[read.url] = read.validators
     return obs, items
+
+
+def _directive_items(deps: ProbeDeps, drafts: list[DocumentDraft]) -> list[DirectiveItem]:
+    monitoring = deps.monitoring
+    flagged = (
+        (draft, directive_flag(draft, monitoring.directive_section, monitoring.directive_kind))
+        for draft in drafts
+    )
+    return [
+        DirectiveItem(draft.title, flag.not_directive, flag.no_full_text)
+        for draft, flag in flagged
+        if flag is not None
+    ]
 
 
 def _item_json(item: DirectiveItem) -> dict[str, Any]:
@@ -561,6 +571,7 @@ class _Pending:
 
     section_rows: list[dict[str, Any]] = field(default_factory=list)
     validators: dict[str, Validators] = field(default_factory=dict)
+    drafts: list[DocumentDraft] = field(default_factory=list)
 
     async def flush(self, session: AsyncSession, unit_code: str, now: datetime) -> None:
         kept = {u: v for u, v in self.validators.items() if v.etag or v.last_modified}
@@ -630,10 +641,10 @@ async def _store_documents(
     drafts: list[DocumentDraft],
     now: datetime,
     report: ProbeReport,
-) -> list[DirectiveItem]:
+) -> None:
     """Insert new documents and postings, update changed ones; queue found/changed events."""
     if not drafts:
-        return []
+        return
     docs = db.documents.c
     by_url = {
         r.canonical_url: r
@@ -678,7 +689,6 @@ async def _store_documents(
             select(db.documents).where(docs.canonical_url.in_([d.canonical_url for d in new]))
         ):
             by_url[r.canonical_url] = r
-    directive_items: list[DirectiveItem] = []
     postings: list[dict[str, Any]] = []
     records: dict[tuple[Any, str], tuple[DocumentDraft, Any]] = {}
     for draft in drafts:
@@ -691,10 +701,6 @@ async def _store_documents(
         flag = directive_flag(
             draft, deps.monitoring.directive_section, deps.monitoring.directive_kind
         )
-        if flag is not None:
-            directive_items.append(
-                DirectiveItem(draft.title, flag.not_directive, flag.no_full_text)
-            )
         due = _due(deps, record.kind, record.issued_on or draft.issued_on)
         postings.append(
             {
@@ -740,7 +746,6 @@ async def _store_documents(
             )
             report.found += 1
             metrics.DOCUMENTS_FOUND.labels(record.kind).inc()
-    return directive_items
 
 
 async def _maybe_changed(
