@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     # time passes and the figures that depend on time; "due soon" starts this many working days
     # before the last on-time day (None: the plan's first reminder offset).
     scoring_tick_seconds: float = Field(default=10.0, gt=0)
+    scoring_consumer_concurrency: int = Field(default=4, ge=1)  # events applied at once
     scoring_due_soon_working_days: int | None = Field(default=None, ge=0)
     # Figures are recomputed this long after the first event of a burst, once for the burst.
     scoring_figure_delay_seconds: float = Field(default=0.02, ge=0)

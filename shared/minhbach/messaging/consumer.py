@@ -153,9 +153,16 @@ class EventConsumer:
         DEAD_LETTERS.labels(self.service).inc()
         await msg.ack()
 
-    def subscribe(self, broker: NatsBroker, event_type: type[E], apply: Apply[E]) -> None:
-        """Register a durable pull consumer for `event_type`; replicas share it (work is split)."""
+    def subscribe(
+        self, broker: NatsBroker, event_type: type[E], apply: Apply[E], *, concurrency: int = 1
+    ) -> None:
+        """Register a durable pull consumer for `event_type`; replicas share it (work is split).
+
+        `concurrency` > 1 applies that many events at once: only for effects that commute
+        (the order of two events must not change the result).
+        """
         consumer = durable_name(self.service, event_type)
+        workers: dict[str, Any] = {"max_workers": concurrency} if concurrency > 1 else {}
 
         @broker.subscriber(
             event_type.subject,
@@ -168,6 +175,7 @@ class EventConsumer:
             ),
             ack_policy=AckPolicy.MANUAL,
             title=f"{self.service}: {event_type.__name__}",
+            **workers,
         )
         async def on_message(body: object, msg: NatsMessage) -> None:
             await self.handle(consumer, msg, event_type, apply)
