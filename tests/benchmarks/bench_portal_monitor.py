@@ -52,7 +52,11 @@ from portal_monitor.workqueue import (
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow
 
-PORTALS = int(os.environ.get("BENCH_PORTALS", "1000"))
+# 1,000 portals take about 8 minutes here (2 cores shared by the monitor, the simulator,
+# PostgreSQL and NATS), far past the ~3 minute budget of `make bench`: the default is scaled down
+# and says so; BENCH_PORTALS=1000 runs the full set.
+FULL_SET = 1000
+PORTALS = int(os.environ.get("BENCH_PORTALS", "300"))
 SECTIONS = 6
 CONCURRENCY = 32
 # httpx scans its whole pool on every request: with a thousand hosts, a pool much larger than the
@@ -371,8 +375,12 @@ def _replica_main(
 async def run(env: BenchEnv) -> list[BenchRow]:
     configure_logging("bench", "WARNING")  # one log line per probe would dominate the CPU figures
     plan = bench_plan(PORTALS)
-    if PORTALS != 1000:
-        print(f"note: {PORTALS} portals (BENCH_PORTALS), not 1000", file=sys.stderr)
+    if PORTALS != FULL_SET:
+        print(
+            f"note: portal-monitor bench scaled down to {PORTALS} portals (not {FULL_SET}) to stay"
+            f" within the time budget on this machine; BENCH_PORTALS={FULL_SET} runs the full set",
+            file=sys.stderr,
+        )
     simulator = start_simulator(plan, env.var_dir)
     try:
         origins = {
