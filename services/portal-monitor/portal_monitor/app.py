@@ -8,6 +8,7 @@ outcome of each portal).
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -70,6 +71,9 @@ async def scheduler_loop(runtime: Runtime) -> None:
 
 async def worker_loop(runtime: Runtime) -> None:
     settings = runtime.settings
+    # httpx logs every request at INFO, with the mapped (physical) address: our own probe log
+    # line says what happened, in the portal's terms.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     js = _js(runtime)
     await declare_work_stream(js, settings.duplicate_window_seconds)
     limits = fetch_limits(settings)
