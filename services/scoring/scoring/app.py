@@ -81,15 +81,14 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     consumer, broker = runtime.consumer, runtime.broker
     # Scoring's effects are merges that commute (tested: order and duplicates do not change the
     # figures), so each subject's events are applied several at a time.
-    workers = runtime.settings.scoring_consumer_concurrency
-    for event_type, handler in (
-        (ReportSubmitted, scorer.on_report),
-        (EvidenceSubmitted, scorer.on_evidence),
-        (DocumentFound, scorer.on_document),
-        (DocumentChanged, scorer.on_document),
-        (ProbeFinished, scorer.on_probe),
-    ):
-        consumer.subscribe(broker, event_type, _apply(runtime, handler), concurrency=workers)
+    n = runtime.settings.scoring_consumer_concurrency
+    consumer.subscribe(broker, ReportSubmitted, _apply(runtime, scorer.on_report), concurrency=n)
+    consumer.subscribe(
+        broker, EvidenceSubmitted, _apply(runtime, scorer.on_evidence), concurrency=n
+    )
+    consumer.subscribe(broker, DocumentFound, _apply(runtime, scorer.on_document), concurrency=n)
+    consumer.subscribe(broker, DocumentChanged, _apply(runtime, scorer.on_document), concurrency=n)
+    consumer.subscribe(broker, ProbeFinished, _apply(runtime, scorer.on_probe), concurrency=n)
 
     async def time_loop(runtime: Runtime) -> None:
         """Obligations from the plan appear at start even with no events; statuses that move

@@ -162,7 +162,6 @@ class EventConsumer:
         (the order of two events must not change the result).
         """
         consumer = durable_name(self.service, event_type)
-        workers: dict[str, Any] = {"max_workers": concurrency} if concurrency > 1 else {}
 
         @broker.subscriber(
             event_type.subject,
@@ -175,7 +174,7 @@ class EventConsumer:
             ),
             ack_policy=AckPolicy.MANUAL,
             title=f"{self.service}: {event_type.__name__}",
-            **workers,
+            max_workers=concurrency,
         )
         async def on_message(body: object, msg: NatsMessage) -> None:
             await self.handle(consumer, msg, event_type, apply)
