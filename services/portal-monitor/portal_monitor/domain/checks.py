@@ -2,7 +2,16 @@
 
 Input: what the probe observed (pure data). Output: `CheckResult`s and the probe's outcome.
 "portal unreachable" (network, timeout, 5xx after retries) is kept apart from "section missing"
-(the portal answered 404/410 or the page lacks the section's items)."""
+(the portal answered 404/410 or the page lacks the section's items).
+
+Check codes (`CheckResult.check`; `section` set for per-section checks):
+- portal_available, portal_latency, tls_certificate (https only)    task 6.5
+- section_reachable: the section's page could be read (False: unreachable, robots, hostile)
+- section_pages_valid: False when a page was bounded/odd (invalid encoding, malformed feed)
+- section_present / section_not_empty / section_fresh: sections the regulation in force requires
+- legal_links (task 5.2), qa_active (6.3), directive_section_clean (4.1)
+- district_documents_carried: commune portals only (tasks 1.1, 2.1, 8.3)
+"""
 
 from __future__ import annotations
 
