@@ -6,6 +6,7 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,48 @@ async def test_unreachable_server_is_a_network_problem_worth_retrying(
 async def test_validators_are_sent_only_to_the_first_url(fetcher: Fetcher) -> None:
     result = await fetcher.fetch(LOGICAL + "/", HOSTS, Validators(etag='"nope"'))
     assert result.ok
+
+
+async def test_tls_days_left_reads_the_certificate_even_if_untrusted(tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+    import ssl
+    import subprocess
+    from datetime import UTC, datetime
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed (deploy/system-deps.sh)")
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    await asyncio.to_thread(
+        subprocess.run,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "30",
+            "-subj",
+            "/CN=cong.test.invalid",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    async def handshake_then_close(_r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        w.close()
+
+    server = await asyncio.start_server(handshake_then_close, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    policy = AddressPolicy(address_map={"https://cong.test.invalid": f"https://127.0.0.1:{port}"})
+    async with server:
+        days = await tls_days_left("https://cong.test.invalid/", policy, datetime.now(UTC))
+    assert days in (29, 30)
