@@ -316,6 +316,11 @@ SYSTEM_HEALTH = Dashboard(
             options={"stacking": "normal", "drawStyle": "bars"},
         ),
         Panel(
+            title="Notices waiting to be sent, by state",
+            kind="timeseries",
+            queries=(Query("max by (state) (minhbach_notifier_queue_depth)", "{{state}}"),),
+        ),
+        Panel(
             title="SMTP send time (p95)",
             kind="timeseries",
             queries=(

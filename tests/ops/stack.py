@@ -11,10 +11,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import yaml
@@ -27,6 +29,15 @@ from minhbach.infra.embedded import EmbeddedNats, free_port
 from minhbach.services import SERVICES, ServiceSpec
 from tests.ops.tools import PROMETHEUS_DIR
 
+T = TypeVar("T")
+
+
+def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from synchronous fixture code on a loop of its own, in another thread:
+    `asyncio.run` in this thread would unset the suite's session event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 @contextmanager
 def isolated_infra(session_database_url: str, data_dir: Path) -> Iterator[tuple[str, str]]:
@@ -37,15 +48,15 @@ def isolated_infra(session_database_url: str, data_dir: Path) -> Iterator[tuple[
     database_url = (
         make_url(session_database_url).set(database=name).render_as_string(hide_password=False)
     )
-    asyncio.run(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_admin(session_database_url, f'CREATE DATABASE "{name}"'))
+    run_apart(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_apart(_admin(session_database_url, f'CREATE DATABASE "{name}"'))
     nats = EmbeddedNats(data_dir / "nats", free_port()).start()
     try:
         migrate_all(database_url)
         yield database_url, nats.url
     finally:
         nats.stop()
-        asyncio.run(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_apart(_admin(session_database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _admin(database_url: str, statement: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import subprocess
@@ -26,7 +25,7 @@ from minhbach.events.catalogue import (
     ProbeOutcome,
 )
 from minhbach.plan import Plan
-from tests.ops.stack import Prometheus, ServiceProcess
+from tests.ops.stack import Prometheus, ServiceProcess, run_apart
 
 
 def drive(running: Sequence[ServiceProcess], reporter: Reporter) -> None:
@@ -40,7 +39,7 @@ def drive(running: Sequence[ServiceProcess], reporter: Reporter) -> None:
             client.get(f"{service.url}/no-such-page")
         intake = next(s for s in running if s.spec.name == "intake")
         reporter.file(client, intake.url)
-    asyncio.run(_publish(reporter.nats_url, _events(reporter.plan)))
+    run_apart(_publish(reporter.nats_url, _events(reporter.plan)))
 
 
 def wait_for_pipeline(prom: Prometheus, timeout: float = 120) -> None:

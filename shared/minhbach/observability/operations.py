@@ -1,12 +1,16 @@
-"""Operations metrics every service exposes without writing code: HTTP latency, consumer lag and
-the count of dead letters awaiting an operator, whether the database and NATS are reachable, and
-the time left until each reporting rule's
-next due date (the alert on readiness near a reporting date reads it).
+"""Operations metrics every service exposes without writing code, installed by
+`create_service_app` (`install_operations`):
 
-`create_service_app` installs the middleware and the operations loop; dashboards and alerts in
-deploy/ read `minhbach_http_request_duration_seconds`, `minhbach_consumer_pending_messages` and
-`minhbach_dead_letters`. The dead-letter gauge is re-read from the database, so it survives a
-restart and falls back to zero once an operator replays (`minhbach deadletters replay`).
+- `minhbach_http_request_duration_seconds`: HTTP latency by route template;
+- `minhbach_consumer_pending_messages` / `..._ack_pending_messages`: lag of the service's durable
+  consumers, read from JetStream;
+- `minhbach_dead_letters`: re-read from the database, so it survives a restart and falls back
+  to zero once an operator replays (`minhbach deadletters replay`);
+- `minhbach_dependency_up`: database and NATS reachable, as `/readyz` sees them;
+- `minhbach_plan_seconds_until_report_due`: time left until each reporting rule's next due
+  instant, on the service's clock (the readiness-near-a-report alert reads it).
+
+Dashboards and alerts in deploy/ read them; docs/operating.md explains each alert.
 """
 
 from __future__ import annotations
@@ -156,7 +160,7 @@ async def refresh_dependencies(runtime: Runtime) -> None:
 
 
 async def operations_loop(runtime: Runtime) -> None:
-    """Background loop: refresh lag and dead-letter gauges every `consumer_lag_poll_seconds`."""
+    """Background loop: refresh the gauges above every `consumer_lag_poll_seconds`."""
     js = runtime.broker.config.broker_config.connection_state.stream
     while True:
         await refresh_dependencies(runtime)
