@@ -415,7 +415,8 @@ def test_format_vn_weekday(day: str, weekday: str) -> None:
 
 # -- properties ----------------------------------------------------------------------------------
 
-dates = st.dates(min_value=date(2001, 1, 1), max_value=date(2098, 12, 31))
+# Far enough inside MIN_YEAR..MAX_YEAR that 400 working days either way stay inside it.
+dates = st.dates(min_value=date(2003, 1, 1), max_value=date(2097, 12, 31))
 steps = st.integers(min_value=1, max_value=400)
 
 
