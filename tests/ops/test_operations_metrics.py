@@ -63,7 +63,7 @@ async def test_consumer_lag_is_read_from_jetstream(nats_client: NatsClient) -> N
     assert _sample("minhbach_consumer_ack_pending_messages", labels) == 0
 
     subscription = await js.pull_subscribe(subject, durable=consumer, stream="INTAKE")
-    fetched = await subscription.fetch(1, timeout=5)
+    fetched = await subscription.fetch(1, timeout=30)
     assert len(fetched) == 1
     await refresh_consumer_lag(js, service)
     assert _sample("minhbach_consumer_pending_messages", labels) == 3
