@@ -131,7 +131,7 @@ def services(
             started.append(ServiceProcess(spec, port, process))
         for service in started:
             _wait_until(
-                lambda s=service: _ready(s),  # type: ignore[misc]
+                lambda s=service: _ready(s),
                 f"{service.spec.name} on port {service.port} (log in {log_dir})",
                 timeout,
             )

@@ -26,7 +26,15 @@ def require_tool(name: str, debian_package: str) -> str:
     return found
 
 
-def run_tool(args: Sequence[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run_tool(
+    args: Sequence[str | Path], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, timeout=120, check=False, **kwargs
-    )  # type: ignore[call-overload, no-any-return]
+        [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=cwd,
+    )
