@@ -73,7 +73,14 @@ async def test_documents_are_found_once_each_across_restarts(
             await eventually(lambda: _probes_at_least(sessions, units, 2), timeout=60)
             async with httpx.AsyncClient() as client:
                 listed = (await client.get(f"{base}/portals")).json()
+                exposition = (await client.get(f"{base}/metrics")).text
             assert {p["unit_code"] for p in listed} >= set(units)
+            probed = {p["unit_code"] for p in listed if p["last_outcome"] == "ok"} & set(units)
+            assert probed
+            for unit in probed:  # the per-portal gauge behind the MinhBachPortalUnreachable alert
+                assert (
+                    f'minhbach_portal_monitor_portal_reachable{{portal="{unit}"}} 1.0' in exposition
+                )
         # Stopped. A document appears; the clock passes the probe interval; a new process starts.
         world.portal("huyen").section("planning").items.append(
             SimItem(

@@ -17,11 +17,12 @@ from nats.js import JetStreamContext
 from sqlalchemy import select
 
 from minhbach.clock import Clock
+from minhbach.events.catalogue import ProbeOutcome
 from minhbach.plan import Plan
 from minhbach.runtime import Runtime, create_service_app
 from minhbach.services import service
 from minhbach.settings import Settings
-from portal_monitor import db
+from portal_monitor import db, metrics
 from portal_monitor.fetcher import AddressPolicy, Fetcher, FetchLimits, make_client
 from portal_monitor.probe import ProbeDeps
 from portal_monitor.robots_cache import RobotsCache
@@ -57,6 +58,9 @@ def _js(runtime: Runtime) -> JetStreamContext:
     return js
 
 
+PORTAL_GAUGES_SECONDS = 15.0
+
+
 async def scheduler_loop(runtime: Runtime) -> None:
     settings = runtime.settings
     js = _js(runtime)
@@ -67,6 +71,21 @@ async def scheduler_loop(runtime: Runtime) -> None:
     while True:
         await schedule_once(js, runtime.sessions, runtime.plan, runtime.clock.now(), lease)
         await asyncio.sleep(settings.portal_schedule_tick_seconds)
+
+
+async def portal_gauges_loop(runtime: Runtime) -> None:
+    """Per-portal reachability from stored state (any replica may have made the last probe)."""
+    while True:
+        async with runtime.sessions() as session:
+            rows = await session.execute(
+                select(db.portal_state.c.unit_code, db.portal_state.c.last_outcome).where(
+                    db.portal_state.c.last_outcome.is_not(None)
+                )
+            )
+            for unit_code, outcome in rows:
+                reachable = outcome != ProbeOutcome.UNREACHABLE.value
+                metrics.PORTAL_REACHABLE.labels(unit_code).set(1 if reachable else 0)
+        await asyncio.sleep(PORTAL_GAUGES_SECONDS)
 
 
 async def worker_loop(runtime: Runtime) -> None:
@@ -108,6 +127,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
         return  # a plan without portal monitoring: nothing to do
     runtime.background.append(scheduler_loop)
     runtime.background.append(worker_loop)
+    runtime.background.append(portal_gauges_loop)
     router = APIRouter()
 
     @router.get("/portals")

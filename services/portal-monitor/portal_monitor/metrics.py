@@ -1,6 +1,6 @@
 """Prometheus metrics of portal-monitor (`minhbach_portal_monitor_*`)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 PROBES = Counter(
     "minhbach_portal_monitor_probes_total", "Portal probes finished, by outcome", ["outcome"]
@@ -26,4 +26,10 @@ DOCUMENTS_FOUND = Counter(
 )
 ROBOTS_REFUSALS = Counter(
     "minhbach_portal_monitor_robots_refusals_total", "URLs not fetched because robots.txt forbids"
+)
+PORTAL_REACHABLE = Gauge(
+    "minhbach_portal_monitor_portal_reachable",
+    "Whether the last finished probe of each portal reached it (1) or not (0); read from the"
+    " database, so every replica reports every portal",
+    ["portal"],
 )

@@ -331,6 +331,8 @@ async def probe_portal(
     metrics.PROBE_SECONDS.observe(time.perf_counter() - started)
     if report.final:
         metrics.PROBES.labels(report.outcome.value).inc()
+        reachable = report.outcome != ProbeOutcome.UNREACHABLE
+        metrics.PORTAL_REACHABLE.labels(unit.code).set(1 if reachable else 0)
     return report
 
 
