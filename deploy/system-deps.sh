@@ -16,7 +16,15 @@ echo "system-deps: installing ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 # Another session may be installing at the same moment: wait for dpkg's lock, do not fail.
 apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 || true
-# prometheus pulls in a service we never start; --no-install-recommends keeps the set small.
+# prometheus ships a daemon listening on all interfaces: forbid package scripts to start any
+# service while we install (policy-rc.d, removed afterwards). We only want the binaries.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  guard=/usr/sbin/policy-rc.d
+fi
+trap '[ -n "$guard" ] && rm -f "$guard"' EXIT
+# --no-install-recommends keeps the set small.
 apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
   || echo "system-deps: apt-get failed for ${need[*]}; tests needing them will skip" >&2
 exit 0
