@@ -6,7 +6,9 @@ embedded ones start with data under `var/`.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +22,8 @@ from minhbach.db.migrations import upgrade
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres
 from minhbach.services import SERVICES
 from minhbach.settings import Settings
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ProcessGroup:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us; we stop children in order
+            preexec_fn=_die_with_parent,
         )
         self.processes[name] = process
         assert process.stdout is not None
@@ -94,6 +99,15 @@ class ProcessGroup:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: if `minhbach run` itself is killed (SIGKILL, a crash), the
+    kernel sends this child SIGTERM, so no service is left holding its port (Linux only)."""
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _sleep(seconds: float) -> None:
