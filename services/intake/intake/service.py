@@ -122,10 +122,8 @@ class Intake:
             refusal = self.rules.filing_refusal(caller.unit_code, report.reporter)
             if refusal:
                 raise IntakeError.single(403, "reporter", refusal, "forbidden")
-            fingerprint = (
-                _fingerprint("report", caller.unit_code, amend_report_id, report)
-                if idempotency_key is not None
-                else ""
+            fingerprint = _fingerprint(
+                idempotency_key, "report", caller.unit_code, amend_report_id, report
             )
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
@@ -234,11 +232,7 @@ class Intake:
         self, caller: Caller, filing: EvidenceFilingIn, *, idempotency_key: str | None = None
     ) -> Outcome:
         try:
-            fingerprint = (
-                _fingerprint("evidence", caller.unit_code, None, filing)
-                if idempotency_key is not None
-                else ""
-            )
+            fingerprint = _fingerprint(idempotency_key, "evidence", caller.unit_code, None, filing)
             replay = await self._replay(caller, idempotency_key, fingerprint)
             if replay:
                 return replay
@@ -459,8 +453,16 @@ class Intake:
 
 
 def _fingerprint(
-    operation: str, unit_code: str, target: uuid.UUID | None, body: ReportIn | EvidenceFilingIn
+    idempotency_key: str | None,
+    operation: str,
+    unit_code: str,
+    target: uuid.UUID | None,
+    body: ReportIn | EvidenceFilingIn,
 ) -> str:
+    """What a retried request must repeat to get the first answer back; "" without a key
+    (nothing to compare, and hashing a large report is not free)."""
+    if idempotency_key is None:
+        return ""
     canonical = f"{operation}\n{unit_code}\n{target}\n{body.model_dump_json()}"
     return hashlib.sha256(canonical.encode()).hexdigest()
 
