@@ -211,7 +211,7 @@ def _load_generator() -> ModuleType:
 
 def test_service_metrics_answer_over_http(stack: OpsStack) -> None:
     for service in stack.services:
-        text = httpx.get(f"{service.url}/metrics", timeout=5).text
+        text = httpx.get(f"{service.url}/metrics", timeout=30).text
         assert "minhbach_outbox_pending" in text, service.spec.name
 
 
