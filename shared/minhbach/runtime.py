@@ -1,9 +1,9 @@
 """What every service runs on: settings, clock, plan, database, broker, outbox relay, inbox.
 
-A service builds its FastAPI app with `create_service_app`, giving its schema's tables and a
-`setup` hook that registers its subscribers, routes and background loops. The lifespan connects
-to NATS in the background (so `/healthz` answers while NATS is down and `/readyz` says why),
-declares the streams, starts the relay and stops everything in order.
+`running(runtime)` connects to NATS in the background (so `/healthz` answers while NATS is down
+and `/readyz` says why), declares the streams, opens the service's resources, starts the relay,
+the operations loop and the service's background loops, and stops everything in order.
+`minhbach.app.create_service_app` wraps it in a FastAPI app.
 """
 
 from __future__ import annotations
@@ -12,23 +12,28 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
-from fastapi import FastAPI
 from faststream.nats import NatsBroker
+from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.db.session import make_engine, make_sessionmaker, ping
 from minhbach.events.base import Event
+from minhbach.events.catalogue import stream_for
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
 from minhbach.messaging.outbox import add_to_outbox
 from minhbach.messaging.relay import OutboxRelay
 from minhbach.messaging.streams import declare_streams
-from minhbach.observability.health import health_router
-from minhbach.observability.logging import configure_logging, get_logger
-from minhbach.observability.operations import install_operations
+from minhbach.observability.logging import get_logger
+from minhbach.observability.operations import (
+    refresh_consumer_lag,
+    refresh_dead_letters,
+    refresh_dependencies,
+    refresh_report_dues,
+)
 from minhbach.plan import Plan, load_plan
 from minhbach.services import ServiceSpec
 from minhbach.settings import Settings, get_settings
@@ -36,6 +41,14 @@ from minhbach.settings import Settings, get_settings
 log = get_logger(__name__)
 
 BackgroundLoop = Callable[["Runtime"], Awaitable[None]]
+
+
+class Resource(Protocol):
+    """Something a service opens before it serves and closes after (e.g. intake's write pool)."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass
@@ -51,11 +64,19 @@ class Runtime:
     relay: OutboxRelay
     consumer: EventConsumer
     background: list[BackgroundLoop] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
     broker_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def emit(self, session: AsyncSession, *events: Event) -> None:
         """Store events in the caller's transaction; call `relay.wake()` after commit."""
         await add_to_outbox(session, self.tables, *events)
+
+    @property
+    def jetstream(self) -> JetStreamContext:
+        """The broker's JetStream context (for what FastStream does not wrap: work queues,
+        consumer info); valid once the broker connected."""
+        js: JetStreamContext = self.broker.config.broker_config.connection_state.stream
+        return js
 
     async def database_ready(self) -> bool:
         await ping(self.engine)
@@ -63,6 +84,11 @@ class Runtime:
 
     async def nats_ready(self) -> bool:
         return self.broker_ready.is_set() and self.broker.connection.is_connected
+
+    @property
+    def readiness_checks(self) -> dict[str, Callable[[], Awaitable[bool]]]:
+        """What `/readyz` answers and the dependency gauges show."""
+        return {"database": self.database_ready, "nats": self.nats_ready}
 
 
 def build_runtime(
@@ -93,7 +119,7 @@ def build_runtime(
             payload,
             subject,
             headers={"Nats-Msg-Id": msg_id, "content-type": "application/json"},
-            stream=_stream_name(subject),
+            stream=stream_for(subject).name,
             timeout=5.0,
         )
 
@@ -119,12 +145,6 @@ def build_runtime(
     )
 
 
-def _stream_name(subject: str) -> str:
-    from minhbach.events.catalogue import stream_for
-
-    return stream_for(subject).name
-
-
 async def _connect_broker(runtime: Runtime) -> None:
     """Start the broker, retrying while NATS is unreachable."""
     delay = 0.5
@@ -132,7 +152,7 @@ async def _connect_broker(runtime: Runtime) -> None:
         try:
             await runtime.broker.connect()
             await declare_streams(
-                runtime.broker.config.broker_config.connection_state.stream,
+                runtime.jetstream,
                 runtime.settings.duplicate_window_seconds,
                 runtime.settings.stream_replicas,
             )
@@ -148,26 +168,48 @@ async def _connect_broker(runtime: Runtime) -> None:
             delay = min(delay * 2, 10.0)
 
 
+async def operations_loop(runtime: Runtime) -> None:
+    """Refresh the operations gauges (see `observability.operations`) every
+    `consumer_lag_poll_seconds`; NATS or the database briefly away leaves them as they were."""
+    name = runtime.spec.name
+    while True:
+        await refresh_dependencies(name, runtime.readiness_checks)
+        try:
+            await refresh_consumer_lag(runtime.jetstream, name)
+            await refresh_dead_letters(runtime.sessions, runtime.tables, name)
+            refresh_report_dues(runtime.plan, runtime.clock.now())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("operations gauges not refreshed", error=repr(exc))
+        await asyncio.sleep(runtime.settings.consumer_lag_poll_seconds)
+
+
 @contextlib.asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
-    """Run the broker, relay and background loops for the lifetime of the block."""
-    tasks = [
-        asyncio.create_task(_connect_broker(runtime), name="broker"),
-        asyncio.create_task(runtime.relay.run(), name="outbox-relay"),
-    ]
-    tasks += [
-        asyncio.create_task(_supervised(loop, runtime), name=getattr(loop, "__name__", "loop"))
-        for loop in runtime.background
-    ]
-    try:
-        yield runtime
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        with contextlib.suppress(Exception):
-            await runtime.broker.stop()
-        await runtime.engine.dispose()
+    """Open the resources, run the broker, relay and loops for the lifetime of the block; on
+    the way out stop the loops, the broker, then close the resources and the database."""
+    async with contextlib.AsyncExitStack() as stack:
+        for resource in runtime.resources:
+            await resource.open()
+            stack.push_async_callback(resource.close)
+        stack.push_async_callback(runtime.engine.dispose)
+        tasks = [
+            asyncio.create_task(_connect_broker(runtime), name="broker"),
+            asyncio.create_task(runtime.relay.run(), name="outbox-relay"),
+        ]
+        tasks += [
+            asyncio.create_task(_supervised(loop, runtime), name=getattr(loop, "__name__", "loop"))
+            for loop in [operations_loop, *runtime.background]
+        ]
+        try:
+            yield runtime
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await runtime.broker.stop()
 
 
 async def _supervised(loop: BackgroundLoop, runtime: Runtime) -> None:
@@ -182,37 +224,3 @@ async def _supervised(loop: BackgroundLoop, runtime: Runtime) -> None:
         except Exception:
             log.exception("background loop failed; restarting", loop=getattr(loop, "__name__", "?"))
             await asyncio.sleep(1.0)
-
-
-def create_service_app(
-    spec: ServiceSpec,
-    tables: MessagingTables,
-    setup: Callable[[Runtime, FastAPI], None],
-    *,
-    title: str,
-    settings: Settings | None = None,
-    clock: Clock | None = None,
-    plan: Plan | None = None,
-    **fastapi_kwargs: Any,
-) -> FastAPI:
-    """The FastAPI app of one service, with health, metrics and the messaging runtime."""
-    settings = settings or get_settings()
-    runtime = build_runtime(spec, tables, settings, clock, plan)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running(runtime):
-            yield
-
-    app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
-    app.state.runtime = runtime
-    install_operations(app, runtime)
-    app.include_router(
-        health_router({"database": runtime.database_ready, "nats": runtime.nats_ready})
-    )
-    setup(runtime, app)
-    return app
-
-
-def configure_service_logging(spec: ServiceSpec, settings: Settings) -> None:
-    configure_logging(spec.name, settings.log_level, settings.log_json)

@@ -1,9 +1,6 @@
 """The intake service: units file reports and evidence (JSON API and Vietnamese form)."""
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -15,12 +12,10 @@ from intake.form import form_router
 from intake.middleware import IntakeMiddleware
 from intake.service import Intake
 from intake.store import WriteStore
-from minhbach.clock import Clock
+from minhbach.app import service_app
 from minhbach.observability.logging import get_logger
-from minhbach.plan import Plan
-from minhbach.runtime import Runtime, create_service_app
+from minhbach.runtime import Runtime
 from minhbach.services import service
-from minhbach.settings import Settings
 
 SPEC = service("intake")
 PURGE_EVERY_SECONDS = 3600.0
@@ -48,29 +43,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
             await asyncio.sleep(PURGE_EVERY_SECONDS)
 
     runtime.background.append(purge_idempotency_keys)
-    _open_with_the_app(app, store)
+    runtime.resources.append(store)  # the write pool: opened before the app serves
 
 
-def _open_with_the_app(app: FastAPI, store: WriteStore) -> None:
-    """The write pool lives as long as the app: opened before it serves, closed after."""
-    inner = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
-        await store.open()
-        try:
-            async with inner(app) as state:
-                yield state
-        finally:
-            await store.close()
-
-    app.router.lifespan_context = lifespan
-
-
-def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
-) -> FastAPI:
-    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
-    return create_service_app(
-        SPEC, messaging, setup, settings=settings, clock=clock, plan=plan, title="Minh Bạch: intake"
-    )
+create_app = service_app(SPEC, messaging, setup)

@@ -7,13 +7,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.clock import Clock
+from minhbach.app import service_app
 from minhbach.db.session import transaction
 from minhbach.events.catalogue import ObligationChanged, ProbeFinished
-from minhbach.plan import Plan
-from minhbach.runtime import Runtime, create_service_app
+from minhbach.runtime import Runtime
 from minhbach.services import service
-from minhbach.settings import Settings
 from notifier import store
 from notifier.db import messaging
 from notifier.service import DeliveryHooks, Notifier
@@ -66,16 +64,4 @@ def _routes(runtime: Runtime) -> APIRouter:
     return router
 
 
-def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
-) -> FastAPI:
-    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
-    return create_service_app(
-        SPEC,
-        messaging,
-        setup,
-        settings=settings,
-        clock=clock,
-        plan=plan,
-        title="Minh Bạch: notifier",
-    )
+create_app = service_app(SPEC, messaging, setup)

@@ -13,13 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from nats.js import JetStreamContext
 from sqlalchemy import select
 
-from minhbach.clock import Clock
+from minhbach.app import service_app
 from minhbach.events.catalogue import ProbeOutcome
-from minhbach.plan import Plan
-from minhbach.runtime import Runtime, create_service_app
+from minhbach.runtime import Runtime
 from minhbach.services import service
 from minhbach.settings import Settings
 from portal_monitor import db, metrics
@@ -53,17 +51,12 @@ def address_policy(settings: Settings) -> AddressPolicy:
     return AddressPolicy(mapping, tuple(settings.portal_allowed_networks))
 
 
-def _js(runtime: Runtime) -> JetStreamContext:
-    js: JetStreamContext = runtime.broker.config.broker_config.connection_state.stream
-    return js
-
-
 PORTAL_GAUGES_SECONDS = 15.0
 
 
 async def scheduler_loop(runtime: Runtime) -> None:
     settings = runtime.settings
-    js = _js(runtime)
+    js = runtime.jetstream
     await declare_work_stream(js, settings.duplicate_window_seconds)
     await register_portals(runtime.sessions, runtime.plan, runtime.clock.now())
     # The lease is real time; the schedule is clock time, which may run faster (make run).
@@ -93,7 +86,7 @@ async def worker_loop(runtime: Runtime) -> None:
     # httpx logs every request at INFO, with the mapped (physical) address: our own probe log
     # line says what happened, in the portal's terms.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    js = _js(runtime)
+    js = runtime.jetstream
     await declare_work_stream(js, settings.duplicate_window_seconds)
     limits = fetch_limits(settings)
     async with make_client(limits, connections=4 * settings.portal_concurrency) as client:
@@ -150,19 +143,4 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     app.include_router(router)
 
 
-def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
-) -> FastAPI:
-    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
-    return create_service_app(
-        SPEC,
-        messaging,
-        setup,
-        settings=settings,
-        clock=clock,
-        plan=plan,
-        title="Minh Bạch: portal-monitor",
-    )
-
-
-messaging = db.messaging
+create_app = service_app(SPEC, db.messaging, setup)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.clock import Clock
+from minhbach.app import service_app
 from minhbach.db.session import transaction
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
@@ -22,10 +22,8 @@ from minhbach.events.catalogue import (
     ReportSubmitted,
 )
 from minhbach.observability.logging import get_logger
-from minhbach.plan import Plan
-from minhbach.runtime import Runtime, create_service_app
+from minhbach.runtime import Runtime
 from minhbach.services import service
-from minhbach.settings import Settings
 from scoring import metrics
 from scoring.api import router
 from scoring.db import messaging
@@ -117,16 +115,4 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     app.include_router(router)
 
 
-def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
-) -> FastAPI:
-    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
-    return create_service_app(
-        SPEC,
-        messaging,
-        setup,
-        settings=settings,
-        clock=clock,
-        plan=plan,
-        title="Minh Bạch: scoring",
-    )
+create_app = service_app(SPEC, messaging, setup)

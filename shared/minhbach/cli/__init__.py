@@ -52,11 +52,11 @@ def serve(
     """Serve one service on its fixed port (needs MINHBACH_DATABASE_URL and MINHBACH_NATS_URL)."""
     import uvicorn
 
-    from minhbach.runtime import configure_service_logging
+    from minhbach.observability.logging import configure_logging
 
     spec = service(name)
     settings = get_settings()
-    configure_service_logging(spec, settings)
+    configure_logging(spec.name, settings.log_level, settings.log_json)
     uvicorn.run(
         spec.app_factory,
         factory=True,

@@ -1,5 +1,5 @@
-"""Operations metrics every service exposes without writing code, installed by
-`create_service_app` (`install_operations`):
+"""Operations metrics every service exposes without writing code (the runtime installs the
+middleware and runs `refresh_operations` in its operations loop):
 
 - `minhbach_http_request_duration_seconds`: HTTP latency by route template;
 - `minhbach_consumer_pending_messages` / `..._ack_pending_messages`: lag of the service's durable
@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI
 from nats.js import JetStreamContext
@@ -29,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.events.catalogue import STREAMS
-from minhbach.observability.logging import get_logger
+from minhbach.observability.health import ReadinessCheck
 from minhbach.observability.metrics import (
     CONSUMER_ACK_PENDING,
     CONSUMER_PENDING,
@@ -39,11 +40,6 @@ from minhbach.observability.metrics import (
     REPORT_DUE_IN,
 )
 from minhbach.plan import Plan
-
-if TYPE_CHECKING:
-    from minhbach.runtime import Runtime
-
-log = get_logger(__name__)
 
 DEPENDENCIES = ("database", "nats")
 
@@ -138,38 +134,20 @@ def refresh_report_dues(plan: Plan, now: datetime) -> None:
                 REPORT_DUE_IN.remove(rule.code)
 
 
-def install_operations(app: FastAPI, runtime: Runtime) -> None:
-    """HTTP timing, and the loop behind the gauges; dependencies read 'down' until checked
-    (the loop starts once NATS first answers, so a replica that never reaches it shows 0)."""
-    app.add_middleware(HttpMetricsMiddleware, service=runtime.spec.name)
-    runtime.background.append(operations_loop)
+def install_operations(app: FastAPI, service: str) -> None:
+    """HTTP timing; dependencies read 'down' until checked (the runtime's operations loop starts
+    once NATS first answers, so a replica that never reaches it shows 0)."""
+    app.add_middleware(HttpMetricsMiddleware, service=service)
     for dependency in DEPENDENCIES:
-        DEPENDENCY_UP.labels(runtime.spec.name, dependency).set(0)
+        DEPENDENCY_UP.labels(service, dependency).set(0)
 
 
-async def refresh_dependencies(runtime: Runtime) -> None:
+async def refresh_dependencies(service: str, checks: Mapping[str, ReadinessCheck]) -> None:
     """What `/readyz` checks, as gauges: Prometheus sees a replica cut off from NATS or the
     database even though its /metrics still answers."""
-    checks = {"database": runtime.database_ready, "nats": runtime.nats_ready}
     for name, check in checks.items():
         try:
             ok = await asyncio.wait_for(check(), timeout=5.0)
         except Exception:  # unreachable is an answer here, not an error
             ok = False
-        DEPENDENCY_UP.labels(runtime.spec.name, name).set(1 if ok else 0)
-
-
-async def operations_loop(runtime: Runtime) -> None:
-    """Background loop: refresh the gauges above every `consumer_lag_poll_seconds`."""
-    js = runtime.broker.config.broker_config.connection_state.stream
-    while True:
-        await refresh_dependencies(runtime)
-        try:
-            await refresh_consumer_lag(js, runtime.spec.name)
-            await refresh_dead_letters(runtime.sessions, runtime.tables, runtime.spec.name)
-            refresh_report_dues(runtime.plan, runtime.clock.now())
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # NATS or the database briefly away: gauges keep their value
-            log.warning("operations gauges not refreshed", error=repr(exc))
-        await asyncio.sleep(runtime.settings.consumer_lag_poll_seconds)
+        DEPENDENCY_UP.labels(service, name).set(1 if ok else 0)
