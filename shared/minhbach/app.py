@@ -17,6 +17,7 @@ from typing import Protocol
 
 from fastapi import FastAPI
 
+from minhbach.api_errors import install_api_errors
 from minhbach.clock import Clock
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.observability.health import health_router
@@ -55,6 +56,7 @@ def create_service_app(
     app = FastAPI(title=f"Minh Bạch: {spec.name}", lifespan=lifespan)
     app.state.runtime = runtime
     install_operations(app, spec.name)
+    install_api_errors(app)
     app.include_router(health_router(runtime.readiness_checks))
     setup(runtime, app)
     return app

@@ -33,6 +33,12 @@ TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 MIN_YEAR: Final = 2000
 MAX_YEAR: Final = 2100
 
+# A plan's year can be served when the years next to it are known too: its last deadlines fall in
+# the next year and its first reminders may count back into the previous one. An API answers a
+# year outside this range with a 4xx (never a CalendarRangeError, which would be a 500).
+FIRST_PLAN_YEAR: Final = MIN_YEAR + 1
+LAST_PLAN_YEAR: Final = MAX_YEAR - 1
+
 _ONE_DAY: Final = timedelta(days=1)
 _SATURDAY: Final = 5
 

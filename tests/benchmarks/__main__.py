@@ -52,7 +52,7 @@ def main(selected: list[str]) -> int:
 
 def run_module(name: str) -> list[BenchRow]:
     """One benchmark on its own embedded NATS and PostgreSQL, deleted afterwards."""
-    var = Path(tempfile.mkdtemp(prefix="bench-", dir=REPO_ROOT / "var"))
+    var = scratch_dir(REPO_ROOT / "var")
     # Free ports for both NATS listeners: several engineers may run benchmarks at once.
     settings = Settings().model_copy(
         update={"embedded_nats_port": free_port(), "embedded_nats_monitor_port": free_port()}
@@ -71,6 +71,12 @@ def run_module(name: str) -> list[BenchRow]:
             return result
     finally:
         shutil.rmtree(var, ignore_errors=True)
+
+
+def scratch_dir(var_root: Path) -> Path:
+    """A fresh folder for one benchmark's servers; `var/` itself may not exist yet (fresh clone)."""
+    var_root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="bench-", dir=var_root))
 
 
 if __name__ == "__main__":

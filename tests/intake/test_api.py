@@ -239,6 +239,55 @@ async def test_missing_or_wrong_token_is_401(intake_server: RunningIntake) -> No
     assert "không đúng" in wrong.json()["errors"][0]["message"]
 
 
+# Every authenticated route, with a body or parameters that would fail validation.
+ANONYMOUS_REQUESTS = [
+    ("POST", "/api/v1/reports", {}),
+    ("POST", "/api/v1/reports", "not json"),
+    ("POST", "/api/v1/evidence", {}),
+    ("POST", "/api/v1/reports/not-a-uuid/versions", {}),
+    ("GET", "/api/v1/reports?plan_year=not-a-year", None),
+    ("GET", "/api/v1/reports/not-a-uuid", None),
+    ("GET", "/api/v1/reports/not-a-uuid/versions/0", None),
+    ("GET", "/api/v1/units/x/status?plan_year=2100", None),
+    ("GET", "/api/v1/evidence?plan_year=-1", None),
+    ("GET", "/api/v1/me", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ANONYMOUS_REQUESTS)
+async def test_no_token_is_401_before_any_validation(
+    intake_server: RunningIntake, method: str, path: str, body: object
+) -> None:
+    async with intake_server.client() as anonymous:
+        if isinstance(body, str):
+            response = await anonymous.request(method, path, content=body)
+        else:
+            response = await anonymous.request(method, path, json=body)
+    assert response.status_code == 401, response.text
+    assert response.json()["errors"][0]["field"] == "Authorization"
+
+
+@pytest.mark.parametrize("year", [1999, 2000, 2100, 2101, 9999])
+async def test_a_year_the_calendar_cannot_serve_is_a_422_in_vietnamese(
+    intake_server: RunningIntake, issue: Issue, year: int
+) -> None:
+    unit = COMMUNES.take()
+    token = await issue(intake_server.plan.roles.focal_unit)
+    body = {**report_body(intake_server.plan, unit), "plan_year": year}
+    async with intake_server.client(token) as client:
+        responses = [
+            await client.get(f"/api/v1/units/{unit}/status", params={"plan_year": year}),
+            await client.get("/api/v1/reports", params={"plan_year": year}),
+            await client.get("/api/v1/evidence", params={"plan_year": year}),
+            await client.post("/api/v1/reports", json=body),
+        ]
+    for response in responses:
+        assert response.status_code == 422, response.text
+        error = response.json()["errors"][0]
+        assert error["field"] == "plan_year"
+        assert "Năm kế hoạch phải từ 2001 đến 2099" in error["message"]
+
+
 async def test_a_unit_cannot_read_or_amend_another_units_report_but_the_focal_unit_reads_all(
     intake_server: RunningIntake, issue: Issue
 ) -> None:

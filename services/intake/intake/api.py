@@ -29,6 +29,7 @@ from intake.models import (
     UnitStatus,
 )
 from intake.service import Intake, Outcome
+from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 
 API_PREFIX = "/api/v1"
 
@@ -58,7 +59,7 @@ IdempotencyKey = Annotated[
     ),
 ]
 UnitQuery = Annotated[str | None, Query(alias="unit", max_length=64)]
-YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+YearQuery = Annotated[int | None, Query(ge=FIRST_PLAN_YEAR, le=LAST_PLAN_YEAR)]
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -129,10 +130,17 @@ def _unauthorized(message: str) -> IntakeError:
 
 
 def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX, tags=["intake"], responses=_ERRORS)
-    CurrentCaller = Annotated[
-        Caller, Depends(caller_dependency(verifier, intake.rules.plan.roles.focal_unit))
-    ]
+    current_caller = caller_dependency(verifier, intake.rules.plan.roles.focal_unit)
+    # Authentication first: a router dependency is solved before the route's own parameters and
+    # body, so a request without a valid token is a 401 whatever its body, path or query; the
+    # routes' `caller` parameters reuse this result (FastAPI caches a dependency per request).
+    router = APIRouter(
+        prefix=API_PREFIX,
+        tags=["intake"],
+        responses=_ERRORS,
+        dependencies=[Depends(current_caller)],
+    )
+    CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
     @router.get("/me", response_model=UnitOut, summary="The calling unit and its tasks")
     async def me(caller: CurrentCaller) -> UnitOut:

@@ -103,6 +103,8 @@ def _message(error: Mapping[str, Any], loc: Sequence[int | str]) -> str:
         return msg.CHOOSE_ONE_OF.format(choices=choices)
     if kind.startswith("date") or kind.startswith("datetime"):
         return msg.NOT_A_DATE
+    if last == "plan_year" and kind in ("greater_than_equal", "less_than_equal"):
+        return msg.PLAN_YEAR_OUT_OF_CALENDAR
     if kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
         return msg.NOT_A_NUMBER if kind.startswith("int") else msg.INVALID
     if kind.startswith("uuid"):

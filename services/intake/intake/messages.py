@@ -9,7 +9,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Final
 
-from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
+from minhbach.calendar import (
+    FIRST_PLAN_YEAR,
+    LAST_PLAN_YEAR,
+    TZ,
+    format_vn_date_short,
+    last_on_time_day,
+)
 
 # --- authentication and authorisation ---------------------------------------------------------
 
@@ -35,6 +41,10 @@ TOO_SHORT_TEXT: Final = "Không được để trống."
 TOO_MANY_ITEMS: Final = "Quá nhiều mục (tối đa {limit})."
 NOT_A_DATE: Final = "Ngày không hợp lệ (dạng NNNN-TT-NN, ví dụ 2024-06-15)."
 NOT_A_NUMBER: Final = "Phải là số nguyên."
+PLAN_YEAR_OUT_OF_CALENDAR: Final = (
+    f"Năm kế hoạch phải từ {FIRST_PLAN_YEAR} đến {LAST_PLAN_YEAR} "
+    "(lịch ngày làm việc chỉ có các năm này)."
+)
 NOT_AN_ID: Final = "Mã không hợp lệ."
 UNKNOWN_FIELD: Final = "Trường này không có trong mẫu báo cáo."
 CHOOSE_ONE_OF: Final = "Giá trị không hợp lệ; chọn một trong: {choices}."

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from minhbach.events.catalogue import EvidenceRef, Period, TaskReport, TaskStatus
 
 Reporter = Literal["lead_units", "focal_unit"]
@@ -39,7 +40,7 @@ TaskCodeText = Annotated[str, _limits(16, min_length=1)]
 UrlText = Annotated[str, _limits(2000, min_length=1)]
 DocumentNumberText = Annotated[str, _limits(100, min_length=1)]
 AnalysisText = Annotated[str, _limits(MAX_ANALYSIS)]
-PlanYear = Annotated[int, Field(ge=2000, le=2100)]
+PlanYear = Annotated[int, Field(ge=FIRST_PLAN_YEAR, le=LAST_PLAN_YEAR)]
 
 
 class _Input(BaseModel):

@@ -14,7 +14,12 @@ from minhbach.cli.plan import plan_app
 from minhbach.services import SERVICES, service
 from minhbach.settings import get_settings
 
-app = typer.Typer(help="Minh Bạch: the transparency plan's tracker.", no_args_is_help=True)
+# A crash prints the exception and stack, never the frames' locals (tokens, URLs with passwords).
+app = typer.Typer(
+    help="Minh Bạch: the transparency plan's tracker.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 app.add_typer(plan_app, name="plan")
 app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(dev_app, name="dev")
