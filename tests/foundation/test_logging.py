@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import structlog
 
 from minhbach.cli import app as cli_app
 from minhbach.observability.logging import configure_logging, get_logger
@@ -22,9 +23,14 @@ def _fail_holding_a_secret(database_url: str = SECRET) -> None:
 
 @pytest.fixture
 def captured() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    yield stream
-    configure_logging("tests")
+    """A stream for stderr; the logging setup of the session is put back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    config = structlog.get_config()
+    yield io.StringIO()
+    root.handlers[:], root.level = handlers, level
+    structlog.configure(**config)
+    structlog.contextvars.clear_contextvars()
 
 
 @pytest.mark.parametrize("as_json", [False, True])
