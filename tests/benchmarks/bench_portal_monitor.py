@@ -38,8 +38,9 @@ from minhbach.messaging.outbox import add_to_outbox
 from minhbach.observability.logging import configure_logging
 from minhbach.plan import Plan, default_plan_path, load_plan
 from portal_monitor import db, metrics
-from portal_monitor.fetcher import AddressPolicy, Fetcher, FetchLimits, make_client
-from portal_monitor.probe import ProbeDeps
+from portal_monitor.addresses import AddressPolicy
+from portal_monitor.deps import ProbeDeps
+from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
 from portal_monitor.workqueue import (
     DURABLE,

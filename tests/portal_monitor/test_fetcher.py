@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal
-from portal_monitor.fetcher import (
-    AddressPolicy,
-    Fetcher,
-    FetchLimits,
-    Validators,
-    make_client,
-    tls_days_left,
-)
+from portal_monitor.addresses import AddressPolicy
+from portal_monitor.fetcher import Fetcher, FetchLimits, Validators, make_client
+from portal_monitor.tls import tls_days_left
 
 LOGICAL = "https://xa-thu.test.invalid"
 LIMITS = FetchLimits(

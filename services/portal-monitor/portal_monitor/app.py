@@ -13,16 +13,16 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import select
 
 from minhbach.app import service_app
 from minhbach.events.catalogue import ProbeOutcome
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from minhbach.settings import Settings
-from portal_monitor import db, metrics
-from portal_monitor.fetcher import AddressPolicy, Fetcher, FetchLimits, make_client
-from portal_monitor.probe import ProbeDeps
+from portal_monitor import db, metrics, store
+from portal_monitor.addresses import AddressPolicy
+from portal_monitor.deps import ProbeDeps
+from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
 from portal_monitor.workqueue import (
     ProbeWorker,
@@ -70,14 +70,10 @@ async def portal_gauges_loop(runtime: Runtime) -> None:
     """Per-portal reachability from stored state (any replica may have made the last probe)."""
     while True:
         async with runtime.sessions() as session:
-            rows = await session.execute(
-                select(db.portal_state.c.unit_code, db.portal_state.c.last_outcome).where(
-                    db.portal_state.c.last_outcome.is_not(None)
-                )
-            )
-            for unit_code, outcome in rows:
-                reachable = outcome != ProbeOutcome.UNREACHABLE.value
-                metrics.PORTAL_REACHABLE.labels(unit_code).set(1 if reachable else 0)
+            outcomes = await store.last_outcomes(session)
+        for unit_code, outcome in outcomes:
+            reachable = outcome != ProbeOutcome.UNREACHABLE.value
+            metrics.PORTAL_REACHABLE.labels(unit_code).set(1 if reachable else 0)
         await asyncio.sleep(PORTAL_GAUGES_SECONDS)
 
 
@@ -126,19 +122,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     @router.get("/portals")
     async def portals() -> list[dict[str, Any]]:
         async with runtime.sessions() as session:
-            rows = await session.execute(select(db.portal_state).order_by("unit_code"))
-            return [
-                {
-                    "unit_code": r.unit_code,
-                    "portal_url": r.portal_url,
-                    "next_probe_at": r.next_probe_at,
-                    "last_probe_at": r.last_probe_at,
-                    "last_outcome": r.last_outcome,
-                    "failed_attempts": r.failed_attempts,
-                    "latency_ms": r.latency_ms,
-                }
-                for r in rows
-            ]
+            return await store.portal_schedule(session)
 
     app.include_router(router)
 

@@ -1,8 +1,6 @@
 """Polite, bounded HTTP fetching of portal pages (httpx, HTTP/1.1).
 
-- Address policy: a portal's address may be mapped to another origin by configuration (dev and
-  tests map the plan's addresses to the local simulator), and every address actually contacted
-  must lie in the allowed networks (loopback only by default), checked before each hop.
+- Address policy (`addresses.py`): every address actually contacted is checked before each hop.
 - Per host: one request at a time and a minimum delay between requests (raised by Crawl-delay).
 - Per response: bounded wall time (a server that trickles bytes is cut off), bounded wire bytes
   and bounded decompressed bytes (a gzip bomb is stopped), redirects followed by hand: loops and
@@ -13,21 +11,17 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import re
-import socket
-import ssl
 import time
 import zlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from portal_monitor import metrics
+from portal_monitor.addresses import AddressPolicy, BlockedAddress
 
 Problem = str  # one of messages.FETCH_PROBLEMS' keys
 
@@ -84,71 +78,6 @@ class FetchResult:
             return self.body.decode(charset), True
         except (UnicodeDecodeError, LookupError):
             return self.body.decode("utf-8", errors="replace"), False
-
-
-class BlockedAddress(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class AddressPolicy:
-    """Where a portal's address really points, and which networks may be contacted at all."""
-
-    address_map: Mapping[str, str] = field(default_factory=dict)  # logical origin -> origin
-    allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
-
-    def physical(self, url: str) -> str:
-        parts = urlsplit(url)
-        mapped = self.address_map.get(f"{parts.scheme}://{parts.netloc}".lower())
-        if mapped is None:
-            return url
-        target = urlsplit(mapped)
-        return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
-
-    def logical(self, url: str) -> str:
-        """The portal's own address for a URL a mapped server wrote in absolute form."""
-        parts = urlsplit(url)
-        physical_origin = f"{parts.scheme}://{parts.netloc}".lower()
-        for logical_origin, mapped in self.address_map.items():
-            if mapped.rstrip("/").lower() == physical_origin:
-                base = urlsplit(logical_origin)
-                return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-        return url
-
-    @property
-    def _networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        return [ipaddress.ip_network(n, strict=False) for n in self.allowed_networks]
-
-    def _loopback_only(self) -> bool:
-        return all(network.is_loopback for network in self._networks)
-
-    async def check(self, physical_url: str) -> None:
-        """Refuse an address outside the allowed networks (before any packet is sent to it).
-
-        Host names are resolved only when non-loopback networks are allowed: with the default
-        loopback-only policy a name other than `localhost` is refused without a DNS query."""
-        host = urlsplit(physical_url).hostname or ""
-        addresses = await self._addresses(host)
-        networks = self._networks
-        for address in addresses:
-            if not any(address in network for network in networks):
-                raise BlockedAddress(f"{host} ({address}) is outside the allowed networks")
-
-    async def _addresses(self, host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-        try:
-            return [ipaddress.ip_address(host)]
-        except ValueError:
-            pass
-        if host == "localhost":
-            return [ipaddress.ip_address("127.0.0.1")]
-        if self._loopback_only():
-            raise BlockedAddress(f"{host}: names are not resolved under a loopback-only policy")
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise BlockedAddress(f"{host}: {exc}") from exc
-        return [ipaddress.ip_address(str(info[4][0])) for info in infos]
 
 
 class HostGate:
@@ -348,55 +277,6 @@ def _result_label(result: FetchResult) -> str:
     if result.status == 304:
         return "not_modified"
     return "ok" if result.status < 400 else "http_error"
-
-
-async def tls_days_left(
-    url: str, policy: AddressPolicy, now: datetime, timeout: float = 10.0
-) -> int | None:
-    """Days until the certificate of an https portal expires (negative: expired; None: not
-    https or no answer). The certificate is read whether or not it is trusted: an expired or
-    self-signed one must still be reported, not skipped."""
-    physical = urlsplit(policy.physical(url))
-    if physical.scheme != "https" or not physical.hostname:
-        return None
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # we only read the expiry date
-    try:
-        await policy.check(policy.physical(url))
-        async with asyncio.timeout(timeout):
-            _, writer = await asyncio.open_connection(
-                physical.hostname,
-                physical.port or 443,
-                ssl=context,
-                server_hostname=urlsplit(url).hostname,
-            )
-        try:
-            ssl_object = writer.get_extra_info("ssl_object")
-            der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        finally:
-            writer.close()
-    except (OSError, TimeoutError, BlockedAddress, ssl.SSLError):
-        return None
-    expires = der_not_after(der or b"")
-    return None if expires is None else (expires - now).days
-
-
-_DER_TIME = re.compile(rb"\x17\x0d(\d{12}Z)|\x18\x0f(\d{14}Z)")
-
-
-def der_not_after(der: bytes) -> datetime | None:
-    """notAfter of a DER X.509 certificate: the second time value of its TBSCertificate (the
-    validity sequence is the first place times occur)."""
-    times = [m.group(1) or m.group(2) for m in _DER_TIME.finditer(der)][:2]
-    if len(times) < 2:
-        return None
-    text = times[1].decode()
-    pattern = "%y%m%d%H%M%SZ" if len(text) == 13 else "%Y%m%d%H%M%SZ"
-    try:
-        return datetime.strptime(text, pattern).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def make_client(limits: FetchLimits, connections: int = 100) -> httpx.AsyncClient:

@@ -26,14 +26,13 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
-from portal_monitor import db
-from portal_monitor.probe import ProbeDeps, probe_portal
+from portal_monitor import store
+from portal_monitor.deps import ProbeDeps
+from portal_monitor.probe import probe_portal
 
 log = get_logger(__name__)
 
@@ -69,20 +68,9 @@ async def register_portals(
 ) -> None:
     """Every portal of the plan gets a schedule row (due now when new)."""
     units = monitored_units(plan)
-    if not units:
-        return
-    async with sessions() as session, session.begin():
-        statement = pg_insert(db.portal_state).values(
-            [
-                {"unit_code": code, "portal_url": url, "next_probe_at": now, "failed_attempts": 0}
-                for code, url in units
-            ]
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["unit_code"], set_={"portal_url": statement.excluded.portal_url}
-            )
-        )
+    if units:
+        async with sessions() as session, session.begin():
+            await store.register_portals(session, units, now)
 
 
 async def claim_due(
@@ -93,27 +81,8 @@ async def claim_due(
     limit: int = 500,
 ) -> list[tuple[str, datetime]]:
     """Lease the due portals no other replica holds; returns (unit, due instant)."""
-    state = db.portal_state.c
     async with sessions() as session, session.begin():
-        due = (
-            select(state.unit_code, state.next_probe_at)
-            .where(
-                state.unit_code.in_(unit_codes),
-                state.next_probe_at <= now,
-                or_(state.leased_until.is_(None), state.leased_until <= now),
-            )
-            .order_by(state.next_probe_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        rows = (await session.execute(due)).all()
-        if rows:
-            await session.execute(
-                update(db.portal_state)
-                .where(state.unit_code.in_([r.unit_code for r in rows]))
-                .values(leased_until=now + lease)
-            )
-    return [(r.unit_code, r.next_probe_at) for r in rows]
+        return await store.claim_due(session, unit_codes, now, lease, limit)
 
 
 def request_payload(unit_code: str, due: datetime) -> tuple[bytes, str]:

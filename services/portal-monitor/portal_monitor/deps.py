@@ -1,0 +1,56 @@
+"""What one probe needs: the plan's monitoring rules, the calendar, the fetcher, the database and
+the event emitter (built once per worker, shared by every probe it makes)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach.calendar import WorkingCalendar
+from minhbach.clock import Clock
+from minhbach.plan import Plan, PortalMonitoring
+from portal_monitor.domain.classify import Classifier
+from portal_monitor.domain.promptness import commune_copy_kinds
+from portal_monitor.fetcher import Fetcher
+from portal_monitor.robots_cache import RobotsCache
+
+Emit = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class ProbeDeps:
+    plan: Plan
+    monitoring: PortalMonitoring
+    classifier: Classifier
+    calendar: WorkingCalendar
+    fetcher: Fetcher
+    robots: RobotsCache
+    sessions: async_sessionmaker[AsyncSession]
+    emit: Emit  # runtime.emit(session, *events)
+    clock: Clock
+    fetch_retry_seconds: float
+    probe_attempts: int
+    probe_retry_seconds: float
+    copy_kinds: frozenset[str] = frozenset()
+    district_units: tuple[str, ...] = ()
+    check_tls: bool = True
+
+    @classmethod
+    def build(cls, plan: Plan, **kwargs: Any) -> ProbeDeps:
+        monitoring = plan.portal_monitoring
+        if monitoring is None:
+            raise ValueError("the plan has no portal_monitoring block")
+        calendar = plan.working_calendar()
+        calendar.add_working_days(plan.meta.effective_from, 1)  # load holiday tables now, once
+        return cls(
+            plan=plan,
+            monitoring=monitoring,
+            classifier=Classifier.from_monitoring(monitoring),
+            calendar=calendar,
+            copy_kinds=commune_copy_kinds(plan),
+            district_units=tuple(u.code for u in plan.units if u.kind == "district"),
+            **kwargs,
+        )

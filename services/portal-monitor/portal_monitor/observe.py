@@ -1,0 +1,199 @@
+"""The network phase of a probe: what the portal shows, read with no transaction open.
+
+robots.txt (cached), home page (availability, latency, links), TLS certificate, each section's
+first page conditionally (ETag / Last-Modified) and, when it changed, its further pages. A fetch
+that fails transiently is retried once before it counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from minhbach.plan import Plan, SectionSource, Unit
+from portal_monitor import metrics
+from portal_monitor.deps import ProbeDeps
+from portal_monitor.domain.checks import SectionObservation
+from portal_monitor.domain.documents import DocumentDraft, deduplicate, draft_of
+from portal_monitor.domain.extract import ParsedPage, parse_feed, parse_listing, parse_sitemap
+from portal_monitor.domain.robots import RobotsPolicy
+from portal_monitor.domain.urls import host_of, resolve
+from portal_monitor.fetcher import FetchResult, Validators
+from portal_monitor.tls import tls_days_left
+
+
+@dataclass
+class SectionRead:
+    source: SectionSource
+    url: str
+    observation: SectionObservation
+    drafts: list[DocumentDraft] | None = None  # None: unchanged since the last read (304)
+    validators: Validators | None = None  # to store for the first page
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
+
+
+async def fetch_retrying(
+    deps: ProbeDeps, url: str, hosts: Sequence[str], validators: Validators | None = None
+) -> FetchResult:
+    result = await deps.fetcher.fetch(url, hosts, validators)
+    if result.transient:
+        await asyncio.sleep(deps.fetch_retry_seconds)
+        result = await deps.fetcher.fetch(url, hosts, validators)
+    return result
+
+
+def fetch_problem(result: FetchResult) -> str | None:
+    if result.problem:
+        return result.problem
+    if result.status is not None and result.status >= 500:
+        return "server_error"
+    return None
+
+
+def section_name(plan: Plan, code: str) -> str:
+    return next((s.name for s in plan.portal_sections if s.code == code), code)
+
+
+async def read_section(
+    deps: ProbeDeps,
+    unit: Unit,
+    source: SectionSource,
+    hosts: Sequence[str],
+    robots: RobotsPolicy,
+    validators: Validators | None,
+    has_stored_state: bool,
+) -> SectionRead:
+    assert unit.portal is not None
+    url = resolve(unit.portal, source.path)
+    name = section_name(deps.plan, source.section)
+
+    def observed(status: Any, **kw: Any) -> SectionObservation:
+        return SectionObservation(source.section, name, status, url, **kw)
+
+    if not robots.allows(url):
+        metrics.ROBOTS_REFUSALS.inc()
+        return SectionRead(source, url, observed("robots"))
+    result = await fetch_retrying(deps, url, hosts, validators if has_stored_state else None)
+    read = SectionRead(source, url, observed("present"), pages_fetched=1)
+    if result.not_modified:
+        read.pages_not_modified = 1
+        return read
+    problem = fetch_problem(result)
+    if problem is not None:
+        read.observation = observed("unreachable", problem=problem, http_status=result.status)
+        return read
+    if result.status is not None and result.status >= 400:
+        read.observation = observed("missing", http_status=result.status)
+        read.drafts = []  # read: the portal says the section is not there (stored as such)
+        return read
+    pages: list[ParsedPage] = []
+    page_problems: list[str] = []
+    current: FetchResult | None = result
+    while current is not None:
+        page, clean = _parse(source, current)
+        if not clean:
+            page_problems.append("invalid_encoding")
+        if page.malformed:
+            page_problems.append("malformed")
+        pages.append(page)
+        current = None
+        if (
+            page.next_page_url
+            and len(pages) < source.max_pages
+            and robots.allows(page.next_page_url)
+        ):
+            nxt = await fetch_retrying(deps, page.next_page_url, hosts)
+            read.pages_fetched += 1
+            if nxt.ok:
+                current = nxt
+    items = [item for page in pages for item in page.items]
+    drafts = deduplicate(draft_of(item, source.section, deps.classifier) for item in items)
+    read.drafts = drafts
+    read.validators = result.validators
+    read.observation = observed(
+        "present",
+        item_count=len(drafts),
+        newest_on=_newest(drafts),
+        http_status=result.status,
+        page_problems=tuple(dict.fromkeys(page_problems)),
+        links=frozenset().union(*(p.links for p in pages)),
+    )
+    return read
+
+
+def _parse(source: SectionSource, result: FetchResult) -> tuple[ParsedPage, bool]:
+    if source.source == "feed":
+        return parse_feed(result.body, result.final_url), True
+    if source.source == "sitemap":
+        return parse_sitemap(result.body, result.final_url, source.url_prefix), True
+    text, clean = result.text()
+    assert source.selectors is not None
+    return parse_listing(text, result.final_url, source.selectors), clean
+
+
+def _newest(drafts: Sequence[DocumentDraft]) -> date | None:
+    dates = [d for draft in drafts if (d := draft.issued_on or draft.listed_on) is not None]
+    return max(dates, default=None)
+
+
+@dataclass
+class NetworkPhase:
+    home: FetchResult | None
+    robots_unreachable: bool
+    tls_days_left: int | None
+    sections: list[SectionRead]
+
+
+async def observe(
+    deps: ProbeDeps, unit: Unit, validators: dict[str, Validators], stored_sections: set[str]
+) -> NetworkPhase:
+    assert unit.portal is not None
+    config = deps.monitoring.portal_config(unit.code)
+    hosts = (host_of(unit.portal), *(h.lower() for h in config.extra_hosts))
+    sources = deps.plan.section_sources(unit.code)
+    robots = await deps.robots.policy(unit.portal, hosts)
+
+    def unreachable_sections(problem: str) -> list[SectionRead]:
+        return [
+            SectionRead(
+                s,
+                resolve(unit.portal or "", s.path),
+                SectionObservation(
+                    s.section,
+                    section_name(deps.plan, s.section),
+                    "unreachable",
+                    resolve(unit.portal or "", s.path),
+                    problem=problem,
+                ),
+            )
+            for s in sources
+        ]
+
+    if robots.disallow_all:  # robots.txt unreachable (RFC 9309): the portal is, for now
+        return NetworkPhase(None, True, None, unreachable_sections("network"))
+    home = await fetch_retrying(deps, unit.portal, hosts, validators.get(unit.portal))
+    if home.transient or home.problem in ("blocked_address",):
+        problem = fetch_problem(home) or "network"
+        return NetworkPhase(home, False, None, unreachable_sections(problem))
+    tls = (
+        await tls_days_left(unit.portal, deps.fetcher.policy, deps.clock.now())
+        if deps.check_tls
+        else None
+    )
+    reads = [
+        await read_section(
+            deps,
+            unit,
+            source,
+            hosts,
+            robots,
+            validators.get(resolve(unit.portal, source.path)),
+            source.section in stored_sections,
+        )
+        for source in sources
+    ]
+    return NetworkPhase(home, False, tls, reads)

@@ -1,0 +1,43 @@
+"""The portal-monitor's tables, read and written through a session (the caller owns the
+transaction). Writes of one probe are a handful of statements (arrays, not a row per statement);
+functions that store documents return the events to emit and their counts."""
+
+from portal_monitor.store.documents import (
+    Judge,
+    PostingJudgement,
+    StoredDocuments,
+    district_documents_seen_by,
+    store_documents,
+)
+from portal_monitor.store.probes import (
+    PortalState,
+    ProbeRecord,
+    SectionRecord,
+    StoredSection,
+    portal_state,
+    record_probe,
+)
+from portal_monitor.store.schedule import (
+    claim_due,
+    last_outcomes,
+    portal_schedule,
+    register_portals,
+)
+
+__all__ = [
+    "Judge",
+    "PortalState",
+    "PostingJudgement",
+    "ProbeRecord",
+    "SectionRecord",
+    "StoredDocuments",
+    "StoredSection",
+    "claim_due",
+    "district_documents_seen_by",
+    "last_outcomes",
+    "portal_schedule",
+    "portal_state",
+    "record_probe",
+    "register_portals",
+    "store_documents",
+]

@@ -1,0 +1,318 @@
+"""Documents (one row each, deduplicated across portals) and their postings (one per portal
+and section); storing them returns the events they make."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentChanged,
+    DocumentFound,
+    DocumentKind,
+    PortalDocument,
+)
+from portal_monitor import db
+from portal_monitor.domain.documents import DocumentDraft, changed_fields
+from portal_monitor.domain.promptness import DistrictDocument
+
+# --- documents and postings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostingJudgement:
+    """What the rules conclude about one posting: its due instant and, in the directive
+    section, whether it is not a directive."""
+
+    publication_due_at: datetime | None
+    not_directive: bool | None
+
+
+# (the listing's draft, the stored document's kind, its date of issue) -> the judgement
+Judge = Callable[[DocumentDraft, str, date | None], PostingJudgement]
+
+
+@dataclass
+class StoredDocuments:
+    events: list[Event] = field(default_factory=list)
+    found: int = 0
+    changed: int = 0
+
+
+_INSERT_DOCUMENTS = text(
+    """
+    INSERT INTO portal_monitor.documents (document_id, canonical_url, fingerprint, url, title,
+        section, kind, matched_rule, document_number, issued_on, issuer, summary, attachment_url,
+        first_seen_at, first_unit_code, updated_at)
+    SELECT d.*, :now, :unit, :now
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:curls AS text[]), CAST(:fps AS text[]),
+        CAST(:urls AS text[]), CAST(:titles AS text[]), CAST(:sections AS text[]),
+        CAST(:kinds AS text[]), CAST(:rules AS text[]), CAST(:numbers AS text[]),
+        CAST(:issued AS date[]), CAST(:issuers AS text[]), CAST(:summaries AS text[]),
+        CAST(:attachments AS text[])) AS d
+    ON CONFLICT (canonical_url) DO NOTHING
+    """
+)
+
+_INSERT_POSTINGS = text(
+    """
+    INSERT INTO portal_monitor.postings (document_id, unit_code, section, url, first_seen_at,
+        publication_due_at, posted_on_time, not_directive)
+    SELECT p.document_id, :unit, p.section, p.url, :now, p.due, p.on_time, p.not_directive
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:sections AS text[]), CAST(:urls AS text[]),
+        CAST(:dues AS timestamptz[]), CAST(:on_time AS boolean[]),
+        CAST(:not_directive AS boolean[])) AS p(document_id, section, url, due, on_time,
+        not_directive)
+    ON CONFLICT DO NOTHING
+    RETURNING document_id, section, publication_due_at, posted_on_time, not_directive
+    """
+)
+
+
+async def store_documents(
+    session: AsyncSession,
+    unit_code: str,
+    drafts: Sequence[DocumentDraft],
+    now: datetime,
+    judge: Judge,
+) -> StoredDocuments:
+    """Insert new documents and postings, update changed ones; the events they make."""
+    stored = StoredDocuments()
+    if not drafts:
+        return stored
+    by_url, by_fp = await _known_documents(session, drafts)
+    new = [d for d in drafts if d.canonical_url not in by_url and d.fingerprint not in by_fp]
+    if new:
+        await _insert_documents(session, unit_code, new, now)
+        by_url.update(await _documents_by_url(session, [d.canonical_url for d in new]))
+    postings: list[dict[str, Any]] = []
+    records: dict[tuple[Any, str], tuple[DocumentDraft, Any]] = {}
+    for draft in drafts:
+        record = by_url.get(draft.canonical_url) or by_fp.get(draft.fingerprint or "")
+        if record is None:
+            continue
+        same_listing = record.canonical_url == draft.canonical_url
+        if same_listing and record.first_unit_code == unit_code:
+            event = await _update_if_changed(session, unit_code, draft, record, now)
+            if event is not None:
+                stored.events.append(event)
+                stored.changed += 1
+        judgement = judge(draft, record.kind, record.issued_on or draft.issued_on)
+        due = judgement.publication_due_at
+        postings.append(
+            {
+                "document_id": record.document_id,
+                "section": draft.section,
+                "url": draft.url,
+                "publication_due_at": due,
+                "posted_on_time": None if due is None else now < due,
+                "not_directive": judgement.not_directive,
+            }
+        )
+        records[(record.document_id, draft.section)] = (draft, record)
+    for row in await _insert_postings(session, unit_code, postings, now):
+        draft, record = records[(row.document_id, row.section)]
+        document = _portal_document(
+            unit_code,
+            draft,
+            record,
+            now,
+            row.publication_due_at,
+            row.posted_on_time,
+            row.not_directive,
+        )
+        stored.events.append(DocumentFound(document=document))
+        stored.found += 1
+    return stored
+
+
+async def _known_documents(
+    session: AsyncSession, drafts: Sequence[DocumentDraft]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Stored documents of these drafts, by canonical URL and, for the others, by fingerprint
+    (the same document listed elsewhere; the first seen wins)."""
+    docs = db.documents.c
+    by_url = await _documents_by_url(session, [d.canonical_url for d in drafts])
+    fingerprints = [
+        d.fingerprint for d in drafts if d.canonical_url not in by_url and d.fingerprint is not None
+    ]
+    by_fp: dict[str, Any] = {}
+    if fingerprints:
+        for r in await session.execute(
+            select(db.documents)
+            .where(docs.fingerprint.in_(fingerprints))
+            .order_by(docs.first_seen_at)
+        ):
+            by_fp.setdefault(r.fingerprint, r)
+    return by_url, by_fp
+
+
+async def _documents_by_url(session: AsyncSession, urls: Iterable[str]) -> dict[str, Any]:
+    rows = await session.execute(
+        select(db.documents).where(db.documents.c.canonical_url.in_(list(urls)))
+    )
+    return {r.canonical_url: r for r in rows}
+
+
+async def _insert_documents(
+    session: AsyncSession, unit_code: str, new: Sequence[DocumentDraft], now: datetime
+) -> None:
+    await session.execute(
+        _INSERT_DOCUMENTS,
+        {
+            "ids": [uuid.uuid4() for _ in new],
+            "curls": [d.canonical_url for d in new],
+            "fps": [d.fingerprint for d in new],
+            "urls": [d.url for d in new],
+            "titles": [d.title for d in new],
+            "sections": [d.section for d in new],
+            "kinds": [d.kind for d in new],
+            "rules": [d.matched_rule for d in new],
+            "numbers": [d.document_number for d in new],
+            "issued": [d.issued_on for d in new],
+            "issuers": [d.issuer for d in new],
+            "summaries": [d.summary for d in new],
+            "attachments": [d.attachment_url for d in new],
+            "now": now,
+            "unit": unit_code,
+        },
+    )
+
+
+async def _insert_postings(
+    session: AsyncSession, unit_code: str, postings: list[dict[str, Any]], now: datetime
+) -> list[Any]:
+    """The postings not stored before (a posting is new once)."""
+    if not postings:
+        return []
+    inserted = await session.execute(
+        _INSERT_POSTINGS,
+        {
+            "unit": unit_code,
+            "now": now,
+            "ids": [p["document_id"] for p in postings],
+            "sections": [p["section"] for p in postings],
+            "urls": [p["url"] for p in postings],
+            "dues": [p["publication_due_at"] for p in postings],
+            "on_time": [p["posted_on_time"] for p in postings],
+            "not_directive": [p["not_directive"] for p in postings],
+        },
+    )
+    return list(inserted)
+
+
+async def _update_if_changed(
+    session: AsyncSession, unit_code: str, draft: DocumentDraft, record: Any, now: datetime
+) -> DocumentChanged | None:
+    stored = {
+        name: (None if getattr(record, name) is None else str(getattr(record, name)))
+        for name in (
+            "title",
+            "document_number",
+            "issued_on",
+            "issuer",
+            "summary",
+            "attachment_url",
+            "kind",
+        )
+    }
+    changed = changed_fields(stored, draft)
+    if not changed:
+        return None
+    await session.execute(
+        update(db.documents)
+        .where(db.documents.c.document_id == record.document_id)
+        .values(
+            title=draft.title,
+            document_number=draft.document_number,
+            issued_on=draft.issued_on,
+            issuer=draft.issuer,
+            summary=draft.summary,
+            attachment_url=draft.attachment_url,
+            kind=draft.kind,
+            matched_rule=draft.matched_rule,
+            fingerprint=draft.fingerprint,
+            updated_at=now,
+        )
+    )
+    document = _portal_document(unit_code, draft, record, record.first_seen_at, None, None, None)
+    return DocumentChanged(document=document, changed_fields=changed)
+
+
+def _portal_document(
+    unit_code: str,
+    draft: DocumentDraft,
+    record: Any,
+    first_seen: datetime,
+    due: datetime | None,
+    on_time: bool | None,
+    not_directive: bool | None,
+) -> PortalDocument:
+    copy_of = record.first_unit_code if record.first_unit_code != unit_code else None
+    return PortalDocument(
+        document_id=record.document_id,
+        portal_unit_code=unit_code,
+        url=draft.url,
+        title=draft.title,
+        section=draft.section,
+        kind=DocumentKind(draft.kind),
+        matched_rule=draft.matched_rule,
+        document_number=draft.document_number,
+        issued_on=draft.issued_on,
+        issuer=draft.issuer,
+        summary=draft.summary,
+        full_text_available=draft.full_text_linked,
+        first_seen_at=first_seen,
+        canonical_url=draft.canonical_url,
+        attachment_url=draft.attachment_url,
+        publication_due_at=due,
+        posted_on_time=on_time,
+        in_directive_section_not_directive=not_directive,
+        district_unit_code=copy_of,
+    )
+
+
+async def district_documents_seen_by(
+    session: AsyncSession,
+    unit_code: str,
+    district_units: Sequence[str],
+    kinds: Iterable[str],
+    issued_since: date,
+) -> list[tuple[DistrictDocument, datetime | None]]:
+    """District documents of `kinds` with a due instant, and when this (commune) portal first
+    showed each (None: not yet)."""
+    district = db.postings.alias("district")
+    commune = db.postings.alias("commune")
+    rows = await session.execute(
+        select(
+            db.documents.c.title,
+            func.min(district.c.publication_due_at),
+            func.min(commune.c.first_seen_at),
+        )
+        .select_from(
+            district.join(
+                db.documents, db.documents.c.document_id == district.c.document_id
+            ).outerjoin(
+                commune,
+                and_(
+                    commune.c.document_id == district.c.document_id,
+                    commune.c.unit_code == unit_code,
+                ),
+            )
+        )
+        .where(
+            district.c.unit_code.in_(district_units),
+            db.documents.c.kind.in_(sorted(kinds)),
+            district.c.publication_due_at.is_not(None),
+            db.documents.c.issued_on >= issued_since,
+        )
+        .group_by(db.documents.c.document_id, db.documents.c.title)
+    )
+    return [(DistrictDocument(title, due), seen) for title, due, seen in rows]

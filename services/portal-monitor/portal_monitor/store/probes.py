@@ -1,0 +1,236 @@
+"""What a probe starts from (the portal's stored state) and what it leaves (its row, the
+sections read in full, validators, the next due instant)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.events.catalogue import (
+    CheckResult,
+)
+from portal_monitor import db
+from portal_monitor.domain.checks import DirectiveItem
+from portal_monitor.domain.urls import origin
+from portal_monitor.fetcher import Validators
+
+# --- what a probe starts from ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSection:
+    """What a section showed at its last full read (reused when its first page answers 304)."""
+
+    status: str
+    item_count: int
+    newest_on: date | None
+    http_status: int | None
+    page_problems: tuple[str, ...]
+    links: frozenset[str]
+    directive_items: tuple[DirectiveItem, ...]
+
+
+@dataclass(frozen=True)
+class PortalState:
+    """The portal's schedule row and what the last probes left: read before the network phase
+    (the portal's lease makes this replica the only writer until the probe is stored)."""
+
+    next_probe_at: datetime | None  # None: the portal has no schedule row
+    failed_attempts: int
+    home_links: frozenset[str]
+    validators: dict[str, Validators]
+    sections: dict[str, StoredSection]
+
+
+async def portal_state(session: AsyncSession, unit_code: str, portal_url: str) -> PortalState:
+    state = (
+        await session.execute(
+            select(db.portal_state).where(db.portal_state.c.unit_code == unit_code)
+        )
+    ).first()
+    validators = await session.execute(
+        select(db.http_validators).where(db.http_validators.c.url.startswith(origin(portal_url)))
+    )
+    sections = await session.execute(
+        select(db.section_state).where(db.section_state.c.unit_code == unit_code)
+    )
+    return PortalState(
+        next_probe_at=state.next_probe_at if state is not None else None,
+        failed_attempts=state.failed_attempts if state is not None else 0,
+        home_links=frozenset((state.home_links if state is not None else None) or ()),
+        validators={r.url: Validators(r.etag, r.last_modified) for r in validators},
+        sections={r.section: _stored_section(r) for r in sections},
+    )
+
+
+def _stored_section(row: Any) -> StoredSection:
+    return StoredSection(
+        status=row.status,
+        item_count=row.item_count,
+        newest_on=row.newest_on,
+        http_status=row.http_status,
+        page_problems=tuple(row.page_problems or ()),
+        links=frozenset(row.links or ()),
+        directive_items=tuple(
+            DirectiveItem(i["title"], i["not_directive"], i["no_full_text"])
+            for i in row.directive_items or ()
+        ),
+    )
+
+
+# --- what a probe leaves -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    section: str
+    status: str
+    item_count: int
+    newest_on: date | None
+    http_status: int | None
+    links: frozenset[str]
+    directive_items: tuple[DirectiveItem, ...]
+    page_problems: tuple[str, ...]
+
+
+@dataclass
+class ProbeRecord:
+    """One finished probe attempt: its row, the sections read in full, the validators to keep,
+    and the portal's next due instant."""
+
+    probe_id: uuid.UUID
+    unit_code: str
+    started_at: datetime
+    finished_at: datetime
+    outcome: str
+    attempt: int
+    final: bool
+    next_probe_at: datetime
+    latency_ms: float | None
+    tls_days_left: int | None
+    checks: Sequence[CheckResult]
+    pages_fetched: int
+    pages_not_modified: int
+    home_links: frozenset[str]
+    sections: list[SectionRecord] = field(default_factory=list)
+    validators: dict[str, Validators] = field(default_factory=dict)
+
+
+async def record_probe(session: AsyncSession, record: ProbeRecord) -> None:
+    now = record.finished_at
+    await session.execute(
+        pg_insert(db.probes).values(
+            probe_id=record.probe_id,
+            unit_code=record.unit_code,
+            started_at=record.started_at,
+            finished_at=now,
+            outcome=record.outcome,
+            attempt=record.attempt,
+            latency_ms=record.latency_ms,
+            tls_days_left=record.tls_days_left,
+            checks=[c.model_dump(mode="json") for c in record.checks],
+            pages_fetched=record.pages_fetched,
+            pages_not_modified=record.pages_not_modified,
+        )
+    )
+    await _upsert_validators(session, record.validators, now)
+    await _upsert_sections(session, record.unit_code, record.sections, now)
+    await session.execute(
+        update(db.portal_state)
+        .where(db.portal_state.c.unit_code == record.unit_code)
+        .values(
+            next_probe_at=record.next_probe_at,
+            leased_until=None,
+            failed_attempts=0 if record.final else record.attempt,
+            last_probe_at=now,
+            last_outcome=record.outcome,
+            home_links=sorted(record.home_links),
+            latency_ms=record.latency_ms,
+        )
+    )
+
+
+_UPSERT_VALIDATORS = text(
+    """
+    INSERT INTO portal_monitor.http_validators (url, etag, last_modified, updated_at)
+    SELECT v.url, v.etag, v.last_modified, :now
+    FROM unnest(CAST(:urls AS text[]), CAST(:etags AS text[]), CAST(:modified AS text[]))
+         AS v(url, etag, last_modified)
+    ON CONFLICT (url) DO UPDATE
+    SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, updated_at = :now
+    """
+)
+
+
+async def _upsert_validators(
+    session: AsyncSession, validators: dict[str, Validators], now: datetime
+) -> None:
+    kept = {u: v for u, v in validators.items() if v.etag or v.last_modified}
+    if kept:
+        await session.execute(
+            _UPSERT_VALIDATORS,
+            {
+                "urls": list(kept),
+                "etags": [v.etag for v in kept.values()],
+                "modified": [v.last_modified for v in kept.values()],
+                "now": now,
+            },
+        )
+
+
+_UPSERT_SECTIONS = text(
+    """
+    INSERT INTO portal_monitor.section_state (unit_code, section, status, item_count, newest_on,
+        http_status, links, directive_items, page_problems, updated_at)
+    SELECT :unit, s.section, s.status, s.item_count, s.newest_on, s.http_status,
+        s.links::jsonb, s.directive_items::jsonb, s.page_problems::jsonb, :now
+    FROM unnest(CAST(:sections AS text[]), CAST(:statuses AS text[]), CAST(:counts AS int[]),
+        CAST(:newest AS date[]), CAST(:http AS int[]), CAST(:links AS text[]),
+        CAST(:directive AS text[]), CAST(:problems AS text[]))
+        AS s(section, status, item_count, newest_on, http_status, links, directive_items,
+             page_problems)
+    ON CONFLICT (unit_code, section) DO UPDATE
+    SET status = EXCLUDED.status, item_count = EXCLUDED.item_count,
+        newest_on = EXCLUDED.newest_on, http_status = EXCLUDED.http_status,
+        links = EXCLUDED.links, directive_items = EXCLUDED.directive_items,
+        page_problems = EXCLUDED.page_problems, updated_at = EXCLUDED.updated_at
+    """
+)
+
+
+async def _upsert_sections(
+    session: AsyncSession, unit_code: str, rows: list[SectionRecord], now: datetime
+) -> None:
+    if not rows:
+        return
+    await session.execute(
+        _UPSERT_SECTIONS,
+        {
+            "unit": unit_code,
+            "now": now,
+            "sections": [r.section for r in rows],
+            "statuses": [r.status for r in rows],
+            "counts": [r.item_count for r in rows],
+            "newest": [r.newest_on for r in rows],
+            "http": [r.http_status for r in rows],
+            "links": [json.dumps(sorted(r.links)) for r in rows],
+            "directive": [json.dumps([_item_json(i) for i in r.directive_items]) for r in rows],
+            "problems": [json.dumps(list(r.page_problems)) for r in rows],
+        },
+    )
+
+
+def _item_json(item: DirectiveItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "not_directive": item.not_directive,
+        "no_full_text": item.no_full_text,
+    }
