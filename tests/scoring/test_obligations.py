@@ -156,13 +156,13 @@ def test_fixed_deadline_task_fulfilled_late_by_a_report_saying_done(
 def test_a_document_found_within_the_window_was_posted_on_time(rules: ObligationRules) -> None:
     # Issued Mon 03/06/2024; five working days later is Mon 10/06: due before 11/06.
     on_time = document_fact(found(portal_document(COMMUNES[0], vn(2024, 6, 10, 16))))
-    (ob,) = rules.document_obligations(on_time)
+    (ob,) = rules.postings.document_obligations(on_time)
     assert ob.unit_code == COMMUNES[0]
     assert ob.kind == ObligationKind.DOCUMENT_POSTING
     assert ob.due_at == vn(2024, 6, 11, 0)
     assert ob.status(vn(2024, 7, 1)) == ObligationStatus.FULFILLED_ON_TIME
     late = document_fact(found(portal_document(COMMUNES[0], vn(2024, 6, 11, 8))))
-    assert rules.document_obligations(late)[0].status(vn(2024, 7, 1)) == (
+    assert rules.postings.document_obligations(late)[0].status(vn(2024, 7, 1)) == (
         ObligationStatus.FULFILLED_LATE
     )
 
@@ -174,7 +174,7 @@ def test_documents_that_owe_nothing(rules: ObligationRules) -> None:
     qa = portal_document(DISTRICT, seen, kind=DocumentKind.QA, section="qa")
     unknown_portal = portal_document("khong-co", seen)
     for doc in (before_plan, undated, qa, unknown_portal):
-        assert rules.document_obligations(document_fact(found(doc))) == []
+        assert rules.postings.document_obligations(document_fact(found(doc))) == []
 
 
 def test_a_district_document_is_owed_on_every_commune_portal(rules: ObligationRules) -> None:
@@ -189,7 +189,7 @@ def test_a_district_document_is_owed_on_every_commune_portal(rules: ObligationRu
     stranger = document_fact(
         found(portal_document(COMMUNES[0], vn(2024, 6, 6), number="16/KH-UBND"))
     )
-    owed = by_id(rules.document_obligations(source, [copy, stranger]))
+    owed = by_id(rules.postings.document_obligations(source, [copy, stranger]))
     assert set(owed) == {
         f"post:{source.document_id}",
         *(f"copy:{source.document_id}:{c}" for c in COMMUNES),
@@ -216,7 +216,7 @@ def test_without_numbers_a_copy_is_matched_by_title(rules: ObligationRules) -> N
             )
         )
     )
-    owed = by_id(rules.document_obligations(source, [copy]))
+    owed = by_id(rules.postings.document_obligations(source, [copy]))
     assert owed[f"copy:{source.document_id}:{COMMUNES[0]}"].status(vn(2024, 7, 1)) == (
         ObligationStatus.FULFILLED_ON_TIME
     )
@@ -226,7 +226,7 @@ def test_a_commune_document_owes_no_copies_and_procedures_are_not_copied(
     rules: ObligationRules,
 ) -> None:
     commune_doc = document_fact(found(portal_document(COMMUNES[0], vn(2024, 6, 4))))
-    assert [ob.obligation_id for ob in rules.document_obligations(commune_doc)] == [
+    assert [ob.obligation_id for ob in rules.postings.document_obligations(commune_doc)] == [
         f"post:{commune_doc.document_id}"
     ]
     procedure = document_fact(
@@ -239,7 +239,7 @@ def test_a_commune_document_owes_no_copies_and_procedures_are_not_copied(
             )
         )
     )
-    assert len(rules.document_obligations(procedure)) == 1
+    assert len(rules.postings.document_obligations(procedure)) == 1
 
 
 def test_the_whole_ledger_from_facts(plan: Plan, rules: ObligationRules) -> None:

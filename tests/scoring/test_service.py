@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from minhbach.clock import FixedClock
 from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.settings import Settings
-from scoring import db, store
+from scoring import db
+from scoring.store import locks
 from tests.scoring.conftest import Published, publish, running_scoring
 from tests.scoring.helpers import (
     COMMUNES,
@@ -265,8 +266,8 @@ async def test_the_incremental_ledger_and_figures_equal_a_rebuild(
         # Lose the derived state: a rebuild from the projections brings it back, announcing
         # every obligation again (a notifier treats a repeat as the same obligation).
         async with scoring_sessions() as session, session.begin():
-            await store.lock(session)  # the running service must not refill them meanwhile
-            await store.lock_figures(session)
+            await locks.lock(session)  # the running service must not refill them meanwhile
+            await locks.lock_figures(session)
             await session.execute(db.obligations.delete())
             await session.execute(db.task_states.delete())
             await session.execute(db.figures.delete())

@@ -4,19 +4,20 @@ next to the target, units with their records and ranking, the obligations ledger
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.plan import Target
 from minhbach.runtime import Runtime
-from scoring import db, messages, store
+from scoring import messages
+from scoring.obligations import Obligation
 from scoring.records import StatusCounts, UnitRecord, count_statuses, unit_records
 from scoring.scorer import Scorer
+from scoring.store import figures, ledger, projections
 
 MAX_PAGE = 1000
 
@@ -152,8 +153,8 @@ async def _indicators(request: Request) -> list[IndicatorOut]:
     runtime, scorer = _runtime(request), _scorer(request)
     now = runtime.clock.now()
     async with runtime.sessions() as session:
-        rows = {r.indicator: r for r in await store.stored_figures(session)}
-        inputs = await store.readiness_inputs(session, scorer.model, scorer.all_indicators, now)
+        rows = {r.indicator: r for r in await figures.stored(session)}
+        inputs = await figures.readiness_inputs(session, scorer.model, scorer.all_indicators, now)
     out = []
     for figure in scorer.model.figures(inputs, now):
         indicator = scorer.plan.indicator(figure.indicator)
@@ -209,25 +210,9 @@ async def indicator_history(
     """The indicator's figure each time it moved, oldest first (the latest `limit` points)."""
     if number not in _scorer(request).all_indicators:
         raise HTTPException(404, f"Không có chỉ tiêu số {number} trong kế hoạch")
-    h = db.figure_history.c
     async with _runtime(request).sessions() as session:
-        rows = (
-            await session.execute(
-                select(db.figure_history)
-                .where(h.indicator == number)
-                .order_by(h.id.desc())
-                .limit(limit)
-            )
-        ).all()
-    return [
-        HistoryPoint(
-            readiness=r.readiness,
-            signals={s["code"]: s["value"] for s in r.signals},
-            computed_at=r.computed_at,
-            caused_by=r.caused_by,
-        )
-        for r in reversed(rows)
-    ]
+        points = await figures.history(session, number, limit)
+    return [HistoryPoint.model_validate(point, from_attributes=True) for point in points]
 
 
 @router.get("/readiness", response_model=ReadinessOut)
@@ -254,9 +239,9 @@ async def _records(request: Request) -> list[UnitRecord]:
     now = runtime.clock.now()
     async with runtime.sessions() as session:
         per_unit: dict[str, list[ObligationStatus]] = {}
-        for unit, status, count in await store.status_counts(session, now):
+        for unit, status, count in await ledger.status_counts(session, now):
             per_unit.setdefault(unit, []).extend([ObligationStatus(status)] * count)
-        probes = await store.figure_probes(session, now)
+        probes = await projections.figure_probes(session, now)
     counts = {unit: count_statuses(statuses) for unit, statuses in per_unit.items()}
     return unit_records(scorer.plan, counts, probes)
 
@@ -288,54 +273,26 @@ async def list_obligations(
 ) -> ObligationPage:
     """The ledger, with statuses as of now; filters combine (AND), repeated values are OR."""
     runtime = _runtime(request)
-    now = runtime.clock.now()
-    c = db.obligations.c
-    live = store.live_status(now)
-    conditions: list[Any] = []
-    if status:
-        conditions.append(live.in_([s.value for s in status]))
-    if unit:
-        conditions.append(c.unit_code.in_(unit))
-    if kind:
-        conditions.append(c.kind.in_([k.value for k in kind]))
-    if period:
-        conditions.append(c.period.in_(period))
-    if task:
-        conditions.append(c.task_code.in_(task))
+    where = ledger.LedgerFilter(status or (), unit or (), kind or (), period or (), task or ())
     async with runtime.sessions() as session:
-        total = (
-            await session.execute(
-                select(func.count()).select_from(db.obligations).where(*conditions)
-            )
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                select(db.obligations, live.label("status_now"))
-                .where(*conditions)
-                .order_by(c.due_at, c.obligation_id)
-                .limit(limit)
-                .offset(offset)
-            )
-        ).all()
-    items = []
-    for r in rows:
-        status_now = ObligationStatus(r.status_now)
-        items.append(
-            ObligationOut(
-                obligation_id=r.obligation_id,
-                unit_code=r.unit_code,
-                kind=ObligationKind(r.kind),
-                title=r.title,
-                due_at=r.due_at,
-                due_soon_at=r.due_soon_at,
-                status=status_now,
-                status_label=messages.OBLIGATION_STATUS[status_now],
-                task_code=r.task_code,
-                period=r.period,
-                document_kind=r.document_kind,
-                document_url=r.document_url,
-                fulfilled_at=r.fulfilled_at,
-                fulfilled_by=r.fulfilled_by,
-            )
-        )
-    return ObligationPage(total=total, items=items)
+        found = await ledger.page(session, runtime.clock.now(), where, limit, offset)
+    return ObligationPage(total=found.total, items=[_obligation_out(*item) for item in found.items])
+
+
+def _obligation_out(ob: Obligation, status: ObligationStatus) -> ObligationOut:
+    return ObligationOut(
+        obligation_id=ob.obligation_id,
+        unit_code=ob.unit_code,
+        kind=ob.kind,
+        title=ob.title,
+        due_at=ob.due_at,
+        due_soon_at=ob.due_soon_at,
+        status=status,
+        status_label=messages.OBLIGATION_STATUS[status],
+        task_code=ob.task_code,
+        period=ob.period,
+        document_kind=ob.document_kind,
+        document_url=ob.document_url,
+        fulfilled_at=ob.fulfilled_at,
+        fulfilled_by=ob.fulfilled_by,
+    )

@@ -8,8 +8,8 @@ from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import ObligationStatus
-from scoring import store
 from scoring.readiness import ReadinessModel
+from scoring.store import figures, ledger
 
 INDICATOR_READINESS = Gauge(
     "minhbach_scoring_indicator_readiness", "Readiness of each indicator (0..1)", ["indicator"]
@@ -25,7 +25,7 @@ UNIT_OVERDUE = Gauge("minhbach_scoring_unit_overdue", "Overdue obligations per u
 
 
 async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -> None:
-    rows = await store.stored_figures(session)
+    rows = await figures.stored(session)
     for row in rows:
         INDICATOR_READINESS.labels(str(row.indicator)).set(row.readiness)
     if rows:
@@ -35,7 +35,7 @@ async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -
 
     by_status = dict.fromkeys((s.value for s in ObligationStatus), 0)
     overdue: dict[str, int] = {}
-    for unit, status, count in await store.status_counts(session, now):
+    for unit, status, count in await ledger.status_counts(session, now):
         by_status[status] = by_status.get(status, 0) + count
         if status == ObligationStatus.OVERDUE.value:
             overdue[unit] = count

@@ -27,7 +27,6 @@ from minhbach.events.catalogue import (
     ReportSubmitted,
 )
 from minhbach.plan import Plan
-from scoring import store
 from scoring.derive import Derived, Relevance, derive
 from scoring.facts import (
     DocumentFact,
@@ -44,8 +43,9 @@ from scoring.readiness import (
     PROBE_SIGNALS,
     ReadinessModel,
 )
+from scoring.store import figures, ledger, locks, projections, task_states
 
-Scope = dict[int, set[str] | None]
+SignalScope = dict[int, set[str] | None]
 """Indicator -> the signals an input can move (None: all of them)."""
 
 
@@ -56,11 +56,11 @@ class PendingFigures:
     Handlers mark while they hold scoring's lock, so a flush (which takes the lock) always reads
     what they committed. A mark lost in a crash is made good by the time loop's full pass."""
 
-    scope: Scope = field(default_factory=dict)
+    scope: SignalScope = field(default_factory=dict)
     causes: dict[int, list[UUID]] = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def mark(self, scope: Scope, *causes: UUID) -> None:
+    def mark(self, scope: SignalScope, *causes: UUID) -> None:
         for number, signals in scope.items():
             if number in self.scope:
                 known = self.scope[number]
@@ -71,7 +71,7 @@ class PendingFigures:
         if scope:
             self.ready.set()
 
-    def take(self) -> tuple[Scope, dict[int, list[UUID]]]:
+    def take(self) -> tuple[SignalScope, dict[int, list[UUID]]]:
         scope, causes = self.scope, self.causes
         self.scope, self.causes = {}, {}
         self.ready.clear()
@@ -105,15 +105,15 @@ class Scorer:
         fact = report_fact(event)
         if not self.relevance.report(fact):
             return []
-        await store.save_report_and_lock(session, fact)
+        await projections.save_report_and_lock(session, fact)
         obligations = self.rules.unit_obligations(fact.unit_code, [fact], ())
-        existing = await store.merge_states_and_read_obligations(
+        existing = await task_states.merge_and_read_obligations(
             session,
             self.model.task_states([fact]).values(),
             [ob.obligation_id for ob in obligations],
         )
         events: list[Event] = [
-            *await store.sync_obligations(
+            *await ledger.sync(
                 session,
                 obligations,
                 now,
@@ -122,7 +122,7 @@ class Scorer:
                 existing=existing,
             )
         ]
-        scope: Scope = {
+        scope: SignalScope = {
             n: {"tasks_reported_done"}
             for n in self.model.indicators_of_tasks(code for code, _ in fact.tasks)
             & self.model.indicators_using({"tasks_reported_done"})
@@ -139,11 +139,11 @@ class Scorer:
         fact = evidence_fact(event)
         if not self.relevance.evidence(fact):
             return []
-        await store.lock(session)
-        await store.save_evidence(session, fact)
+        await locks.lock(session)
+        await projections.save_evidence(session, fact)
         obligations = self.rules.unit_obligations(fact.unit_code, (), [fact])
         events: list[Event] = [
-            *await store.sync_obligations(
+            *await ledger.sync(
                 session, obligations, now, event.event_id, keep_earlier_fulfilment=True
             )
         ]
@@ -159,25 +159,25 @@ class Scorer:
         fact = document_fact(event)
         if not self.relevance.document(fact):
             return []
-        await store.lock(session)
-        previous = await store.get_document(session, fact.document_id)
+        await locks.lock(session)
+        previous = await projections.get_document(session, fact.document_id)
         doc = merge_documents(previous, fact)
         if doc != previous:
-            await store.save_document(session, doc)
+            await projections.save_document(session, doc)
         events: list[Event] = []
         for source in await self._sources_touched(session, doc, previous):
             copies = (
-                await store.documents_like(session, [source])
-                if self.rules.is_source(source)
+                await projections.documents_like(session, [source])
+                if self.rules.postings.is_source(source)
                 else []
             )
             copies = [c for c in copies if c.portal_unit_code != source.portal_unit_code]
-            events += await store.sync_obligations(
+            events += await ledger.sync(
                 session,
-                self.rules.document_obligations(source, copies),
+                self.rules.postings.document_obligations(source, copies),
                 now,
                 event.event_id,
-                store.Scope(document_ids=frozenset({source.document_id})),
+                ledger.ObligationScope(document_ids=frozenset({source.document_id})),
             )
         scope = self._scope(DOCUMENT_SIGNALS)
         self._mark_after_commit(session, scope, event.event_id)
@@ -187,12 +187,14 @@ class Scorer:
         self, session: AsyncSession, doc: DocumentFact, previous: DocumentFact | None
     ) -> list[DocumentFact]:
         """The document itself and the district documents it may be (or have been) a copy of."""
-        related = await store.documents_like(
+        related = await projections.documents_like(
             session, [doc] if previous is None else [doc, previous]
         )
         touched = {doc.document_id: doc}
         for other in related:
-            if other.portal_unit_code != doc.portal_unit_code and self.rules.is_source(other):
+            if other.portal_unit_code != doc.portal_unit_code and self.rules.postings.is_source(
+                other
+            ):
                 touched[other.document_id] = other
         return list(touched.values())
 
@@ -202,8 +204,8 @@ class Scorer:
         fact = probe_fact(event)
         if not self.relevance.probe(fact):
             return []
-        await store.lock(session)
-        await store.save_probe(session, fact)
+        await locks.lock(session)
+        await projections.save_probe(session, fact)
         self._mark_after_commit(session, self._scope(PROBE_SIGNALS), event.event_id)
         return []
 
@@ -213,15 +215,13 @@ class Scorer:
         self, session: AsyncSession, unit_code: str, now: datetime, caused_by: UUID | None
     ) -> list[Event]:
         """Recompute one unit's task states and report/task obligations from its facts."""
-        reports = await store.unit_reports(session, unit_code, self.rules.year)
-        evidence = await store.unit_evidence(session, unit_code, self.rules.year)
-        await store.replace_task_states(
-            session, self.model.task_states(reports).values(), unit_code
-        )
+        reports = await projections.unit_reports(session, unit_code, self.rules.year)
+        evidence = await projections.unit_evidence(session, unit_code, self.rules.year)
+        await task_states.replace(session, self.model.task_states(reports).values(), unit_code)
         obligations = self.rules.unit_obligations(unit_code, reports, evidence)
-        return [*await store.sync_obligations(session, obligations, now, caused_by)]
+        return [*await ledger.sync(session, obligations, now, caused_by)]
 
-    def _scope(self, signals: frozenset[str]) -> Scope:
+    def _scope(self, signals: frozenset[str]) -> SignalScope:
         return {n: set(signals) for n in self.model.indicators_using(signals)}
 
     @cached_property
@@ -230,7 +230,7 @@ class Scorer:
             unit for task in self.rules.fixed_tasks for unit in self.plan.lead_unit_codes(task.code)
         )
 
-    def _mark_after_commit(self, session: AsyncSession, scope: Scope, cause: UUID) -> None:
+    def _mark_after_commit(self, session: AsyncSession, scope: SignalScope, cause: UUID) -> None:
         """Mark figures to recompute once the event's effects are committed (a flush never
         reads state older than the marks it takes)."""
         if scope:
@@ -249,7 +249,7 @@ class Scorer:
             return []
         # Lock first, then take the marks, then read one snapshot: an event committed while
         # this waited for the lock is both included and named.
-        await store.lock_figures(session, snapshot_after=True)
+        await locks.lock_figures(session, snapshot_after=True)
         scope, causes = self.pending.take()
         try:
             return await self._figures(session, scope, now, causes)
@@ -261,7 +261,7 @@ class Scorer:
     async def _figures(
         self,
         session: AsyncSession,
-        scope: Scope,
+        scope: SignalScope,
         now: datetime,
         causes: Mapping[int, Sequence[UUID]] | None = None,
     ) -> list[Event]:
@@ -269,22 +269,22 @@ class Scorer:
         others keep their stored values, which their inputs cannot have moved."""
         if not scope:
             return []
-        rows = await store.stored_figures(session, scope)
-        previous = {r.indicator: store.figure_from_row(r) for r in rows}
+        rows = await figures.stored(session, scope)
+        previous = {r.indicator: figures.figure_from_row(r) for r in rows}
         only = {n: None if n not in previous else signals for n, signals in scope.items()}
         wanted: set[str] | None = set()
         for signals in only.values():
             wanted = None if signals is None or wanted is None else wanted | signals
-        inputs = await store.readiness_inputs(
+        inputs = await figures.readiness_inputs(
             session, self.model, scope, now, wanted, done_only=True
         )
-        figures = [
+        recomputed = [
             self.model.figure(
                 n, inputs, now, with_items=False, only=only[n], previous=previous.get(n)
             )
             for n in sorted(scope)
         ]
-        return [*await store.write_figures(session, figures, now, causes, previous)]
+        return [*await figures.write(session, recomputed, now, causes, previous)]
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -300,23 +300,23 @@ class Scorer:
     async def tick(self, session: AsyncSession, now: datetime) -> list[Event]:
         """Time passed: make sure the plan's obligations exist and announce statuses that
         moved. (Figures that depend on time: `refresh_figures`, in its own transaction.)"""
-        await store.lock(session)
+        await locks.lock(session)
         events: list[Event] = []
-        present = await store.existing_obligation_ids(session, self._plan_obligation_ids)
+        present = await ledger.existing_ids(session, self._plan_obligation_ids)
         missing_units = {
             unit for oid, unit in self._plan_obligation_ids.items() if oid not in present
         }
         for unit in sorted(missing_units):
             events += await self._unit_slice(session, unit, now, None)
-        events += await store.announce_status_changes(session, now)
+        events += await ledger.announce_status_changes(session, now)
         return events
 
     async def refresh_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
         """Recompute every signal of every figure (time moves some: overdue postings, the
         probe window; a mark lost in a crash is made good here)."""
-        await store.lock_figures(session, snapshot_after=True)
+        await locks.lock_figures(session, snapshot_after=True)
         _, causes = self.pending.take()  # a full pass covers what events marked, and names them
-        scope: Scope = dict.fromkeys(self.all_indicators)
+        scope: SignalScope = dict.fromkeys(self.all_indicators)
         try:
             return await self._figures(session, scope, now, causes)
         except BaseException:
@@ -327,37 +327,36 @@ class Scorer:
     # --- rebuild --------------------------------------------------------------------------------
 
     async def derive_from_projections(self, session: AsyncSession, now: datetime) -> Derived:
-        return derive(self.model, await store.all_facts(session), now, with_items=False)
+        return derive(self.model, await projections.all_facts(session), now, with_items=False)
 
     async def rebuild(self, session: AsyncSession, now: datetime) -> RebuildSummary:
         """Recompute task states, the whole ledger and every figure from the projections."""
-        await store.lock(session)
-        await store.lock_figures(session)
+        await locks.lock(session)
+        await locks.lock_figures(session)
         derived = await self.derive_from_projections(session, now)
-        await store.replace_task_states(session, derived.task_states.values())
-        changed = await store.sync_obligations(
-            session, derived.obligations, now, None, store.Scope(everything=True)
+        await task_states.replace(session, derived.task_states.values())
+        changed = await ledger.sync(
+            session, derived.obligations, now, None, ledger.ObligationScope(everything=True)
         )
-        moved = await store.write_figures(session, derived.figures, now, None)
+        moved = await figures.write(session, derived.figures, now, None)
         return RebuildSummary(len(changed), len(moved), [*changed, *moved])
 
     async def differences(self, session: AsyncSession, now: datetime) -> list[str]:
         """Where the stored ledger and figures differ from a rebuild's (empty: they agree)."""
         derived = await self.derive_from_projections(session, now)
         found: list[str] = []
-        stored_states = await store.load_task_states(session)
+        stored_states = await task_states.load(session)
         if stored_states != derived.task_states:
             found.append("task states differ")
         stored_obs = {
-            ob.obligation_id: ob
-            for ob in await store.figure_obligations(session, list(ObligationKind))
+            ob.obligation_id: ob for ob in await ledger.of_kinds(session, list(ObligationKind))
         }
         want = {ob.obligation_id: ob for ob in derived.obligations}
         for oid in sorted(set(stored_obs) | set(want)):
             if stored_obs.get(oid) != want.get(oid):
                 found.append(f"obligation {oid}: stored {stored_obs.get(oid)} != {want.get(oid)}")
-        rows = await store.stored_figures(session)
-        stored_figures = {r.indicator: store.figure_from_row(r) for r in rows}
+        rows = await figures.stored(session)
+        stored_figures = {r.indicator: figures.figure_from_row(r) for r in rows}
         for figure in derived.figures:
             old = stored_figures.get(figure.indicator)
             if old is None or (old.readiness, old.values()) != (figure.readiness, figure.values()):

@@ -1,0 +1,37 @@
+"""The obligations ledger, as pure rules: from the plan, the calendar and facts to obligations.
+
+An obligation is something one unit owes by a due instant (exclusive: on time iff done before
+it). Its status is never stored as truth; it is derived from the due instant, the fulfilment and
+"now" (`Obligation.status`).
+
+Kinds (all from the plan file, nothing about a district in code):
+- reports of each lead unit, per quarter and per year (`reporting_rules`, reporter lead_units),
+  and the focal unit's consolidated reports (reporter focal_unit);
+- fixed-deadline tasks (timing fixed_deadline), one per lead unit;
+- document postings: a document of a posting kind found on a portal was owed on that portal
+  within the window after its date of issue (each portal's own); a district document of the kinds
+  the plan wants on commune portals (`portal_monitoring.commune_copy_tasks`) is owed on each of
+  those portals too.
+Obligations exist from the plan's `effective_from`: report periods ending before it, fixed tasks
+due before it and documents issued before it owe nothing.
+
+The package: `obligation` (what an obligation is and its status), `rules` (reports and
+fixed-deadline tasks, and the whole ledger), `postings` (what documents make owed).
+"""
+
+from scoring.obligations.obligation import Fulfilment, Obligation, derive_status, earliest
+from scoring.obligations.postings import DocumentIndex, PostingRules, match_keys
+from scoring.obligations.rules import QUARTERS, YEAR, ObligationRules
+
+__all__ = [
+    "QUARTERS",
+    "YEAR",
+    "DocumentIndex",
+    "Fulfilment",
+    "Obligation",
+    "ObligationRules",
+    "PostingRules",
+    "derive_status",
+    "earliest",
+    "match_keys",
+]
