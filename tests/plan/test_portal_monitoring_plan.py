@@ -87,10 +87,22 @@ _QA_FEED_THEN_DISCLOSURE_LISTING = (
             "kind: zoning",
         ),
         (
-            '      number_pattern: "/KH-"',
-            '      number_pattern: "/KH-("',
+            "      types: [ke-hoach, chuong-trinh, de-an]\n",
+            '      number_pattern: "/KH-("\n',
             "not a valid regular expression",
             '"/KH-("',
+        ),
+        (
+            "      types: [ke-hoach, chuong-trinh, de-an]\n",
+            "      types: [ke-hoach, ke-hoach-x]\n",
+            "unknown document type 'ke-hoach-x'",
+            "ke-hoach-x",
+        ),
+        (
+            "  letter_type: cong-van\n",
+            "  letter_type: cv\n",
+            "unknown document type 'cv'",
+            "letter_type: cv",
         ),
         (
             "  qa_section: qa\n",

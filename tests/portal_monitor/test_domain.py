@@ -35,6 +35,7 @@ PLAN = load_plan(default_plan_path())
 assert PLAN.portal_monitoring is not None
 MONITORING = PLAN.portal_monitoring
 CLASSIFIER = Classifier.from_monitoring(MONITORING)
+DIRECTIVE_TYPES = MONITORING.directive_types
 
 
 @pytest.mark.parametrize(
@@ -221,17 +222,17 @@ def test_non_directive_in_directive_section_is_flagged() -> None:
     news = draft_of(
         ListedItem(url="http://p/1", title="Giải bóng đá thanh niên"), "directives", CLASSIFIER
     )
-    flag = directive_flag(news, "directives", "directive")
+    flag = directive_flag(news, "directives", DIRECTIVE_TYPES)
     assert flag is not None and flag.contaminated and flag.no_full_text
     directive = draft_of(
         ListedItem(url="http://p/2", title="Chỉ thị 01/CT-UBND", attachment_url="http://p/2.pdf"),
         "directives",
         CLASSIFIER,
     )
-    flag = directive_flag(directive, "directives", "directive")
+    flag = directive_flag(directive, "directives", DIRECTIVE_TYPES)
     assert flag is not None and not flag.contaminated and not flag.no_full_text
-    assert directive_flag(directive, "directives", "directive") is not None
-    assert directive_flag(news, None, "directive") is None
+    assert directive_flag(directive, "directives", DIRECTIVE_TYPES) is not None
+    assert directive_flag(news, None, DIRECTIVE_TYPES) is None
 
 
 def _observation(**changes: object) -> PortalObservation:

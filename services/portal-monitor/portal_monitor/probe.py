@@ -237,7 +237,7 @@ def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> stor
 def _directive_items(deps: ProbeDeps, drafts: list[DocumentDraft]) -> list[DirectiveItem]:
     monitoring = deps.monitoring
     flagged = (
-        (draft, directive_flag(draft, monitoring.directive_section, monitoring.directive_kind))
+        (draft, directive_flag(draft, monitoring.directive_section, monitoring.directive_types))
         for draft in drafts
     )
     return [
@@ -250,7 +250,7 @@ def _directive_items(deps: ProbeDeps, drafts: list[DocumentDraft]) -> list[Direc
 def _judge(
     deps: ProbeDeps, draft: DocumentDraft, kind: str, issued_on: date | None
 ) -> store.PostingJudgement:
-    flag = directive_flag(draft, deps.monitoring.directive_section, deps.monitoring.directive_kind)
+    flag = directive_flag(draft, deps.monitoring.directive_section, deps.monitoring.directive_types)
     return store.PostingJudgement(
         publication_due_at=_due(deps, kind, issued_on),
         not_directive=None if flag is None else flag.not_directive,

@@ -120,6 +120,10 @@ class PortalDocument(_Part):
     posted_on_time: bool | None = None  # first seen on this portal before publication_due_at
     in_directive_section_not_directive: bool | None = None  # task 4.1 (None: other section)
     district_unit_code: str | None = None  # a district document this portal carries as a copy
+    # Added by portal-monitor, issue 12 (optional, additive): the type apart from the topic.
+    document_type: str | None = None  # chi-thi, cong-van, quyet-dinh ... (plan document_types)
+    document_type_rule: str | None = None  # how it was read: number:CT, number:letter, title:...
+    legal_normative: bool | None = None  # a year in the number, or a legal type (Luật, Nghị định)
 
 
 class DocumentFound(Event):

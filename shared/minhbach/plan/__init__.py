@@ -34,6 +34,7 @@ from minhbach.plan.models import (
 )
 from minhbach.plan.portal import (
     ClassificationRule,
+    DocumentType,
     IssuerSymbol,
     ListingSelectors,
     PortalConfig,
@@ -48,6 +49,7 @@ __all__ = [
     "ClassificationRule",
     "DatedReason",
     "DocumentKindEntry",
+    "DocumentType",
     "Escalation",
     "EscalationStep",
     "FieldPath",

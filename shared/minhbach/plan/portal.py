@@ -121,6 +121,8 @@ class ClassificationRule(_Frozen):
     code: Code
     kind: Code  # a plan document kind, or "other"
     sections: tuple[Code, ...] = ()  # only items listed in these sections
+    types: tuple[Code, ...] = ()  # only documents of these types (`document_types`)
+    legal: bool | None = None  # only legal normative documents (True) or only others (False)
     text_any: tuple[Text, ...] = ()
     text_all: tuple[Text, ...] = ()
     text_none: tuple[Text, ...] = ()
@@ -139,10 +141,29 @@ class ClassificationRule(_Frozen):
 
     @model_validator(mode="after")
     def _has_condition(self) -> ClassificationRule:
-        positive = self.text_any or self.text_all or self.number_pattern or self.sections
+        positive = (
+            self.text_any
+            or self.text_all
+            or self.number_pattern
+            or self.sections
+            or self.types
+            or self.legal is not None
+        )
         if not positive and self.kind != OTHER_KIND:
             raise ValueError("a rule needs at least one condition (only the `other` rule may not)")
         return self
+
+
+class DocumentType(_Frozen):
+    """A type of administrative document (Decree 30/2020/NĐ-CP, Appendix III): read from the
+    first part of the number's symbol (08/CT-UBND: CT) or, without a number, from the title's
+    first words ("Chỉ thị về ..."). The type is a fact apart from the document's topic."""
+
+    code: Code
+    name: Text
+    symbols: tuple[Text, ...] = ()  # CT, QĐ, KH ... (the first part of the symbol)
+    title_starts: tuple[Text, ...] = ()  # "chỉ thị", "quyết định" ... (case and marks ignored)
+    legal: bool = False  # always a legal normative document (Luật, Nghị định, Thông tư ...)
 
 
 class IssuerSymbol(_Frozen):
@@ -169,6 +190,13 @@ class PortalMonitoring(_Frozen):
     platforms: tuple[PortalPlatform, ...] = Field(min_length=1)
     portals: tuple[PortalConfig, ...] = ()
     issuers: tuple[IssuerSymbol, ...] = ()
+    document_types: tuple[DocumentType, ...] = ()
+    # The type of a numbered document whose symbol starts with no type's symbol: a letter
+    # (công văn: 1310/UBND-KT, Decree 30/2020 Appendix III).
+    letter_type: Code | None = None
+    directive_types: tuple[Code, ...] = ()  # task 4.1: the types a directive section may carry
+    # Names whose words must not count as a topic ("Phòng Tài chính - Kế hoạch" is no plan).
+    neutral_phrases: tuple[Text, ...] = ()
     classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
 
     def platform(self, code: str) -> PortalPlatform:
@@ -256,6 +284,12 @@ def find_portal_issues(plan: Plan) -> Iterable[PlanIssue]:
         if config.platform is not None and config.platform not in platforms:
             yield issue((*path, "platform"), f"unknown platform {config.platform!r}")
         yield from _sources_issues(config.sections, sections, (*root, *path, "sections"))
+    types = {t.code for t in monitoring.document_types}
+    if monitoring.letter_type is not None and monitoring.letter_type not in types:
+        yield issue(("letter_type",), f"unknown document type {monitoring.letter_type!r}")
+    for position, code in enumerate(monitoring.directive_types):
+        if code not in types:
+            yield issue(("directive_types", position), f"unknown document type {code!r}")
     rule_codes: dict[str, int] = {}
     for index, rule in enumerate(monitoring.classification_rules):
         path = ("classification_rules", index)
@@ -267,6 +301,9 @@ def find_portal_issues(plan: Plan) -> Iterable[PlanIssue]:
         for position, code in enumerate(rule.sections):
             if code not in sections:
                 yield issue((*path, "sections", position), f"unknown portal section {code!r}")
+        for position, code in enumerate(rule.types):
+            if code not in types:
+                yield issue((*path, "types", position), f"unknown document type {code!r}")
 
 
 def _sources_issues(

@@ -1,7 +1,10 @@
-"""Sorting a document into the plan's kinds with the plan's rules, recording the rule that matched.
+"""Sorting a document with the plan's rules, recording the rules that matched.
 
-Rules are data (`portal_monitoring.classification_rules`); this module only knows how to apply
-them. Compiled once per plan (`Classifier.from_plan`).
+Two facts, kept apart: the document's type (chỉ thị, công văn, quyết định ... from the number's
+symbol or the title's first words, Decree 30/2020) and its kind (the plan's document kinds:
+planning, incentives, procedures ...; rules may ask the type). Rules are data
+(`portal_monitoring.document_types` and `classification_rules`); this module only knows how to
+apply them. Compiled once per plan (`Classifier.from_monitoring`).
 """
 
 from __future__ import annotations
@@ -10,17 +13,34 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from minhbach.plan import ClassificationRule, IssuerSymbol, PortalMonitoring
+from minhbach.plan import ClassificationRule, DocumentType, IssuerSymbol, PortalMonitoring
 from portal_monitor.domain.text import fold_case, has_diacritics, strip_diacritics, symbol_parts
 
 OTHER = "other"
 FALLBACK_RULE = "no-rule-matched"
 
 
+_LEGAL_NUMBER = re.compile(r"^[0-9]+/[0-9]{4}/")  # a year in the number: a legal normative one
+# A title that starts with its own number: "08/CT-UBND Chỉ thị về ...", "Số 12/KH-UBND: ...".
+_LEADING_NUMBER = re.compile(r"^(?:s[oố]\s*:?\s*)?\d+\s*/\S*[\s:,.\-–]*")
+
+
+@dataclass(frozen=True)
+class DocumentTyping:
+    """The document's type and how it was read: `number:CT`, `number:letter`, `title:chỉ thị`."""
+
+    code: str | None
+    rule: str | None
+    legal: bool
+
+
 @dataclass(frozen=True)
 class Classification:
     kind: str
     rule: str
+    document_type: str | None = None
+    type_rule: str | None = None
+    legal: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,10 @@ class _Phrases:
     def search(self, text: str, accented: bool) -> bool:
         pattern = self.accented if accented else self.bare
         return pattern is not None and pattern.search(text) is not None
+
+    def remove(self, text: str, accented: bool) -> str:
+        pattern = self.accented if accented else self.bare
+        return text if pattern is None else pattern.sub(" | ", text)
 
     def each(self, phrases: Sequence[str], text: str, accented: bool) -> bool:
         for phrase in phrases:
@@ -65,9 +89,20 @@ class _CompiledRule:
     none_of: _Phrases
     number: re.Pattern[str] | None
 
-    def matches(self, text: str, accented: bool, number: str | None, section: str | None) -> bool:
+    def matches(
+        self,
+        text: str,
+        accented: bool,
+        number: str | None,
+        section: str | None,
+        typing: DocumentTyping,
+    ) -> bool:
         rule = self.rule
         if rule.sections and section not in rule.sections:
+            return False
+        if rule.types and typing.code not in rule.types:
+            return False
+        if rule.legal is not None and rule.legal != typing.legal:
             return False
         if rule.text_any and not self.any_of.search(text, accented):
             return False
@@ -78,10 +113,68 @@ class _CompiledRule:
         return not (self.number and (number is None or not self.number.search(number)))
 
 
+def _symbol_key(symbol: str) -> str:
+    """QĐ, qđ and QD (typed without marks) are one symbol."""
+    return strip_diacritics(symbol).casefold()
+
+
+@dataclass(frozen=True)
+class _Types:
+    """The plan's document types, indexed by symbol and by title start."""
+
+    by_symbol: dict[str, DocumentType]
+    starts: tuple[tuple[str, str, DocumentType], ...]  # (accented start, bare start, type)
+    letter: DocumentType | None
+
+    @classmethod
+    def of(cls, monitoring: PortalMonitoring) -> _Types:
+        types = monitoring.document_types
+        starts = [
+            (fold_case(phrase), strip_diacritics(fold_case(phrase)), t)
+            for t in types
+            for phrase in t.title_starts
+        ]
+        starts.sort(key=lambda s: len(s[0]), reverse=True)  # "bộ luật" before "luật"
+        return cls(
+            {_symbol_key(symbol): t for t in types for symbol in t.symbols},
+            tuple(starts),
+            next((t for t in types if t.code == monitoring.letter_type), None),
+        )
+
+    def of_document(self, title: str, number: str | None, accented: bool) -> DocumentTyping:
+        legal_number = number is not None and _LEGAL_NUMBER.match(number) is not None
+        found, rule = self._from_number(number, legal_number) if number else (None, None)
+        if found is None:
+            found, rule = self._from_title(title, accented)
+        legal = legal_number or (found is not None and found.legal)
+        return DocumentTyping(found.code if found else None, rule, legal)
+
+    def _from_number(
+        self, number: str, legal_number: bool
+    ) -> tuple[DocumentType | None, str | None]:
+        first = symbol_parts(number)[0]
+        found = self.by_symbol.get(_symbol_key(first))
+        if found is not None:
+            return found, f"number:{first}"
+        if legal_number or self.letter is None:  # 61/2020/QH14: a law, no letter; see the title
+            return None, None
+        return self.letter, "number:letter"
+
+    def _from_title(self, title: str, accented: bool) -> tuple[DocumentType | None, str | None]:
+        start = _LEADING_NUMBER.sub("", title)
+        for phrase, bare, found in self.starts:
+            wanted = phrase if accented else bare
+            if start.startswith(wanted) and not start[len(wanted) : len(wanted) + 1].isalnum():
+                return found, f"title:{phrase}"
+        return None, None
+
+
 @dataclass(frozen=True)
 class Classifier:
     rules: tuple[_CompiledRule, ...]
     issuers: tuple[IssuerSymbol, ...] = ()
+    types: _Types | None = None
+    neutral: _Phrases = _Phrases(None, None)
 
     @classmethod
     def from_monitoring(cls, monitoring: PortalMonitoring) -> Classifier:
@@ -94,7 +187,12 @@ class Classifier:
             )
             for rule in monitoring.classification_rules
         )
-        return cls(compiled, monitoring.issuers)
+        return cls(
+            compiled,
+            monitoring.issuers,
+            _Types.of(monitoring),
+            _Phrases.of(monitoring.neutral_phrases),
+        )
 
     def classify(
         self,
@@ -106,10 +204,19 @@ class Classifier:
         raw = f"{title} {summary or ''}"
         accented = has_diacritics(raw)
         text = fold_case(raw) if accented else strip_diacritics(fold_case(raw))
+        folded_title = fold_case(title) if accented else strip_diacritics(fold_case(title))
+        typing = (
+            self.types.of_document(folded_title, document_number, accented)
+            if self.types is not None
+            else DocumentTyping(None, None, False)
+        )
+        text = self.neutral.remove(text, accented)
         for compiled in self.rules:
-            if compiled.matches(text, accented, document_number, section):
-                return Classification(compiled.rule.kind, compiled.rule.code)
-        return Classification(OTHER, FALLBACK_RULE)
+            if compiled.matches(text, accented, document_number, section, typing):
+                return Classification(
+                    compiled.rule.kind, compiled.rule.code, typing.code, typing.rule, typing.legal
+                )
+        return Classification(OTHER, FALLBACK_RULE, typing.code, typing.rule, typing.legal)
 
     def issuer_of(self, document_number: str | None) -> str | None:
         """The issuing body from the number's symbol (`42/2022/NĐ-CP` -> Chính phủ)."""

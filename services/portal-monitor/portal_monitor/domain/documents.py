@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +39,9 @@ class DocumentDraft:
     summary: str | None
     attachment_url: str | None
     listed_on: date | None = None
+    document_type: str | None = None  # chỉ thị, công văn ... (Decree 30/2020), apart from kind
+    type_rule: str | None = None  # how the type was read: number:CT, number:letter, title:...
+    legal_normative: bool = False
 
     @property
     def fingerprint(self) -> str | None:
@@ -78,6 +81,9 @@ def draft_of(item: ListedItem, section: str, classifier: Classifier) -> Document
         summary=summary,
         attachment_url=item.attachment_url,
         listed_on=item.listed_on,
+        document_type=found.document_type,
+        type_rule=found.type_rule,
+        legal_normative=found.legal,
     )
 
 
@@ -106,11 +112,18 @@ class DirectiveFlag:
         return self.not_directive
 
 
+def is_directive(draft: DocumentDraft, directive_types: Collection[str]) -> bool:
+    """Task 4.1 asks the document's type (chỉ thị, công văn ...), not its topic; a legal
+    normative document belongs in its own section."""
+    return draft.document_type in directive_types and not draft.legal_normative
+
+
 def directive_flag(
-    draft: DocumentDraft, directive_section: str | None, directive_kind: str
+    draft: DocumentDraft, directive_section: str | None, directive_types: Collection[str]
 ) -> DirectiveFlag | None:
     if directive_section is None or draft.section != directive_section:
         return None
     return DirectiveFlag(
-        not_directive=draft.kind != directive_kind, no_full_text=not draft.full_text_linked
+        not_directive=not is_directive(draft, directive_types),
+        no_full_text=not draft.full_text_linked,
     )

@@ -276,6 +276,9 @@ def _portal_document(
         posted_on_time=on_time,
         in_directive_section_not_directive=not_directive,
         district_unit_code=copy_of,
+        document_type=draft.document_type,
+        document_type_rule=draft.type_rule,
+        legal_normative=draft.legal_normative,
     )
 
 
