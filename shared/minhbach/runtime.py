@@ -26,6 +26,7 @@ from minhbach.events.catalogue import stream_for
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
 from minhbach.messaging.outbox import add_to_outbox
 from minhbach.messaging.relay import OutboxRelay
+from minhbach.messaging.retention import Purge, messaging_purges, run_purges
 from minhbach.messaging.streams import declare_streams
 from minhbach.observability.logging import get_logger
 from minhbach.observability.operations import (
@@ -65,6 +66,7 @@ class Runtime:
     consumer: EventConsumer
     background: list[BackgroundLoop] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
+    purges: dict[str, Purge] = field(default_factory=dict)  # the service's own retention
     broker_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def emit(self, session: AsyncSession, *events: Event) -> None:
@@ -185,6 +187,17 @@ async def operations_loop(runtime: Runtime) -> None:
         await asyncio.sleep(runtime.settings.consumer_lag_poll_seconds)
 
 
+async def retention_loop(runtime: Runtime) -> None:
+    """Delete what the guarantees no longer need (minhbach.messaging.retention), now and then."""
+    purges = {
+        **messaging_purges(runtime.sessions, runtime.tables, runtime.settings),
+        **runtime.purges,
+    }
+    while True:
+        await run_purges(purges)
+        await asyncio.sleep(runtime.settings.retention_interval_seconds)
+
+
 @contextlib.asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
     """Open the resources, run the broker, relay and loops for the lifetime of the block; on
@@ -200,7 +213,7 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         ]
         tasks += [
             asyncio.create_task(_supervised(loop, runtime), name=getattr(loop, "__name__", "loop"))
-            for loop in [operations_loop, *runtime.background]
+            for loop in [operations_loop, retention_loop, *runtime.background]
         ]
         try:
             yield runtime

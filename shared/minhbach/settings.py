@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     redelivery_backoff_seconds: list[float] = [0.5, 2.0, 10.0, 30.0]
     outbox_poll_seconds: float = 0.5
     duplicate_window_seconds: int = 3600
+    # Retention (minhbach.messaging.retention says what each bound guarantees): published outbox
+    # rows, handled inbox ids, then each service's own (intake's idempotency keys, notifier's
+    # notices); the purge runs in every service every retention_interval_seconds.
+    outbox_retention_hours: float = Field(default=7 * 24.0, gt=0)
+    inbox_retention_days: float = Field(default=30.0, ge=1)
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
     # JetStream copies of each stream: 3 on the three-node cluster (deploy profile `cluster`).
     stream_replicas: int = Field(default=1, ge=1, le=5)
     consumer_lag_poll_seconds: float = Field(default=5.0, gt=0)  # minhbach_consumer_pending_*
@@ -76,6 +82,9 @@ class Settings(BaseSettings):
     notifier_retry_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 60.0, 300.0]
     notifier_sending_lease_seconds: float = Field(default=120.0, gt=0)
     # A notice found 'sending' after a crash: "resend" (same Message-ID) or "hold" for an operator.
+    # A notice that was sent (or given up on) is deleted this long after it was decided, and only
+    # once every obligation it spoke of is fulfilled: the ladder never decides it again then.
+    notifier_notice_retention_days: float = Field(default=400.0, ge=30)
     notifier_uncertain_policy: Literal["resend", "hold"] = "hold"
 
     # Intake: request bodies above this size get 413; Idempotency-Key results are kept this long;
@@ -118,6 +127,20 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = False
+
+    @model_validator(mode="after")
+    def _inbox_outlives_duplicates(self) -> Settings:
+        if self.inbox_retention_days * 86400 <= self.duplicate_window_seconds:
+            raise ValueError("inbox_retention_days must exceed the duplicate window")
+        return self
+
+
+# What a command that needs the database says when it finds none (`make run` publishes its servers
+# in var/run.json; see minhbach.devtools.run_state).
+NO_DATABASE = (
+    "no database: start `make run` in another terminal of this folder (commands find its "
+    "servers), or set MINHBACH_DATABASE_URL"
+)
 
 
 @lru_cache(maxsize=1)

@@ -1,19 +1,100 @@
-"""`minhbach run` (what `make run` starts) brings all four services to ready, and stops cleanly."""
+"""`minhbach run` (what `make run` starts): all four services reach ready; however it is stopped
+(Ctrl-C to its process group, SIGTERM, or the runner killed with SIGKILL), nothing of it is left
+holding a port or a socket, and it starts again."""
 
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from minhbach.devtools.run_state import STATE_FILE
 from minhbach.infra.embedded import free_port
+from minhbach.plan import load_plan
 from minhbach.services import SERVICES
+from minhbach.settings import REPO_ROOT, Settings
+
+pytestmark = pytest.mark.slow
+
+STOP_WITHIN_SECONDS = 30.0
+
+
+@dataclass
+class StackUnderTest:
+    """A `minhbach run` on free ports with its own var/ folder."""
+
+    var_dir: Path
+    env: dict[str, str]
+    ports: dict[str, int]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = (self.var_dir.parent / "run.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "minhbach", "run"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives `make run`
+        )
+        log.close()
+        with httpx.Client(timeout=2) as client:
+            deadline = time.monotonic() + 180
+            while not all(_ready(client, self.ports[s.port_setting]) for s in SERVICES):
+                assert self.process.poll() is None, f"minhbach run exited early\n{self.log()}"
+                assert time.monotonic() < deadline, f"not ready within 180 s\n{self.log()}"
+                time.sleep(0.5)
+
+    def log(self) -> str:
+        return (self.var_dir.parent / "run.log").read_text(errors="replace")[-4000:]
+
+    def leftovers(self) -> list[str]:
+        """Processes of this stack still alive: any with our var/ in its command or environment."""
+        marker = str(self.var_dir).encode()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+                environ = (entry / "environ").read_bytes()
+                state = (entry / "stat").read_text().split(") ", 1)[1][0]
+            except OSError:
+                continue
+            if state != "Z" and (marker in cmdline or marker in environ):
+                found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+        return found
+
+    def listening(self) -> list[int]:
+        busy = []
+        for port in self.ports.values():
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    busy.append(port)
+        return busy
+
+    def postgres_sockets(self) -> list[Path]:
+        return list(self.var_dir.glob("pg/.s.PGSQL.*"))
+
+    def assert_nothing_left(self) -> None:
+        deadline = time.monotonic() + STOP_WITHIN_SECONDS
+        while self.leftovers() or self.listening() or self.postgres_sockets():
+            assert time.monotonic() < deadline, (
+                f"left after {STOP_WITHIN_SECONDS} s: processes {self.leftovers()}, "
+                f"ports {self.listening()}, sockets {self.postgres_sockets()}\n{self.log()}"
+            )
+            time.sleep(0.25)
 
 
 def _ready(client: httpx.Client, port: int) -> bool:
@@ -23,38 +104,106 @@ def _ready(client: httpx.Client, port: int) -> bool:
         return False
 
 
-@pytest.mark.slow
-def test_run_brings_every_service_to_ready_and_stops_on_sigterm(tmp_path: Path) -> None:
+def _free_port_range(count: int) -> int:
+    """The first of `count` consecutive free ports (the portal simulator's)."""
+    for _ in range(200):
+        base = random.randint(30000, 60000 - count)
+        if all(_port_free(base + i) for i in range(count)):
+            return base
+    raise RuntimeError("no free port range")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture
+def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
+    # Under the repository's var/, not pytest's tmp_path: PostgreSQL runs as another user when
+    # we are root, and any pytest session starting meanwhile makes /tmp/pytest-of-root 0700.
+    root = REPO_ROOT / "var" / "test" / f"stack-{os.getpid()}-{request.node.callspec.id}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    portals = len(load_plan(Settings().plan_file).portal_units())
+    simulator_base = _free_port_range(portals)
     ports = {spec.port_setting: free_port() for spec in SERVICES}
+    ports |= {
+        "embedded_nats_port": free_port(),
+        "embedded_nats_monitor_port": free_port(),
+        "smtp_port": free_port(),
+        "portal_simulator_base_port": simulator_base,
+    }
+    var_dir = root / "var"
     env = {
         **os.environ,
-        "MINHBACH_VAR_DIR": str(tmp_path / "var"),
-        "MINHBACH_EMBEDDED_NATS_PORT": str(free_port()),
-        "MINHBACH_EMBEDDED_NATS_MONITOR_PORT": str(free_port()),
-        "MINHBACH_SMTP_PORT": str(free_port()),
-        "MINHBACH_PORTAL_SIMULATOR_PORT": str(free_port()),
+        "MINHBACH_VAR_DIR": str(var_dir),
+        "MINHBACH_LOG_LEVEL": "WARNING",
         **{f"MINHBACH_{name.upper()}": str(port) for name, port in ports.items()},
     }
-    env.pop("MINHBACH_DATABASE_URL", None)
-    env.pop("MINHBACH_NATS_URL", None)
-    log = (tmp_path / "run.log").open("wb")
-    stack = subprocess.Popen(
-        [sys.executable, "-m", "minhbach", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+    for configured in ("MINHBACH_DATABASE_URL", "MINHBACH_NATS_URL", "MINHBACH_PORTAL_ADDRESS_MAP"):
+        env.pop(configured, None)
+    under_test = StackUnderTest(var_dir, env, ports)
+    yield under_test
+    if under_test.process is not None and under_test.process.poll() is None:
+        os.killpg(under_test.process.pid, signal.SIGKILL)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def ctrl_c(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends `make run`'s process group
+
+
+def sigterm(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+
+
+def sigkill(process: subprocess.Popen[bytes]) -> None:
+    process.kill()  # the runner only: its children must notice by themselves
+
+
+def _a_newcomer_gets_a_token_and_uses_it(stack: StackUnderTest) -> None:
+    """The README's command, pasted with no variables set: it finds the running stack's servers
+    (var/run.json) by itself."""
+    assert (stack.var_dir / STATE_FILE).exists()
+    unit = next(u.code for u in load_plan(Settings().plan_file).units)
+    issued = subprocess.run(
+        [sys.executable, "-m", "minhbach", "units", "issue-token", unit],
+        env={"PATH": os.environ["PATH"], "MINHBACH_VAR_DIR": str(stack.var_dir)},
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    try:
-        with httpx.Client(timeout=2) as client:
-            deadline = time.monotonic() + 120
-            while not all(_ready(client, port) for port in ports.values()):
-                assert stack.poll() is None, "minhbach run exited early"
-                assert time.monotonic() < deadline, "services not ready within 120 s"
-                time.sleep(0.5)
-            response = client.get(f"http://127.0.0.1:{ports['scoring_port']}/readyz")
-            assert response.json()["checks"] == {"database": True, "nats": True}
-    finally:
-        stack.send_signal(signal.SIGTERM)
-        code = stack.wait(timeout=60)
-        log.close()
-    assert code == 0, (tmp_path / "run.log").read_text(errors="replace")[-3000:]
-    for port in ports.values():
-        with pytest.raises(httpx.TransportError):
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+    port = stack.ports["intake_port"]
+    me = httpx.get(
+        f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert me.status_code == 200 and me.json()["unit_code"] == unit
+
+
+@pytest.mark.parametrize("stop", [ctrl_c, sigterm, sigkill], ids=["ctrl-c", "sigterm", "sigkill"])
+def test_start_stop_start_leaves_nothing_running(
+    stack: StackUnderTest, stop: Callable[[subprocess.Popen[bytes]], None]
+) -> None:
+    stack.start()
+    assert stack.process is not None
+    _a_newcomer_gets_a_token_and_uses_it(stack)
+    stop(stack.process)
+    code = stack.process.wait(timeout=STOP_WITHIN_SECONDS)
+    if stop is not sigkill:
+        assert code == 0, stack.log()
+        assert not (stack.var_dir / STATE_FILE).exists()
+    stack.assert_nothing_left()
+
+    stack.start()  # the same ports, the same data: nothing stands in the way
+    sigterm(stack.process)
+    assert stack.process.wait(timeout=STOP_WITHIN_SECONDS) == 0, stack.log()
+    stack.assert_nothing_left()

@@ -1,7 +1,5 @@
 """The intake service: units file reports and evidence (JSON API and Vietnamese form)."""
 
-import asyncio
-
 from fastapi import FastAPI
 
 from intake.api import add_body_schemas, api_router, install_error_handlers
@@ -13,18 +11,15 @@ from intake.middleware import IntakeMiddleware
 from intake.service import Intake
 from intake.store import WriteStore
 from minhbach.app import service_app
-from minhbach.observability.logging import get_logger
 from minhbach.runtime import Runtime
 from minhbach.services import service
 
 SPEC = service("intake")
-PURGE_EVERY_SECONDS = 3600.0
-
-log = get_logger(__name__)
 
 
 def setup(runtime: Runtime, app: FastAPI) -> None:
-    """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge."""
+    """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge
+    (`intake_idempotency_ttl_hours`, run with the runtime's retention)."""
     store = WriteStore(runtime.settings.database_url)
     intake = Intake(runtime, IntakeRules.of(runtime.plan), store)
     verifier = TokenVerifier(runtime.sessions, runtime.settings.intake_token_cache_seconds)
@@ -35,14 +30,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     add_body_schemas(app)
     app.add_middleware(IntakeMiddleware, max_body_bytes=runtime.settings.intake_max_body_bytes)
 
-    async def purge_idempotency_keys(runtime: Runtime) -> None:
-        while True:
-            purged = await intake.purge_old_responses()
-            if purged:
-                log.info("purged idempotency keys", count=purged)
-            await asyncio.sleep(PURGE_EVERY_SECONDS)
-
-    runtime.background.append(purge_idempotency_keys)
+    runtime.purges["idempotency_keys"] = intake.purge_old_responses  # run by the runtime
     runtime.resources.append(store)  # the write pool: opened before the app serves
 
 

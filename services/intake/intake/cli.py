@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from intake.auth import issue_token, list_tokens, revoke_tokens
 from minhbach.db.session import make_engine, make_sessionmaker
 from minhbach.plan import load_plan
-from minhbach.settings import get_settings
+from minhbach.settings import NO_DATABASE, get_settings
 
 units_app = typer.Typer(help="Units' access tokens for intake (reports and evidence).")
 COMMANDS = {"units": units_app}
@@ -23,7 +23,7 @@ T = TypeVar("T")
 def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     settings = get_settings()
     if not settings.database_url:
-        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        typer.echo(NO_DATABASE, err=True)
         raise typer.Exit(2)
 
     async def run() -> T:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -10,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minhbach.app import service_app
 from minhbach.db.session import transaction
 from minhbach.events.catalogue import ObligationChanged, ProbeFinished
+from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from notifier import store
-from notifier.db import messaging
+from notifier.db import messaging, notices
 from notifier.service import DeliveryHooks, Notifier
 
 SPEC = service("notifier")
@@ -49,6 +52,13 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
         await notifier.run_forever()
 
     runtime.background.append(sending_rounds)
+    runtime.purges["notices"] = partial(
+        delete_in_batches,
+        runtime.sessions,
+        notices,
+        store.expired_notices(timedelta(days=runtime.settings.notifier_notice_retention_days)),
+        "notice_key",
+    )  # their items go with them (ON DELETE CASCADE)
     app.include_router(_routes(runtime))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.calendar import TZ
 from minhbach.db.session import make_engine, make_sessionmaker, transaction
-from minhbach.settings import get_settings
+from minhbach.settings import NO_DATABASE, get_settings
 from notifier import store
 
 notifier_app = typer.Typer(help="Notifier: silences and failed notices.", no_args_is_help=True)
@@ -24,7 +24,7 @@ T = TypeVar("T")
 def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     url = get_settings().database_url
     if not url:
-        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        typer.echo(NO_DATABASE, err=True)
         raise typer.Exit(2)
 
     async def main() -> T:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -246,8 +246,8 @@ async def recover_stale(
     return [(r.notice_key, r.stage) for r in result]
 
 
-async def cancel_moot(session: AsyncSession) -> list[tuple[str, str]]:
-    """Pending notices whose every obligation has since been fulfilled are not sent."""
+def _has_open_obligation() -> ColumnElement[bool]:
+    """The notice speaks of an obligation not fulfilled (or no longer known: counted open)."""
     open_item = (
         select(literal(1))
         .select_from(
@@ -260,9 +260,29 @@ async def cancel_moot(session: AsyncSession) -> list[tuple[str, str]]:
             obligations.c.fulfilled_at.is_(None),
         )
     )
+    return exists(open_item)
+
+
+# Notices in these states are done with; any other needs the sender or an operator.
+FINISHED_STATES = ("sent", "dead", "cancelled")
+
+
+def expired_notices(older_than: timedelta) -> ColumnElement[bool]:
+    """Retention: a finished notice decided more than `older_than` ago, all of whose obligations
+    are fulfilled. Its items are what stops the ladder deciding the same notice again, so a notice
+    about an obligation still open is kept however old it is: no e-mail is ever sent twice."""
+    return and_(
+        notices.c.state.in_(FINISHED_STATES),
+        notices.c.created_at < func.now() - older_than,
+        ~_has_open_obligation(),
+    )
+
+
+async def cancel_moot(session: AsyncSession) -> list[tuple[str, str]]:
+    """Pending notices whose every obligation has since been fulfilled are not sent."""
     result = await session.execute(
         update(notices)
-        .where(notices.c.state == "pending", ~exists(open_item))
+        .where(notices.c.state == "pending", ~_has_open_obligation())
         .values(state="cancelled")
         .returning(notices.c.notice_key, notices.c.stage)
     )

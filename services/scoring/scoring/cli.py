@@ -14,7 +14,7 @@ from minhbach.clock import clock_from_settings
 from minhbach.db.session import make_engine, make_sessionmaker
 from minhbach.messaging.outbox import add_to_outbox
 from minhbach.plan import load_plan
-from minhbach.settings import get_settings
+from minhbach.settings import NO_DATABASE, get_settings
 from scoring.db import messaging
 from scoring.scorer import Scorer
 
@@ -27,7 +27,7 @@ T = TypeVar("T")
 def _run(work: Callable[[Scorer, async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     settings = get_settings()
     if not settings.database_url:
-        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        typer.echo(NO_DATABASE, err=True)
         raise typer.Exit(2)
     scorer = Scorer(load_plan(settings.plan_file), settings.scoring_due_soon_working_days)
 

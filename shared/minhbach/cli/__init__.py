@@ -12,7 +12,7 @@ from minhbach.cli.deadletters import deadletters_app
 from minhbach.cli.dev import dev_app
 from minhbach.cli.plan import plan_app
 from minhbach.services import SERVICES, service
-from minhbach.settings import get_settings
+from minhbach.settings import NO_DATABASE, get_settings
 
 # A crash prints the exception and stack, never the frames' locals (tokens, URLs with passwords).
 app = typer.Typer(
@@ -25,6 +25,29 @@ app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(dev_app, name="dev")
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    """Every command: end with `minhbach run` if it started us; find its servers if it is up."""
+    from minhbach.infra.lifeline import hold_lifeline
+
+    hold_lifeline()
+    if ctx.invoked_subcommand != "run":
+        _adopt_running_stack()
+
+
+def _adopt_running_stack() -> None:
+    """A command started from the repository while `make run` is up uses its embedded servers
+    (var/run.json) unless servers are configured; the services it starts get them too."""
+    from minhbach.devtools.run_state import with_running_stack
+
+    settings = get_settings()
+    adopted = with_running_stack(settings)
+    if adopted is not settings:
+        os.environ["MINHBACH_DATABASE_URL"] = adopted.database_url
+        os.environ["MINHBACH_NATS_URL"] = adopted.nats_url
+        get_settings.cache_clear()
 
 
 def _mount_service_commands() -> None:
@@ -79,7 +102,7 @@ def migrate() -> None:
 
     url = get_settings().database_url or os.environ.get("DATABASE_URL", "")
     if not url:
-        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        typer.echo(NO_DATABASE, err=True)
         raise typer.Exit(2)
     migrate_all(url)
     typer.echo("migrated: " + ", ".join(s.schema for s in SERVICES))

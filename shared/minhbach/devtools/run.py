@@ -1,4 +1,9 @@
-"""`make run`: the whole system on one machine, with readable prefixed logs; Ctrl-C stops it."""
+"""`make run`: the whole system on one machine, with readable prefixed logs; Ctrl-C stops it.
+
+Ctrl-C, SIGTERM and SIGHUP stop the services, then the embedded servers; a second signal while
+stopping is ignored, so the stop is never cut short. If the runner is killed outright, its
+children end by themselves (`minhbach.infra.lifeline`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import signal
 import time
 from types import FrameType
 
+from minhbach.devtools.run_state import published_run_state
 from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
 from minhbach.observability.logging import configure_logging, get_logger
 from minhbach.services import SERVICES
@@ -24,8 +30,23 @@ DEV_PROCESSES = {
 
 def run_stack(settings: Settings) -> int:
     configure_logging("run", settings.log_level)
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the stack as cleanly as Ctrl-C
-    with infrastructure(settings) as infra:
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, _interrupt)  # `kill` stops the stack as cleanly as Ctrl-C
+    try:
+        return _run(settings)
+    except KeyboardInterrupt:
+        log.info("stopped")
+        return 0
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _run(settings: Settings) -> int:
+    with (
+        infrastructure(settings) as infra,
+        published_run_state(settings, infra.database_url, infra.nats_url),
+    ):
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
         group = ProcessGroup(
@@ -41,10 +62,8 @@ def run_stack(settings: Settings) -> int:
             name, code = group.wait_any()
             log.error("process exited; stopping the stack", process=name, exit_code=code)
             return code or 1
-        except KeyboardInterrupt:
-            log.info("stopping")
-            return 0
         finally:
+            log.info("stopping")
             group.stop()
 
 
@@ -84,6 +103,9 @@ def _portal_address_env(settings: Settings) -> dict[str, str]:
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """The first stop signal interrupts; later ones are ignored until everything has stopped."""
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -96,3 +118,21 @@ def _print_banner(settings: Settings) -> None:
             url=f"http://{settings.bind_host}:{port}",
             ready=f"http://{settings.bind_host}:{port}/readyz",
         )
+    print(first_steps(settings), flush=True)
+
+
+def first_steps(settings: Settings) -> str:
+    """What a newcomer does next, as commands to paste in another terminal of this folder."""
+    from minhbach.plan import load_plan
+
+    plan = load_plan(settings.plan_file)
+    unit = next((u.code for u in plan.units if plan.tasks_led_by(u.code)), plan.units[0].code)
+    intake = f"http://{settings.bind_host}:{settings.intake_port}"
+    return (
+        "\nMinh Bạch is up. In another terminal, in this folder:\n"
+        f"  .venv/bin/minhbach units issue-token {unit}    # a unit's token (shown once)\n"
+        f"  then open {intake}/ and paste it to file {unit}'s report\n"
+        "  .venv/bin/minhbach units list                  # every unit code\n"
+        "  .venv/bin/minhbach notifier notices            # e-mails sent (files in var/mail/)\n"
+        "Ctrl-C stops everything.\n"
+    )

@@ -6,12 +6,11 @@ embedded ones start with data under `var/`.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +19,9 @@ from typing import IO
 
 from minhbach.db.migrations import upgrade
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres
+from minhbach.infra.lifeline import die_with_parent, supervised_env
 from minhbach.services import SERVICES
 from minhbach.settings import Settings
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -64,19 +62,25 @@ def migrate_all(database_url: str) -> None:
 
 @dataclass
 class ProcessGroup:
-    """Child processes whose output is prefixed with their name; stopped together."""
+    """Child processes whose output is prefixed with their name; stopped together.
+
+    Each child runs in its own session (a Ctrl-C in the terminal reaches only the runner, which
+    stops them), gets SIGTERM from the kernel if the runner dies, and holds a lifeline that ends
+    it within a bounded time once the runner is gone (`minhbach.infra.lifeline`).
+    """
 
     env: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    stop_timeout: float = 15.0
 
     def start(self, name: str, args: Sequence[str]) -> None:
         process = subprocess.Popen(
             list(args),
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.env, **supervised_env()},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches us; we stop children in order
-            preexec_fn=_die_with_parent,
+            start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
         self.processes[name] = process
         assert process.stdout is not None
@@ -91,23 +95,17 @@ class ProcessGroup:
             _sleep(0.5)
 
     def stop(self) -> None:
+        """SIGTERM to all at once; whatever still runs after `stop_timeout` is killed."""
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
+        deadline = time.monotonic() + self.stop_timeout
         for process in self.processes.values():
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: if `minhbach run` itself is killed (SIGKILL, a crash), the
-    kernel sends this child SIGTERM, so no service is left holding its port (Linux only)."""
-    if sys.platform != "linux":
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+                process.wait()
 
 
 def _sleep(seconds: float) -> None:
