@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that some tests drive, when they are missing and we may install.
-# Tests that need a missing tool skip with a printed reason; nothing here is needed by `make run`.
+# Tests that need a missing tool skip with a printed reason. `make run` needs only LibreOffice, for
+# the PDF of each drafted report (without it the .docx and HTML are drafted and the PDF is omitted).
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# reporting: drafts become PDF through LibreOffice (headless, no GUI) in Times-metric fonts, and the
+# PDF test rasterises pages with poppler's pdftoppm.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: cannot install ${need[*]} (not root or no apt-get); tests needing them will skip" >&2

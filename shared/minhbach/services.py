@@ -1,4 +1,4 @@
-"""The four services: name, Python package, database schema and HTTP port, in one table."""
+"""The five services: name, Python package, database schema and HTTP port, in one table."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("portal-monitor", "portal_monitor", "portal_monitor", "portal_monitor_port"),
     ServiceSpec("scoring", "scoring", "scoring", "scoring_port"),
     ServiceSpec("notifier", "notifier", "notifier", "notifier_port"),
+    ServiceSpec("reporting", "reporting", "reporting", "reporting_port"),
 )
 
 

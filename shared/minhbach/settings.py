@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     portal_monitor_port: int = 8020
     scoring_port: int = 8030
     notifier_port: int = 8040
+    reporting_port: int = 8050
     public_intake_url: str = "http://127.0.0.1:8010"
+    public_reporting_url: str = "http://127.0.0.1:8050"
 
     # Clock: a start instant and a speed-up let a demo or a test run the plan's calendar fast.
     clock_start: datetime | None = None
@@ -124,6 +126,16 @@ class Settings(BaseSettings):
     portal_robots_cache_seconds: float = Field(default=86400.0, gt=0)  # RFC 9309: at most 24 h
     portal_robots_retry_seconds: float = Field(default=300.0, gt=0)  # after an unreachable one
     portal_simulator_base_port: int = 18100  # `make run`: the simulator's first portal port
+
+    # Reporting: drafting passes (real seconds between them), the PDF conversion (LibreOffice,
+    # headless; empty binary: find `soffice` on PATH, none found: drafts have no PDF), and the
+    # token the notifier shows reporting to fetch a draft to attach (empty: nobody may).
+    reporting_tick_seconds: float = Field(default=5.0, gt=0)
+    reporting_token_cache_seconds: float = Field(default=10.0, ge=0)
+    reporting_soffice: str = ""
+    reporting_pdf_timeout_seconds: float = Field(default=120.0, gt=0)
+    reporting_service_token: str = ""
+    reporting_url: str = "http://127.0.0.1:8050"  # where the notifier reaches reporting's API
 
     log_level: str = "INFO"
     log_json: bool = False

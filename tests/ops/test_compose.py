@@ -29,6 +29,7 @@ REQUIRED_ENV = {
     "MINHBACH_MAIL_FROM": "Minh Bạch <minhbach@example.gov.vn>",
     "MINHBACH_PORTAL_ALLOWED_NETWORKS": '["0.0.0.0/0"]',
     "MINHBACH_PORTAL_CONTACT": "it@example.gov.vn",
+    "MINHBACH_REPORTING_SERVICE_TOKEN": "dummy-reporting-service-token",
 }
 
 

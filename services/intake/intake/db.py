@@ -22,20 +22,13 @@ from sqlalchemy import (
 )
 
 from minhbach.db.messaging_tables import JSON_TYPE, add_messaging_tables
+from minhbach.tokens import token_table
 
 SCHEMA = "intake"
 metadata = MetaData(schema=SCHEMA)
 messaging = add_messaging_tables(metadata)
 
-unit_tokens = Table(
-    "unit_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),  # hex SHA-256 of the token
-    Column("unit_code", String(64), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("revoked_at", DateTime(timezone=True)),
-    Index("ix_intake_unit_tokens_unit_code", "unit_code"),
-)
+unit_tokens = token_table("unit_tokens", metadata)
 
 reports = Table(
     "reports",

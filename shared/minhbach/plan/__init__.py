@@ -5,6 +5,7 @@ plan = load_plan(default_plan_path())
 plan.focal_unit.code, plan.task("7.2").timing.deadline, plan.lead_unit_codes("1.1")
 """
 
+from minhbach.plan.drafting import DraftedDocument, Drafting, DraftSigner
 from minhbach.plan.errors import FieldPath, PlanError, PlanIssue, render_path
 from minhbach.plan.loader import default_plan_path, load_plan, parse_plan
 from minhbach.plan.models import (
@@ -50,6 +51,9 @@ __all__ = [
     "DatedReason",
     "DocumentKindEntry",
     "DocumentType",
+    "DraftSigner",
+    "DraftedDocument",
+    "Drafting",
     "Escalation",
     "EscalationStep",
     "FieldPath",

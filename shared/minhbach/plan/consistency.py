@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from minhbach.plan.drafting import find_drafting_issues
 from minhbach.plan.errors import FieldPath, PlanIssue
 from minhbach.plan.portal import find_portal_issues
 
@@ -35,6 +36,7 @@ def find_consistency_issues(plan: Plan) -> list[PlanIssue]:
         _escalation,
         _dates,
         find_portal_issues,
+        find_drafting_issues,
     )
     return [issue for check in checks for issue in check(plan)]
 

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from minhbach.plan.drafting import Drafting
 from minhbach.plan.errors import PlanError
 from minhbach.plan.portal import PortalMonitoring, SectionSource
 
@@ -386,6 +387,7 @@ class Plan(_Frozen):
     escalation: Escalation
     calendar: CalendarOverrides = CalendarOverrides()
     portal_monitoring: PortalMonitoring | None = None  # how portal-monitor reads each portal
+    drafting: Drafting | None = None  # the focal unit's drafted documents (reporting)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,105 @@
+"""The JSON API (under /api/v1/): the drafts, their sources and their files. Readers, or the
+notifier's service token for the files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from minhbach.runtime import Runtime
+from reporting import messages as msg
+from reporting import store
+from reporting.access import Access, AccessDenied
+from reporting.page import file_response
+
+
+class DraftOut(BaseModel):
+    draft_id: UUID
+    kind: str
+    period_key: str
+    version_no: int
+    trigger: str
+    title: str
+    drafted_at: datetime
+    missing_units: list[str]
+    docx_path: str
+    pdf_path: str | None
+    html_path: str
+
+
+class DraftSources(BaseModel):
+    draft_id: UUID
+    sources: dict[str, Any]
+
+
+def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["reporting"])
+
+    @router.get("/drafts", response_model=list[DraftOut])
+    async def list_drafts(request: Request) -> Any:
+        """Every drafted version, newest first."""
+        try:
+            await access.reader(request)
+        except AccessDenied as denied:
+            return _denied(denied)
+        async with runtime.sessions() as session:
+            rows = await store.list_drafts(session)
+        return [
+            DraftOut(
+                draft_id=r.draft_id,
+                kind=r.kind,
+                period_key=r.period_key,
+                version_no=r.version_no,
+                trigger=r.trigger,
+                title=r.title,
+                drafted_at=r.drafted_at,
+                missing_units=r.missing_units,
+                docx_path=f"/api/v1/drafts/{r.draft_id}.docx",
+                pdf_path=f"/api/v1/drafts/{r.draft_id}.pdf" if r.has_pdf else None,
+                html_path=f"{page_prefix}/du-thao/{r.draft_id}",
+            )
+            for r in rows
+        ]
+
+    @router.get("/drafts/{draft_id}/sources", response_model=DraftSources)
+    async def sources(request: Request, draft_id: str) -> Any:
+        """The events a draft was built from (report versions, figures, probes, documents)."""
+        try:
+            await access.reader(request)
+        except AccessDenied as denied:
+            return _denied(denied)
+        try:
+            uid = UUID(draft_id)
+        except ValueError:
+            return _denied(AccessDenied(404, msg.UNKNOWN_DRAFT))
+        async with runtime.sessions() as session:
+            found = await store.draft_sources(session, uid)
+        if found is None:
+            return _denied(AccessDenied(404, msg.UNKNOWN_DRAFT))
+        return DraftSources(draft_id=uid, sources=found)
+
+    @router.get("/drafts/{filename}")
+    async def draft_file(request: Request, filename: str) -> Response:
+        """`{draft_id}.docx` or `{draft_id}.pdf`."""
+        try:
+            await access.reader(request, service_allowed=True)
+        except AccessDenied as denied:
+            return _denied(denied)
+        draft_id, _, extension = filename.rpartition(".")
+        return await file_response(runtime, draft_id, extension)
+
+    return router
+
+
+def _denied(denied: AccessDenied) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if denied.status_code == 401 else None
+    return JSONResponse(
+        {"errors": [{"field": "authorization", "message": denied.message}]},
+        status_code=denied.status_code,
+        headers=headers,
+    )

@@ -1,0 +1,113 @@
+"""The reporting service: projections of the events a draft needs, drafting passes, the
+coordinator's page and the drafts' API."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minhbach.clock import Clock
+from minhbach.events.base import Event
+from minhbach.events.catalogue import (
+    DocumentChanged,
+    DocumentFound,
+    IndicatorChanged,
+    ProbeFinished,
+    ReportSubmitted,
+)
+from minhbach.observability.logging import get_logger
+from minhbach.plan import Plan
+from minhbach.runtime import Runtime, create_service_app
+from minhbach.services import service
+from minhbach.settings import Settings
+from minhbach.tokens import TokenVerifier
+from reporting import store
+from reporting.access import Access
+from reporting.api import api_router
+from reporting.db import messaging, reader_tokens
+from reporting.domain.schedule import inspection_round
+from reporting.drafting import Drafter
+from reporting.page import PAGE_PREFIX, page_router
+from reporting.render.pdf import find_soffice
+
+SPEC = service("reporting")
+log = get_logger(__name__)
+
+
+def build_drafter(runtime: Runtime) -> Drafter:
+    async def emit(session: AsyncSession, event: Event) -> None:
+        await runtime.emit(session, event)
+
+    return Drafter(
+        plan=runtime.plan,
+        sessions=runtime.sessions,
+        emit=emit,
+        soffice=find_soffice(runtime.settings.reporting_soffice),
+        pdf_timeout_seconds=runtime.settings.reporting_pdf_timeout_seconds,
+        on_emitted=runtime.relay.wake,
+    )
+
+
+def setup(runtime: Runtime, app: FastAPI) -> None:
+    """Subscribers (one per fact a draft needs), the drafting loop, the page and the API."""
+    plan = runtime.plan
+    if plan.drafting is None:
+        raise RuntimeError(f"the plan {runtime.settings.plan_file} has no `drafting` section")
+    round_kind = plan.drafting.inspection_round
+    consumer, broker = runtime.consumer, runtime.broker
+
+    # Facts about units the plan does not name are not this deployment's: ignored.
+    async def on_report(session: AsyncSession, event: ReportSubmitted) -> None:
+        if plan.has_unit(event.unit_code):
+            await store.apply_report(session, event)
+
+    async def on_probe(session: AsyncSession, event: ProbeFinished) -> None:
+        if plan.has_unit(event.portal_unit_code):
+            round_key = inspection_round(round_kind, event.finished_at).key
+            await store.apply_probe(session, event, round_key)
+
+    async def on_document(session: AsyncSession, event: DocumentFound | DocumentChanged) -> None:
+        if plan.has_unit(event.document.portal_unit_code):
+            await store.apply_document(session, event)
+
+    consumer.subscribe(broker, ReportSubmitted, on_report)
+    consumer.subscribe(broker, IndicatorChanged, store.apply_figure)
+    consumer.subscribe(broker, ProbeFinished, on_probe)
+    consumer.subscribe(broker, DocumentFound, on_document)
+    consumer.subscribe(broker, DocumentChanged, on_document)
+
+    drafter = build_drafter(runtime)
+    app.state.drafter = drafter
+
+    async def drafting_loop(runtime: Runtime) -> None:
+        """Drafts are due at moments of the clock (a deadline) as well as on events, so a pass
+        runs every few seconds; each pass is idempotent (nothing new: nothing drafted)."""
+        while True:
+            # Sleep first: after a start, the consumers catch up before the first pass.
+            await asyncio.sleep(runtime.settings.reporting_tick_seconds)
+            await drafter.run_pass(runtime.clock.now())
+
+    runtime.background.append(drafting_loop)
+    verifier = TokenVerifier(
+        runtime.sessions, reader_tokens, runtime.settings.reporting_token_cache_seconds
+    )
+    access = Access(plan, verifier, runtime.settings.reporting_service_token)
+    app.include_router(page_router(runtime, access))
+    app.include_router(api_router(runtime, access, PAGE_PREFIX))
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
+) -> FastAPI:
+    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
+    return create_service_app(
+        SPEC,
+        messaging,
+        setup,
+        settings=settings,
+        clock=clock,
+        plan=plan,
+        title="Minh Bạch: reporting",
+    )

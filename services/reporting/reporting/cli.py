@@ -1,0 +1,84 @@
+"""`minhbach reporting ...`: readers' tokens for the coordinator's page, and the drafts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach import tokens
+from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.plan import load_plan
+from minhbach.settings import get_settings
+from reporting import store
+from reporting.db import reader_tokens
+
+reporting_app = typer.Typer(help="Reporting: the coordinator's page and the drafted documents.")
+COMMANDS = {"reporting": reporting_app}
+
+T = TypeVar("T")
+
+
+def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    settings = get_settings()
+    if not settings.database_url:
+        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> T:
+        engine = make_engine(settings.database_url, pool_size=1)
+        try:
+            return await work(make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@reporting_app.command("issue-token")
+def issue(
+    unit: str = typer.Argument(..., help="A reader's unit code from the plan, e.g. vhtt"),
+    keep_old: bool = typer.Option(False, help="Keep the unit's earlier tokens valid"),
+) -> None:
+    """Issue a token for the coordinator's page to UNIT (a reader: the focal unit or leadership)
+    and print it once (only its hash is stored)."""
+    plan = load_plan(get_settings().plan_file)
+    readers = plan.drafting.readers if plan.drafting else ()
+    if unit not in readers:
+        typer.echo(
+            f"{unit!r} is not a reader of the plan's drafts ({', '.join(readers)})", err=True
+        )
+        raise typer.Exit(2)
+    token = _with_database(
+        lambda sessions: tokens.issue_token(sessions, reader_tokens, unit, keep_others=keep_old)
+    )
+    typer.echo(token)
+    typer.echo(
+        f"token for {unit} printed above; it is stored hashed and cannot be shown again", err=True
+    )
+
+
+@reporting_app.command("revoke")
+def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
+    """Revoke every reporting token of UNIT."""
+    count = _with_database(lambda sessions: tokens.revoke_tokens(sessions, reader_tokens, unit))
+    typer.echo(f"revoked {count} token(s) of {unit}")
+
+
+@reporting_app.command("drafts")
+def drafts() -> None:
+    """Every drafted version, newest first."""
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> list[store.DraftRow]:
+        async with sessions() as session:
+            return await store.list_drafts(session)
+
+    for row in _with_database(work):
+        pdf = "pdf" if row.has_pdf else "no-pdf"
+        typer.echo(
+            f"{row.drafted_at:%Y-%m-%d %H:%M} {row.kind:<20} {row.period_key:<10} "
+            f"v{row.version_no} {row.trigger:<14} {pdf:<6} {row.draft_id}"
+        )

@@ -1,0 +1,4 @@
+from minhbach.db.migrations import run_env
+from reporting.db import metadata
+
+run_env(metadata)

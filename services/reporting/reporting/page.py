@@ -1,0 +1,149 @@
+"""The coordinator's page (Vietnamese, server-rendered, no JavaScript): the current period at a
+glance, each unit's history, every draft (HTML view, .docx, PDF). Readers only (`access`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
+from minhbach.runtime import Runtime
+from reporting import messages as msg
+from reporting import store, views
+from reporting.access import COOKIE, Access, AccessDenied
+from reporting.drafting import draft_uuid
+from reporting.templates import environment
+
+PAGE_PREFIX = "/bao-cao-tong-hop"
+
+
+def page_router(runtime: Runtime, access: Access) -> APIRouter:
+    router = APIRouter(prefix=PAGE_PREFIX, include_in_schema=False)
+    plan = runtime.plan
+
+    def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        html = (
+            environment()
+            .get_template(name)
+            .render(
+                prefix=PAGE_PREFIX,
+                plan_title=plan.meta.title,
+                unit_name=lambda code: plan.unit(code).name if plan.has_unit(code) else code,
+                date=lambda moment: format_vn_date_short(moment.astimezone(TZ).date()),
+                due_day=lambda due: format_vn_date_short(last_on_time_day(due)),
+                percent=msg.percent,
+                period_label=msg.period_label,
+                statuses=msg.STATUS_LABELS,
+                problems=msg.PROBLEM_LABELS,
+                draft_kinds=msg.DRAFT_KINDS,
+                triggers=msg.TRIGGERS,
+                **context,
+            )
+        )
+        return HTMLResponse(html, status_code=status_code)
+
+    def refused(denied: AccessDenied) -> HTMLResponse:
+        if denied.status_code == 401:
+            return render("login.html", 401, error=denied.message)
+        return render("refused.html", denied.status_code, error=denied.message)
+
+    @router.get("")
+    async def overview(request: Request) -> Response:
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        async with runtime.sessions() as session:
+            data = await views.overview(session, plan, runtime.clock.now())
+        return render("overview.html", reader=reader, view=data, indicators=plan.indicators)
+
+    @router.post("/dang-nhap")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        token = str(form.get("token", "")).strip()
+        try:
+            await access.check(token)
+        except AccessDenied as denied:
+            return refused(denied)
+        response = RedirectResponse(PAGE_PREFIX, status_code=303)
+        response.set_cookie(
+            COOKIE, token, httponly=True, samesite="strict", path=PAGE_PREFIX, max_age=8 * 3600
+        )
+        return response
+
+    @router.post("/dang-xuat")
+    async def logout() -> Response:
+        response = RedirectResponse(PAGE_PREFIX, status_code=303)
+        response.delete_cookie(COOKIE, path=PAGE_PREFIX)
+        return response
+
+    @router.get("/don-vi/{unit_code}")
+    async def unit(request: Request, unit_code: str) -> Response:
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        if not plan.has_unit(unit_code):
+            return render("refused.html", 404, error=msg.UNKNOWN_UNIT.format(code=unit_code))
+        async with runtime.sessions() as session:
+            history = await views.unit_history(session, unit_code)
+        tasks = {t.code: t for t in plan.tasks}
+        return render("unit.html", reader=reader, history=history, tasks=tasks)
+
+    @router.get("/du-thao/{draft_id}")
+    async def draft(request: Request, draft_id: str) -> Response:
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        found = await _draft(runtime, draft_id, "html")
+        if found is None:
+            return render("refused.html", 404, error=msg.UNKNOWN_DRAFT)
+        return render("draft.html", reader=reader, draft=found, document=found[0])
+
+    @router.get("/du-thao/{draft_id}/{filename}")
+    async def download(request: Request, draft_id: str, filename: str) -> Response:
+        try:
+            await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        return await file_response(runtime, draft_id, filename.rpartition(".")[2])
+
+    return router
+
+
+async def _draft(runtime: Runtime, draft_id: str, column: str) -> Any:
+    uid = draft_uuid(draft_id)
+    if uid is None:
+        return None
+    async with runtime.sessions() as session:
+        return await store.draft_file(session, uid, column)
+
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+async def file_response(runtime: Runtime, draft_id: str, extension: str) -> Response:
+    """A draft's .docx or PDF as a download named after the draft."""
+    if extension not in MEDIA_TYPES:
+        return _plain(404, msg.UNKNOWN_DRAFT)
+    found = await _draft(runtime, draft_id, extension)
+    if found is None:
+        return _plain(404, msg.UNKNOWN_DRAFT)
+    if found[0] is None:
+        return _plain(404, msg.NO_PDF)
+    name = f"du-thao-{found.kind}-{found.period_key}-v{found.version_no}.{extension}"
+    return Response(
+        bytes(found[0]),
+        media_type=MEDIA_TYPES[extension],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _plain(status_code: int, message: str) -> Response:
+    return Response(message, status_code=status_code, media_type="text/plain; charset=utf-8")

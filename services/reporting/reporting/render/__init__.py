@@ -1,0 +1,1 @@
+"""One `OfficialDocument` rendered three ways: .docx (python-docx), PDF (LibreOffice) and HTML."""

@@ -1,0 +1,248 @@
+"""`OfficialDocument` -> .docx (python-docx), in the layout of Decree 30/2020/NĐ-CP, Phụ lục I.
+
+A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; the two-column header
+(issuing body under its superior body, a short rule; the national motto, a rule); number and
+place-and-date line; title and summary line; justified body with a first-line indent; bordered
+tables; "Nơi nhận:" beside the signature block; page numbers centred at the top from page 2.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from docx import Document as new_docx
+from docx.document import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from reporting.render.document import Heading, OfficialDocument, Paragraph, Table
+
+FONT = "Times New Roman"
+BODY_PT = 14
+HEADER_PT = 13
+TABLE_PT = 12
+NATION_PT = 12  # 12-13: at 13 pt the line wraps in a 103 mm column
+TWIPS_PER_MM = 1440 / 25.4
+_RFONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+RECIPIENTS_LABEL = "Nơi nhận:"
+
+
+def render_docx(doc: OfficialDocument) -> bytes:
+    document = new_docx()
+    _page_setup(document)
+    _header(document, doc)
+    _title(document, doc)
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            _body_paragraph(document, block.text, bold=True)
+        elif isinstance(block, Paragraph):
+            _body_paragraph(document, block.text, italic=block.italic)
+        elif isinstance(block, Table):
+            _table(document, block)
+    _closing(document, doc)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _page_setup(document: Document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = FONT  # type: ignore[attr-defined]
+    normal.font.size = Pt(BODY_PT)  # type: ignore[attr-defined]
+    # East-Asian and complex-script slots too, or Word falls back to another font for "ạ", "ệ".
+    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(slot), FONT)
+    section = document.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    section.header_distance = Mm(10)
+    # Page numbers from page 2: the first page has its own (empty) header.
+    section.different_first_page_header_footer = True
+    number = section.header.paragraphs[0]
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(number)
+
+
+def _page_field(paragraph: DocxParagraph) -> None:
+    run = paragraph.add_run()
+    _font(run, HEADER_PT)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _header(document: Document, doc: OfficialDocument) -> None:
+    table = document.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (Mm(62), Mm(103))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    left, right = table.rows[0].cells
+    _cell_line(left, doc.superior_body, HEADER_PT, first=True)
+    _cell_line(left, doc.issuing_body, HEADER_PT, bold=True)
+    _rule(left, Mm(20))
+    _cell_line(right, NATION, NATION_PT, bold=True, first=True)
+    _cell_line(right, MOTTO, BODY_PT, bold=True)
+    _rule(right, Mm(28))
+    number, place = table.rows[1].cells
+    _cell_line(number, doc.number_line, HEADER_PT, first=True)
+    _cell_line(place, doc.place_date, BODY_PT, italic=True, first=True)
+
+
+def _cell_line(
+    cell: _Cell,
+    text: str,
+    size: int,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    first: bool = False,
+) -> DocxParagraph:
+    paragraph: DocxParagraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    _font(run, size, bold=bold, italic=italic)
+    return paragraph
+
+
+def _rule(cell: _Cell, indent: Mm) -> None:
+    """A short horizontal rule under the line above: an empty paragraph's bottom border,
+    narrowed by equal indents on both sides."""
+    paragraph = cell.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = indent
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = Pt(2)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _title(document: Document, doc: OfficialDocument) -> None:
+    for text, space_before in ((doc.title, 18), (doc.summary, 0)):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(space_before)
+        paragraph.paragraph_format.space_after = Pt(12 if text is doc.summary else 0)
+        _font(paragraph.add_run(text), BODY_PT, bold=True)
+
+
+def _body_paragraph(
+    document: Document, text: str, *, bold: bool = False, italic: bool = False
+) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Mm(10)
+    fmt.space_before = Pt(6 if bold else 0)
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = 1.15
+    _font(paragraph.add_run(text), BODY_PT, bold=bold, italic=italic)
+
+
+def _table(document: Document, block: Table) -> None:
+    """A bordered table, written as WordprocessingML in one piece: python-docx's cell API
+    recomputes the grid on every access (seconds for a district's thousand rows)."""
+    widths = [round(w * TWIPS_PER_MM) for w in block.widths_mm]
+    rows = [_row_xml(block.columns, widths, header=True)]
+    rows += [_row_xml(row, widths, header=False) for row in block.rows]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    xml = (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        + "".join(rows)
+        + "</w:tbl>"
+    )
+    after = document.add_paragraph()
+    after.paragraph_format.space_after = Pt(0)
+    after._p.addprevious(parse_xml(xml))
+
+
+def _row_xml(cells: tuple[str, ...], widths: list[int], *, header: bool) -> str:
+    parts = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else "<w:tr>"]
+    bold = "<w:b/>" if header else ""
+    for text, width in zip(cells, widths, strict=True):
+        align = "center" if header or len(text) <= 12 else "left"
+        paragraphs = "".join(
+            f'<w:p><w:pPr><w:spacing w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+            f'<w:r><w:rPr>{_RFONTS}{bold}<w:sz w:val="{TABLE_PT * 2}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{_xml_text(line)}</w:t></w:r></w:p>'
+            for line in text.split("\n")
+        )
+        parts.append(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>'
+        )
+    parts.append("</w:tr>")
+    return "".join(parts)
+
+
+def _xml_text(text: str) -> str:
+    """Escaped, without the control characters XML 1.0 cannot carry (a pasted report may)."""
+    return escape("".join(c for c in text if c >= " " or c == "\t"))
+
+
+def _closing(document: Document, doc: OfficialDocument) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    recipients, signature = table.rows[0].cells
+    for column, width in zip(table.columns, (Mm(85), Mm(80)), strict=True):
+        column.width = width
+    recipients.width, signature.width = Mm(85), Mm(80)
+    label = recipients.paragraphs[0]
+    label.paragraph_format.space_after = Pt(0)
+    _font(label.add_run(RECIPIENTS_LABEL), 12, bold=True, italic=True)
+    for line in doc.recipients:
+        paragraph = recipients.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(f"- {line}"), 11)
+    sign = doc.signature
+    lines = [line for line in (sign.authority, sign.title) if line]
+    for number, line in enumerate(lines):
+        _cell_line(signature, line.upper(), BODY_PT, bold=True, first=number == 0)
+    for _ in range(4):  # room for the signature and the seal
+        signature.add_paragraph()
+    if sign.name:
+        _cell_line(signature, sign.name, BODY_PT, bold=True)
+
+
+def _font(run: Run, size: int, *, bold: bool = False, italic: bool = False) -> None:
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)

@@ -1,0 +1,59 @@
+""".docx -> PDF with LibreOffice headless (`soffice --convert-to pdf`), off the event loop.
+
+Each conversion runs in its own temporary directory with its own LibreOffice user profile
+(`-env:UserInstallation`): two conversions at once would otherwise fight over one profile's lock,
+and a crashed one would leave it locked. A conversion that outlives the timeout is killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class PdfUnavailable(Exception):
+    """No PDF: LibreOffice is missing, failed, or took too long (the .docx stands alone)."""
+
+
+def find_soffice(configured: str = "") -> str | None:
+    return configured or shutil.which("soffice") or shutil.which("libreoffice")
+
+
+async def docx_to_pdf(docx: bytes, soffice: str | None, timeout_seconds: float) -> bytes:
+    if not soffice:
+        raise PdfUnavailable("LibreOffice (soffice) not found")
+    with tempfile.TemporaryDirectory(prefix="minhbach-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "draft.docx"
+        source.write_bytes(docx)
+        process = await asyncio.create_subprocess_exec(
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), timeout_seconds)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            raise PdfUnavailable(f"LibreOffice took longer than {timeout_seconds:g} s") from None
+        target = work / "draft.pdf"
+        if process.returncode != 0 or not target.exists():
+            tail = output.decode("utf-8", errors="replace")[-500:]
+            raise PdfUnavailable(f"LibreOffice failed ({process.returncode}): {tail}")
+        return target.read_bytes()
