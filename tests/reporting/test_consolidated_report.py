@@ -147,6 +147,7 @@ def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], miss
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.1)  # A4 (stored in twips)
     assert abs(section.page_height - Mm(297)) < Mm(0.1)
+
     def within(value: int, low: float, high: float) -> bool:  # mm, stored in twips
         return Mm(low - 0.1) <= value <= Mm(high + 0.1)
 

@@ -8,7 +8,7 @@ import asyncio
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.clock import Clock
+from minhbach.app import service_app
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
     DocumentChanged,
@@ -18,10 +18,8 @@ from minhbach.events.catalogue import (
     ReportSubmitted,
 )
 from minhbach.observability.logging import get_logger
-from minhbach.plan import Plan
-from minhbach.runtime import Runtime, create_service_app
+from minhbach.runtime import Runtime
 from minhbach.services import service
-from minhbach.settings import Settings
 from minhbach.tokens import TokenVerifier
 from reporting import store
 from reporting.access import Access
@@ -98,16 +96,4 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     app.include_router(api_router(runtime, access, PAGE_PREFIX))
 
 
-def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, plan: Plan | None = None
-) -> FastAPI:
-    """The ASGI app; tests pass their own settings, a settable clock and a plan."""
-    return create_service_app(
-        SPEC,
-        messaging,
-        setup,
-        settings=settings,
-        clock=clock,
-        plan=plan,
-        title="Minh Bạch: reporting",
-    )
+create_app = service_app(SPEC, messaging, setup)
