@@ -132,6 +132,14 @@ def official_days_off(year: int) -> frozenset[date]:
     return frozenset(days_off)
 
 
+def warm_up(plan_year: int) -> None:
+    """Compute the plan year and its neighbours now. The `holidays` package's first use takes
+    seconds (more on a loaded machine: a fuzzed request once took over 10 s); a service pays it
+    before it serves rather than in a unit's request."""
+    for year in range(max(MIN_YEAR, plan_year - 1), min(MAX_YEAR, plan_year + 1) + 1):
+        official_days_off(year)
+
+
 @dataclass(frozen=True, slots=True)
 class _YearTable:
     """One year's working days, indexed for O(1) membership and rank look-ups."""

@@ -18,6 +18,7 @@ from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from minhbach import calendar
 from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.db.session import make_engine, make_sessionmaker, ping
@@ -106,6 +107,8 @@ def build_runtime(
             "MINHBACH_DATABASE_URL and MINHBACH_NATS_URL must be set "
             "(`minhbach run` sets them for the embedded servers)"
         )
+    plan = plan or load_plan(settings.plan_file)
+    calendar.warm_up(plan.year)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     broker = NatsBroker(
@@ -137,7 +140,7 @@ def build_runtime(
         settings=settings,
         clock=clock
         or clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor),
-        plan=plan or load_plan(settings.plan_file),
+        plan=plan,
         engine=engine,
         sessions=sessions,
         tables=tables,
