@@ -12,8 +12,11 @@ message without retry. The policy here:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -162,6 +165,11 @@ class EventConsumer:
         (the order of two events must not change the result).
         """
         consumer = durable_name(self.service, event_type)
+        # FastStream applies the messages of one pull batch concurrently even with one worker:
+        # a lock keeps them one at a time, in stream order (ordered effects rely on it).
+        one_at_a_time: AbstractAsyncContextManager[Any] = (
+            asyncio.Lock() if concurrency == 1 else contextlib.nullcontext()
+        )
 
         @broker.subscriber(
             event_type.subject,
@@ -177,7 +185,8 @@ class EventConsumer:
             max_workers=concurrency,
         )
         async def on_message(body: object, msg: NatsMessage) -> None:
-            await self.handle(consumer, msg, event_type, apply)
+            async with one_at_a_time:
+                await self.handle(consumer, msg, event_type, apply)
 
 
 def durable_name(service: str, event_type: type[Event]) -> str:
