@@ -22,10 +22,9 @@ from minhbach import calendar
 from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.db.session import make_engine, make_sessionmaker, ping
-from minhbach.events.base import Event
 from minhbach.events.catalogue import stream_for
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Emit, Outbox
 from minhbach.messaging.relay import OutboxRelay
 from minhbach.messaging.retention import Purge, messaging_purges, run_purges
 from minhbach.messaging.streams import declare_streams
@@ -64,15 +63,17 @@ class Runtime:
     tables: MessagingTables
     broker: NatsBroker
     relay: OutboxRelay
+    outbox: Outbox
     consumer: EventConsumer
     background: list[BackgroundLoop] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     purges: dict[str, Purge] = field(default_factory=dict)  # the service's own retention
     broker_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def emit(self, session: AsyncSession, *events: Event) -> None:
-        """Store events in the caller's transaction; call `relay.wake()` after commit."""
-        await add_to_outbox(session, self.tables, *events)
+    @property
+    def emit(self) -> Emit:
+        """The one way to emit events: in the caller's transaction, published after commit."""
+        return self.outbox.emit
 
     @property
     def jetstream(self) -> JetStreamContext:
@@ -146,6 +147,7 @@ def build_runtime(
         tables=tables,
         broker=broker,
         relay=relay,
+        outbox=Outbox(tables, relay.wake),
         consumer=EventConsumer(spec.name, sessions, tables, policy),
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, text
 from minhbach.db.messaging_tables import add_messaging_tables
 from minhbach.db.session import make_engine, make_sessionmaker
 from minhbach.events.catalogue import EvidenceRef, EvidenceSubmitted
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.messaging.relay import OutboxRelay
 from minhbach.messaging.streams import declare_streams
 from tests.benchmarks.env import BenchEnv
@@ -52,7 +52,7 @@ async def run(env: BenchEnv) -> list[BenchRow]:
         await conn.run_sync(metadata.create_all)
     sessions = make_sessionmaker(engine)
     async with sessions() as session, session.begin():
-        await add_to_outbox(session, tables, *(_event(n) for n in range(EVENTS)))
+        await Outbox(tables).emit(session, *(_event(n) for n in range(EVENTS)))
 
     async def publish(subject: str, payload: bytes, msg_id: str) -> None:
         await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})

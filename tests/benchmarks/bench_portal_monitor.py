@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import nats
@@ -34,7 +33,7 @@ from sqlalchemy import func, select, text
 
 from minhbach.clock import FixedClock
 from minhbach.db.session import make_engine, make_sessionmaker
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.observability.logging import configure_logging
 from minhbach.plan import Plan, default_plan_path, load_plan
 from portal_monitor import db, metrics
@@ -273,15 +272,12 @@ class Monitor:
         self.client = make_client(LIMITS, connections=POOL)
         fetcher = Fetcher(self.client, LIMITS, AddressPolicy(self.origins))
 
-        async def emit(session: Any, *events: Any) -> None:
-            await add_to_outbox(session, db.messaging, *events)
-
         self.deps = ProbeDeps.build(
             self.plan,
             fetcher=fetcher,
             robots=RobotsCache(fetcher, 86400, 300),
             sessions=self.sessions,
-            emit=emit,
+            emit=Outbox(db.messaging).emit,
             clock=self.clock,
             fetch_retry_seconds=1.0,
             probe_attempts=3,

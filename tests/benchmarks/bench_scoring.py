@@ -41,7 +41,7 @@ from minhbach.db.migrations import upgrade
 from minhbach.db.session import async_url, make_engine, make_sessionmaker
 from minhbach.events.catalogue import ReportSubmitted, TaskReport, TaskStatus
 from minhbach.infra.embedded import free_port
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.messaging.streams import declare_streams
 from minhbach.plan import Plan, default_plan_path, load_plan
 from scoring import db
@@ -379,7 +379,7 @@ async def rebuild_seconds(env: BenchEnv) -> tuple[float, float, int, int]:
         started = time.perf_counter()
         async with sessions() as session, session.begin():
             summary = await scorer.rebuild(session, plan_now(plan))
-            await add_to_outbox(session, messaging, *summary.events)
+            await Outbox(messaging).emit(session, *summary.events)
         timings.append(time.perf_counter() - started)
         obligations = max(obligations, summary.obligations_changed)
     await engine.dispose()

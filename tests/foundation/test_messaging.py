@@ -25,7 +25,7 @@ from minhbach.events.catalogue import EvidenceRef, EvidenceSubmitted
 from minhbach.infra.embedded import EmbeddedNats
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
 from minhbach.messaging.dead_letters import pending_dead_letters, replay_dead_letter
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.messaging.relay import OutboxRelay
 from minhbach.messaging.streams import declare_streams
 from minhbach.services import ServiceSpec
@@ -95,7 +95,40 @@ async def store_with_state(
 ) -> None:
     async with sessions() as session, session.begin():
         await session.execute(insert(effects).values(unit_code=f"state-{event.unit_code}"))
-        await add_to_outbox(session, tables, event)
+        await Outbox(tables).emit(session, event)
+
+
+async def test_emit_joins_the_transaction_and_wakes_the_relay_once_after_commit(
+    schema: MessagingTables, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    wakes: list[float] = []
+    outbox = Outbox(schema, lambda: wakes.append(1.0), debounce_seconds=0.05)
+    events = [evidence(f"emit-{uuid.uuid4().hex[:8]}") for _ in range(3)]
+    async with sessions() as session, session.begin():
+        await outbox.emit(session, events[0])
+        await asyncio.sleep(0.1)
+        assert wakes == []  # not before the commit: the relay would find nothing
+    for event in events[1:]:  # two more commits inside the debounce interval
+        async with sessions() as session, session.begin():
+            await outbox.emit(session, event)
+    await asyncio.sleep(0.2)
+    assert wakes == [1.0]
+    assert [await _stored(sessions, e.event_id) for e in events] == [1, 1, 1]
+
+
+async def test_emit_in_a_rolled_back_transaction_stores_nothing_and_wakes_nobody(
+    schema: MessagingTables, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    wakes: list[float] = []
+    outbox = Outbox(schema, lambda: wakes.append(1.0), debounce_seconds=0.01)
+    event = evidence(f"rollback-{uuid.uuid4().hex[:8]}")
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, session.begin():
+            await outbox.emit(session, event)
+            raise RuntimeError("the caller's work failed: everything rolls back")
+    await asyncio.sleep(0.1)
+    assert wakes == []
+    assert await _stored(sessions, event.event_id) == 0
 
 
 async def test_event_stored_with_state_is_published_once_across_a_nats_restart(
@@ -255,6 +288,16 @@ async def _published(sessions: async_sessionmaker[AsyncSession], event_id: uuid.
             select(tables.outbox.c.published_at).where(tables.outbox.c.event_id == event_id)
         )
     return published_at is not None
+
+
+async def _stored(sessions: async_sessionmaker[AsyncSession], event_id: uuid.UUID) -> int:
+    async with sessions() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(tables.outbox)
+            .where(tables.outbox.c.event_id == event_id)
+        )
+    return count or 0
 
 
 async def _effect_count(sessions: async_sessionmaker[AsyncSession], unit: str) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from minhbach.clock import clock_from_settings
 from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
 from notifier.db import messaging, notices
@@ -49,7 +50,7 @@ async def main(point: str) -> int:
     )
     notifier = Notifier(
         sessions=sessions,
-        tables=messaging,
+        emit=Outbox(messaging).emit,
         plan=plan,
         settings=settings,
         clock=clock_from_settings(settings.clock_start, 1.0),

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from minhbach.calendar import TZ
 from minhbach.clock import FixedClock
 from minhbach.db.session import transaction
+from minhbach.messaging.outbox import Outbox
 from minhbach.settings import REPO_ROOT, Settings
 from notifier import store
 from notifier.db import messaging, notices
@@ -52,7 +53,7 @@ async def test_a_silence_from_the_command_line_holds_notices_until_removed(
         await store.apply_obligation(session, obligation(plan, "tckh", Q3_DUE))
     notifier = Notifier(
         sessions=sessions,
-        tables=messaging,
+        emit=Outbox(messaging).emit,
         plan=plan,
         settings=settings.model_copy(update={"smtp_port": smtp_server.port}),
         clock=FixedClock(NOW),
@@ -93,7 +94,7 @@ async def test_failed_lists_dead_notices_and_retry_requeues_them(
     smtp_server.refuse = {plan.unit(ob.unit_code).email}
     notifier = Notifier(
         sessions=sessions,
-        tables=messaging,
+        emit=Outbox(messaging).emit,
         plan=plan,
         settings=settings.model_copy(update={"smtp_port": smtp_server.port}),
         clock=FixedClock(NOW),

@@ -16,8 +16,7 @@ from minhbach.calendar import local_date
 from minhbach.clock import FixedClock
 from minhbach.devtools.portal_simulator import PortalSimulator, portals_from_plan
 from minhbach.devtools.portal_simulator.scenario import portal_origin
-from minhbach.events.base import Event
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.plan import Plan, default_plan_path, load_plan
 from minhbach.settings import Settings
 from portal_monitor import db
@@ -107,10 +106,6 @@ def fast_settings(settings: Settings, world: World, **extra: Any) -> Settings:
     )
 
 
-async def _emit(session: AsyncSession, *events: Event) -> None:
-    await add_to_outbox(session, db.messaging, *events)
-
-
 @asynccontextmanager
 async def probe_deps(
     world: World,
@@ -134,7 +129,7 @@ async def probe_deps(
             fetcher=fetcher,
             robots=RobotsCache(fetcher, robots_ttl, robots_ttl),
             sessions=sessions,
-            emit=_emit,
+            emit=Outbox(db.messaging).emit,
             clock=clock,
             fetch_retry_seconds=0.05,
             probe_attempts=attempts,

@@ -20,7 +20,7 @@ SPEC = service("intake")
 def setup(runtime: Runtime, app: FastAPI) -> None:
     """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge
     (`intake_idempotency_ttl_hours`, run with the runtime's retention)."""
-    store = WriteStore(runtime.settings.database_url)
+    store = WriteStore(runtime.settings.database_url, runtime.outbox)
     intake = Intake(runtime, IntakeRules.of(runtime.plan), store)
     verifier = TokenVerifier(runtime.sessions, runtime.settings.intake_token_cache_seconds)
     app.state.intake = intake

@@ -8,7 +8,6 @@ and never a second report. Rejections roll everything back, so a corrected retry
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import uuid
@@ -59,7 +58,6 @@ from minhbach.runtime import Runtime
 
 log = get_logger(__name__)
 
-RELAY_NUDGE_SECONDS: Final = 0.02
 _IDEMPOTENCY_KEY: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
@@ -81,22 +79,6 @@ class Intake:
         self.runtime = runtime
         self.rules = rules
         self.store = store
-        self._nudge_pending = False
-
-    def _nudge_relay(self) -> None:
-        """Wake the outbox relay soon, once per RELAY_NUDGE_SECONDS however many commits.
-
-        Woken after every commit, the relay ran back to back under load, one or two events per
-        round, each round with its own queries: it took a fifth of the CPU. Gathering the
-        commits of 20 ms into one round costs an event at most that much extra delay."""
-        if self._nudge_pending:
-            return
-        self._nudge_pending = True
-        asyncio.get_running_loop().call_later(RELAY_NUDGE_SECONDS, self._wake_relay)
-
-    def _wake_relay(self) -> None:
-        self._nudge_pending = False
-        self.runtime.relay.wake()
 
     def _now(self) -> datetime:
         """The clock's instant in UTC (stored and sent as such whatever zone a clock uses)."""
@@ -169,7 +151,6 @@ class Intake:
                 await self._remember(writer, caller, key, fingerprint, outcome)
         except _KeyTaken:
             return await self._replay_after_race(caller, key)
-        self._nudge_relay()
         REPORTS_ACCEPTED.labels(report.reporter, str(event.on_time).lower()).inc()
         log.info(
             "report accepted",
@@ -186,7 +167,7 @@ class Intake:
     ) -> ReportSubmitted:
         """Version 1 of the period's report; if the period was reported already, a new version
         of that report (`amend_if_filed`, the form) or a 409 (the API: amend explicitly)."""
-        if await writer.file_first(event, event.model_dump_json()):
+        if await writer.file_first(event):
             return event
         existing = await writer.find_by_period(
             event.unit_code, event.plan_year, event.period, event.reporter
@@ -201,7 +182,7 @@ class Intake:
 
     async def _amend(self, writer: Writer, event: ReportSubmitted) -> ReportSubmitted:
         """The next version of `event.report_id`, with what the database knows merged in."""
-        amended = await writer.amend(event, event.model_dump_json())
+        amended = await writer.amend(event)
         if amended is None:
             await self._refuse_amendment(writer, event)
         assert amended is not None
@@ -251,8 +232,7 @@ class Intake:
             )
             try:
                 async with self.store.writer(transaction=idempotency_key is not None) as writer:
-                    payload = event.model_dump_json()
-                    await writer.add_evidence(_evidence_values(event), event.subject, payload)
+                    await writer.add_evidence(_evidence_values(event), event)
                     receipt = _evidence_receipt(event, filing.evidence)
                     outcome = Outcome(201, receipt.model_dump_json())
                     await self._remember(writer, caller, idempotency_key, fingerprint, outcome)
@@ -261,7 +241,6 @@ class Intake:
         except IntakeError as error:
             _count_rejection(EVIDENCE_REJECTED, error)
             raise
-        self._nudge_relay()
         EVIDENCE_ACCEPTED.inc()
         log.info("evidence accepted", unit=caller.unit_code, task=filing.task_code)
         return outcome

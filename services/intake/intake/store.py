@@ -4,7 +4,8 @@ Filing is intake's hot path: a report version and its outbox event are written b
 (data-modifying CTEs; atomic without BEGIN/COMMIT round trips); with an Idempotency-Key the
 stored answer joins them in a transaction. Through a SQLAlchemy session the same work cost
 several times more CPU (pool pre-ping, unit-of-work bookkeeping, more round trips), which the
-load benchmark showed; see docs/decisions (intake write path).
+load benchmark showed; see docs/decisions (intake write path). The outbox row is still defined
+once (`OutboxRow`), and `Outbox.committed()` wakes the relay after each commit.
 
 The table and column names are those of `intake.db`; `tests/intake` checks both paths agree.
 """
@@ -24,7 +25,9 @@ import asyncpg
 from intake.db import SCHEMA
 from intake.repository import ReportRow, StoredResponse
 from minhbach.db.session import async_url
+from minhbach.events.base import Event
 from minhbach.events.catalogue import ReportSubmitted
+from minhbach.messaging.outbox import OUTBOX_COLUMNS, Outbox, OutboxRow
 from minhbach.observability.logging import get_logger
 
 log = get_logger(__name__)
@@ -47,7 +50,7 @@ WITH claimed AS (
     (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
   SELECT report_id, 1, $8, $9, $10, $12::jsonb -> 'tasks', $13 FROM claimed
 ), outbox AS (
-  INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) SELECT $10, $11, $12 FROM claimed
+  INSERT INTO {SCHEMA}.outbox ({OUTBOX_COLUMNS}) SELECT $10, $11, $12 FROM claimed
 )
 SELECT count(*) FROM claimed
 """
@@ -67,7 +70,7 @@ WITH bumped AS (
     (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
   SELECT report_id, latest_version, $6, on_time, $7, $9::jsonb -> 'tasks', $10 FROM bumped
 ), outbox AS (
-  INSERT INTO {SCHEMA}.outbox (event_id, subject, payload)
+  INSERT INTO {SCHEMA}.outbox ({OUTBOX_COLUMNS})
   SELECT $7, $8, ($9::jsonb || jsonb_build_object(
       'version_no', latest_version, 'first_submitted_at', first_submitted_at,
       'due_at', due_at, 'on_time', on_time, 'rule_code', rule_code))::text
@@ -90,7 +93,7 @@ WITH evidence AS (
      issued_on, title, note, event_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 )
-INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) VALUES ($11, $12, $13)
+INSERT INTO {SCHEMA}.outbox ({OUTBOX_COLUMNS}) VALUES ($11, $12, $13)
 """
 
 STORE_RESPONSE = f"""
@@ -113,10 +116,12 @@ class Amended:
 
 
 class WriteStore:
-    """An asyncpg pool opened with the app (see `app.py`) and the write transactions on it."""
+    """An asyncpg pool opened with the app (a runtime resource, see `app.py`) and the write
+    transactions on it; the relay is woken after each one through `outbox`."""
 
-    def __init__(self, database_url: str, max_size: int = 50) -> None:
+    def __init__(self, database_url: str, outbox: Outbox, max_size: int = 50) -> None:
         self._dsn = async_url(database_url).replace("postgresql+asyncpg://", "postgresql://", 1)
+        self._outbox = outbox
         self._max_size = max_size
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
@@ -148,11 +153,12 @@ class WriteStore:
             await self.open()
         assert self._pool is not None
         async with self._pool.acquire() as connection:
-            if not transaction:
+            if transaction:
+                async with connection.transaction():
+                    yield Writer(connection)
+            else:
                 yield Writer(connection)
-                return
-            async with connection.transaction():
-                yield Writer(connection)
+        self._outbox.committed()
 
 
 class Writer:
@@ -161,7 +167,7 @@ class Writer:
     def __init__(self, connection: Any) -> None:
         self._connection = connection
 
-    async def file_first(self, event: ReportSubmitted, payload: str) -> bool:
+    async def file_first(self, event: ReportSubmitted) -> bool:
         """Store a first report (version 1) and its event; False if the period was reported."""
         claimed = await self._connection.fetchval(
             FILE_FIRST,
@@ -174,14 +180,12 @@ class Writer:
             event.due_at,
             event.submitted_at,
             event.on_time,
-            event.event_id,
-            event.subject,
-            payload,
+            *OutboxRow.of(event),
             event.analysis,
         )
         return bool(claimed)
 
-    async def amend(self, event: ReportSubmitted, payload: str) -> Amended | None:
+    async def amend(self, event: ReportSubmitted) -> Amended | None:
         """Store the next version of `event.report_id`; None unless that report exists, is
         `event.unit_code`'s and is for the event's plan year, period and reporter."""
         row = await self._connection.fetchrow(
@@ -192,9 +196,7 @@ class Writer:
             event.period,
             event.reporter,
             event.submitted_at,
-            event.event_id,
-            event.subject,
-            payload,
+            *OutboxRow.of(event),
             event.analysis,
         )
         return None if row is None else Amended(*row)
@@ -208,8 +210,10 @@ class Writer:
         where = (unit_code, plan_year, period, reporter)
         return _report(await self._connection.fetchrow(FIND_BY_PERIOD, *where))
 
-    async def add_evidence(self, values: tuple[Any, ...], subject: str, payload: str) -> None:
-        await self._connection.execute(ADD_EVIDENCE_AND_EVENT, *values, subject, payload)
+    async def add_evidence(self, values: tuple[Any, ...], event: Event) -> None:
+        """`values` end with the event id, which `OutboxRow` repeats for the outbox row."""
+        row = OutboxRow.of(event)
+        await self._connection.execute(ADD_EVIDENCE_AND_EVENT, *values, row.subject, row.payload)
 
     async def store_response(self, unit_code: str, key: str, stored: StoredResponse) -> bool:
         """False when another request stored an answer for this key first."""

@@ -25,12 +25,11 @@ SPEC = service("notifier")
 def build_notifier(runtime: Runtime, hooks: DeliveryHooks | None = None) -> Notifier:
     return Notifier(
         sessions=runtime.sessions,
-        tables=runtime.tables,
+        emit=runtime.emit,
         plan=runtime.plan,
         settings=runtime.settings,
         clock=runtime.clock,
         hooks=hooks or DeliveryHooks(),
-        on_emitted=runtime.relay.wake,
     )
 
 

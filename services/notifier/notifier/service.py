@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import Clock
-from minhbach.db.messaging_tables import MessagingTables
 from minhbach.db.session import transaction
 from minhbach.events.base import Event
 from minhbach.events.catalogue import EscalationRaised, NoticeSent
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
@@ -48,12 +47,11 @@ class DeliveryHooks:
 @dataclass
 class Notifier:
     sessions: async_sessionmaker[AsyncSession]
-    tables: MessagingTables
+    emit: Emit
     plan: Plan
     settings: Settings
     clock: Clock
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
-    on_emitted: Callable[[], None] = lambda: None  # the outbox relay's wake-up
     mailer_factory: Callable[[Settings], SmtpMailer] = SmtpMailer
 
     def __post_init__(self) -> None:
@@ -206,8 +204,7 @@ class Notifier:
             items = await store.mark_sent(session, claimed.notice_key, sent_at)
             if items is None:
                 return
-            await add_to_outbox(session, self.tables, *self._events(claimed, items, sent_at))
-        self.on_emitted()
+            await self.emit(session, *self._events(claimed, items, sent_at))
         metrics.NOTICES.labels(claimed.stage, "sent").inc()
         log.info(
             "notice sent",

@@ -105,7 +105,6 @@ async def worker_loop(runtime: Runtime) -> None:
             deps,
             settings.portal_concurrency,
             settings.portal_lease_seconds,
-            on_committed=runtime.relay.wake,
         )
         await worker.run()
 

@@ -3,7 +3,6 @@ the event emitter (built once per worker, shared by every probe it makes)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import WorkingCalendar
 from minhbach.clock import Clock
+from minhbach.messaging.outbox import Emit
 from minhbach.plan import Plan, PortalMonitoring
 from portal_monitor.domain.classify import Classifier
 from portal_monitor.domain.promptness import commune_copy_kinds
 from portal_monitor.fetcher import Fetcher
 from portal_monitor.robots_cache import RobotsCache
-
-Emit = Callable[..., Awaitable[None]]
 
 
 @dataclass
@@ -29,7 +27,7 @@ class ProbeDeps:
     fetcher: Fetcher
     robots: RobotsCache
     sessions: async_sessionmaker[AsyncSession]
-    emit: Emit  # runtime.emit(session, *events)
+    emit: Emit
     clock: Clock
     fetch_retry_seconds: float
     probe_attempts: int

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import nats.errors
@@ -114,13 +114,11 @@ class ProbeWorker:
         deps: ProbeDeps,
         concurrency: int,
         ack_wait_seconds: float,
-        on_committed: Callable[[], None] | None = None,
     ) -> None:
         self.js = js
         self.deps = deps
         self.concurrency = concurrency
         self.ack_wait = ack_wait_seconds
-        self.on_committed = on_committed
         self.units = {code for code, _ in monitored_units(deps.plan)}
 
     async def run(self) -> None:
@@ -170,8 +168,6 @@ class ProbeWorker:
         if report is None:  # stale: the portal was probed since this request was queued
             await message.ack()
             return
-        if self.on_committed is not None:
-            self.on_committed()
         log.info(
             "probe finished",
             unit=unit,

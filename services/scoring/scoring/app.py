@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from fastapi import FastAPI
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
@@ -35,22 +34,13 @@ log = get_logger(__name__)
 E = TypeVar("E", bound=Event)
 
 
-def wake_relay_after_commit(session: AsyncSession, runtime: Runtime) -> None:
-    """The relay publishes the moment the outbox rows are visible, not at its next poll."""
-    sa_event.listen(
-        session.sync_session, "after_commit", lambda _s: runtime.relay.wake(), once=True
-    )
-
-
 def _apply(
     runtime: Runtime,
     handle: Callable[[AsyncSession, E, datetime], Awaitable[list[Event]]],
 ) -> Callable[[AsyncSession, E], Awaitable[None]]:
     async def apply(session: AsyncSession, event: E) -> None:
         emitted = await handle(session, event, runtime.clock.now())
-        if emitted:
-            await runtime.emit(session, *emitted)
-            wake_relay_after_commit(session, runtime)
+        await runtime.emit(session, *emitted)
 
     return apply
 
@@ -62,11 +52,8 @@ async def tick_once(runtime: Runtime, scorer: Scorer) -> int:
     for step in (scorer.tick, scorer.refresh_figures):
         async with transaction(runtime.sessions) as session:
             events = await step(session, now)
-            if events:
-                await runtime.emit(session, *events)
+            await runtime.emit(session, *events)
         emitted += events
-    if emitted:
-        runtime.relay.wake()
     async with runtime.sessions() as session:
         await metrics.refresh(session, scorer.model, now)
     return len(emitted)
@@ -106,10 +93,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
             await asyncio.sleep(runtime.settings.scoring_figure_delay_seconds)
             async with transaction(runtime.sessions) as session:
                 emitted = await scorer.flush_figures(session, runtime.clock.now())
-                if emitted:
-                    await runtime.emit(session, *emitted)
-            if emitted:
-                runtime.relay.wake()
+                await runtime.emit(session, *emitted)
 
     runtime.background += [time_loop, figure_loop]
     app.include_router(router)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import clock_from_settings
 from minhbach.db.session import make_engine, make_sessionmaker
-from minhbach.messaging.outbox import add_to_outbox
+from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
 from minhbach.settings import NO_DATABASE, get_settings
 from scoring.db import messaging
@@ -71,7 +71,7 @@ def rebuild() -> None:
     async def work(scorer: Scorer, sessions: async_sessionmaker[AsyncSession]) -> str:
         async with sessions() as session, session.begin():
             summary = await scorer.rebuild(session, _now())
-            await add_to_outbox(session, messaging, *summary.events)
+            await Outbox(messaging).emit(session, *summary.events)
         return (
             f"obligations changed: {summary.obligations_changed}, "
             f"figures moved: {summary.figures_changed}"
