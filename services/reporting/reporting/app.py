@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
-from minhbach.events.base import Event
 from minhbach.events.catalogue import (
     DocumentChanged,
     DocumentFound,
@@ -35,16 +34,12 @@ log = get_logger(__name__)
 
 
 def build_drafter(runtime: Runtime) -> Drafter:
-    async def emit(session: AsyncSession, event: Event) -> None:
-        await runtime.emit(session, event)
-
     return Drafter(
         plan=runtime.plan,
         sessions=runtime.sessions,
-        emit=emit,
+        emit=runtime.emit,
         soffice=find_soffice(runtime.settings.reporting_soffice),
         pdf_timeout_seconds=runtime.settings.reporting_pdf_timeout_seconds,
-        on_emitted=runtime.relay.wake,
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.db.session import transaction
-from minhbach.events.base import Event
 from minhbach.events.catalogue import DraftKind, DraftReady
+from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from reporting import compose, metrics, store
@@ -43,7 +42,6 @@ from reporting.render.pdf import PdfUnavailable, docx_to_pdf
 
 log = get_logger(__name__)
 
-Emit = Callable[[AsyncSession, Event], Awaitable[None]]
 FILE_PREFIX = {
     DraftKind.CONSOLIDATED_REPORT: "du-thao-bao-cao",
     DraftKind.INSPECTION_NOTICE: "du-thao-thong-bao-kiem-tra",
@@ -71,7 +69,6 @@ class Drafter:
     emit: Emit
     soffice: str | None
     pdf_timeout_seconds: float
-    on_emitted: Callable[[], None] = lambda: None
     periods: tuple[ReportPeriod, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,8 +83,6 @@ class Drafter:
             event = await self._store(draft, now)
             if event is not None:
                 announced.append(event)
-        if announced:
-            self.on_emitted()
         return announced
 
     async def due_drafts(self, session: AsyncSession, now: datetime) -> list[Planned]:
