@@ -98,22 +98,28 @@ async def store_with_state(
         await Outbox(tables).emit(session, event)
 
 
-async def test_emit_joins_the_transaction_and_wakes_the_relay_once_after_commit(
+async def test_emit_joins_the_transaction_and_wakes_the_relay_after_commit_once_per_burst(
     schema: MessagingTables, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    wakes: list[float] = []
-    outbox = Outbox(schema, lambda: wakes.append(1.0), debounce_seconds=0.05)
-    events = [evidence(f"emit-{uuid.uuid4().hex[:8]}") for _ in range(3)]
+    wakes: list[str] = []
+    outbox = Outbox(schema, lambda: wakes.append("wake"), debounce_seconds=0.05)
+    first = evidence(f"emit-{uuid.uuid4().hex[:8]}")
     async with sessions() as session, session.begin():
-        await outbox.emit(session, events[0])
-        await asyncio.sleep(0.1)
+        await outbox.emit(session, first)
+        await asyncio.sleep(0.1)  # longer than the debounce: a wake now would have fired
         assert wakes == []  # not before the commit: the relay would find nothing
-    for event in events[1:]:  # two more commits inside the debounce interval
+    await eventually(lambda: wakes == ["wake"])
+    assert await _stored(sessions, first.event_id) == 1
+
+    # A burst of commits wakes the relay once per debounce interval, not once per commit.
+    patient = Outbox(schema, lambda: wakes.append("burst"), debounce_seconds=2.0)
+    burst = [evidence(f"burst-{uuid.uuid4().hex[:8]}") for _ in range(5)]
+    for event in burst:
         async with sessions() as session, session.begin():
-            await outbox.emit(session, event)
-    await asyncio.sleep(0.2)
-    assert wakes == [1.0]
-    assert [await _stored(sessions, e.event_id) for e in events] == [1, 1, 1]
+            await patient.emit(session, event)
+    await asyncio.sleep(2.5)  # past the last interval: every wake due has fired
+    assert 1 <= wakes.count("burst") < len(burst)
+    assert [await _stored(sessions, e.event_id) for e in burst] == [1] * len(burst)
 
 
 async def test_emit_in_a_rolled_back_transaction_stores_nothing_and_wakes_nobody(

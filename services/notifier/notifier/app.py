@@ -45,7 +45,8 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
         await store.apply_probe(session, event)
 
     runtime.consumer.subscribe(runtime.broker, ObligationChanged, on_obligation)
-    runtime.consumer.subscribe(runtime.broker, ProbeFinished, on_probe)
+    # Consecutive unreachable probes are counted: their order matters.
+    runtime.consumer.subscribe(runtime.broker, ProbeFinished, on_probe, ordered=True)
 
     async def sending_rounds(runtime: Runtime) -> None:
         await notifier.run_forever()

@@ -157,18 +157,26 @@ class EventConsumer:
         await msg.ack()
 
     def subscribe(
-        self, broker: NatsBroker, event_type: type[E], apply: Apply[E], *, concurrency: int = 1
+        self,
+        broker: NatsBroker,
+        event_type: type[E],
+        apply: Apply[E],
+        *,
+        concurrency: int = 1,
+        ordered: bool = False,
     ) -> None:
         """Register a durable pull consumer for `event_type`; replicas share it (work is split).
 
         `concurrency` > 1 applies that many events at once: only for effects that commute
-        (the order of two events must not change the result).
+        (the order of two events must not change the result). Even with one worker, the events
+        of one pull batch are applied concurrently; `ordered` applies them one at a time, in
+        stream order, for effects that depend on it (slower: no overlap of round trips).
         """
         consumer = durable_name(self.service, event_type)
-        # FastStream applies the messages of one pull batch concurrently even with one worker:
-        # a lock keeps them one at a time, in stream order (ordered effects rely on it).
+        # FastStream applies the messages of one pull batch concurrently even with one worker;
+        # an `ordered` subscription takes them one at a time, in stream order.
         one_at_a_time: AbstractAsyncContextManager[Any] = (
-            asyncio.Lock() if concurrency == 1 else contextlib.nullcontext()
+            asyncio.Lock() if ordered else contextlib.nullcontext()
         )
 
         @broker.subscriber(
