@@ -139,15 +139,7 @@ class IntakeRules:
         rule = self.rule_for(reporter, period)
         if rule is None:
             return None
-        if period == "year":
-            assert rule.due_before_month is not None  # the plan loader guarantees it
-            due_at = self.calendar.annual_report_due(
-                year, rule.due_before_day, rule.due_before_month
-            )
-        else:
-            quarter = int(period.removeprefix("Q"))
-            due_at = self.calendar.quarter_report_due(year, quarter, rule.due_before_day)
-        return Due(rule, due_at)
+        return Due(rule, rule.due(self.calendar, year, period))
 
     # --- checks ---
 

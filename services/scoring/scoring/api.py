@@ -222,13 +222,12 @@ async def overall_readiness(request: Request) -> ReadinessOut:
     scorer = _scorer(request)
     known = [i.readiness for i in indicators]
     target = scorer.plan.meta.overall_target
-    scale = 10.0 if target.unit == "points" else 100.0
     readiness = round(sum(known) / len(known), 6) if known else 0.0
     return ReadinessOut(
         readiness=readiness,
         target=target,
-        target_share=round(target.value / scale, 6),
-        meets_target_share=target.is_met(readiness * scale),
+        target_share=round(target.share, 6),
+        meets_target_share=target.is_met_by_share(readiness),
         indicators={i.number: i.readiness for i in indicators},
         note=messages.READINESS_NOTE,
     )

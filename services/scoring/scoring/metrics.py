@@ -31,7 +31,7 @@ async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -
     if rows:
         OVERALL_READINESS.set(sum(r.readiness for r in rows) / len(rows))
     target = model.plan.meta.overall_target
-    TARGET_SHARE.set(target.value / (10.0 if target.unit == "points" else 100.0))
+    TARGET_SHARE.set(target.share)
 
     by_status = dict.fromkeys((s.value for s in ObligationStatus), 0)
     overdue: dict[str, int] = {}

@@ -108,15 +108,7 @@ def next_report_dues(plan: Plan, now: datetime) -> dict[str, datetime]:
     calendar = plan.working_calendar()
     ahead: dict[str, datetime] = {}
     for rule in plan.reporting_rules:
-        if rule.period == "quarter":
-            dues = [
-                calendar.quarter_report_due(plan.year, q, rule.due_before_day) for q in range(1, 5)
-            ]
-        else:
-            assert rule.due_before_month is not None  # the plan loader enforces it
-            dues = [
-                calendar.annual_report_due(plan.year, rule.due_before_day, rule.due_before_month)
-            ]
+        dues = (rule.due(calendar, plan.year, period) for period in rule.periods)
         future = [due for due in dues if due > now]
         if future:
             ahead[rule.code] = min(future)

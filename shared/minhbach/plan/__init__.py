@@ -17,7 +17,6 @@ from minhbach.plan.models import (
     Indicator,
     IssuedDocument,
     Meta,
-    Plan,
     PortalSection,
     ReadinessSignal,
     ReferencedPlan,
@@ -28,11 +27,10 @@ from minhbach.plan.models import (
     Target,
     Task,
     Timing,
-    TimingKind,
     Unit,
     UnitGroup,
-    UnitKind,
 )
+from minhbach.plan.plan import Plan
 from minhbach.plan.portal import (
     ClassificationRule,
     DocumentType,
@@ -44,8 +42,11 @@ from minhbach.plan.portal import (
     Regulation,
     SectionSource,
 )
+from minhbach.plan.types import QUARTERS, YEAR, TimingKind, UnitKind
 
 __all__ = [
+    "QUARTERS",
+    "YEAR",
     "CalendarOverrides",
     "ClassificationRule",
     "DatedReason",

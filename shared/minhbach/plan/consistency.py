@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from minhbach.plan.drafting import find_drafting_issues
+from minhbach.plan.contents import PlanContents
 from minhbach.plan.errors import FieldPath, PlanIssue
-from minhbach.plan.portal import find_portal_issues
-
-if TYPE_CHECKING:
-    from minhbach.plan.models import Plan
+from minhbach.plan.portal import OTHER_KIND, SectionSource
 
 # Dates in the plan may reach one year either side of the plan year (referenced plans of the
 # previous year, reports due in January of the next).
@@ -22,8 +19,8 @@ _YEARS_AROUND = 1
 _WEIGHT_TOLERANCE = 1e-6
 
 
-def find_consistency_issues(plan: Plan) -> list[PlanIssue]:
-    checks: Sequence[Callable[[Plan], Iterable[PlanIssue]]] = (
+def find_consistency_issues(plan: PlanContents) -> list[PlanIssue]:
+    checks: Sequence[Callable[[PlanContents], Iterable[PlanIssue]]] = (
         _unique_codes,
         _roles,
         _unit_portals,
@@ -35,8 +32,8 @@ def find_consistency_issues(plan: Plan) -> list[PlanIssue]:
         _reporting_rules,
         _escalation,
         _dates,
-        find_portal_issues,
-        find_drafting_issues,
+        _portal_monitoring,
+        _drafting,
     )
     return [issue for check in checks for issue in check(plan)]
 
@@ -57,7 +54,7 @@ def _duplicates(collection: str, keys: Sequence[Any], field: str) -> Iterable[Pl
             first_at[key] = index
 
 
-def _unique_codes(plan: Plan) -> Iterable[PlanIssue]:
+def _unique_codes(plan: PlanContents) -> Iterable[PlanIssue]:
     yield from _duplicates("units", [u.code for u in plan.units], "code")
     yield from _duplicates("unit_groups", [g.code for g in plan.unit_groups], "code")
     yield from _duplicates("document_kinds", [k.code for k in plan.document_kinds], "code")
@@ -76,7 +73,7 @@ def _unique_codes(plan: Plan) -> Iterable[PlanIssue]:
             )
 
 
-def _roles(plan: Plan) -> Iterable[PlanIssue]:
+def _roles(plan: PlanContents) -> Iterable[PlanIssue]:
     units = {u.code: u for u in plan.units}
     for role in ("focal_unit", "chairman", "vice_chairman_in_charge"):
         code = getattr(plan.roles, role)
@@ -86,13 +83,13 @@ def _roles(plan: Plan) -> Iterable[PlanIssue]:
             yield _issue(("roles", role), f"unit {code!r} must be of kind leadership")
 
 
-def _unit_portals(plan: Plan) -> Iterable[PlanIssue]:
+def _unit_portals(plan: PlanContents) -> Iterable[PlanIssue]:
     for index, unit in enumerate(plan.units):
         if unit.kind in ("district", "commune", "town") and unit.portal is None:
             yield _issue(("units", index), f"a {unit.kind} unit needs a `portal` URL")
 
 
-def _groups(plan: Plan) -> Iterable[PlanIssue]:
+def _groups(plan: PlanContents) -> Iterable[PlanIssue]:
     units = {u.code for u in plan.units}
     present_kinds = {u.kind for u in plan.units}
     for index, group in enumerate(plan.unit_groups):
@@ -105,7 +102,7 @@ def _groups(plan: Plan) -> Iterable[PlanIssue]:
             yield _issue(("unit_groups", index, "kinds"), "no unit of these kinds: group is empty")
 
 
-def _catalogues(plan: Plan) -> Iterable[PlanIssue]:
+def _catalogues(plan: PlanContents) -> Iterable[PlanIssue]:
     kinds = {k.code for k in plan.document_kinds}
     for index, section in enumerate(plan.portal_sections):
         yield from _unknown(
@@ -124,7 +121,7 @@ def _unknown(
             yield _issue((*path, position), f"unknown {what} {ref!r}")
 
 
-def _indicators(plan: Plan) -> Iterable[PlanIssue]:
+def _indicators(plan: PlanContents) -> Iterable[PlanIssue]:
     signals = {s.code for s in plan.readiness_signals}
     tasks_by_indicator: dict[int, set[str]] = {}
     for task in plan.tasks:
@@ -154,7 +151,7 @@ def _indicators(plan: Plan) -> Iterable[PlanIssue]:
             yield _issue((*path, "readiness_weights"), f"weights sum to {total:g}, not 1")
 
 
-def _tasks(plan: Plan) -> Iterable[PlanIssue]:
+def _tasks(plan: PlanContents) -> Iterable[PlanIssue]:
     refs = {u.code for u in plan.units} | {g.code for g in plan.unit_groups}
     indicators = {i.number for i in plan.indicators}
     kinds = {k.code for k in plan.document_kinds}
@@ -175,7 +172,7 @@ def _tasks(plan: Plan) -> Iterable[PlanIssue]:
         yield from _unknown(sections, task.portal_sections, (*path, "portal_sections"), "section")
 
 
-def _merged_cells(plan: Plan) -> Iterable[PlanIssue]:
+def _merged_cells(plan: PlanContents) -> Iterable[PlanIssue]:
     """A row whose cells the seed merged with another's must repeat that row's values."""
     position = {t.code: i for i, t in enumerate(plan.tasks)}
     for index, task in enumerate(plan.tasks):
@@ -195,7 +192,7 @@ def _merged_cells(plan: Plan) -> Iterable[PlanIssue]:
                 )
 
 
-def _reporting_rules(plan: Plan) -> Iterable[PlanIssue]:
+def _reporting_rules(plan: PlanContents) -> Iterable[PlanIssue]:
     units = {u.code for u in plan.units}
     for index, rule in enumerate(plan.reporting_rules):
         if rule.recipient not in units:
@@ -204,14 +201,14 @@ def _reporting_rules(plan: Plan) -> Iterable[PlanIssue]:
             )
 
 
-def _escalation(plan: Plan) -> Iterable[PlanIssue]:
+def _escalation(plan: PlanContents) -> Iterable[PlanIssue]:
     units = {u.code for u in plan.units}
     for index, step in enumerate(plan.escalation.steps):
         if step.notify not in units:
             yield _issue(("escalation", "steps", index, "notify"), f"unknown unit {step.notify!r}")
 
 
-def _dates(plan: Plan) -> Iterable[PlanIssue]:
+def _dates(plan: PlanContents) -> Iterable[PlanIssue]:
     year = plan.meta.year
     earliest, latest = date(year - _YEARS_AROUND, 1, 1), date(year + _YEARS_AROUND, 12, 31)
 
@@ -250,3 +247,112 @@ def _dates(plan: Plan) -> Iterable[PlanIssue]:
 def _duplicates_in_calendar(field: str, dates: Sequence[date]) -> Iterable[PlanIssue]:
     for issue in _duplicates(field, dates, "date"):
         yield PlanIssue(path=("calendar", *issue.path), message=issue.message)
+
+
+# --- portal monitoring ------------------------------------------------------------------------
+
+
+def _portal_monitoring(plan: PlanContents) -> Iterable[PlanIssue]:
+    """Cross-references of `portal_monitoring` (run with the plan's other consistency checks)."""
+    monitoring = plan.portal_monitoring
+    if monitoring is None:
+        return
+    root: FieldPath = ("portal_monitoring",)
+    platforms = {p.code for p in monitoring.platforms}
+    sections = {s.code for s in plan.portal_sections}
+    kinds = {k.code for k in plan.document_kinds} | {OTHER_KIND}
+    links = {r.code for r in plan.reference_links}
+    tasks = {t.code for t in plan.tasks}
+    portal_units = {u.code for u in plan.units if u.portal is not None}
+
+    def issue(path: FieldPath, message: str) -> PlanIssue:
+        return PlanIssue(path=(*root, *path), message=message)
+
+    if monitoring.default_platform not in platforms:
+        yield issue(("default_platform",), f"unknown platform {monitoring.default_platform!r}")
+    for field in ("legal_links_section", "qa_section", "directive_section"):
+        value = getattr(monitoring, field)
+        if value is not None and value not in sections:
+            yield issue((field,), f"unknown portal section {value!r}")
+    if monitoring.directive_kind not in kinds:
+        yield issue(("directive_kind",), f"unknown document kind {monitoring.directive_kind!r}")
+    for position, code in enumerate(monitoring.legal_links):
+        if code not in links:
+            yield issue(("legal_links", position), f"unknown reference link {code!r}")
+    for position, code in enumerate(monitoring.commune_copy_tasks):
+        if code not in tasks:
+            yield issue(("commune_copy_tasks", position), f"unknown task {code!r}")
+    for index, regulation in enumerate(monitoring.regulations):
+        for position, code in enumerate(regulation.required_sections):
+            if code not in sections:
+                yield issue(
+                    ("regulations", index, "required_sections", position),
+                    f"unknown portal section {code!r}",
+                )
+    for index, platform in enumerate(monitoring.platforms):
+        yield from _sources_issues(
+            platform.sections, sections, (*root, "platforms", index, "sections")
+        )
+    seen: dict[str, int] = {}
+    for index, config in enumerate(monitoring.portals):
+        path: FieldPath = ("portals", index)
+        if config.unit not in portal_units:
+            yield issue((*path, "unit"), f"{config.unit!r} is not a unit with a `portal`")
+        elif config.unit in seen:
+            yield issue(
+                (*path, "unit"), f"duplicate portal (first at portals[{seen[config.unit]}])"
+            )
+        seen.setdefault(config.unit, index)
+        if config.platform is not None and config.platform not in platforms:
+            yield issue((*path, "platform"), f"unknown platform {config.platform!r}")
+        yield from _sources_issues(config.sections, sections, (*root, *path, "sections"))
+    types = {t.code for t in monitoring.document_types}
+    if monitoring.letter_type is not None and monitoring.letter_type not in types:
+        yield issue(("letter_type",), f"unknown document type {monitoring.letter_type!r}")
+    for position, code in enumerate(monitoring.directive_types):
+        if code not in types:
+            yield issue(("directive_types", position), f"unknown document type {code!r}")
+    rule_codes: dict[str, int] = {}
+    for index, rule in enumerate(monitoring.classification_rules):
+        path = ("classification_rules", index)
+        if rule.code in rule_codes:
+            yield issue((*path, "code"), f"duplicate rule code {rule.code!r}")
+        rule_codes.setdefault(rule.code, index)
+        if rule.kind not in kinds:
+            yield issue((*path, "kind"), f"unknown document kind {rule.kind!r}")
+        for position, code in enumerate(rule.sections):
+            if code not in sections:
+                yield issue((*path, "sections", position), f"unknown portal section {code!r}")
+        for position, code in enumerate(rule.types):
+            if code not in types:
+                yield issue((*path, "types", position), f"unknown document type {code!r}")
+
+
+def _sources_issues(
+    sources: tuple[SectionSource, ...], sections: set[str], path: FieldPath
+) -> Iterable[PlanIssue]:
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        if source.section not in sections:
+            yield PlanIssue(
+                path=(*path, index, "section"), message=f"unknown portal section {source.section!r}"
+            )
+        if source.section in seen:
+            yield PlanIssue(
+                path=(*path, index, "section"), message=f"section {source.section!r} listed twice"
+            )
+        seen.add(source.section)
+
+
+def _drafting(plan: PlanContents) -> Iterable[PlanIssue]:
+    """Readers and recipients must be units of the plan."""
+    drafting = plan.drafting
+    if drafting is None:
+        return
+    units = {u.code for u in plan.units}
+    for field in ("readers", "draft_recipients"):
+        for position, code in enumerate(getattr(drafting, field)):
+            if code not in units:
+                yield PlanIssue(
+                    path=("drafting", field, position), message=f"unknown unit {code!r}"
+                )

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
-from minhbach.plan.models import Plan
+from minhbach.plan.plan import Plan
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 

@@ -1,93 +1,48 @@
-"""The plan file's schema: frozen Pydantic models, each field checked on its own.
+"""The parts of the plan file's schema: frozen Pydantic models, each field checked on its own.
 
-Checks that look across the file (references, uniqueness, sums) live in `consistency.py` and run
-once the whole plan has parsed; they raise `PlanError` with one issue per problem.
+The whole plan (`Plan`, in `plan.py`) is made of these; checks that look across the file
+(references, uniqueness, sums) live in `consistency.py` and run once the whole plan has parsed.
+Knowledge a service needs about a part (when a report is due, what scale a target is on) is a
+method of that part, so it is computed in one place.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from datetime import date
-from functools import cached_property
+from collections.abc import Mapping
+from datetime import date, datetime
 from itertools import pairwise
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from minhbach.plan.drafting import Drafting
-from minhbach.plan.errors import PlanError
-from minhbach.plan.portal import PortalMonitoring, SectionSource
+from minhbach.plan.types import (
+    QUARTERS,
+    YEAR,
+    Code,
+    Frozen,
+    Reporter,
+    TaskCode,
+    Text,
+    TimingKind,
+    UnitKind,
+    Weight,
+    WorkingDays,
+    check_email,
+    check_http_url,
+)
 
 if TYPE_CHECKING:
     from minhbach.calendar import WorkingCalendar
 
-# --- scalar types -----------------------------------------------------------------------------
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-# Unit, group, section, signal, kind and rule codes: stable ASCII slugs.
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-
-
-def _task_code_from_yaml(value: Any) -> Any:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        raise ValueError(f'task code {value!r} must be a quoted string such as "1.1"')
-    return value
-
-
-# "1.1", "6.4": indicator number, dot, task number.
-TaskCode = Annotated[
-    str,
-    BeforeValidator(_task_code_from_yaml),
-    StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$"),
-]
-
-UnitKind = Literal[
-    "district", "department", "tax", "association", "centre", "commune", "town", "leadership"
-]
-TimingKind = Literal["ongoing", "after_issue", "on_change", "fixed_deadline"]
-Weight = Annotated[float, Field(gt=0, le=1)]
-WorkingDays = Annotated[int, Field(ge=1, le=365)]
-
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-WEIGHT_TOLERANCE = 1e-6
 # Sub-index scores are out of 10 points; shares are percentages.
 _TARGET_RANGES: Mapping[str, tuple[float, float]] = {"points": (0.0, 10.0), "percent": (0.0, 100.0)}
-
-
-def check_email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"not a valid e-mail address: {value!r}")
-    return value
-
-
-def check_http_url(value: str) -> str:
-    parts = urlsplit(value)
-    has_space = any(char.isspace() for char in value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or has_space:
-        raise ValueError(f"not an http(s) URL: {value!r}")
-    return value
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 # --- metadata ---------------------------------------------------------------------------------
 
 
-class Target(_Frozen):
+class Target(Frozen):
     """A goal for a score: `value` in `unit`, met when score `comparison` value."""
 
     unit: Literal["points", "percent"]
@@ -108,8 +63,22 @@ class Target(_Frozen):
     def is_met(self, score: float) -> bool:
         return score >= self.value if self.comparison == ">=" else score <= self.value
 
+    @property
+    def scale(self) -> float:
+        """The full score of the target's unit: 10 points, or 100 percent."""
+        return _TARGET_RANGES[self.unit][1]
 
-class IssuedDocument(_Frozen):
+    @property
+    def share(self) -> float:
+        """The target as a share of the full score (0..1), comparable with readiness."""
+        return self.value / self.scale
+
+    def is_met_by_share(self, share: float) -> bool:
+        """Whether a readiness `share` (0..1) meets the target on the target's own scale."""
+        return self.is_met(share * self.scale)
+
+
+class IssuedDocument(Frozen):
     """The plan's own number and date; the seed leaves both blank."""
 
     number: Text | None = None
@@ -118,19 +87,19 @@ class IssuedDocument(_Frozen):
     issued_month: int | None = Field(default=None, ge=1, le=12)
 
 
-class Signer(_Frozen):
+class Signer(Frozen):
     name: Text
     title: Text
 
 
-class ReferencedPlan(_Frozen):
+class ReferencedPlan(Frozen):
     number: Text
     date: date
     issuer: Text
     title: Text
 
 
-class Meta(_Frozen):
+class Meta(Frozen):
     title: Text
     district: Text
     province: Text
@@ -157,7 +126,7 @@ class Meta(_Frozen):
         return ZoneInfo(self.timezone)
 
 
-class Roles(_Frozen):
+class Roles(Frozen):
     focal_unit: Code
     chairman: Code
     vice_chairman_in_charge: Code
@@ -166,7 +135,7 @@ class Roles(_Frozen):
 # --- units ------------------------------------------------------------------------------------
 
 
-class Unit(_Frozen):
+class Unit(Frozen):
     code: Code
     name: Text
     kind: UnitKind
@@ -183,7 +152,7 @@ class Unit(_Frozen):
         return None if value is None else check_http_url(value)
 
 
-class UnitGroup(_Frozen):
+class UnitGroup(Frozen):
     """A name tasks use for many units: every unit of `kinds`, plus `members`."""
 
     code: Code
@@ -201,12 +170,12 @@ class UnitGroup(_Frozen):
 # --- catalogues -------------------------------------------------------------------------------
 
 
-class DocumentKindEntry(_Frozen):
+class DocumentKindEntry(Frozen):
     code: Code
     name: Text
 
 
-class PortalSection(_Frozen):
+class PortalSection(Frozen):
     code: Code
     name: Text
     document_kinds: tuple[Code, ...] = ()
@@ -214,7 +183,7 @@ class PortalSection(_Frozen):
     required_on: tuple[UnitKind, ...] = ()
 
 
-class ReferenceLink(_Frozen):
+class ReferenceLink(Frozen):
     code: Code
     name: Text
     url: str
@@ -222,7 +191,7 @@ class ReferenceLink(_Frozen):
     _url = field_validator("url")(check_http_url)
 
 
-class ReadinessSignal(_Frozen):
+class ReadinessSignal(Frozen):
     code: Code
     name: Text  # Vietnamese, shown in reports
     description: Text  # English, for operators
@@ -231,7 +200,7 @@ class ReadinessSignal(_Frozen):
 # --- indicators and tasks ---------------------------------------------------------------------
 
 
-class Indicator(_Frozen):
+class Indicator(Frozen):
     number: int = Field(ge=1, le=99)
     title: Text
     target: Target | None  # required key: write `target: null` where the plan sets none
@@ -243,7 +212,7 @@ class Indicator(_Frozen):
         return hash((self.number, self.title, self.target, self.tasks, weights))
 
 
-class Timing(_Frozen):
+class Timing(Frozen):
     kind: TimingKind
     text: Text  # the plan's words, e.g. "Thường xuyên (Sau khi văn bản ban hành)"
     within_working_days: WorkingDays | None = None  # after_issue / on_change
@@ -267,7 +236,7 @@ class Timing(_Frozen):
         return self.kind in ("after_issue", "on_change")
 
 
-class Task(_Frozen):
+class Task(Frozen):
     code: TaskCode
     indicator: int = Field(ge=1)
     text: Text
@@ -283,11 +252,11 @@ class Task(_Frozen):
 # --- rules ------------------------------------------------------------------------------------
 
 
-class ReportingRule(_Frozen):
+class ReportingRule(Frozen):
     """Who reports to whom, per period, due before day/month ("before the 2nd" = by end of 1st)."""
 
     code: Code
-    reporter: Literal["lead_units", "focal_unit"]
+    reporter: Reporter
     period: Literal["quarter", "year"]
     due_before_day: int = Field(ge=1, le=31)
     due_before_month: int | None = Field(default=None, ge=1, le=12)
@@ -310,13 +279,28 @@ class ReportingRule(_Frozen):
                 raise ValueError(f"day {day} does not exist in month {month}") from None
         return month
 
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The periods of a year reported under this rule: the quarters, or the year."""
+        return QUARTERS if self.period == "quarter" else (YEAR,)
 
-class EscalationStep(_Frozen):
+    def due(self, calendar: WorkingCalendar, year: int, period: str) -> datetime:
+        """The instant the report of `period` ("Q1".."Q4" or "year") of `year` is due: before
+        the rule's day of the month after the quarter, or of the rule's month for the year."""
+        if period not in self.periods:
+            raise ValueError(f"rule {self.code!r} has no period {period!r}: {self.periods}")
+        if period == YEAR:
+            assert self.due_before_month is not None  # the field validator guarantees it
+            return calendar.annual_report_due(year, self.due_before_day, self.due_before_month)
+        return calendar.quarter_report_due(year, QUARTERS.index(period) + 1, self.due_before_day)
+
+
+class EscalationStep(Frozen):
     after_overdue_working_days: WorkingDays
     notify: Code
 
 
-class Escalation(_Frozen):
+class Escalation(Frozen):
     """Reminders before a due date, a notice when late, then escalation up the ladder."""
 
     reminders_before_due_working_days: tuple[WorkingDays, ...] = ()
@@ -344,12 +328,12 @@ class Escalation(_Frozen):
         return steps
 
 
-class DatedReason(_Frozen):
+class DatedReason(Frozen):
     date: date
     reason: Text
 
 
-class CalendarOverrides(_Frozen):
+class CalendarOverrides(Frozen):
     """Days the plan adds on top of Vietnam's public holidays (the `holidays` package)."""
 
     extra_holidays: tuple[DatedReason, ...] = ()
@@ -362,220 +346,3 @@ class CalendarOverrides(_Frozen):
     @property
     def extra_working_day_dates(self) -> frozenset[date]:
         return frozenset(entry.date for entry in self.extra_working_days)
-
-
-# --- the plan ---------------------------------------------------------------------------------
-
-
-class Plan(_Frozen):
-    """A district's yearly plan. Built by `parse_plan`/`load_plan`; constructing it directly runs
-    the same checks and raises `PlanError` (without line numbers) on a cross-reference problem."""
-
-    schema_version: Literal[1]
-    meta: Meta
-    roles: Roles
-    publication_window_working_days: WorkingDays
-    units: tuple[Unit, ...] = Field(min_length=1)
-    unit_groups: tuple[UnitGroup, ...] = ()
-    document_kinds: tuple[DocumentKindEntry, ...] = ()
-    portal_sections: tuple[PortalSection, ...] = ()
-    reference_links: tuple[ReferenceLink, ...] = ()
-    readiness_signals: tuple[ReadinessSignal, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
-    tasks: tuple[Task, ...] = Field(min_length=1)
-    reporting_rules: tuple[ReportingRule, ...] = ()
-    escalation: Escalation
-    calendar: CalendarOverrides = CalendarOverrides()
-    portal_monitoring: PortalMonitoring | None = None  # how portal-monitor reads each portal
-    drafting: Drafting | None = None  # the focal unit's drafted documents (reporting)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_publication_windows(cls, data: Any) -> Any:
-        """Event-driven tasks without their own window take the plan-wide one."""
-        if not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
-            return data
-        window = data.get("publication_window_working_days")
-        if not isinstance(window, int) or isinstance(window, bool):
-            return data  # the plan-wide value is itself wrong and reported on its own line
-        tasks = [_with_default_window(task, window) for task in data["tasks"]]
-        return {**data, "tasks": tasks}
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Plan:
-        from minhbach.plan.consistency import find_consistency_issues
-
-        issues = find_consistency_issues(self)
-        if issues:
-            raise PlanError(issues)
-        return self
-
-    # --- indexes (built once, on first use) ---
-
-    @cached_property
-    def _units_by_code(self) -> dict[str, Unit]:
-        return {unit.code: unit for unit in self.units}
-
-    @cached_property
-    def _groups_by_code(self) -> dict[str, UnitGroup]:
-        return {group.code: group for group in self.unit_groups}
-
-    @cached_property
-    def _tasks_by_code(self) -> dict[str, Task]:
-        return {task.code: task for task in self.tasks}
-
-    @cached_property
-    def _indicators_by_number(self) -> dict[int, Indicator]:
-        return {indicator.number: indicator for indicator in self.indicators}
-
-    # --- lookups ---
-
-    def unit(self, code: str) -> Unit:
-        try:
-            return self._units_by_code[code]
-        except KeyError:
-            raise KeyError(f"no unit {code!r} in the plan") from None
-
-    def has_unit(self, code: str) -> bool:
-        return code in self._units_by_code
-
-    def group(self, code: str) -> UnitGroup:
-        try:
-            return self._groups_by_code[code]
-        except KeyError:
-            raise KeyError(f"no unit group {code!r} in the plan") from None
-
-    def task(self, code: str) -> Task:
-        try:
-            return self._tasks_by_code[code]
-        except KeyError:
-            raise KeyError(f"no task {code!r} in the plan") from None
-
-    def indicator(self, number: int) -> Indicator:
-        try:
-            return self._indicators_by_number[number]
-        except KeyError:
-            raise KeyError(f"no indicator {number} in the plan") from None
-
-    def tasks_of_indicator(self, number: int) -> tuple[Task, ...]:
-        return tuple(self.task(code) for code in self.indicator(number).tasks)
-
-    def units_of_kind(self, *kinds: UnitKind) -> tuple[Unit, ...]:
-        return tuple(unit for unit in self.units if unit.kind in kinds)
-
-    def communes(self) -> tuple[Unit, ...]:
-        """Communes and towns (each runs its own portal)."""
-        return self.units_of_kind("commune", "town")
-
-    def portal_units(self) -> tuple[Unit, ...]:
-        """Units that have a portal, in file order (the district's first in the seed)."""
-        return tuple(unit for unit in self.units if unit.portal is not None)
-
-    def expand_units(self, refs: Iterable[str]) -> tuple[str, ...]:
-        """Unit codes for unit and group codes, in order, without repeats."""
-        codes: dict[str, None] = {}
-        for ref in refs:
-            if ref in self._groups_by_code:
-                codes.update(dict.fromkeys(self._group_members(self._groups_by_code[ref])))
-            else:
-                codes[self.unit(ref).code] = None
-        return tuple(codes)
-
-    def _group_members(self, group: UnitGroup) -> tuple[str, ...]:
-        by_kind = (unit.code for unit in self.units if unit.kind in group.kinds)
-        return tuple(dict.fromkeys([*by_kind, *group.members]))
-
-    def lead_unit_codes(self, task_code: str) -> tuple[str, ...]:
-        return self.expand_units(self.task(task_code).lead)
-
-    def supporting_unit_codes(self, task_code: str) -> tuple[str, ...]:
-        return self.expand_units(self.task(task_code).supporting)
-
-    def lead_units(self, task_code: str) -> tuple[Unit, ...]:
-        return tuple(self.unit(code) for code in self.lead_unit_codes(task_code))
-
-    def supporting_units(self, task_code: str) -> tuple[Unit, ...]:
-        return tuple(self.unit(code) for code in self.supporting_unit_codes(task_code))
-
-    @cached_property
-    def _tasks_by_lead(self) -> dict[str, tuple[Task, ...]]:
-        return _index_tasks(self, self.lead_unit_codes)
-
-    @cached_property
-    def _tasks_by_supporter(self) -> dict[str, tuple[Task, ...]]:
-        return _index_tasks(self, self.supporting_unit_codes)
-
-    def tasks_led_by(self, unit_code: str) -> tuple[Task, ...]:
-        return self._tasks_by_lead.get(self.unit(unit_code).code, ())
-
-    def tasks_supported_by(self, unit_code: str) -> tuple[Task, ...]:
-        return self._tasks_by_supporter.get(self.unit(unit_code).code, ())
-
-    def lead_unit_codes_all(self) -> tuple[str, ...]:
-        """Every unit that leads at least one task (the reporters of `lead_units` rules)."""
-        return tuple(code for code in self._units_by_code if code in self._tasks_by_lead)
-
-    def reporting_rules_for(
-        self, reporter: Literal["lead_units", "focal_unit"]
-    ) -> tuple[ReportingRule, ...]:
-        return tuple(rule for rule in self.reporting_rules if rule.reporter == reporter)
-
-    def section_sources(self, unit_code: str) -> tuple[SectionSource, ...]:
-        """Where portal-monitor finds each section on the unit's portal (empty: not monitored)."""
-        unit = self.unit(unit_code)
-        if unit.portal is None or self.portal_monitoring is None:
-            return ()
-        return self.portal_monitoring.section_sources(unit.code)
-
-    @property
-    def focal_unit(self) -> Unit:
-        return self.unit(self.roles.focal_unit)
-
-    @property
-    def chairman(self) -> Unit:
-        return self.unit(self.roles.chairman)
-
-    @property
-    def vice_chairman_in_charge(self) -> Unit:
-        return self.unit(self.roles.vice_chairman_in_charge)
-
-    @property
-    def year(self) -> int:
-        return self.meta.year
-
-    def working_calendar(self) -> WorkingCalendar:
-        """Vietnam's working days with this plan's extra days off and extra working days."""
-        from minhbach.calendar import WorkingCalendar
-
-        return WorkingCalendar.from_overrides(
-            self.calendar.extra_holiday_dates, self.calendar.extra_working_day_dates
-        )
-
-    def expanded(self) -> dict[str, Any]:
-        """The plan as JSON-ready data, with every group resolved to unit codes per task and
-        group: what `minhbach plan show --json` prints."""
-        data = self.model_dump(mode="json")
-        for task in data["tasks"]:
-            task["lead_units"] = list(self.lead_unit_codes(task["code"]))
-            task["supporting_units"] = list(self.supporting_unit_codes(task["code"]))
-        for group in data["unit_groups"]:
-            group["units"] = list(self._group_members(self.group(group["code"])))
-        data["focal_unit"] = self.focal_unit.model_dump(mode="json")
-        return data
-
-
-def _with_default_window(task: Any, window: int) -> Any:
-    if not isinstance(task, dict) or not isinstance(task.get("timing"), dict):
-        return task
-    timing = task["timing"]
-    if timing.get("kind") not in ("after_issue", "on_change") or "within_working_days" in timing:
-        return task
-    return {**task, "timing": {**timing, "within_working_days": window}}
-
-
-def _index_tasks(plan: Plan, units_of: Any) -> dict[str, tuple[Task, ...]]:
-    index: dict[str, list[Task]] = {}
-    for task in plan.tasks:
-        for code in units_of(task.code):
-            index.setdefault(code, []).append(task)
-    return {code: tuple(tasks) for code, tasks in index.items()}

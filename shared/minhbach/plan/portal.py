@@ -9,28 +9,13 @@ or add sources. Nothing site-specific lives in code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from minhbach.plan.errors import FieldPath, PlanIssue
+from minhbach.plan.types import Code, Frozen, TaskCode, Text
 
-if TYPE_CHECKING:
-    from minhbach.plan.models import Plan
-
-# The same scalar types as models.py (repeated: models.py imports this module).
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-TaskCode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
 SourceKind = Literal["listing", "feed", "sitemap"]
 Path = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^(/|https?://)")
@@ -38,11 +23,7 @@ Path = Annotated[
 OTHER_KIND = "other"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ListingSelectors(_Frozen):
+class ListingSelectors(Frozen):
     """CSS selectors of a listing page; all but `item` are relative to one item."""
 
     item: Text
@@ -56,7 +37,7 @@ class ListingSelectors(_Frozen):
     next_page: Text | None = None  # relative to the page, not the item
 
 
-class SectionSource(_Frozen):
+class SectionSource(Frozen):
     """Where one section's items are listed on a portal."""
 
     section: Code
@@ -77,7 +58,7 @@ class SectionSource(_Frozen):
         return self
 
 
-class PortalPlatform(_Frozen):
+class PortalPlatform(Frozen):
     """A portal software (selector template) shared by every portal built on it."""
 
     code: Code
@@ -85,7 +66,7 @@ class PortalPlatform(_Frozen):
     sections: tuple[SectionSource, ...] = Field(min_length=1)
 
 
-class PortalConfig(_Frozen):
+class PortalConfig(Frozen):
     """One unit's portal, when it differs from the default platform."""
 
     unit: Code
@@ -95,7 +76,7 @@ class PortalConfig(_Frozen):
     probe_interval_minutes: int | None = Field(default=None, ge=1, le=10080)
 
 
-class Regulation(_Frozen):
+class Regulation(Frozen):
     """A regulation on what portals must carry, in force from a date (Decree 42/2022 ...)."""
 
     code: Code
@@ -109,7 +90,7 @@ class Regulation(_Frozen):
         return self.effective_from <= day and (ends is None or day <= ends)
 
 
-class ClassificationRule(_Frozen):
+class ClassificationRule(Frozen):
     """Sorts a document into a kind. Rules are tried in order; the first that matches wins.
 
     Phrases are searched as whole words in the title and summary, ignoring case, after
@@ -154,7 +135,7 @@ class ClassificationRule(_Frozen):
         return self
 
 
-class DocumentType(_Frozen):
+class DocumentType(Frozen):
     """A type of administrative document (Decree 30/2020/NĐ-CP, Appendix III): read from the
     first part of the number's symbol (08/CT-UBND: CT) or, without a number, from the title's
     first words ("Chỉ thị về ..."). The type is a fact apart from the document's topic."""
@@ -166,14 +147,14 @@ class DocumentType(_Frozen):
     legal: bool = False  # always a legal normative document (Luật, Nghị định, Thông tư ...)
 
 
-class IssuerSymbol(_Frozen):
+class IssuerSymbol(Frozen):
     """The issuing body read from a document number's symbol, e.g. NĐ-CP -> Chính phủ."""
 
     symbol: Text  # the last part of the symbol: CP, UBND, HĐND, TTg ...
     name: Text
 
 
-class PortalMonitoring(_Frozen):
+class PortalMonitoring(Frozen):
     default_platform: Code
     probe_interval_minutes: int = Field(default=60, ge=1, le=10080)
     freshness_days: int = Field(default=30, ge=1, le=3650)
@@ -228,95 +209,3 @@ class PortalMonitoring(_Frozen):
         if not in_force:
             return min(self.regulations, key=lambda r: r.effective_from)
         return max(in_force, key=lambda r: r.effective_from)
-
-
-def find_portal_issues(plan: Plan) -> Iterable[PlanIssue]:
-    """Cross-references of `portal_monitoring` (run with the plan's other consistency checks)."""
-    monitoring = plan.portal_monitoring
-    if monitoring is None:
-        return
-    root: FieldPath = ("portal_monitoring",)
-    platforms = {p.code for p in monitoring.platforms}
-    sections = {s.code for s in plan.portal_sections}
-    kinds = {k.code for k in plan.document_kinds} | {OTHER_KIND}
-    links = {r.code for r in plan.reference_links}
-    tasks = {t.code for t in plan.tasks}
-    portal_units = {u.code for u in plan.units if u.portal is not None}
-
-    def issue(path: FieldPath, message: str) -> PlanIssue:
-        return PlanIssue(path=(*root, *path), message=message)
-
-    if monitoring.default_platform not in platforms:
-        yield issue(("default_platform",), f"unknown platform {monitoring.default_platform!r}")
-    for field in ("legal_links_section", "qa_section", "directive_section"):
-        value = getattr(monitoring, field)
-        if value is not None and value not in sections:
-            yield issue((field,), f"unknown portal section {value!r}")
-    if monitoring.directive_kind not in kinds:
-        yield issue(("directive_kind",), f"unknown document kind {monitoring.directive_kind!r}")
-    for position, code in enumerate(monitoring.legal_links):
-        if code not in links:
-            yield issue(("legal_links", position), f"unknown reference link {code!r}")
-    for position, code in enumerate(monitoring.commune_copy_tasks):
-        if code not in tasks:
-            yield issue(("commune_copy_tasks", position), f"unknown task {code!r}")
-    for index, regulation in enumerate(monitoring.regulations):
-        for position, code in enumerate(regulation.required_sections):
-            if code not in sections:
-                yield issue(
-                    ("regulations", index, "required_sections", position),
-                    f"unknown portal section {code!r}",
-                )
-    for index, platform in enumerate(monitoring.platforms):
-        yield from _sources_issues(
-            platform.sections, sections, (*root, "platforms", index, "sections")
-        )
-    seen: dict[str, int] = {}
-    for index, config in enumerate(monitoring.portals):
-        path: FieldPath = ("portals", index)
-        if config.unit not in portal_units:
-            yield issue((*path, "unit"), f"{config.unit!r} is not a unit with a `portal`")
-        elif config.unit in seen:
-            yield issue(
-                (*path, "unit"), f"duplicate portal (first at portals[{seen[config.unit]}])"
-            )
-        seen.setdefault(config.unit, index)
-        if config.platform is not None and config.platform not in platforms:
-            yield issue((*path, "platform"), f"unknown platform {config.platform!r}")
-        yield from _sources_issues(config.sections, sections, (*root, *path, "sections"))
-    types = {t.code for t in monitoring.document_types}
-    if monitoring.letter_type is not None and monitoring.letter_type not in types:
-        yield issue(("letter_type",), f"unknown document type {monitoring.letter_type!r}")
-    for position, code in enumerate(monitoring.directive_types):
-        if code not in types:
-            yield issue(("directive_types", position), f"unknown document type {code!r}")
-    rule_codes: dict[str, int] = {}
-    for index, rule in enumerate(monitoring.classification_rules):
-        path = ("classification_rules", index)
-        if rule.code in rule_codes:
-            yield issue((*path, "code"), f"duplicate rule code {rule.code!r}")
-        rule_codes.setdefault(rule.code, index)
-        if rule.kind not in kinds:
-            yield issue((*path, "kind"), f"unknown document kind {rule.kind!r}")
-        for position, code in enumerate(rule.sections):
-            if code not in sections:
-                yield issue((*path, "sections", position), f"unknown portal section {code!r}")
-        for position, code in enumerate(rule.types):
-            if code not in types:
-                yield issue((*path, "types", position), f"unknown document type {code!r}")
-
-
-def _sources_issues(
-    sources: tuple[SectionSource, ...], sections: set[str], path: FieldPath
-) -> Iterable[PlanIssue]:
-    seen: set[str] = set()
-    for index, source in enumerate(sources):
-        if source.section not in sections:
-            yield PlanIssue(
-                path=(*path, index, "section"), message=f"unknown portal section {source.section!r}"
-            )
-        if source.section in seen:
-            yield PlanIssue(
-                path=(*path, index, "section"), message=f"section {source.section!r} listed twice"
-            )
-        seen.add(source.section)

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from minhbach.calendar import TZ, WorkingCalendar, last_on_time_day, local_date, start_of_day
-from minhbach.plan import Plan, ReportingRule
-
-QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-YEAR = "year"
+from minhbach.plan import QUARTERS, YEAR, Plan
 
 ALL_FILED = "all_filed"
 DEADLINE = "deadline"
@@ -57,7 +54,7 @@ def report_periods(plan: Plan, calendar: WorkingCalendar) -> tuple[ReportPeriod,
         kind = "year" if name == YEAR else "quarter"
         if ends < plan.meta.effective_from or kind not in lead or kind not in focal:
             continue
-        focal_due = _due(calendar, year, name, focal[kind])
+        focal_due = focal[kind].due(calendar, year, name)
         last_day = last_on_time_day(focal_due)
         before = calendar.add_working_days(last_day, -drafting.draft_working_days_before_due)
         periods.append(
@@ -65,7 +62,7 @@ def report_periods(plan: Plan, calendar: WorkingCalendar) -> tuple[ReportPeriod,
                 plan_year=year,
                 period=name,
                 starts=starts,
-                lead_due_at=_due(calendar, year, name, lead[kind]),
+                lead_due_at=lead[kind].due(calendar, year, name),
                 focal_due_at=focal_due,
                 draft_from=start_of_day(before),
             )
@@ -76,13 +73,6 @@ def report_periods(plan: Plan, calendar: WorkingCalendar) -> tuple[ReportPeriod,
 def _quarter_end(year: int, quarter: int) -> date:
     first_of_next = date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
     return first_of_next - timedelta(days=1)
-
-
-def _due(calendar: WorkingCalendar, year: int, period: str, rule: ReportingRule) -> datetime:
-    if period == YEAR:
-        assert rule.due_before_month is not None  # the plan loader guarantees it
-        return calendar.annual_report_due(year, rule.due_before_day, rule.due_before_month)
-    return calendar.quarter_report_due(year, QUARTERS.index(period) + 1, rule.due_before_day)
 
 
 def report_trigger(

@@ -21,11 +21,9 @@ fixed-deadline tasks, and the whole ledger), `postings` (what documents make owe
 
 from scoring.obligations.obligation import Fulfilment, Obligation, derive_status, earliest
 from scoring.obligations.postings import DocumentIndex, PostingRules, match_keys
-from scoring.obligations.rules import QUARTERS, YEAR, ObligationRules
+from scoring.obligations.rules import ObligationRules
 
 __all__ = [
-    "QUARTERS",
-    "YEAR",
     "DocumentIndex",
     "Fulfilment",
     "Obligation",

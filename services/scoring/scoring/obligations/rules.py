@@ -9,14 +9,12 @@ from functools import cached_property
 
 from minhbach.calendar import WorkingCalendar, end_of_day, last_on_time_day, start_of_day
 from minhbach.events.catalogue import ObligationKind, TaskStatus
-from minhbach.plan import Plan, ReportingRule, Task
+from minhbach.plan import QUARTERS, YEAR, Plan, ReportingRule, Task
 from scoring import messages
 from scoring.facts import DocumentFact, EvidenceFact, ReportFact
 from scoring.obligations.obligation import Fulfilment, Obligation, earliest
 from scoring.obligations.postings import DocumentIndex, PostingRules
 
-QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-YEAR = "year"
 DEFAULT_DUE_SOON_WORKING_DAYS = 3
 
 _REPORT_KINDS = {
@@ -69,14 +67,7 @@ class ObligationRules:
         return tuple(q for q in QUARTERS if ends[q] >= self.effective_from)
 
     def report_due(self, rule: ReportingRule, period: str) -> datetime:
-        if period == YEAR:
-            assert rule.due_before_month is not None  # the plan's loader guarantees it
-            return self.calendar.annual_report_due(
-                self.year, rule.due_before_day, rule.due_before_month
-            )
-        return self.calendar.quarter_report_due(
-            self.year, QUARTERS.index(period) + 1, rule.due_before_day
-        )
+        return rule.due(self.calendar, self.year, period)
 
     def rules_of(self, unit_code: str) -> tuple[ReportingRule, ...]:
         return tuple(

@@ -126,9 +126,8 @@ class ReadinessModel:
         mean = sum(f.readiness for f in figures) / len(figures) if figures else 0.0
         readiness = clamp_round(mean)
         target = self.plan.meta.overall_target
-        scale = 10.0 if target.unit == "points" else 100.0
-        share = round(target.value / scale, DECIMALS)
-        return OverallReadiness(readiness, share, target.is_met(readiness * scale))
+        share = round(target.share, DECIMALS)
+        return OverallReadiness(readiness, share, target.is_met_by_share(readiness))
 
     # --- helpers for signals ----------------------------------------------------------------
 
