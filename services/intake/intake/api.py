@@ -14,6 +14,7 @@ from intake import messages as msg
 from intake.auth import Caller, TokenVerifier
 from intake.domain import FieldError
 from intake.errors import IntakeError, errors_body, from_pydantic
+from intake.idempotency import Outcome
 from intake.metrics import EVIDENCE_REJECTED, REPORTS_REJECTED
 from intake.middleware import BodyTooLarge, too_large_error
 from intake.models import (
@@ -28,7 +29,8 @@ from intake.models import (
     UnitOut,
     UnitStatus,
 )
-from intake.service import Intake, Outcome
+from intake.reads import Reads
+from intake.service import Intake
 from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 
 API_PREFIX = "/api/v1"
@@ -129,7 +131,7 @@ def _unauthorized(message: str) -> IntakeError:
     return error
 
 
-def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
+def api_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRouter:
     current_caller = caller_dependency(verifier, intake.rules.plan.roles.focal_unit)
     # Authentication first: a router dependency is solved before the route's own parameters and
     # body, so a request without a valid token is a 401 whatever its body, path or query; the
@@ -144,7 +146,7 @@ def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
 
     @router.get("/me", response_model=UnitOut, summary="The calling unit and its tasks")
     async def me(caller: CurrentCaller) -> UnitOut:
-        return intake.unit_info(caller)
+        return reads.unit_info(caller)
 
     @router.post(
         "/reports",
@@ -182,11 +184,11 @@ def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
     async def list_reports(
         caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
     ) -> list[ReportSummary]:
-        return await intake.list_reports(caller, unit, plan_year)
+        return await reads.list_reports(caller, unit, plan_year)
 
     @router.get("/reports/{report_id}", response_model=ReportDetail, summary="One report")
     async def report_detail(report_id: UUID, caller: CurrentCaller) -> ReportDetail:
-        return await intake.report_detail(caller, report_id)
+        return await reads.report_detail(caller, report_id)
 
     @router.get(
         "/reports/{report_id}/versions/{version_no}",
@@ -198,7 +200,7 @@ def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
         version_no: Annotated[int, Path(ge=1, le=100_000)],
         caller: CurrentCaller,
     ) -> ReportVersionOut:
-        return await intake.report_version(caller, report_id, version_no)
+        return await reads.report_version(caller, report_id, version_no)
 
     @router.get(
         "/units/{unit_code}/status",
@@ -211,7 +213,7 @@ def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
         plan_year: YearQuery = None,
     ) -> UnitStatus:
         year = plan_year or intake.rules.year
-        return await intake.unit_status(caller, unit_code, year)
+        return await reads.unit_status(caller, unit_code, year)
 
     @router.post(
         "/evidence",
@@ -230,7 +232,7 @@ def api_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
     async def list_evidence(
         caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
     ) -> list[EvidenceReceipt]:
-        return await intake.list_evidence(caller, unit, plan_year)
+        return await reads.list_evidence(caller, unit, plan_year)
 
     return router
 

@@ -1,5 +1,7 @@
 """The intake service: units file reports and evidence (JSON API and Vietnamese form)."""
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from intake.api import add_body_schemas, api_router, install_error_handlers
@@ -7,7 +9,9 @@ from intake.auth import TokenVerifier
 from intake.db import messaging
 from intake.domain import IntakeRules
 from intake.form import form_router
+from intake.idempotency import Idempotency
 from intake.middleware import IntakeMiddleware
+from intake.reads import Reads
 from intake.service import Intake
 from intake.store import WriteStore
 from minhbach.app import service_app
@@ -20,17 +24,21 @@ SPEC = service("intake")
 def setup(runtime: Runtime, app: FastAPI) -> None:
     """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge
     (`intake_idempotency_ttl_hours`, run with the runtime's retention)."""
-    store = WriteStore(runtime.settings.database_url, runtime.outbox)
-    intake = Intake(runtime, IntakeRules.of(runtime.plan), store)
-    verifier = TokenVerifier(runtime.sessions, runtime.settings.intake_token_cache_seconds)
+    settings, rules = runtime.settings, IntakeRules.of(runtime.plan)
+    store = WriteStore(settings.database_url, runtime.outbox)
+    ttl = timedelta(hours=settings.intake_idempotency_ttl_hours)
+    idempotency = Idempotency(runtime.sessions, runtime.clock, ttl)
+    intake = Intake(runtime.clock, rules, store, idempotency)
+    reads = Reads(runtime.sessions, runtime.clock, rules)
+    verifier = TokenVerifier(runtime.sessions, settings.intake_token_cache_seconds)
     app.state.intake = intake
-    app.include_router(api_router(intake, verifier))
-    app.include_router(form_router(intake, verifier))
+    app.include_router(api_router(intake, reads, verifier))
+    app.include_router(form_router(intake, reads, verifier))
     install_error_handlers(app)
     add_body_schemas(app)
     app.add_middleware(IntakeMiddleware, max_body_bytes=runtime.settings.intake_max_body_bytes)
 
-    runtime.purges["idempotency_keys"] = intake.purge_old_responses  # run by the runtime
+    runtime.purges["idempotency_keys"] = idempotency.purge  # run by the runtime
     runtime.resources.append(store)  # the write pool: opened before the app serves
 
 

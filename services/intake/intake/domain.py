@@ -14,17 +14,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from intake import messages as msg
-from intake.models import EvidenceFilingIn, EvidenceIn, PeriodStatusCode, Reporter, ReportIn
 from minhbach.calendar import WorkingCalendar, local_date
-from minhbach.events.catalogue import Period, TaskStatus
+from minhbach.events.catalogue import EvidenceRef, Period, TaskReport, TaskStatus
 from minhbach.plan import Plan, ReportingRule, Task
 
 PERIODS: Final[tuple[Period, ...]] = ("Q1", "Q2", "Q3", "Q4", "year")
+
+Reporter = Literal["lead_units", "focal_unit"]
+PeriodStatusCode = Literal["on_time", "late", "overdue", "pending", "not_required"]
 
 # "113/KH-UBND", "42/2022/NĐ-CP", "5015/TB-LĐTBXH", "12a/QĐ-UBND": a number, then slash-separated
 # symbol parts of letters (Vietnamese too), digits, dots and dashes.
@@ -43,10 +45,50 @@ class FieldError:
     reason: str
 
 
+class ReportDraft(Protocol):
+    """A report as a unit sends it (the API's `ReportIn` is one)."""
+
+    @property
+    def plan_year(self) -> int: ...
+    @property
+    def period(self) -> Period: ...
+    @property
+    def reporter(self) -> Reporter: ...
+    @property
+    def tasks(self) -> Sequence[TaskReport]: ...
+    @property
+    def analysis(self) -> str: ...
+
+
+class EvidenceFiling(Protocol):
+    """Evidence for one task as a unit sends it (the API's `EvidenceFilingIn` is one)."""
+
+    @property
+    def task_code(self) -> str: ...
+    @property
+    def plan_year(self) -> int: ...
+    @property
+    def evidence(self) -> EvidenceRef: ...
+
+
 @dataclass(frozen=True)
 class Due:
     rule: ReportingRule
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class Accepted(Due):
+    """A report the plan accepts: the rule it answers and when it is due."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Why a report is not accepted. `forbidden`: the unit may not file this kind of report at
+    all (HTTP 403); otherwise the report must be corrected (422)."""
+
+    errors: tuple[FieldError, ...]
+    forbidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,14 +185,21 @@ class IntakeRules:
 
     # --- checks ---
 
-    def check_report(self, unit_code: str, report: ReportIn, today: date) -> list[FieldError]:
-        errors = self._check_period(report.plan_year, report.period, report.reporter, today)
+    def accept(self, unit_code: str, report: ReportDraft, now: datetime) -> Accepted | Rejected:
+        """Whether the plan accepts this report from this unit now, and if so under which
+        rule and due when (the rule is looked up once)."""
+        refusal = self.filing_refusal(unit_code, report.reporter)
+        if refusal:
+            return Rejected((FieldError("reporter", refusal, "forbidden"),), forbidden=True)
+        due, errors = self._check_period(report, local_today(now))
         errors += self._check_tasks(unit_code, report)
         errors += analysis_error(report.analysis)
-        return errors
+        if errors or due is None:
+            return Rejected(tuple(errors))
+        return Accepted(due.rule, due.due_at)
 
     def check_evidence_filing(
-        self, unit_code: str, filing: EvidenceFilingIn, today: date
+        self, unit_code: str, filing: EvidenceFiling, today: date
     ) -> list[FieldError]:
         errors: list[FieldError] = []
         if filing.plan_year != self.year:
@@ -169,18 +218,20 @@ class IntakeRules:
         return errors
 
     def _check_period(
-        self, plan_year: int, period: Period, reporter: Reporter, today: date
-    ) -> list[FieldError]:
-        if plan_year != self.year:
-            return [_plan_year_error(self.year)]
-        if self.rule_for(reporter, period) is None:
-            label = msg.period_label(period, plan_year)
-            return [FieldError("period", msg.no_rule_for_period(label), "period")]
-        if today < period_first_day(plan_year, period):
-            return [FieldError("period", msg.PERIOD_NOT_STARTED, "period")]
-        return []
+        self, report: ReportDraft, today: date
+    ) -> tuple[Due | None, list[FieldError]]:
+        year, period = report.plan_year, report.period
+        if year != self.year:
+            return None, [_plan_year_error(self.year)]
+        due = self.due(report.reporter, period, year)
+        if due is None:
+            label = msg.period_label(period, year)
+            return None, [FieldError("period", msg.no_rule_for_period(label), "period")]
+        if today < period_first_day(year, period):
+            return due, [FieldError("period", msg.PERIOD_NOT_STARTED, "period")]
+        return due, []
 
-    def _check_tasks(self, unit_code: str, report: ReportIn) -> list[FieldError]:
+    def _check_tasks(self, unit_code: str, report: ReportDraft) -> list[FieldError]:
         expected = {task.code: task for task in self.expected_tasks(unit_code, report.reporter)}
         errors: list[FieldError] = []
         seen: set[str] = set()
@@ -274,7 +325,7 @@ def analysis_error(analysis: str) -> list[FieldError]:
 
 
 def check_evidence(
-    evidence: EvidenceIn, where: str, plan_year: int, today: date | None
+    evidence: EvidenceRef, where: str, plan_year: int, today: date | None
 ) -> list[FieldError]:
     """A reference to a posted document: something to find it by, in a sane form.
 

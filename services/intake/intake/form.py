@@ -7,9 +7,7 @@ messages next to the fields they concern. A period already reported is amended (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -20,23 +18,26 @@ from pydantic import ValidationError
 
 from intake import messages as msg
 from intake.auth import Caller, TokenVerifier
-from intake.domain import (
-    PERIODS,
-    FieldError,
-    analysis_error,
-    local_today,
-    period_first_day,
-    reason_error,
-)
+from intake.domain import PERIODS, FieldError, IntakeRules, Reporter, local_today, period_first_day
 from intake.errors import IntakeError, from_pydantic
-from intake.models import MAX_TASKS, EvidenceFilingIn, Reporter, ReportIn, ReportReceipt
+from intake.form_fields import (
+    EVIDENCE_FIELDS,
+    FormErrors,
+    display_values,
+    early_plan_errors,
+    evidence_payload,
+    form_errors,
+    form_fields,
+    report_payload,
+    values_from_version,
+)
+from intake.models import EvidenceFilingIn, ReportIn, ReportReceipt
+from intake.reads import Reads
 from intake.repository import VersionRow
 from intake.service import Intake
-from minhbach.events.catalogue import Period, TaskStatus
+from minhbach.events.catalogue import Period
 
 FORM_PREFIX = "/bao-cao"
-_TASK_FIELDS = ("task_code", "status", "work_done", "evidence", "difficulties", "proposals")
-_EVIDENCE_ERROR = re.compile(r"^(tasks\[\d+\]\.evidence)\[(\d+)\]")
 
 templates = Environment(
     loader=PackageLoader("intake", "templates"),
@@ -46,15 +47,7 @@ templates = Environment(
 )
 
 
-@dataclass(frozen=True)
-class FormErrors:
-    """Errors keyed by the form field they are shown next to; the rest go on top."""
-
-    by_field: dict[str, list[str]]
-    general: list[str]
-
-
-def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
+def form_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     plan = intake.rules.plan
     page_context = {
@@ -69,12 +62,12 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
         return HTMLResponse(html, status_code=status_code)
 
     def start_page(status_code: int = 200, token_error: str | None = None) -> HTMLResponse:
-        now = intake.runtime.clock.now()
+        now = intake.clock.now()
         return render(
             "start.html",
             status_code,
             periods=[(p, msg.period_label(p, plan.year).capitalize()) for p in PERIODS],
-            default_period=_default_period(intake, now),
+            default_period=_default_period(intake.rules, now),
             errors={"token": [token_error]} if token_error else {},
         )
 
@@ -94,7 +87,7 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
 
     @router.post(FORM_PREFIX + "/mo", response_class=HTMLResponse)
     async def open_form(request: Request) -> HTMLResponse:
-        form = await _form_fields(request)
+        form = await form_fields(request)
         caller = await caller_for(form.get("token", ""))
         if caller is None:
             return start_page(401, msg.TOKEN_INVALID if form.get("token") else msg.TOKEN_MISSING)
@@ -105,13 +98,13 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
         if refusal:
             return start_page(403, refusal)
         period = cast(Period, form.get("period") if form.get("period") in PERIODS else "year")
-        current = await intake.current_version(caller, plan.year, period, reporter)
+        current = await reads.current_version(caller, plan.year, period, reporter)
         return report_page(
             caller,
             form["token"],
             period,
             reporter,
-            _values_from_version(current.tasks) if current else {},
+            values_from_version(current.tasks) if current else {},
             current.analysis if current else "",
             FormErrors({}, []),
             amending_note=_amending_note(current),
@@ -119,11 +112,11 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
 
     @router.post(FORM_PREFIX + "/gui", response_class=HTMLResponse)
     async def submit_report(request: Request) -> HTMLResponse:
-        form = await _form_fields(request)
+        form = await form_fields(request)
         caller = await caller_for(form.get("token", ""))
         if caller is None:
             return start_page(401, msg.TOKEN_INVALID)
-        payload = _report_payload(form)
+        payload = report_payload(form)
         period = cast(Period, payload["period"] if payload["period"] in PERIODS else "year")
         reporter = cast(
             Reporter, payload["reporter"] if payload["reporter"] == "focal_unit" else "lead_units"
@@ -134,13 +127,13 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
         except ValidationError as error:
             # Also say now what the plan's checks would say once the form is well-formed, so an
             # official fixes everything in one round instead of meeting new errors after each.
-            errors = (*from_pydantic(error.errors()), *_early_plan_errors(payload))
+            errors = (*from_pydantic(error.errors()), *early_plan_errors(payload))
             status_code = 422
         except IntakeError as error:
             errors, status_code = error.errors, error.status_code
         else:
             return receipt_page(caller, outcome.body)
-        current = await intake.current_version(caller, plan.year, period, reporter)
+        current = await reads.current_version(caller, plan.year, period, reporter)
         return report_page(
             caller,
             form["token"],
@@ -148,18 +141,18 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
             reporter,
             dict(enumerate(payload["tasks"])),
             str(payload["analysis"]),
-            _form_errors(errors, payload["tasks"]),
+            form_errors(errors, payload["tasks"]),
             status_code,
             amending_note=_amending_note(current),
         )
 
     @router.post(FORM_PREFIX + "/minh-chung", response_class=HTMLResponse)
     async def submit_evidence(request: Request) -> HTMLResponse:
-        form = await _form_fields(request)
+        form = await form_fields(request)
         caller = await caller_for(form.get("token", ""))
         if caller is None:
             return start_page(401, msg.TOKEN_INVALID)
-        payload = _evidence_payload(form)
+        payload = evidence_payload(form)
         try:
             filing = EvidenceFilingIn.model_validate(payload)
             await intake.file_evidence(caller, filing)
@@ -188,7 +181,7 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
             unit_name=plan.unit(caller.unit_code).name,
             reporter_label=msg.REPORTER_LABELS[reporter],
             period_label=msg.period_label(period, plan.year),
-            due_text=_due_text(intake, reporter, period),
+            due_text=_due_text(intake.rules, reporter, period),
             amending_note=amending_note,
             token=token,
             plan_year=plan.year,
@@ -201,7 +194,7 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
                     "code": task.code,
                     "text": task.text,
                     "short_text": msg.shorten(task.text, 140),
-                    "entered": _display_values(values.get(index, {})),
+                    "entered": display_values(values.get(index, {})),
                 }
                 for index, task in enumerate(tasks)
             ],
@@ -250,7 +243,7 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
             token=token,
             plan_year=plan.year,
             tasks=[(code, f"{code}: {msg.shorten(plan.task(code).text, 90)}") for code in codes],
-            values={key: values.get(key, "") for key in _EVIDENCE_FIELDS},
+            values={key: values.get(key, "") for key in EVIDENCE_FIELDS},
             errors=by_field,
             general_errors=general,
             saved=saved,
@@ -259,143 +252,25 @@ def form_router(intake: Intake, verifier: TokenVerifier) -> APIRouter:
     return router
 
 
-_EVIDENCE_FIELDS = ("task_code", "url", "document_number", "issued_on", "title", "note")
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _report_payload(form: Mapping[str, str]) -> dict[str, Any]:
-    try:
-        count = max(0, min(int(form.get("task_count", "0")), MAX_TASKS))
-    except ValueError:
-        count = 0
-    tasks = []
-    for index in range(count):
-
-        def field(name: str, index: int = index) -> str:
-            return form.get(f"tasks-{index}-{name}", "")
-
-        evidence: list[dict[str, str]] = [{"url": url} for url in _lines(field("evidence_urls"))]
-        evidence += [{"document_number": n} for n in _lines(field("document_numbers"))]
-        task: dict[str, Any] = {
-            "task_code": field("task_code"),
-            "work_done": field("work_done"),
-            "evidence": evidence,
-            "difficulties": field("difficulties"),
-            "proposals": field("proposals"),
-        }
-        if field("status"):
-            task["status"] = field("status")
-        tasks.append(task)
-    return {
-        "plan_year": form.get("plan_year", ""),
-        "period": form.get("period", ""),
-        "reporter": form.get("reporter", "lead_units"),
-        "tasks": tasks,
-        "analysis": form.get("analysis", ""),
-    }
-
-
-def _evidence_payload(form: Mapping[str, str]) -> dict[str, Any]:
-    evidence = {
-        key: form[key]
-        for key in ("url", "document_number", "issued_on", "title")
-        if form.get(key, "").strip()
-    }
-    return {
-        "task_code": form.get("task_code", ""),
-        "plan_year": form.get("plan_year", ""),
-        "evidence": evidence,
-        "note": form.get("note", ""),
-    }
-
-
-def _early_plan_errors(payload: Mapping[str, Any]) -> list[FieldError]:
-    """Missing reasons and analysis, checked on the raw form when it did not parse whole."""
-    errors: list[FieldError] = []
-    for index, task in enumerate(payload["tasks"]):
-        if task.get("status") in STATUS_VALUES:
-            status = TaskStatus(task["status"])
-            errors += reason_error(f"tasks[{index}]", status, str(task.get("difficulties", "")))
-    return errors + analysis_error(str(payload.get("analysis", "")))
-
-
-STATUS_VALUES = frozenset(status.value for status in TaskStatus)
-
-
-def _form_errors(errors: Sequence[FieldError], tasks: Sequence[Mapping[str, Any]]) -> FormErrors:
-    by_field: dict[str, list[str]] = {}
-    general: list[str] = []
-    for error in errors:
-        key, message = error.field, error.message
-        match = _EVIDENCE_ERROR.match(key)
-        if match:
-            key = match.group(1)
-            message = f"{message} ({_evidence_text(tasks, key, int(match.group(2)))})"
-        if key == "analysis" or _is_task_field(key):
-            by_field.setdefault(key, []).append(message)
-        else:
-            general.append(message)
-    return FormErrors(by_field, general)
-
-
-def _is_task_field(key: str) -> bool:
-    return re.fullmatch(r"tasks\[\d+\]\.(" + "|".join(_TASK_FIELDS) + ")", key) is not None
-
-
-def _evidence_text(tasks: Sequence[Mapping[str, Any]], key: str, n: int) -> str:
-    index = int(key[key.index("[") + 1 : key.index("]")])
-    try:
-        item = tasks[index]["evidence"][n]
-    except (IndexError, KeyError):
-        return "?"
-    return str(item.get("url") or item.get("document_number") or "")
-
-
-def _values_from_version(tasks: Sequence[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
-    return {index: dict(task) for index, task in enumerate(tasks)}
-
-
-def _display_values(task: Mapping[str, Any]) -> dict[str, str]:
-    evidence = task.get("evidence", [])
-    return {
-        "status": str(task.get("status", "")),
-        "work_done": str(task.get("work_done", "")),
-        "evidence_urls": "\n".join(str(e["url"]) for e in evidence if e.get("url")),
-        "document_numbers": "\n".join(
-            str(e["document_number"]) for e in evidence if e.get("document_number")
-        ),
-        "difficulties": str(task.get("difficulties", "")),
-        "proposals": str(task.get("proposals", "")),
-    }
-
-
 def _task_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split("."))
 
 
-def _default_period(intake: Intake, now: datetime) -> Period:
+def _default_period(rules: IntakeRules, now: datetime) -> Period:
     """The started period whose lead-unit report falls due next (else the last started one)."""
     today = local_today(now)
-    year = intake.rules.year
+    year = rules.year
     started = [p for p in PERIODS if period_first_day(year, p) <= today] or ["Q1"]
     upcoming = []
     for period in started:
-        due = intake.rules.due("lead_units", period, year)
+        due = rules.due("lead_units", period, year)
         if due is not None and due.due_at > now:
             upcoming.append((due.due_at, period))
     return min(upcoming)[1] if upcoming else started[-1]
 
 
-def _due_text(intake: Intake, reporter: Reporter, period: Period) -> str:
-    due = intake.rules.due(reporter, period, intake.rules.year)
+def _due_text(rules: IntakeRules, reporter: Reporter, period: Period) -> str:
+    due = rules.due(reporter, period, rules.year)
     return msg.due_label(due.due_at) if due else ""
 
 

@@ -6,16 +6,14 @@ These check form only (types, lengths, choices); the plan's rules live in `domai
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from intake.domain import PeriodStatusCode, Reporter
 from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from minhbach.events.catalogue import EvidenceRef, Period, TaskReport, TaskStatus
-
-Reporter = Literal["lead_units", "focal_unit"]
-PeriodStatusCode = Literal["on_time", "late", "overdue", "pending", "not_required"]
 
 MAX_TEXT = 10_000
 MAX_ANALYSIS = 50_000
