@@ -4,8 +4,8 @@ period stands. The caller may read its own unit; the focal unit may read every u
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
-from typing import cast
+from datetime import UTC, datetime
+from typing import Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -180,20 +180,42 @@ class Reads:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+class FiledEvidence(Protocol):
+    """Evidence as stored (`repo.EvidenceRow`) or as announced (`EvidenceSubmitted`)."""
+
+    @property
+    def evidence_id(self) -> uuid.UUID: ...
+    @property
+    def unit_code(self) -> str: ...
+    @property
+    def task_code(self) -> str: ...
+    @property
+    def plan_year(self) -> int: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+    @property
+    def note(self) -> str: ...
+
+
+def evidence_receipt(filed: FiledEvidence, evidence: EvidenceRef) -> EvidenceReceipt:
+    """What a unit reads of evidence it filed (the answer to the filing too)."""
+    return EvidenceReceipt(
+        evidence_id=filed.evidence_id,
+        unit_code=filed.unit_code,
+        task_code=filed.task_code,
+        plan_year=filed.plan_year,
+        submitted_at=filed.submitted_at,
+        evidence=evidence,
+        note=filed.note,
+        message=msg.FORM_EVIDENCE_SAVED.format(code=filed.task_code),
+    )
+
+
 def _evidence_out(row: repo.EvidenceRow) -> EvidenceReceipt:
     evidence = EvidenceRef(
         url=row.url, document_number=row.document_number, issued_on=row.issued_on, title=row.title
     )
-    return EvidenceReceipt(
-        evidence_id=row.evidence_id,
-        unit_code=row.unit_code,
-        task_code=row.task_code,
-        plan_year=row.plan_year,
-        submitted_at=row.submitted_at,
-        evidence=evidence,
-        note=row.note,
-        message=msg.FORM_EVIDENCE_SAVED.format(code=row.task_code),
-    )
+    return evidence_receipt(row, evidence)
 
 
 def _not_done(tasks: list[dict[str, object]]) -> list[str]:

@@ -19,10 +19,11 @@ from intake.domain import Accepted, IntakeRules, Rejected, is_on_time, local_tod
 from intake.errors import IntakeError
 from intake.idempotency import Idempotency, KeyTaken, Outcome
 from intake.metrics import EVIDENCE_ACCEPTED, EVIDENCE_REJECTED, REPORTS_ACCEPTED, REPORTS_REJECTED
-from intake.models import EvidenceFilingIn, EvidenceReceipt, ReportIn, ReportReceipt
+from intake.models import EvidenceFilingIn, ReportIn, ReportReceipt
+from intake.reads import evidence_receipt
 from intake.store import Writer, WriteStore
 from minhbach.clock import Clock
-from minhbach.events.catalogue import EvidenceRef, EvidenceSubmitted, ReportSubmitted, TaskStatus
+from minhbach.events.catalogue import EvidenceSubmitted, ReportSubmitted, TaskStatus
 from minhbach.observability.logging import get_logger
 
 log = get_logger(__name__)
@@ -197,7 +198,7 @@ class Intake:
             try:
                 async with self.store.writer(transaction=idempotency_key is not None) as writer:
                     await writer.add_evidence(_evidence_values(event), event)
-                    receipt = _evidence_receipt(event, filing.evidence)
+                    receipt = evidence_receipt(event, filing.evidence)
                     outcome = Outcome(201, receipt.model_dump_json())
                     await self.idempotency.remember(
                         writer, caller.unit_code, idempotency_key, fingerprint, outcome
@@ -284,17 +285,4 @@ def _evidence_values(event: EvidenceSubmitted) -> tuple[object, ...]:
         event.evidence.title,
         event.note,
         event.event_id,
-    )
-
-
-def _evidence_receipt(event: EvidenceSubmitted, evidence: EvidenceRef) -> EvidenceReceipt:
-    return EvidenceReceipt(
-        evidence_id=event.evidence_id,
-        unit_code=event.unit_code,
-        task_code=event.task_code,
-        plan_year=event.plan_year,
-        submitted_at=event.submitted_at,
-        evidence=evidence,
-        note=event.note,
-        message=msg.FORM_EVIDENCE_SAVED.format(code=event.task_code),
     )
