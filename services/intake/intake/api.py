@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1 (OpenAPI at /openapi.json). Thin: the use cases are in service.py."""
+"""The JSON API under /api/v1 (OpenAPI at /openapi.json). Thin: the use cases are in service.py
+(filing) and reads.py (reading back)."""
 
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
