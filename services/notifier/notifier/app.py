@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
@@ -16,7 +16,7 @@ from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from notifier import store
-from notifier.db import messaging, notices
+from notifier.db import NoticeState, messaging, notices
 from notifier.service import DeliveryHooks, Notifier
 
 SPEC = service("notifier")
@@ -66,7 +66,9 @@ def _routes(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/notices", tags=["notices"])
 
     @router.get("")
-    async def notices(state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    async def notices(
+        state: NoticeState | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> list[dict[str, Any]]:
         """Recent notices (newest first), e.g. `?state=dead` for the ones given up on."""
         async with transaction(runtime.sessions) as session:
             return await store.list_notices(session, [state] if state else [], limit)

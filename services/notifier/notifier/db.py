@@ -1,6 +1,8 @@
 """The notifier schema: what it knows (obligations, portals, silences), what it decided to send
 (notices and their items) and the shared messaging tables."""
 
+from typing import Literal, get_args
+
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -26,7 +28,8 @@ messaging = add_messaging_tables(metadata)
 # Notice states: pending -> sending -> sent; or -> dead after the last attempt; 'uncertain' when a
 # crash left it 'sending' and the policy is "hold"; 'cancelled' when every obligation it names was
 # fulfilled before it left. See docs/decisions (notifier exactly-once).
-NOTICE_STATES = ("pending", "sending", "sent", "dead", "uncertain", "cancelled")
+NoticeState = Literal["pending", "sending", "sent", "dead", "uncertain", "cancelled"]
+NOTICE_STATES: tuple[str, ...] = get_args(NoticeState)
 
 obligations = Table(
     "obligations",

@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.plan import Target
@@ -20,6 +20,9 @@ from scoring.scorer import Scorer
 from scoring.store import figures, ledger, projections
 
 MAX_PAGE = 1000
+# A filter value PostgreSQL can compare: bounded, and without NUL (which it cannot store).
+FilterText = Annotated[str, StringConstraints(max_length=200, pattern="^[^\\x00]*$")]
+MAX_OFFSET = 10_000_000  # far past any ledger; a bigger number would overflow PostgreSQL's bigint
 
 
 class EvidenceItemOut(BaseModel):
@@ -263,12 +266,12 @@ async def get_unit(request: Request, unit_code: str) -> UnitOut:
 async def list_obligations(
     request: Request,
     status: Annotated[list[ObligationStatus] | None, Query()] = None,
-    unit: Annotated[list[str] | None, Query()] = None,
+    unit: Annotated[list[FilterText] | None, Query()] = None,
     kind: Annotated[list[ObligationKind] | None, Query()] = None,
-    period: Annotated[list[str] | None, Query()] = None,
-    task: Annotated[list[str] | None, Query()] = None,
+    period: Annotated[list[FilterText] | None, Query()] = None,
+    task: Annotated[list[FilterText] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ObligationPage:
     """The ledger, with statuses as of now; filters combine (AND), repeated values are OR."""
     runtime = _runtime(request)
