@@ -113,6 +113,7 @@ async def probe_deps(
     clock: FixedClock,
     attempts: int = 3,
     robots_ttl: float = 0.01,
+    attachment_checks: int = 100,
 ) -> AsyncIterator[ProbeDeps]:
     limits = FetchLimits(
         timeout_seconds=3.0,
@@ -134,4 +135,5 @@ async def probe_deps(
             fetch_retry_seconds=0.05,
             probe_attempts=attempts,
             probe_retry_seconds=60.0,
+            attachment_checks_per_probe=attachment_checks,
         )

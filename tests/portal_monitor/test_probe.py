@@ -55,7 +55,7 @@ async def test_found_once_then_304_then_changed(
                 77001,
                 "Quy hoạch chung đô thị Thử mới",
                 None,
-                T0.date() - timedelta(days=1),
+                T0.date(),  # issued after monitoring began: its promptness can be known
                 "Trích yếu",
                 "UBND",
             )

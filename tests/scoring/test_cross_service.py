@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from contextlib import AsyncExitStack
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
 from nats.aio.client import Client as NatsClient
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from intake.app import create_app as create_intake
@@ -27,6 +28,7 @@ from minhbach.events.catalogue import (
     parse_event,
 )
 from minhbach.settings import Settings
+from portal_monitor import db as pm_db
 from portal_monitor.app import create_app as create_portal_monitor
 from tests.intake.builders import report_body
 from tests.scoring.conftest import Published, running_scoring
@@ -92,6 +94,23 @@ async def test_intake_report_and_portal_document_move_indicators_and_fulfil_obli
         for subject in (ReportSubmitted.subject, DocumentFound.subject)
     ]
     token = await issue_token(sessions, lead, keep_others=True)
+    # Monitoring of these portals began a week ago (a deployment already running): documents
+    # issued since have a knowable posting time (issue 12: not those issued before).
+    async with sessions() as session, session.begin():
+        await session.execute(
+            pg_insert(pm_db.portal_state).values(
+                [
+                    {
+                        "unit_code": u.code,
+                        "portal_url": u.portal,
+                        "next_probe_at": NOW,
+                        "failed_attempts": 0,
+                        "monitoring_since": NOW - timedelta(days=7),
+                    }
+                    for u in plan.portal_units()
+                ]
+            )
+        )
 
     async with AsyncExitStack() as stack:
         stack.push_async_callback(simulator.stop)

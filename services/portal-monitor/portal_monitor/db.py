@@ -1,6 +1,7 @@
 """The portal-monitor schema: its tables and the shared messaging tables."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -38,6 +39,7 @@ portal_state = Table(
     Column("last_outcome", String(20)),
     Column("home_links", JSON_TYPE),
     Column("latency_ms", Float),
+    Column("monitoring_since", TS),  # the first probe: documents issued before have unknown timing
     Index("ix_portal_state_due", "next_probe_at"),
 )
 
@@ -79,6 +81,9 @@ documents = Table(
     Column("section", String(64), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("matched_rule", String(64)),
+    Column("document_type", String(64)),
+    Column("document_type_rule", String(80)),
+    Column("legal_normative", Boolean),
     Column("document_number", String(80)),
     Column("issued_on", Date),
     Column("issuer", Text),
@@ -107,7 +112,23 @@ postings = Table(
     Column("publication_due_at", TS),
     Column("posted_on_time", Boolean),
     Column("not_directive", Boolean),
+    Column("attachment_url", Text),  # this portal's own file (a copy has its own)
+    Column("posting_time_known", Boolean, nullable=False, server_default="true"),
     Index("ix_postings_unit", "unit_code"),
+    Index("ix_postings_attachment", "attachment_url"),
+)
+
+# Each attachment URL fetched once (bounded) to check the full text is really there.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("http_status", Integer),
+    Column("content_type", Text),
+    Column("size_bytes", BigInteger),
+    Column("sha256", String(64)),
+    Column("checked_at", TS, nullable=False),
 )
 
 # Every finished probe with its checks (the evidence behind `portal.probe.finished`).

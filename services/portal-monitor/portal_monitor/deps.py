@@ -35,6 +35,7 @@ class ProbeDeps:
     copy_kinds: frozenset[str] = frozenset()
     district_units: tuple[str, ...] = ()
     check_tls: bool = True
+    attachment_checks_per_probe: int = 10  # files fetched per probe to check the full text
 
     @classmethod
     def build(cls, plan: Plan, **kwargs: Any) -> ProbeDeps:

@@ -53,6 +53,7 @@ class FetchResult:
     validators: Validators = Validators()
     bytes_received: int = 0
     elapsed_ms: float = 0.0
+    declared_size: int | None = None  # the whole resource (Content-Range total, else length)
 
     @property
     def not_modified(self) -> bool:
@@ -129,11 +130,13 @@ class Fetcher:
         allowed_hosts: Iterable[str],
         validators: Validators | None = None,
         method: str = "GET",
+        prefix_bytes: int | None = None,
     ) -> FetchResult:
-        """Fetch a logical URL; never raises for what a server does."""
+        """Fetch a logical URL; never raises for what a server does. With `prefix_bytes`, only
+        the first bytes are asked for (Range) and read, however large the resource."""
         allowed = {h.lower() for h in allowed_hosts}
         started = time.perf_counter()
-        result = await self._follow(url, allowed, validators, method, started)
+        result = await self._follow(url, allowed, validators, method, started, prefix_bytes)
         metrics.REQUESTS.labels(_result_label(result)).inc()
         metrics.BYTES.inc(result.bytes_received)
         if result.not_modified:
@@ -147,6 +150,7 @@ class Fetcher:
         validators: Validators | None,
         method: str,
         started: float,
+        prefix_bytes: int | None = None,
     ) -> FetchResult:
         current, seen, received = url, {url}, 0
         deadline = time.monotonic() + self.limits.timeout_seconds
@@ -176,7 +180,12 @@ class Fetcher:
                     return done(problem="timeout")
                 async with asyncio.timeout(remaining):
                     response = await self.client.send(
-                        self._request(method, physical, validators if current == url else None),
+                        self._request(
+                            method,
+                            physical,
+                            validators if current == url else None,
+                            prefix_bytes,
+                        ),
                         stream=True,
                     )
                     try:
@@ -188,8 +197,9 @@ class Fetcher:
                             seen.add(nxt)
                             current = nxt
                             continue
-                        body, received, problem = await self._read(response)
+                        body, received, problem = await self._read(response, prefix_bytes)
                         return done(
+                            declared_size=_declared_size(response.headers),
                             status=response.status_code,
                             body=body,
                             problem=problem,
@@ -209,13 +219,21 @@ class Fetcher:
                 self.gate.release(host, lock)
         return done(problem="too_many_redirects")
 
-    def _request(self, method: str, url: str, validators: Validators | None) -> httpx.Request:
+    def _request(
+        self,
+        method: str,
+        url: str,
+        validators: Validators | None,
+        prefix_bytes: int | None = None,
+    ) -> httpx.Request:
         headers = {
             "User-Agent": self.limits.user_agent,
             "Accept-Encoding": "gzip, deflate",  # only what we can bound while decoding
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "vi,en;q=0.5",
         }
+        if prefix_bytes is not None:
+            headers["Range"] = f"bytes=0-{prefix_bytes - 1}"
         if validators is not None:
             if validators.etag:
                 headers["If-None-Match"] = validators.etag
@@ -223,11 +241,14 @@ class Fetcher:
                 headers["If-Modified-Since"] = validators.last_modified
         return self.client.build_request(method, url, headers=headers)
 
-    async def _read(self, response: httpx.Response) -> tuple[bytes, int, Problem | None]:
-        """The decoded body, wire bytes read, and why reading stopped early (if it did)."""
+    async def _read(
+        self, response: httpx.Response, prefix_bytes: int | None = None
+    ) -> tuple[bytes, int, Problem | None]:
+        """The decoded body, wire bytes read, and why reading stopped early (if it did). With
+        `prefix_bytes`, reading stops there without a problem (a server may ignore Range)."""
         limits = self.limits
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limits.max_bytes:
+        if prefix_bytes is None and declared.isdigit() and int(declared) > limits.max_bytes:
             return b"", 0, "too_large"
         decoder = _decoder(response.headers.get("content-encoding", ""))
         parts: list[bytes] = []
@@ -242,6 +263,8 @@ class Fetcher:
                 if decoded > limits.max_decoded_bytes:
                     raise _TooLarge("decompression_bomb" if decoder.compressed else "too_large")
                 parts.append(piece)
+                if prefix_bytes is not None and decoded >= prefix_bytes:
+                    return b"".join(parts)[:prefix_bytes], received, None
         except _TooLarge as stop:
             return b"", received, stop.problem
         except zlib.error:
@@ -267,6 +290,15 @@ class _Decoder:
 
 def _decoder(content_encoding: str) -> _Decoder:
     return _Decoder(content_encoding.strip().lower())
+
+
+def _declared_size(headers: httpx.Headers) -> int | None:
+    """`Content-Range: bytes 0-65535/1234567` -> 1234567; else Content-Length."""
+    total = headers.get("content-range", "").rpartition("/")[2].strip()
+    if total.isdigit():
+        return int(total)
+    length = headers.get("content-length", "")
+    return int(length) if length.isdigit() else None
 
 
 def _result_label(result: FetchResult) -> str:

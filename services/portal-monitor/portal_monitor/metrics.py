@@ -33,3 +33,9 @@ PORTAL_REACHABLE = Gauge(
     " database, so every replica reports every portal",
     ["portal"],
 )
+
+ATTACHMENTS_CHECKED = Counter(
+    "minhbach_portal_monitor_attachments_checked_total",
+    "Attachments fetched (bounded) to check the full text is there, by result",
+    ["status"],
+)

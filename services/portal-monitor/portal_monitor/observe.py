@@ -16,6 +16,11 @@ from typing import Any
 from minhbach.plan import Plan, SectionSource, Unit
 from portal_monitor import metrics
 from portal_monitor.deps import ProbeDeps
+from portal_monitor.domain.attachments import (
+    ATTACHMENT_PREFIX_BYTES,
+    AttachmentCheck,
+    judge_attachment,
+)
 from portal_monitor.domain.checks import SectionObservation
 from portal_monitor.domain.documents import DocumentDraft, deduplicate, draft_of
 from portal_monitor.domain.extract import ParsedPage, parse_feed, parse_listing, parse_sitemap
@@ -152,8 +157,7 @@ async def observe(
     deps: ProbeDeps, unit: Unit, validators: dict[str, Validators], stored_sections: set[str]
 ) -> NetworkPhase:
     assert unit.portal is not None
-    config = deps.monitoring.portal_config(unit.code)
-    hosts = (host_of(unit.portal), *(h.lower() for h in config.extra_hosts))
+    hosts = portal_hosts(deps, unit)
     sources = deps.plan.section_sources(unit.code)
     robots = await deps.robots.policy(unit.portal, hosts)
 
@@ -197,3 +201,36 @@ async def observe(
         for source in sources
     ]
     return NetworkPhase(home, False, tls, reads)
+
+
+def portal_hosts(deps: ProbeDeps, unit: Unit) -> tuple[str, ...]:
+    assert unit.portal is not None
+    config = deps.monitoring.portal_config(unit.code)
+    return (host_of(unit.portal), *(h.lower() for h in config.extra_hosts))
+
+
+async def check_attachments(
+    deps: ProbeDeps, unit: Unit, urls: Sequence[str]
+) -> list[AttachmentCheck]:
+    """Fetch the first bytes of each file (one bounded, polite request each) to see it is there.
+    Files off the portal's hosts or refused by robots.txt stay unchecked."""
+    assert unit.portal is not None
+    hosts = portal_hosts(deps, unit)
+    robots = await deps.robots.policy(unit.portal, hosts)
+    checks = []
+    for url in urls:
+        if host_of(url) not in hosts or not robots.allows(url):
+            continue
+        result = await deps.fetcher.fetch(url, hosts, prefix_bytes=ATTACHMENT_PREFIX_BYTES)
+        check = judge_attachment(
+            url,
+            deps.clock.now(),
+            result.status,
+            result.problem,
+            result.content_type,
+            result.body,
+            result.declared_size,
+        )
+        metrics.ATTACHMENTS_CHECKED.labels(check.status).inc()
+        checks.append(check)
+    return checks

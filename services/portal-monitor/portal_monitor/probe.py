@@ -21,6 +21,7 @@ from minhbach.observability.logging import get_logger
 from minhbach.plan import Unit
 from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
+from portal_monitor.domain.attachments import AttachmentCheck
 from portal_monitor.domain.checks import (
     CopyFinding,
     DirectiveItem,
@@ -29,11 +30,17 @@ from portal_monitor.domain.checks import (
     evaluate,
     outcome_of,
 )
-from portal_monitor.domain.documents import DocumentDraft, directive_flag
+from portal_monitor.domain.documents import DirectiveFlag, DocumentDraft, directive_flag
 from portal_monitor.domain.extract import page_links
 from portal_monitor.domain.promptness import copy_finding, publication_due, window_for_kind
 from portal_monitor.fetcher import Validators
-from portal_monitor.observe import NetworkPhase, SectionRead, fetch_problem, observe
+from portal_monitor.observe import (
+    NetworkPhase,
+    SectionRead,
+    check_attachments,
+    fetch_problem,
+    observe,
+)
 
 log = get_logger(__name__)
 
@@ -68,14 +75,38 @@ async def probe_portal(
         return None
     attempt = 1 + state.failed_attempts
     network = await observe(deps, unit, state.validators, set(state.sections))
+    attachments, checked = await _check_attachments(deps, unit, network)
     async with deps.sessions() as session, session.begin():
-        report = await _conclude(deps, session, unit, network, attempt, started_at, state)
+        report = await _conclude(
+            deps, session, unit, network, attempt, started_at, state, (attachments, checked)
+        )
     metrics.PROBE_SECONDS.observe(time.perf_counter() - started)
     if report.final:
         metrics.PROBES.labels(report.outcome.value).inc()
         reachable = report.outcome != ProbeOutcome.UNREACHABLE
         metrics.PORTAL_REACHABLE.labels(unit.code).set(1 if reachable else 0)
     return report
+
+
+async def _check_attachments(
+    deps: ProbeDeps, unit: Unit, network: NetworkPhase
+) -> tuple[dict[str, AttachmentCheck], list[AttachmentCheck]]:
+    """The stored checks of the files listed now, and the new checks made (at most
+    `attachment_checks_per_probe`, directive section first): each file is fetched once, and
+    again only when it was not there a day ago. No transaction is open while fetching."""
+    now = deps.clock.now()
+    drafts = sorted(
+        (d for read in network.sections for d in read.drafts or () if d.attachment_url),
+        key=lambda d: d.section != deps.monitoring.directive_section,
+    )
+    listed = list(dict.fromkeys(d.attachment_url for d in drafts if d.attachment_url))
+    budget = deps.attachment_checks_per_probe
+    async with deps.sessions() as session:
+        known = await store.attachment_checks(session, listed)
+        backlog = await store.attachments_due(session, unit.code, now, budget) if budget else []
+    due = [u for u in listed if u not in known or known[u].due_again(now)]
+    due += [u for u in backlog if u not in due]
+    return known, await check_attachments(deps, unit, due[:budget])
 
 
 async def _conclude(
@@ -86,6 +117,7 @@ async def _conclude(
     attempt: int,
     started_at: datetime,
     state: store.PortalState,
+    attachments: tuple[dict[str, AttachmentCheck], list[AttachmentCheck]],
 ) -> ProbeReport:
     """Store what the probe learnt, check the portal, and emit the events, in the caller's
     transaction."""
@@ -97,6 +129,9 @@ async def _conclude(
     else:
         home_links = state.home_links
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
+    known, checked = attachments
+    files = {**known, **{c.url: c for c in checked}}
+    portal = store.Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
     sections: list[store.SectionRecord] = []
     observations: list[SectionObservation] = []
     directive_items: list[DirectiveItem] = []
@@ -104,7 +139,8 @@ async def _conclude(
     for read in network.sections:
         report.pages_fetched += read.pages_fetched
         report.pages_not_modified += read.pages_not_modified
-        observation, items = _settle_section(deps, read, state.sections.get(read.source.section))
+        previous = state.sections.get(read.source.section)
+        observation, items = _settle_section(deps, read, previous, files)
         observations.append(observation)
         directive_items += items
         if read.drafts is not None and observation.status in ("present", "missing"):
@@ -112,10 +148,22 @@ async def _conclude(
         if read.drafts is not None and observation.status == "present":
             drafts += read.drafts
     # Documents of every changed section in one go: a handful of statements per probe.
+    await store.save_attachment_checks(session, checked)
     documents = await store.store_documents(
-        session, unit.code, drafts, now, lambda d, k, i: _judge(deps, d, k, i)
+        session, portal, drafts, now, lambda d, k, i: _judge(deps, portal, d, k, i, files)
     )
     report.events += documents.events
+    found = {
+        (e.document.document_id, e.document.section)
+        for e in documents.events
+        if isinstance(e, DocumentFound)
+    }
+    report.events += await store.attachment_events(
+        session,
+        portal,
+        [c for c in checked if c.status != getattr(known.get(c.url), "status", None)],
+        found,
+    )
     report.found, report.changed = documents.found, documents.changed
     for event in documents.events:
         if isinstance(event, DocumentFound):
@@ -153,6 +201,7 @@ async def _conclude(
         pages_fetched=report.pages_fetched,
         pages_not_modified=report.pages_not_modified,
         home_links=home_links,
+        monitoring_since=None if report.outcome == ProbeOutcome.UNREACHABLE else started_at,
         sections=sections,
         validators=_validators_to_keep(network, unit.portal),
     )
@@ -193,7 +242,10 @@ def _validators_to_keep(network: NetworkPhase, portal_url: str) -> dict[str, Val
 
 
 def _settle_section(
-    deps: ProbeDeps, read: SectionRead, previous: store.StoredSection | None
+    deps: ProbeDeps,
+    read: SectionRead,
+    previous: store.StoredSection | None,
+    files: dict[str, AttachmentCheck],
 ) -> tuple[SectionObservation, list[DirectiveItem]]:
     """The section's observation (from this read, or the stored one when unchanged) and its
     task 4.1 items."""
@@ -218,7 +270,7 @@ def _settle_section(
         return restored, stored_items
     if obs.status != "present":
         return obs, []
-    return obs, _directive_items(deps, read.drafts)
+    return obs, _directive_items(deps, read.drafts, files)
 
 
 def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> store.SectionRecord:
@@ -234,12 +286,10 @@ def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> stor
     )
 
 
-def _directive_items(deps: ProbeDeps, drafts: list[DocumentDraft]) -> list[DirectiveItem]:
-    monitoring = deps.monitoring
-    flagged = (
-        (draft, directive_flag(draft, monitoring.directive_section, monitoring.directive_types))
-        for draft in drafts
-    )
+def _directive_items(
+    deps: ProbeDeps, drafts: list[DocumentDraft], files: dict[str, AttachmentCheck]
+) -> list[DirectiveItem]:
+    flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
     return [
         DirectiveItem(draft.title, flag.not_directive, flag.no_full_text)
         for draft, flag in flagged
@@ -247,13 +297,36 @@ def _directive_items(deps: ProbeDeps, drafts: list[DocumentDraft]) -> list[Direc
     ]
 
 
+def _directive_flag(
+    deps: ProbeDeps, draft: DocumentDraft, files: dict[str, AttachmentCheck]
+) -> DirectiveFlag | None:
+    """Task 4.1 on one posting: its type, and its file really there ("toàn văn")."""
+    monitoring = deps.monitoring
+    check = files.get(draft.attachment_url or "")
+    return directive_flag(
+        draft,
+        monitoring.directive_section,
+        monitoring.directive_types,
+        full_text=check is not None and check.full_text,
+    )
+
+
 def _judge(
-    deps: ProbeDeps, draft: DocumentDraft, kind: str, issued_on: date | None
+    deps: ProbeDeps,
+    portal: store.Portal,
+    draft: DocumentDraft,
+    kind: str,
+    issued_on: date | None,
+    files: dict[str, AttachmentCheck],
 ) -> store.PostingJudgement:
-    flag = directive_flag(draft, deps.monitoring.directive_section, deps.monitoring.directive_types)
+    """A document issued before monitoring of this portal began has an unknown posting time:
+    it stays out of the on-time share (issue 12, first sweep)."""
+    flag = _directive_flag(deps, draft, files)
+    since = portal.monitoring_since
     return store.PostingJudgement(
         publication_due_at=_due(deps, kind, issued_on),
         not_directive=None if flag is None else flag.not_directive,
+        posting_time_known=issued_on is None or since is None or issued_on >= local_date(since),
     )
 
 

@@ -76,6 +76,8 @@ documents = Table(
     Column("revision_event", Uuid, nullable=False),
     Column("number_key", Text),
     Column("title_key", Text, nullable=False),
+    Column("posting_time_known", Boolean, nullable=False, server_default="true"),
+    Column("not_directive", Boolean),
     Index("ix_documents_number_key", "number_key"),
     Index("ix_documents_title_key", "title_key"),
     Index("ix_documents_section", "section"),

@@ -82,6 +82,10 @@ class DocumentFact:
     first_seen_at: datetime
     revised_at: datetime  # occurred_at of the event that gave these fields
     revision_event: UUID  # its event id: breaks ties between revisions of the same instant
+    # Issue 12: issued before monitoring of the portal began (first sweep): whether it was
+    # posted on time cannot be known, so it owes no prompt posting.
+    posting_time_known: bool = True
+    not_directive: bool | None = None  # in the directive section, not of a directive type
 
     @property
     def number_key(self) -> str | None:
@@ -200,6 +204,8 @@ def document_fact(event: DocumentFound | DocumentChanged) -> DocumentFact:
         first_seen_at=doc.first_seen_at,
         revised_at=event.occurred_at,
         revision_event=event.event_id,
+        posting_time_known=doc.posting_time_known,
+        not_directive=doc.in_directive_section_not_directive,
     )
 
 
@@ -225,7 +231,14 @@ def merge_documents(old: DocumentFact | None, new: DocumentFact) -> DocumentFact
         else (old, new)
     )
     first_seen = min(newer.first_seen_at, older.first_seen_at)
-    return newer if newer.first_seen_at == first_seen else replace(newer, first_seen_at=first_seen)
+    merged = replace(
+        newer,
+        first_seen_at=first_seen,
+        # a change of the listing never makes an unknown posting time known
+        posting_time_known=newer.posting_time_known and older.posting_time_known,
+        not_directive=older.not_directive if newer.not_directive is None else newer.not_directive,
+    )
+    return newer if merged == newer else merged
 
 
 # --- matching the same document across portals --------------------------------------------------

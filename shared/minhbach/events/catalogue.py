@@ -99,6 +99,18 @@ class DocumentKind(StrEnum):
     OTHER = "other"
 
 
+class AttachmentEvidence(_Part):
+    """One posting's full-text file, fetched once (bounded) to see that it is really there."""
+
+    url: str
+    status: Literal["ok", "missing", "not_a_file", "unreachable", "unchecked"]
+    checked_at: datetime | None = None
+    http_status: int | None = None
+    content_type: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None  # of the bytes read (at most the first 64 KiB)
+
+
 class PortalDocument(_Part):
     document_id: UUID
     portal_unit_code: str
@@ -124,6 +136,13 @@ class PortalDocument(_Part):
     document_type: str | None = None  # chi-thi, cong-van, quyet-dinh ... (plan document_types)
     document_type_rule: str | None = None  # how it was read: number:CT, number:letter, title:...
     legal_normative: bool | None = None  # a year in the number, or a legal type (Luật, Nghị định)
+    # Per posting (issue 12): this portal's own file, checked; full_text_available is True only
+    # when it is there. posting_time_known False: issued before monitoring of this portal began
+    # (first sweep), so whether it was posted on time cannot be known.
+    portal_url: str | None = None
+    attachment: AttachmentEvidence | None = None
+    posting_time_known: bool = True
+    monitoring_since: datetime | None = None
 
 
 class DocumentFound(Event):

@@ -119,11 +119,15 @@ def is_directive(draft: DocumentDraft, directive_types: Collection[str]) -> bool
 
 
 def directive_flag(
-    draft: DocumentDraft, directive_section: str | None, directive_types: Collection[str]
+    draft: DocumentDraft,
+    directive_section: str | None,
+    directive_types: Collection[str],
+    full_text: bool | None = None,
 ) -> DirectiveFlag | None:
+    """`full_text`: whether the file was found there (default: a file is linked)."""
     if directive_section is None or draft.section != directive_section:
         return None
+    there = draft.full_text_linked if full_text is None else full_text
     return DirectiveFlag(
-        not_directive=not is_directive(draft, directive_types),
-        no_full_text=not draft.full_text_linked,
+        not_directive=not is_directive(draft, directive_types), no_full_text=not there
     )

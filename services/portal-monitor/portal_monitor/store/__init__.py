@@ -2,10 +2,17 @@
 transaction). Writes of one probe are a handful of statements (arrays, not a row per statement);
 functions that store documents return the events to emit and their counts."""
 
+from portal_monitor.store.attachments import (
+    attachment_checks,
+    attachments_due,
+    save_attachment_checks,
+)
 from portal_monitor.store.documents import (
     Judge,
+    Portal,
     PostingJudgement,
     StoredDocuments,
+    attachment_events,
     district_documents_seen_by,
     store_documents,
 )
@@ -26,12 +33,16 @@ from portal_monitor.store.schedule import (
 
 __all__ = [
     "Judge",
+    "Portal",
     "PortalState",
     "PostingJudgement",
     "ProbeRecord",
     "SectionRecord",
     "StoredDocuments",
     "StoredSection",
+    "attachment_checks",
+    "attachment_events",
+    "attachments_due",
     "claim_due",
     "district_documents_seen_by",
     "last_outcomes",
@@ -39,5 +50,6 @@ __all__ = [
     "portal_state",
     "record_probe",
     "register_portals",
+    "save_attachment_checks",
     "store_documents",
 ]

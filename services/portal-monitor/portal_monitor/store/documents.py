@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
+    AttachmentEvidence,
     DocumentChanged,
     DocumentFound,
     DocumentKind,
     PortalDocument,
 )
 from portal_monitor import db
+from portal_monitor.domain.attachments import AttachmentCheck, unchecked
 from portal_monitor.domain.documents import DocumentDraft, changed_fields
 from portal_monitor.domain.promptness import DistrictDocument
 
@@ -28,15 +30,32 @@ from portal_monitor.domain.promptness import DistrictDocument
 
 @dataclass(frozen=True)
 class PostingJudgement:
-    """What the rules conclude about one posting: its due instant and, in the directive
-    section, whether it is not a directive."""
+    """What the rules conclude about one posting: its due instant, whether its posting time can
+    be known (not for documents issued before monitoring began) and, in the directive section,
+    whether it is not a directive."""
 
     publication_due_at: datetime | None
     not_directive: bool | None
+    posting_time_known: bool = True
 
 
 # (the listing's draft, the stored document's kind, its date of issue) -> the judgement
 Judge = Callable[[DocumentDraft, str, date | None], PostingJudgement]
+
+
+@dataclass(frozen=True)
+class Portal:
+    """The portal being probed, and what the events about its postings carry."""
+
+    unit_code: str
+    url: str
+    monitoring_since: datetime | None
+    attachments: dict[str, AttachmentCheck] = field(default_factory=dict)
+
+    def attachment(self, url: str | None) -> AttachmentCheck | None:
+        if url is None:
+            return None
+        return self.attachments.get(url) or unchecked(url)
 
 
 @dataclass
@@ -50,13 +69,15 @@ _INSERT_DOCUMENTS = text(
     """
     INSERT INTO portal_monitor.documents (document_id, canonical_url, fingerprint, url, title,
         section, kind, matched_rule, document_number, issued_on, issuer, summary, attachment_url,
-        first_seen_at, first_unit_code, updated_at)
+        document_type, document_type_rule, legal_normative, first_seen_at, first_unit_code,
+        updated_at)
     SELECT d.*, :now, :unit, :now
     FROM unnest(CAST(:ids AS uuid[]), CAST(:curls AS text[]), CAST(:fps AS text[]),
         CAST(:urls AS text[]), CAST(:titles AS text[]), CAST(:sections AS text[]),
         CAST(:kinds AS text[]), CAST(:rules AS text[]), CAST(:numbers AS text[]),
         CAST(:issued AS date[]), CAST(:issuers AS text[]), CAST(:summaries AS text[]),
-        CAST(:attachments AS text[])) AS d
+        CAST(:attachments AS text[]), CAST(:types AS text[]), CAST(:type_rules AS text[]),
+        CAST(:legal AS boolean[])) AS d
     ON CONFLICT (canonical_url) DO NOTHING
     """
 )
@@ -64,26 +85,30 @@ _INSERT_DOCUMENTS = text(
 _INSERT_POSTINGS = text(
     """
     INSERT INTO portal_monitor.postings (document_id, unit_code, section, url, first_seen_at,
-        publication_due_at, posted_on_time, not_directive)
-    SELECT p.document_id, :unit, p.section, p.url, :now, p.due, p.on_time, p.not_directive
+        publication_due_at, posted_on_time, not_directive, attachment_url, posting_time_known)
+    SELECT p.document_id, :unit, p.section, p.url, :now, p.due, p.on_time, p.not_directive,
+        p.attachment_url, p.time_known
     FROM unnest(CAST(:ids AS uuid[]), CAST(:sections AS text[]), CAST(:urls AS text[]),
         CAST(:dues AS timestamptz[]), CAST(:on_time AS boolean[]),
-        CAST(:not_directive AS boolean[])) AS p(document_id, section, url, due, on_time,
-        not_directive)
+        CAST(:not_directive AS boolean[]), CAST(:attachments AS text[]),
+        CAST(:time_known AS boolean[])) AS p(document_id, section, url, due, on_time,
+        not_directive, attachment_url, time_known)
     ON CONFLICT DO NOTHING
-    RETURNING document_id, section, publication_due_at, posted_on_time, not_directive
+    RETURNING document_id, section, publication_due_at, posted_on_time, not_directive,
+        posting_time_known
     """
 )
 
 
 async def store_documents(
     session: AsyncSession,
-    unit_code: str,
+    portal: Portal,
     drafts: Sequence[DocumentDraft],
     now: datetime,
     judge: Judge,
 ) -> StoredDocuments:
     """Insert new documents and postings, update changed ones; the events they make."""
+    unit_code = portal.unit_code
     stored = StoredDocuments()
     if not drafts:
         return stored
@@ -100,7 +125,7 @@ async def store_documents(
             continue
         same_listing = record.canonical_url == draft.canonical_url
         if same_listing and record.first_unit_code == unit_code:
-            event = await _update_if_changed(session, unit_code, draft, record, now)
+            event = await _update_if_changed(session, portal, draft, record, now)
             if event is not None:
                 stored.events.append(event)
                 stored.changed += 1
@@ -112,22 +137,26 @@ async def store_documents(
                 "section": draft.section,
                 "url": draft.url,
                 "publication_due_at": due,
-                "posted_on_time": None if due is None else now < due,
+                "posted_on_time": (
+                    None if due is None or not judgement.posting_time_known else now < due
+                ),
                 "not_directive": judgement.not_directive,
+                "attachment_url": draft.attachment_url,
+                "posting_time_known": judgement.posting_time_known,
             }
         )
         records[(record.document_id, draft.section)] = (draft, record)
     for row in await _insert_postings(session, unit_code, postings, now):
         draft, record = records[(row.document_id, row.section)]
         document = _portal_document(
-            unit_code,
+            portal,
             draft,
             record,
             now,
             row.publication_due_at,
             row.posted_on_time,
             row.not_directive,
-        )
+        ).model_copy(update={"posting_time_known": row.posting_time_known})
         stored.events.append(DocumentFound(document=document))
         stored.found += 1
     return stored
@@ -180,6 +209,9 @@ async def _insert_documents(
             "issuers": [d.issuer for d in new],
             "summaries": [d.summary for d in new],
             "attachments": [d.attachment_url for d in new],
+            "types": [d.document_type for d in new],
+            "type_rules": [d.type_rule for d in new],
+            "legal": [d.legal_normative for d in new],
             "now": now,
             "unit": unit_code,
         },
@@ -203,13 +235,15 @@ async def _insert_postings(
             "dues": [p["publication_due_at"] for p in postings],
             "on_time": [p["posted_on_time"] for p in postings],
             "not_directive": [p["not_directive"] for p in postings],
+            "attachments": [p["attachment_url"] for p in postings],
+            "time_known": [p["posting_time_known"] for p in postings],
         },
     )
     return list(inserted)
 
 
 async def _update_if_changed(
-    session: AsyncSession, unit_code: str, draft: DocumentDraft, record: Any, now: datetime
+    session: AsyncSession, portal: Portal, draft: DocumentDraft, record: Any, now: datetime
 ) -> DocumentChanged | None:
     stored = {
         name: (None if getattr(record, name) is None else str(getattr(record, name)))
@@ -238,16 +272,19 @@ async def _update_if_changed(
             attachment_url=draft.attachment_url,
             kind=draft.kind,
             matched_rule=draft.matched_rule,
+            document_type=draft.document_type,
+            document_type_rule=draft.type_rule,
+            legal_normative=draft.legal_normative,
             fingerprint=draft.fingerprint,
             updated_at=now,
         )
     )
-    document = _portal_document(unit_code, draft, record, record.first_seen_at, None, None, None)
+    document = _portal_document(portal, draft, record, record.first_seen_at, None, None, None)
     return DocumentChanged(document=document, changed_fields=changed)
 
 
 def _portal_document(
-    unit_code: str,
+    portal: Portal,
     draft: DocumentDraft,
     record: Any,
     first_seen: datetime,
@@ -255,10 +292,11 @@ def _portal_document(
     on_time: bool | None,
     not_directive: bool | None,
 ) -> PortalDocument:
-    copy_of = record.first_unit_code if record.first_unit_code != unit_code else None
+    copy_of = record.first_unit_code if record.first_unit_code != portal.unit_code else None
+    attachment = portal.attachment(draft.attachment_url)
     return PortalDocument(
         document_id=record.document_id,
-        portal_unit_code=unit_code,
+        portal_unit_code=portal.unit_code,
         url=draft.url,
         title=draft.title,
         section=draft.section,
@@ -268,7 +306,7 @@ def _portal_document(
         issued_on=draft.issued_on,
         issuer=draft.issuer,
         summary=draft.summary,
-        full_text_available=draft.full_text_linked,
+        full_text_available=attachment is not None and attachment.full_text,
         first_seen_at=first_seen,
         canonical_url=draft.canonical_url,
         attachment_url=draft.attachment_url,
@@ -279,6 +317,21 @@ def _portal_document(
         document_type=draft.document_type,
         document_type_rule=draft.type_rule,
         legal_normative=draft.legal_normative,
+        portal_url=portal.url,
+        attachment=None if attachment is None else evidence_of(attachment),
+        monitoring_since=portal.monitoring_since,
+    )
+
+
+def evidence_of(check: AttachmentCheck) -> AttachmentEvidence:
+    return AttachmentEvidence(
+        url=check.url,
+        status=check.status,
+        checked_at=check.checked_at,
+        http_status=check.http_status,
+        content_type=check.content_type,
+        size_bytes=check.size_bytes,
+        sha256=check.sha256,
     )
 
 
@@ -319,3 +372,81 @@ async def district_documents_seen_by(
         .group_by(db.documents.c.document_id, db.documents.c.title)
     )
     return [(DistrictDocument(title, due), seen) for title, due, seen in rows]
+
+
+async def attachment_events(
+    session: AsyncSession,
+    portal: Portal,
+    changed: Sequence[AttachmentCheck],
+    skip: set[tuple[Any, str]],
+) -> list[Event]:
+    """`portal.document.changed` for each stored posting of this portal whose file was checked
+    with a new result after the posting was found (`skip`: postings found by this probe)."""
+    if not changed:
+        return []
+    p, d = db.postings.c, db.documents.c
+    rows = await session.execute(
+        select(
+            d.document_id,
+            d.title,
+            d.kind,
+            d.matched_rule,
+            d.document_number,
+            d.issued_on,
+            d.issuer,
+            d.summary,
+            d.canonical_url,
+            d.first_unit_code,
+            d.document_type,
+            d.document_type_rule,
+            d.legal_normative,
+            p.section,
+            p.url,
+            p.first_seen_at,
+            p.publication_due_at,
+            p.posted_on_time,
+            p.not_directive,
+            p.attachment_url,
+            p.posting_time_known,
+        )
+        .select_from(db.postings.join(db.documents, d.document_id == p.document_id))
+        .where(p.unit_code == portal.unit_code, p.attachment_url.in_([c.url for c in changed]))
+    )
+    events: list[Event] = []
+    for row in rows:
+        if (row.document_id, row.section) in skip:
+            continue
+        attachment = portal.attachment(row.attachment_url)
+        assert attachment is not None
+        document = PortalDocument(
+            document_id=row.document_id,
+            portal_unit_code=portal.unit_code,
+            url=row.url,
+            title=row.title,
+            section=row.section,
+            kind=DocumentKind(row.kind),
+            matched_rule=row.matched_rule,
+            document_number=row.document_number,
+            issued_on=row.issued_on,
+            issuer=row.issuer,
+            summary=row.summary,
+            full_text_available=attachment.full_text,
+            first_seen_at=row.first_seen_at,
+            canonical_url=row.canonical_url,
+            attachment_url=row.attachment_url,
+            publication_due_at=row.publication_due_at,
+            posted_on_time=row.posted_on_time,
+            in_directive_section_not_directive=row.not_directive,
+            district_unit_code=(
+                row.first_unit_code if row.first_unit_code != portal.unit_code else None
+            ),
+            document_type=row.document_type,
+            document_type_rule=row.document_type_rule,
+            legal_normative=row.legal_normative,
+            portal_url=portal.url,
+            attachment=evidence_of(attachment),
+            posting_time_known=row.posting_time_known,
+            monitoring_since=portal.monitoring_since,
+        )
+        events.append(DocumentChanged(document=document, changed_fields=("attachment",)))
+    return events

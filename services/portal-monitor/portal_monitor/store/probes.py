@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,6 +44,7 @@ class PortalState:
     (the portal's lease makes this replica the only writer until the probe is stored)."""
 
     next_probe_at: datetime | None  # None: the portal has no schedule row
+    monitoring_since: datetime | None  # the first probe that reached the portal
     failed_attempts: int
     home_links: frozenset[str]
     validators: dict[str, Validators]
@@ -64,6 +65,7 @@ async def portal_state(session: AsyncSession, unit_code: str, portal_url: str) -
     )
     return PortalState(
         next_probe_at=state.next_probe_at if state is not None else None,
+        monitoring_since=state.monitoring_since if state is not None else None,
         failed_attempts=state.failed_attempts if state is not None else 0,
         home_links=frozenset((state.home_links if state is not None else None) or ()),
         validators={r.url: Validators(r.etag, r.last_modified) for r in validators},
@@ -120,6 +122,7 @@ class ProbeRecord:
     pages_fetched: int
     pages_not_modified: int
     home_links: frozenset[str]
+    monitoring_since: datetime | None
     sections: list[SectionRecord] = field(default_factory=list)
     validators: dict[str, Validators] = field(default_factory=dict)
 
@@ -154,6 +157,9 @@ async def record_probe(session: AsyncSession, record: ProbeRecord) -> None:
             last_outcome=record.outcome,
             home_links=sorted(record.home_links),
             latency_ms=record.latency_ms,
+            monitoring_since=func.coalesce(
+                db.portal_state.c.monitoring_since, record.monitoring_since
+            ),
         )
     )
 

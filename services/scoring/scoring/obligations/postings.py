@@ -102,6 +102,8 @@ class PostingRules:
         per commune portal. `others` are documents on other portals that may be its copies."""
         if doc.kind not in self.posting_kinds or not self.plan.has_unit(doc.portal_unit_code):
             return []
+        if not doc.posting_time_known:  # issued before monitoring began: timing unknown
+            return []
         due_at = self.document_due(doc)
         if due_at is None or doc.issued_on is None:
             return []

@@ -216,7 +216,12 @@ def _directive_section_clean(
     for doc in sorted(inputs.documents, key=lambda d: str(d.document_id)):
         if doc.section not in sections:
             continue
-        kind_ok = doc.kind == model.directive_kind
+        # portal-monitor's verdict asks the document's type (issue 12); older events: the kind
+        kind_ok = (
+            not doc.not_directive
+            if doc.not_directive is not None
+            else doc.kind == model.directive_kind
+        )
         tally.add(
             kind_ok and doc.full_text_available,
             lambda d=doc, k=kind_ok: messages.directive_label(  # type: ignore[misc]

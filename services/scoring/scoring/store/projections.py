@@ -105,6 +105,8 @@ def _document_row(doc: DocumentFact) -> dict[str, Any]:
         "revision_event": doc.revision_event,
         "number_key": doc.number_key,
         "title_key": doc.title_key,
+        "posting_time_known": doc.posting_time_known,
+        "not_directive": doc.not_directive,
     }
 
 
@@ -175,6 +177,8 @@ def document_from_row(row: Row[Any]) -> DocumentFact:
         first_seen_at=row.first_seen_at,
         revised_at=row.revised_at,
         revision_event=row.revision_event,
+        posting_time_known=row.posting_time_known,
+        not_directive=row.not_directive,
     )
 
 
