@@ -24,6 +24,7 @@ class SimItem:
     summary: str
     issuer: str
     attachment: bool = True
+    attachment_missing: bool = False  # linked, but the file answers 404
     appears_at: float = 0.0  # simulator seconds after start; later items appear over time
 
 

@@ -214,7 +214,7 @@ class PortalSimulator:
             body = content.home_page(portal.name, sections, portal.legal_links)
             return Response(200, body.encode(), html_type)
         if path.startswith("/files/"):
-            return Response(200, b"%PDF-1.4 simulated\n", {"Content-Type": "application/pdf"})
+            return _file(portal, path)
         section = portal.section_at(path)
         if section is None or _missing(section, now):
             return Response(404, "Không tìm thấy trang".encode(), html_type)
@@ -357,3 +357,13 @@ async def _trickle(writer: asyncio.StreamWriter) -> None:
             writer.write(b"<")
             await writer.drain()
             await asyncio.sleep(0.5)
+
+
+def _file(portal: SimPortal, path: str) -> Response:
+    """An item's attachment: a small PDF of its own (404 when the item's file is missing)."""
+    item_id = path.removeprefix("/files/").removesuffix(".pdf")
+    item = next((i for s in portal.sections for i in s.items if str(i.id) == item_id), None)
+    if item is not None and item.attachment_missing:
+        return Response(404, "Không tìm thấy tệp".encode(), {"Content-Type": "text/html"})
+    body = f"%PDF-1.4 simulated {portal.code} {item_id}\n".encode()
+    return Response(200, body, {"Content-Type": "application/pdf"})
