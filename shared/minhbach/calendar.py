@@ -54,7 +54,7 @@ class CalendarRangeError(ValueError):
 
 # Official holiday arrangements for officials and public employees (cán bộ, công chức, viên
 # chức), the people this system deals with. Every weekday off and every weekend day worked of
-# 2024 and 2025 is listed, so both years are exact whatever the package version says:
+# 2024, 2025 and 2026 is listed, so those years are exact whatever the package version says:
 # - Labour Code 2019 (Bộ luật Lao động), Art. 112: the statutory days (1/1, 5 days of Tết,
 #   10/3 lunar, 30/4, 1/5, 2/9 plus 1/9 or 3/9), with Art. 111(3) for weekend compensation;
 # - Thông báo 5015/TB-LĐTBXH (22/11/2023): Tết 2024 off 08/02-14/02/2024; National Day 2024
@@ -62,13 +62,18 @@ class CalendarRangeError(ValueError):
 # - Công văn 2450/VPCP-KGVX (12/4/2024): Mon 29/4/2024 off, worked on Sat 04/5/2024;
 # - Thông báo 6150/TB-BLĐTBXH (03/12/2024), after Công văn 8726/VPCP-KGVX (26/11/2024):
 #   Tết 2025 off 25/01-02/02/2025; 30/4-04/5/2025 off with Fri 02/5/2025 worked on Sat
-#   26/4/2025; National Day 2025 off 30/8-02/9/2025.
+#   26/4/2025; National Day 2025 off 30/8-02/9/2025;
+# - Công văn 12729/VPCP-KGVX (25/12/2025): 01/01-04/01/2026 off, Fri 02/1/2026 worked on Sat
+#   10/1/2026; Thông báo 9441/TB-BNV (16/10/2025): Tết 2026 off 16/02-20/02/2026, National
+#   Day 2026 (29/8-02/9/2026, Mon 31/8 worked on Sat 22/8: see decision 0001, to verify).
 # Later years rely on the package plus the plan's overrides: add a year's rows here when its
 # notices are published (the package lists swapped days off but not the Saturdays worked).
 _LABOUR_CODE: Final = "Bộ luật Lao động 2019, Điều 112"
 _TB_5015: Final = "Thông báo 5015/TB-LĐTBXH ngày 22/11/2023"
 _CV_2450: Final = "Công văn 2450/VPCP-KGVX ngày 12/4/2024"
 _TB_6150: Final = "Thông báo 6150/TB-BLĐTBXH ngày 03/12/2024"
+_CV_12729: Final = "Công văn 12729/VPCP-KGVX ngày 25/12/2025"
+_TB_9441: Final = "Thông báo 9441/TB-BNV ngày 16/10/2025"
 
 OFFICIAL_ADJUSTMENTS: Final[Mapping[date, tuple[DayKind, str]]] = MappingProxyType(
     {
@@ -100,8 +105,33 @@ OFFICIAL_ADJUSTMENTS: Final[Mapping[date, tuple[DayKind, str]]] = MappingProxyTy
         date(2025, 5, 2): (DayKind.DAY_OFF, _TB_6150),
         date(2025, 9, 1): (DayKind.DAY_OFF, _TB_6150),
         date(2025, 9, 2): (DayKind.DAY_OFF, _TB_6150),
+        # 2026 (docs/decisions/0001: what was confirmed, what was not)
+        date(2026, 1, 1): (DayKind.DAY_OFF, _LABOUR_CODE),
+        date(2026, 1, 2): (DayKind.DAY_OFF, _CV_12729),
+        date(2026, 1, 10): (DayKind.WORKING_DAY, _CV_12729),
+        date(2026, 2, 16): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 2, 17): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 2, 18): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 2, 19): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 2, 20): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 4, 27): (DayKind.DAY_OFF, _LABOUR_CODE),  # Hùng Kings' day (Sun 26/4) made up
+        date(2026, 4, 30): (DayKind.DAY_OFF, _LABOUR_CODE),
+        date(2026, 5, 1): (DayKind.DAY_OFF, _LABOUR_CODE),
+        date(2026, 8, 22): (DayKind.WORKING_DAY, _TB_9441),
+        date(2026, 8, 31): (DayKind.DAY_OFF, _TB_9441),
+        date(2026, 9, 1): (DayKind.DAY_OFF, _LABOUR_CODE),
+        date(2026, 9, 2): (DayKind.DAY_OFF, _LABOUR_CODE),
     }
 )
+
+# Years whose swapped days are pinned above. Another year is decided by the `holidays` package
+# alone (its make-up Saturdays would count as days off): `minhbach plan validate` warns, and
+# services export `minhbach_calendar_official_table{year}` = 0.
+OFFICIAL_TABLE_YEARS: Final = frozenset(day.year for day in OFFICIAL_ADJUSTMENTS)
+
+
+def has_official_table(year: int) -> bool:
+    return year in OFFICIAL_TABLE_YEARS
 
 
 def _check_year(year: int) -> None:

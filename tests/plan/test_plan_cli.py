@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from minhbach.cli.plan import plan_app
@@ -19,6 +20,20 @@ def test_validate_accepts_the_seed_plan() -> None:
     assert result.exit_code == 0, result.output
     assert "OK" in result.stdout
     assert "8 indicators, 19 tasks" in result.stdout
+
+
+def test_validate_warns_about_a_year_without_official_swapped_days(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed = runner.invoke(plan_app, ["validate", str(default_plan_path())])
+    assert seed.exit_code == 0 and "warning" not in seed.stderr  # 2024 and 2025 have tables
+    # As if 2025's notices were not in the table yet (the seed plan's deadlines reach 2025).
+    monkeypatch.setattr("minhbach.cli.plan.has_official_table", lambda year: year != 2025)
+    result = runner.invoke(plan_app, ["validate", str(default_plan_path())])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.stdout
+    assert "warning: no table of official swapped days for 2025" in result.stderr
+    assert "for 2024" not in result.stderr
 
 
 def test_validate_rejects_a_broken_plan_one_line_per_issue(tmp_path: Path) -> None:

@@ -22,10 +22,14 @@ from minhbach.calendar import (
     format_vn_date,
     format_vn_date_short,
     format_vn_weekday,
+    has_official_table,
     last_on_time_day,
     local_date,
     start_of_day,
 )
+from minhbach.observability.metrics import CALENDAR_OFFICIAL_TABLE
+from minhbach.observability.operations import refresh_calendar_tables
+from minhbach.plan import default_plan_path, load_plan
 
 CAL = DEFAULT_CALENDAR
 
@@ -144,8 +148,24 @@ WEEKDAYS_OFF = {
         "2025-09-01",
         "2025-09-02",
     ],
+    2026: [
+        "2026-01-01",
+        "2026-01-02",  # swapped with Sat 10/1 (Công văn 12729/VPCP-KGVX)
+        "2026-02-16",
+        "2026-02-17",
+        "2026-02-18",
+        "2026-02-19",
+        "2026-02-20",
+        "2026-04-27",  # Hùng Kings' day fell on Sunday 26/4
+        "2026-04-30",
+        "2026-05-01",
+        "2026-08-31",  # swapped with Sat 22/8
+        "2026-09-01",
+        "2026-09-02",
+        "2026-11-24",  # Ngày Văn hóa Việt Nam: the package's; not pinned (decision 0001)
+    ],
 }
-WEEKENDS_WORKED = {2024: ["2024-05-04"], 2025: ["2025-04-26"]}
+WEEKENDS_WORKED = {2024: ["2024-05-04"], 2025: ["2025-04-26"], 2026: ["2026-01-10", "2026-08-22"]}
 
 
 def _days(year: int) -> list[date]:
@@ -153,7 +173,7 @@ def _days(year: int) -> list[date]:
     return [first + timedelta(i) for i in range((date(year + 1, 1, 1) - first).days)]
 
 
-@pytest.mark.parametrize("year", [2024, 2025])
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_whole_year_is_exact(year: int) -> None:
     weekdays_off = [day for day in _days(year) if day.weekday() < 5 and not CAL.is_working_day(day)]
     weekends_worked = [day for day in _days(year) if day.weekday() >= 5 and CAL.is_working_day(day)]
@@ -172,7 +192,11 @@ def test_official_adjustments_name_their_source() -> None:
     worked = sorted(
         day for day, (kind, _) in OFFICIAL_ADJUSTMENTS.items() if kind is DayKind.WORKING_DAY
     )
-    assert worked == [d("2024-05-04"), d("2025-04-26")]
+    assert worked == [d("2024-05-04"), d("2025-04-26"), d("2026-01-10"), d("2026-08-22")]
+
+
+def test_a_year_without_an_official_table_is_known() -> None:
+    assert has_official_table(2026) and not has_official_table(2027)
 
 
 @pytest.mark.parametrize(
@@ -469,3 +493,11 @@ def test_last_permitted_day_is_the_first_working_day_from_the_day_before(before:
     assert last_day >= before - timedelta(days=1)
     assert CAL.is_working_day(last_day)
     assert CAL.working_days_between(before - timedelta(days=2), last_day) == 1
+
+
+def test_the_metric_shows_a_plan_year_without_a_table() -> None:
+    plan = load_plan(default_plan_path())
+    later = plan.model_copy(update={"meta": plan.meta.model_copy(update={"year": 2026})})
+    refresh_calendar_tables(later)
+    assert CALENDAR_OFFICIAL_TABLE.labels("2026")._value.get() == 1
+    assert CALENDAR_OFFICIAL_TABLE.labels("2027")._value.get() == 0

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from minhbach.calendar import has_official_table
 from minhbach.plan import Plan, PlanError, Target, load_plan
 
 plan_app = typer.Typer(help="Validate and show the plan file.", no_args_is_help=True)
@@ -27,6 +28,14 @@ def validate(
         typer.echo(f"{file}: {count} issue{'s' if count != 1 else ''}, plan rejected", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{file}: OK: {_one_line_summary(plan)}")
+    for year in (plan.meta.year, plan.meta.year + 1):
+        if not has_official_table(year):
+            typer.echo(
+                f"{file}: warning: no table of official swapped days for {year} in "
+                "minhbach.calendar: the holidays package alone decides (make-up Saturdays "
+                "count as days off); add the year's notices or the plan's calendar overrides",
+                err=True,
+            )
 
 
 @plan_app.command("show")

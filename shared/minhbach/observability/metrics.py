@@ -60,6 +60,12 @@ REPORT_DUE_IN = Gauge(
     "Time until the next due instant of each reporting rule of the plan, on the service's clock",
     ["rule"],
 )
+CALENDAR_OFFICIAL_TABLE = Gauge(
+    "minhbach_calendar_official_table",
+    "1 when the year's official swapped days are pinned in the calendar, 0 when the holidays "
+    "package alone decides (a plan year without a table: make-up Saturdays count as days off)",
+    ["year"],
+)
 CONSUMER_ACK_PENDING = Gauge(
     "minhbach_consumer_ack_pending_messages",
     "Messages delivered to the durable consumer and not yet acknowledged",

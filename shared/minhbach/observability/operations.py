@@ -28,10 +28,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from minhbach.calendar import has_official_table
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.events.catalogue import STREAMS
 from minhbach.observability.health import ReadinessCheck
 from minhbach.observability.metrics import (
+    CALENDAR_OFFICIAL_TABLE,
     CONSUMER_ACK_PENDING,
     CONSUMER_PENDING,
     DEAD_LETTERS,
@@ -115,7 +117,15 @@ def next_report_dues(plan: Plan, now: datetime) -> dict[str, datetime]:
     return ahead
 
 
+def refresh_calendar_tables(plan: Plan) -> None:
+    """Which of the plan's years have a table of official swapped days (the plan's year and the
+    next, where its last deadlines fall)."""
+    for year in (plan.meta.year, plan.meta.year + 1):
+        CALENDAR_OFFICIAL_TABLE.labels(str(year)).set(1 if has_official_table(year) else 0)
+
+
 def refresh_report_dues(plan: Plan, now: datetime) -> None:
+    refresh_calendar_tables(plan)
     ahead = next_report_dues(plan, now)
     for rule in plan.reporting_rules:
         due = ahead.get(rule.code)
