@@ -256,7 +256,10 @@ def _gunzip(raw: bytes, response: httpx.Response) -> bytes:
 class Monitor:
     """The real service path: scheduler claim -> JetStream work queue -> ProbeWorker -> probe."""
 
-    def __init__(self, env: BenchEnv, plan: Plan, origins: dict[str, str]) -> None:
+    def __init__(
+        self, env: BenchEnv, plan: Plan, origins: dict[str, str], attachment_checks: int = 10
+    ) -> None:
+        self.attachment_checks = attachment_checks
         self.env = env
         self.plan = plan
         self.origins = origins
@@ -283,6 +286,7 @@ class Monitor:
             probe_attempts=3,
             probe_retry_seconds=300,
             check_tls=False,
+            attachment_checks_per_probe=self.attachment_checks,
         )
         await register_portals(self.sessions, self.plan, self.clock.now())
         return self
@@ -387,6 +391,10 @@ async def run(env: BenchEnv) -> list[BenchRow]:
         (env.var_dir / "bench-origins.json").write_text(json.dumps(origins))
         baseline = Baseline(plan, origins)
         base_first = await measured(lambda: baseline.sweep(conditional=False))
+        # The same first sweep without checking attachments (issue 12's budget: within 0.8x).
+        async with Monitor(env, plan, origins, attachment_checks=0) as unchecked_monitor:
+            unchecked = await measured(unchecked_monitor.sweep)
+        await _cleanup(env)
         async with Monitor(env, plan, origins) as monitor:
             rss_start = _rss_mib()
             first = await measured(monitor.sweep)
@@ -411,6 +419,14 @@ async def run(env: BenchEnv) -> list[BenchRow]:
             "pages/s",
             base_first.rate,
             label,
+        ),
+        BenchRow(
+            b,
+            "sweep 1 checking attachments: pages/s",
+            first.rate,
+            "pages/s",
+            unchecked.rate,
+            "the same sweep 1 without attachment checks",
         ),
         BenchRow(
             b,
@@ -493,6 +509,7 @@ async def _cleanup(env: BenchEnv) -> None:
     engine = make_engine(env.settings.database_url)
     async with engine.begin() as conn:
         for table in (
+            "attachments",
             "postings",
             "documents",
             "probes",
