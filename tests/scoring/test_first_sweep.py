@@ -13,8 +13,10 @@ from minhbach.clock import FixedClock
 from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.events.catalogue import DocumentFound, ObligationStatus
 from portal_monitor.probe import probe_portal
+from scoring import messages
 from scoring.facts import document_fact
 from scoring.obligations.postings import PostingRules
+from scoring.readiness import untimed_by_kind
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
 
 NEW_ISSUED = date(2024, 10, 11)  # Friday, the day after monitoring began (T0)
@@ -72,3 +74,8 @@ async def test_old_documents_stay_out_and_a_new_late_one_counts_late(
     assert {ob.document_id for ob in owed} == {new.document.document_id}  # its own + copies
     (own,) = [ob for ob in owed if ob.unit_code == district]
     assert own.status(EIGHT_WORKING_DAYS_LATER) == ObligationStatus.FULFILLED_LATE
+    # ... and the evidence says what was left out, and why.
+    untimed = untimed_by_kind(document_fact(e) for e in [*found, new])
+    assert untimed.get("planning") == 24
+    summary = messages.documents_on_time_summary(0, 1, 0, untimed["planning"])
+    assert "không tính 24 văn bản ban hành trước khi bắt đầu giám sát cổng" in summary

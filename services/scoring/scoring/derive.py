@@ -16,6 +16,7 @@ from scoring.readiness import (
     ReadinessInputs,
     ReadinessModel,
     TaskState,
+    untimed_by_kind,
 )
 
 
@@ -60,7 +61,13 @@ def derive(
     facts = Relevance(model.rules).facts(facts)
     states = model.task_states(facts.reports)
     ledger = model.rules.all_obligations(facts.reports, facts.evidence, facts.documents)
-    inputs = ReadinessInputs(states, ledger, facts.probes, facts.documents)
+    inputs = ReadinessInputs(
+        states,
+        ledger,
+        facts.probes,
+        facts.documents,
+        untimed_documents=untimed_by_kind(facts.documents),
+    )
     return Derived(
         task_states=states,
         obligations=tuple(sorted(ledger, key=lambda o: o.obligation_id)),

@@ -87,12 +87,18 @@ def task_pair_label(task_code: str, unit_name: str, status: str | None) -> str:
     return f"Nhiệm vụ {task_code} – {unit_name}: {said}"
 
 
-def documents_on_time_summary(on_time: int, late: int, overdue: int) -> str:
+def documents_on_time_summary(on_time: int, late: int, overdue: int, untimed: int = 0) -> str:
     total = on_time + late + overdue
-    return (
+    summary = (
         f"{share(on_time, total)} văn bản đăng tải đúng hạn "
         f"({late} đăng muộn, {overdue} quá hạn chưa đăng)"
     )
+    if untimed:
+        summary += (
+            f"; không tính {untimed} văn bản ban hành trước khi bắt đầu giám sát cổng "
+            "(không xác định được thời điểm đăng)"
+        )
+    return summary
 
 
 def sections_summary(ok: int, total: int) -> str:

@@ -20,7 +20,7 @@ from scoring.readiness.figures import (
     SignalFigure,
     clamp_round,
 )
-from scoring.readiness.inputs import ReadinessInputs, TaskState, task_states
+from scoring.readiness.inputs import ReadinessInputs, TaskState, task_states, untimed_by_kind
 from scoring.readiness.model import ReadinessModel
 from scoring.readiness.signals import (
     AVAILABILITY_DAYS,
@@ -52,4 +52,5 @@ __all__ = [
     "clamp_round",
     "latest_reached_probes",
     "task_states",
+    "untimed_by_kind",
 ]

@@ -66,3 +66,14 @@ class ReadinessInputs:
     documents: Sequence[DocumentFact] = ()
     # Done pairs per task: enough for the value of tasks_reported_done (not for its items).
     done_counts: Mapping[str, int] | None = None
+    # Documents by kind whose posting time cannot be known (issued before monitoring of their
+    # portal began): left out of documents_posted_on_time, and said so in its evidence.
+    untimed_documents: Mapping[str, int] = field(default_factory=dict)
+
+
+def untimed_by_kind(documents: Iterable[DocumentFact]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for doc in documents:
+        if not doc.posting_time_known:
+            counts[doc.kind] = counts.get(doc.kind, 0) + 1
+    return counts

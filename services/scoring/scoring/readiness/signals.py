@@ -82,7 +82,10 @@ def _documents_posted_on_time(
                 ),
                 ob.document_url,
             )
-    return tally.measured(lambda ok, _total: messages.documents_on_time_summary(ok, late, overdue))
+    untimed = sum(inputs.untimed_documents.get(kind, 0) for kind in kinds)
+    return tally.measured(
+        lambda ok, _total: messages.documents_on_time_summary(ok, late, overdue, untimed)
+    )
 
 
 _FELL_DUE = frozenset(

@@ -93,7 +93,10 @@ async def readiness_inputs(
     documents: list[DocumentFact] = []
     if "directive_section_clean" in wanted:
         documents = await projections.documents_in_sections(session, model.directive_sections())
-    return ReadinessInputs(states, obligations, probes, documents, done_counts)
+    untimed = {}
+    if "documents_posted_on_time" in wanted:
+        untimed = await projections.untimed_documents(session)
+    return ReadinessInputs(states, obligations, probes, documents, done_counts, untimed)
 
 
 async def write(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, or_, select, text
+from sqlalchemy import Row, func, or_, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -247,6 +247,17 @@ async def documents_in_sections(
         select(db.documents).where(db.documents.c.section.in_(list(sections)))
     )
     return [document_from_row(r) for r in rows]
+
+
+async def untimed_documents(session: AsyncSession) -> dict[str, int]:
+    """Documents by kind whose posting time cannot be known (issued before monitoring began)."""
+    docs = db.documents.c
+    rows = await session.execute(
+        select(docs.kind, func.count())
+        .where(docs.posting_time_known.is_(False))
+        .group_by(docs.kind)
+    )
+    return {kind: count for kind, count in rows}
 
 
 async def all_facts(session: AsyncSession) -> Facts:
