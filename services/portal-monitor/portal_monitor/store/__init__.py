@@ -4,6 +4,7 @@ functions that store documents return the events to emit and their counts."""
 
 from portal_monitor.store.attachments import (
     attachment_checks,
+    attachment_events,
     attachments_due,
     save_attachment_checks,
 )
@@ -12,7 +13,6 @@ from portal_monitor.store.documents import (
     Portal,
     PostingJudgement,
     StoredDocuments,
-    attachment_events,
     district_documents_seen_by,
     store_documents,
 )
