@@ -19,7 +19,7 @@ from minhbach.clock import FixedClock
 from minhbach.db.session import make_engine, make_sessionmaker, transaction
 from minhbach.infra.embedded import free_port
 from minhbach.plan import load_plan
-from notifier import store
+from notifier import deliveries
 from notifier.db import messaging, notice_items, notices, obligations
 from notifier.ladder import Ladder, Obligation, plan_round, position
 from notifier.service import Notifier
@@ -225,5 +225,5 @@ async def _fill_queue(sessions: Any, data: bytes, count: int) -> None:
 async def _clear_recorded(sessions: Any, keys: list[str]) -> None:
     """The round's own notices are not part of the delivery measurement."""
     async with transaction(sessions) as session:
-        await store.cancel_moot(session)
+        await deliveries.cancel_moot(session)
         await session.execute(delete(notices).where(notices.c.notice_key.in_(keys)))

@@ -15,7 +15,7 @@ from minhbach.events.catalogue import ObligationChanged, ProbeFinished
 from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
-from notifier import store
+from notifier import deliveries, store
 from notifier.db import NoticeState, messaging, notices
 from notifier.service import DeliveryHooks, Notifier
 
@@ -56,7 +56,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
         delete_in_batches,
         runtime.sessions,
         notices,
-        store.expired_notices(timedelta(days=runtime.settings.notifier_notice_retention_days)),
+        deliveries.expired_notices(timedelta(days=runtime.settings.notifier_notice_retention_days)),
         "notice_key",
     )  # their items go with them (ON DELETE CASCADE)
     app.include_router(_routes(runtime))

@@ -23,7 +23,7 @@ from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
-from notifier import metrics, store
+from notifier import deliveries, metrics, store
 from notifier.compose import compose, envelope_sender
 from notifier.ladder import ESCALATE_PREFIX, Ladder, in_working_hours, plan_round
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
@@ -163,9 +163,9 @@ class Notifier:
         s = self.settings
         async with transaction(self.sessions) as session:
             lease = timedelta(seconds=s.notifier_sending_lease_seconds)
-            recovered = await store.recover_stale(session, lease, s.notifier_uncertain_policy)
-            cancelled = await store.cancel_moot(session)
-            keys = await store.due_notice_keys(session, batch)
+            recovered = await deliveries.recover_stale(session, lease, s.notifier_uncertain_policy)
+            cancelled = await deliveries.cancel_moot(session)
+            keys = await deliveries.due_notice_keys(session, batch)
         for key, stage in recovered:
             metrics.NOTICES.labels(stage, "recovered").inc()
             log.warning(
@@ -180,7 +180,7 @@ class Notifier:
 
     async def _deliver_one(self, mailer: SmtpMailer, key: str) -> str:
         async with transaction(self.sessions) as session:
-            claimed = await store.claim(session, key)
+            claimed = await deliveries.claim(session, key)
         if claimed is None:
             return "taken"
         self.hooks.after_claim(key)
@@ -198,10 +198,10 @@ class Notifier:
         await self._mark_sent(claimed)
         return "sent"
 
-    async def _mark_sent(self, claimed: store.ClaimedNotice) -> None:
+    async def _mark_sent(self, claimed: deliveries.ClaimedNotice) -> None:
         sent_at = self.clock.now()
         async with transaction(self.sessions) as session:
-            items = await store.mark_sent(session, claimed.notice_key, sent_at)
+            items = await deliveries.mark_sent(session, claimed.notice_key, sent_at)
             if items is None:
                 return
             await self.emit(session, *self._events(claimed, items, sent_at))
@@ -215,7 +215,10 @@ class Notifier:
         )
 
     def _events(
-        self, claimed: store.ClaimedNotice, items: Sequence[store.NoticeItemRow], sent_at: datetime
+        self,
+        claimed: deliveries.ClaimedNotice,
+        items: Sequence[deliveries.NoticeItemRow],
+        sent_at: datetime,
     ) -> list[Event]:
         events: list[Event] = [
             NoticeSent(
@@ -243,13 +246,15 @@ class Notifier:
         ]
         return events
 
-    async def _failed(self, claimed: store.ClaimedNotice, error: str, *, permanent: bool) -> None:
+    async def _failed(
+        self, claimed: deliveries.ClaimedNotice, error: str, *, permanent: bool
+    ) -> None:
         s = self.settings
         backoff = s.notifier_retry_backoff_seconds or [1.0]
         exhausted = permanent or claimed.attempts >= s.notifier_max_attempts
         retry_in = None if exhausted else backoff[min(claimed.attempts, len(backoff)) - 1]
         async with transaction(self.sessions) as session:
-            await store.mark_failed(session, claimed.notice_key, error, retry_in)
+            await deliveries.mark_failed(session, claimed.notice_key, error, retry_in)
         outcome = "dead" if retry_in is None else "retried"
         metrics.NOTICES.labels(claimed.stage, outcome).inc()
         log.warning(
@@ -263,7 +268,7 @@ class Notifier:
 
     async def _update_gauges(self) -> None:
         async with transaction(self.sessions) as session:
-            depth = await store.queue_depth(session)
+            depth = await deliveries.queue_depth(session)
         metrics.QUEUE_DEPTH.labels("pending").set(depth["pending"])
         metrics.QUEUE_DEPTH.labels("sending").set(depth["sending"])
         metrics.DEAD_NOTICES.set(depth["dead"] + depth["uncertain"])
