@@ -38,6 +38,7 @@ class StackUnderTest:
     env: dict[str, str]
     ports: dict[str, int]
     process: subprocess.Popen[bytes] | None = None
+    passed: bool = False
 
     def start(self) -> None:
         log = (self.var_dir.parent / "run.log").open("ab")
@@ -57,7 +58,15 @@ class StackUnderTest:
                 time.sleep(0.5)
 
     def log(self) -> str:
-        return (self.var_dir.parent / "run.log").read_text(errors="replace")[-4000:]
+        """The runner's own lines and any error (services' per-event lines drown them), then
+        the tail."""
+        text = (self.var_dir.parent / "run.log").read_text(errors="replace")
+        notable = [
+            line
+            for line in text.splitlines()
+            if "service=run" in line or "rror" in line or "Traceback" in line or "exited" in line
+        ]
+        return "\n".join(notable[-40:]) + "\n...\n" + text[-2000:]
 
     def leftovers(self) -> list[str]:
         """Processes of this stack still alive: any with our var/ in its command or environment."""
@@ -151,8 +160,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
     yield under_test
     if under_test.process is not None and under_test.process.poll() is None:
         os.killpg(under_test.process.pid, signal.SIGKILL)
-    else:
-        shutil.rmtree(root, ignore_errors=True)
+    if under_test.passed:
+        shutil.rmtree(root, ignore_errors=True)  # kept after a failure, for its run.log
 
 
 def ctrl_c(process: subprocess.Popen[bytes]) -> None:
@@ -207,3 +216,4 @@ def test_start_stop_start_leaves_nothing_running(
     sigterm(stack.process)
     assert stack.process.wait(timeout=STOP_WITHIN_SECONDS) == 0, stack.log()
     stack.assert_nothing_left()
+    stack.passed = True
