@@ -5,13 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench install system-deps lock clean
+.PHONY: run test unit lint bench install system-deps lock clean
 
 run: $(STAMP)
 	$(BIN)/minhbach run
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The pure tests only (tests/unit/, no server), in seconds.
+unit: $(STAMP)
+	$(BIN)/pytest -m unit $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

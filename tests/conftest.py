@@ -1,5 +1,9 @@
 """Session fixtures: real NATS JetStream and PostgreSQL for the whole suite.
 
+Layout: `tests/unit/<area>/` holds the pure tests (no server: `pytest -m unit` runs only them, in
+seconds); `tests/<area>/` the tests of one service on real servers; `tests/system/` the tests of
+several services together.
+
 Embedded servers (data under var/test/, wiped per session) unless MINHBACH_TEST_DATABASE_URL /
 MINHBACH_TEST_NATS_URL name real ones. The embedded NATS listens on a free loopback port, so a
 NATS or PostgreSQL the machine already runs is neither used nor disturbed.
@@ -22,6 +26,18 @@ from minhbach.devtools.stack import migrate_all
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.settings import REPO_ROOT, Settings
+
+TESTS = Path(__file__).parent
+MARKED_BY_FOLDER = {TESTS / "unit": pytest.mark.unit, TESTS / "system": pytest.mark.system}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder, so `-m unit` / `-m "not system"` select by kind."""
+    for item in items:
+        for folder, mark in MARKED_BY_FOLDER.items():
+            if item.path.is_relative_to(folder):
+                item.add_marker(mark)
+
 
 # One folder per test session, so that parallel sessions (several developers, CI) never share
 # a database or a stream.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from minhbach.plan import PlanError, PlanIssue, parse_plan
-from tests.plan.helpers import edited, indicator_index, line_of, task_index, unit_index
+from tests.unit.plan.helpers import edited, indicator_index, line_of, task_index, unit_index
 
 
 @dataclass(frozen=True)

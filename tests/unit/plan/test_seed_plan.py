@@ -8,7 +8,7 @@ import pytest
 
 from minhbach.events.catalogue import DocumentKind
 from minhbach.plan import Plan, PlanError, Target, default_plan_path, load_plan
-from tests.plan.helpers import seed_plan
+from tests.unit.plan.helpers import seed_plan
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from minhbach.plan import PlanError, parse_plan
-from tests.plan.helpers import edited, line_of, seed_plan
+from tests.unit.plan.helpers import edited, line_of, seed_plan
 
 
 def test_every_portal_unit_has_a_source_for_every_required_section() -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from minhbach.cli.plan import plan_app
 from minhbach.plan import default_plan_path
-from tests.plan.helpers import edited, line_of, task_index
+from tests.unit.plan.helpers import edited, line_of, task_index
 
 runner = CliRunner()
 

@@ -1,0 +1,7 @@
+"""Cross-service tests: several services together on the session's real servers. They use the
+fixtures of the services' own test folders, shared here."""
+
+from tests.notifier.conftest import smtp_server
+from tests.scoring.conftest import published, scoring_url
+
+__all__ = ["published", "scoring_url", "smtp_server"]
