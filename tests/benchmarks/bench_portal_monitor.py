@@ -261,7 +261,7 @@ class Monitor:
         env: BenchEnv,
         plan: Plan,
         origins: dict[str, str],
-        attachment_checks: int = 10,
+        attachment_checks: int = 3,
         start: datetime = T0,
     ) -> None:
         self.attachment_checks = attachment_checks
