@@ -76,6 +76,10 @@ def small_plan(suffix: str = "", units: Iterable[str] = KEPT_UNITS) -> Plan:
         rule["recipient"] = name(rule["recipient"])
     for step in data["escalation"]["steps"]:
         step["notify"] = name(step["notify"])
+    drafting = data.get("drafting")
+    if drafting:
+        for field in ("readers", "draft_recipients"):
+            drafting[field] = [name(c) for c in drafting.get(field, []) if c in kept]
     monitoring = data.get("portal_monitoring")
     if monitoring:
         monitoring["portals"] = [
