@@ -20,7 +20,7 @@ from intake.db import messaging
 from minhbach.messaging.retention import delete_in_batches, messaging_purges, run_purges
 from minhbach.runtime import retention_loop
 from minhbach.settings import Settings
-from notifier import store
+from notifier import deliveries
 from notifier.db import notice_items, notices, obligations
 
 DAY = timedelta(days=1)
@@ -162,7 +162,7 @@ async def test_a_notice_is_deleted_only_when_finished_old_and_about_fulfilled_ob
         unknown = await _notice(session, "sent", old, f"gone-{uuid.uuid4().hex}")
 
     purge = partial(
-        delete_in_batches, sessions, notices, store.expired_notices(400 * DAY), "notice_key"
+        delete_in_batches, sessions, notices, deliveries.expired_notices(400 * DAY), "notice_key"
     )
     assert await purge() >= 2
 
