@@ -1,5 +1,6 @@
 """Fixtures of the reporting tests: a NATS of their own (the shared one carries every other
-test's indicator figures), fresh databases, and scoring + reporting on real HTTP servers.
+test's indicator figures), fresh databases, scoring, reporting and the notifier on real HTTP
+servers, and a real SMTP server.
 
 The two services get their own clocks: scoring reads the instant a draft is made from the start,
 reporting is moved there once it has taken in scoring's figures, so the draft and scoring's API
@@ -32,9 +33,11 @@ from minhbach.infra.embedded import EmbeddedNats, free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.plan import Plan, default_plan_path, load_plan
 from minhbach.settings import Settings
+from notifier.app import create_app as create_notifier
 from reporting.app import create_app as create_reporting
 from reporting.db import reader_tokens
 from scoring.app import create_app as create_scoring
+from tests.notifier.helpers import SmtpServer
 from tests.support.servers import serving
 
 SERVICE_TOKEN = "service-token-for-the-notifier-" + uuid.uuid4().hex
@@ -76,6 +79,7 @@ class Stack:
     reporting_clock: FixedClock
     reporting_sessions: async_sessionmaker[AsyncSession]
     nats: NatsClient
+    smtp: SmtpServer
 
     async def publish(self, *events: Event) -> None:
         js = self.nats.jetstream()
@@ -94,12 +98,17 @@ async def running_stack(
 ) -> AsyncIterator[Stack]:
     scoring_db = await fresh_database(database_url, "scoring")
     reporting_db = await fresh_database(database_url, "reporting")
+    notifier_db = await fresh_database(database_url, "notifier")
+    reporting_port, smtp = free_port(), SmtpServer(free_port()).start()
     base = settings.model_copy(
         update={
             "nats_url": nats_url,
             "scoring_tick_seconds": 0.3,
             "reporting_tick_seconds": 0.3,
             "reporting_service_token": SERVICE_TOKEN,
+            "reporting_url": f"http://127.0.0.1:{reporting_port}",
+            "smtp_port": smtp.port,
+            "notifier_round_seconds": 0.3,
         }
     )
     scoring_clock, reporting_clock = FixedClock(now), FixedClock(vn(2024, 7, 1, 8))
@@ -113,11 +122,20 @@ async def running_stack(
         clock=reporting_clock,
         plan=plan,
     )
+    notifier = create_notifier(
+        settings=base.model_copy(update={"database_url": notifier_db}),
+        clock=scoring_clock,
+        plan=plan,
+    )
     engine = make_engine(reporting_db, pool_size=2)
     client = await nats.connect(nats_url)
     await declare_streams(client.jetstream(), 60, 1)
     try:
-        async with serving(scoring) as scoring_url, serving(reporting) as reporting_url:
+        async with (
+            serving(scoring) as scoring_url,
+            serving(reporting, reporting_port) as reporting_url,
+            serving(notifier),
+        ):
             yield Stack(
                 plan,
                 scoring_url,
@@ -126,8 +144,10 @@ async def running_stack(
                 reporting_clock,
                 make_sessionmaker(engine),
                 client,
+                smtp,
             )
     finally:
+        smtp.stop()
         await client.close()
         await engine.dispose()
 
@@ -136,3 +156,51 @@ async def get_json(url: str, path: str, token: str | None = None) -> httpx.Respo
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         return await http.get(path, headers=headers)
+
+
+@dataclass
+class RunningReporting:
+    url: str
+    clock: FixedClock
+    sessions: async_sessionmaker[AsyncSession]
+    nats: NatsClient
+
+    async def publish(self, *events: Event) -> None:
+        js = self.nats.jetstream()
+        for event in events:
+            await js.publish(
+                event.subject, event.to_json(), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
+
+    async def token(self, unit: str) -> str:
+        return await tokens.issue_token(self.sessions, reader_tokens, unit)
+
+
+@contextlib.asynccontextmanager
+async def running_reporting(
+    settings: Settings, database_url: str, nats_url: str, plan: Plan, now: datetime
+) -> AsyncIterator[RunningReporting]:
+    """Reporting alone (no PDF: the page's tests do not need LibreOffice's seconds)."""
+    db = await fresh_database(database_url, "reporting")
+    clock = FixedClock(now)
+    app = create_reporting(
+        settings=settings.model_copy(
+            update={
+                "database_url": db,
+                "nats_url": nats_url,
+                "reporting_tick_seconds": 0.3,
+                "reporting_soffice": "/nonexistent/soffice",
+            }
+        ),
+        clock=clock,
+        plan=plan,
+    )
+    engine = make_engine(db, pool_size=2)
+    client = await nats.connect(nats_url)
+    await declare_streams(client.jetstream(), 60, 1)
+    try:
+        async with serving(app) as url:
+            yield RunningReporting(url, clock, make_sessionmaker(engine), client)
+    finally:
+        await client.close()
+        await engine.dispose()

@@ -6,6 +6,7 @@ compared with scoring's API at the same instant; the PDF is rasterised with pdft
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import uuid
@@ -135,6 +136,22 @@ async def test_q3_report_is_drafted_with_gaps_named_and_figures_of_scoring(
         assert len(sources["reports"]) == len(leads) - 1 and len(sources["figures"]) == 8
 
         _check_document(Document(BytesIO(response.content)), seed, indicators, missing)
+
+        # The coordinator gets the draft by e-mail, the very .docx attached, once.
+        def mailed() -> list[Any]:
+            return [
+                r.message
+                for r in stack.smtp.to(seed.focal_unit.email)
+                if r.message["X-Minhbach-Draft"] == draft["draft_id"]
+            ]
+
+        (mail,) = await eventually(mailed, timeout=60)
+        (attachment,) = list(mail.iter_attachments())
+        assert attachment.get_filename() == "du-thao-bao-cao-2024-Q3-v1.docx"
+        assert attachment.get_content() == response.content
+        assert "Kết quả triển khai thực hiện nhiệm vụ" in mail.get_body(("plain",)).get_content()
+        await asyncio.sleep(2)  # more sending rounds: still one e-mail
+        assert len(mailed()) == 1
         if draft["pdf_path"]:
             pdf = await get_json(stack.reporting_url, draft["pdf_path"], reader)
             _check_pdf(pdf.content, tmp_path)

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
 from minhbach.db.session import transaction
-from minhbach.events.catalogue import ObligationChanged, ProbeFinished
+from minhbach.events.catalogue import DraftReady, ObligationChanged, ProbeFinished
 from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from notifier import deliveries, store
 from notifier.db import NoticeState, messaging, notices
+from notifier.drafts import DraftMailer, apply_draft
 from notifier.service import DeliveryHooks, Notifier
 
 SPEC = service("notifier")
@@ -30,6 +31,7 @@ def build_notifier(runtime: Runtime, hooks: DeliveryHooks | None = None) -> Noti
         settings=runtime.settings,
         clock=runtime.clock,
         hooks=hooks or DeliveryHooks(),
+        drafts=DraftMailer(runtime.sessions, runtime.plan, runtime.settings, runtime.clock),
     )
 
 
@@ -47,6 +49,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     runtime.consumer.subscribe(runtime.broker, ObligationChanged, on_obligation)
     # Consecutive unreachable probes are counted: their order matters.
     runtime.consumer.subscribe(runtime.broker, ProbeFinished, on_probe, ordered=True)
+    runtime.consumer.subscribe(runtime.broker, DraftReady, apply_draft)
 
     async def sending_rounds(runtime: Runtime) -> None:
         await notifier.run_forever()

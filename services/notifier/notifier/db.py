@@ -15,11 +15,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Uuid,
     func,
     text,
 )
 
-from minhbach.db.messaging_tables import add_messaging_tables
+from minhbach.db.messaging_tables import JSON_TYPE, add_messaging_tables
 
 SCHEMA = "notifier"
 metadata = MetaData(schema=SCHEMA)
@@ -124,4 +125,18 @@ notice_items = Table(
     ),
     Index("ix_notice_items_notice", "notice_key"),
     Index("ix_notice_items_obligation", "obligation_id"),
+)
+
+# Drafts announced by reporting (`reporting.draft.ready`): 'waiting' until the .docx was fetched
+# and one notice per recipient recorded ('recorded'); the notices then go like any other.
+draft_mails = Table(
+    "draft_mails",
+    metadata,
+    Column("draft_id", Uuid, primary_key=True),
+    Column("event", JSON_TYPE, nullable=False),
+    Column("state", String(20), nullable=False, server_default="waiting"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_draft_mails_waiting", "received_at", postgresql_where=text("state = 'waiting'")),
 )

@@ -103,3 +103,30 @@ def intro_key(stage: str) -> str:
     if stage == PORTAL_DOWN:
         return "portal_down"
     return "reminder"
+
+
+# --- drafts from reporting ----------------------------------------------------------------------
+
+DRAFT_KINDS: Final = {
+    "consolidated_report": "Dự thảo báo cáo tổng hợp gửi Chủ tịch UBND huyện",
+    "inspection_notice": "Dự thảo thông báo kết quả kiểm tra Cổng TTĐT",
+}
+DRAFT_BODY: Final = (
+    "Kính gửi: {name}\n\n"
+    "Hệ thống Minh Bạch đã lập dự thảo (phiên bản {version}, lúc {drafted}):\n"
+    "{title}\n\n"
+    "{missing}"
+    "Dự thảo đính kèm thư này (tệp .docx) để đơn vị rà soát, chỉnh sửa và trình ký. "
+    "Bản PDF, bản xem trên web và các phiên bản trước: {page}\n\n"
+    "Thư này do hệ thống Minh Bạch gửi tự động. Vui lòng không trả lời thư này.\n"
+)
+
+
+def draft_subject(kind: str, version: int) -> str:
+    return f"{SUBJECT_PREFIX} {DRAFT_KINDS.get(kind, 'Dự thảo')} (phiên bản {version})"
+
+
+def draft_missing(count: int) -> str:
+    if not count:
+        return ""
+    return f"Lưu ý: dự thảo nêu {count} đơn vị chưa gửi báo cáo hoặc chưa được kiểm tra.\n\n"

@@ -25,6 +25,7 @@ from minhbach.plan import Plan
 from minhbach.settings import Settings
 from notifier import deliveries, metrics, store
 from notifier.compose import compose, envelope_sender
+from notifier.drafts import DraftMailer
 from notifier.ladder import ESCALATE_PREFIX, Ladder, in_working_hours, plan_round
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
 
@@ -53,6 +54,7 @@ class Notifier:
     clock: Clock
     hooks: DeliveryHooks = field(default_factory=DeliveryHooks)
     mailer_factory: Callable[[Settings], SmtpMailer] = SmtpMailer
+    drafts: DraftMailer | None = None  # reporting's drafts, recorded as notices each round
 
     def __post_init__(self) -> None:
         self.calendar = self.plan.working_calendar()
@@ -277,6 +279,8 @@ class Notifier:
 
     async def run_round(self) -> None:
         await self.decide()
+        if self.drafts is not None:
+            await self.drafts.record_waiting()
         await self.deliver()
 
     async def run_forever(self) -> None:

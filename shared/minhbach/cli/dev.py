@@ -17,6 +17,14 @@ def smtp_sink() -> None:
     serve_smtp_sink(get_settings())
 
 
+@dev_app.command("demo-filer")
+def demo_filer() -> None:
+    """The lead units file their Q3 reports through intake's API (real tokens), one late."""
+    from minhbach.devtools.demo_filer import serve_demo_filer
+
+    serve_demo_filer(get_settings())
+
+
 @dev_app.command("portal-simulator")
 def portal_simulator() -> None:
     """Simulated district and commune portals on 127.0.0.1 (Vietnamese pages, feeds, faults)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import secrets
 import signal
 import time
 from types import FrameType
@@ -25,6 +26,7 @@ log = get_logger("minhbach.run")
 DEV_PROCESSES = {
     "smtp-sink": ("minhbach.devtools.smtp_sink", ["dev", "smtp-sink"]),
     "portals": ("minhbach.devtools.portal_simulator", ["dev", "portal-simulator"]),
+    "demo-filer": ("minhbach.devtools.demo_filer", ["dev", "demo-filer"]),
 }
 
 
@@ -50,7 +52,12 @@ def _run(settings: Settings) -> int:
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
         group = ProcessGroup(
-            env={**infra.env(), **_shared_clock_env(settings), **_portal_address_env(settings)}
+            env={
+                **infra.env(),
+                **_shared_clock_env(settings),
+                **_portal_address_env(settings),
+                **_service_token_env(settings),
+            }
         )
         try:
             for module, args in DEV_PROCESSES.values():
@@ -71,6 +78,13 @@ def _run(settings: Settings) -> int:
 # day before the Q3 reports' last day (01/10); at 720x a working day passes in two minutes.
 DEMO_CLOCK_START = "2024-09-30T07:00:00+07:00"
 DEMO_CLOCK_SPEED = 720.0
+
+
+def _service_token_env(settings: Settings) -> dict[str, str]:
+    """The notifier fetches drafts from reporting with a token both know: one per run."""
+    if settings.reporting_service_token:
+        return {}
+    return {"MINHBACH_REPORTING_SERVICE_TOKEN": secrets.token_urlsafe(32)}
 
 
 def _shared_clock_env(settings: Settings) -> dict[str, str]:
