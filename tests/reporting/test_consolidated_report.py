@@ -101,7 +101,7 @@ async def test_q3_report_is_drafted_with_gaps_named_and_figures_of_scoring(
                 if unit != missing
             ]
         )
-        indicators = await eventually(lambda: _figures_agree(stack), timeout=60)
+        indicators = await eventually(lambda: _figures_agree(stack), timeout=240)
         reader = await stack.token("vhtt")
         assert (await get_json(stack.reporting_url, "/api/v1/drafts", reader)).json() == []
 
@@ -145,7 +145,7 @@ async def test_q3_report_is_drafted_with_gaps_named_and_figures_of_scoring(
                 if r.message["X-Minhbach-Draft"] == draft["draft_id"]
             ]
 
-        (mail,) = await eventually(mailed, timeout=60)
+        (mail,) = await eventually(mailed, timeout=180)
         (attachment,) = list(mail.iter_attachments())
         assert attachment.get_filename() == "du-thao-bao-cao-2024-Q3-v1.docx"
         assert attachment.get_content() == response.content

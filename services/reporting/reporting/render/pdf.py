@@ -19,7 +19,9 @@ class PdfUnavailable(Exception):
 
 
 def find_soffice(configured: str = "") -> str | None:
-    return configured or shutil.which("soffice") or shutil.which("libreoffice")
+    if configured:
+        return shutil.which(configured)
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 async def docx_to_pdf(docx: bytes, soffice: str | None, timeout_seconds: float) -> bytes:
@@ -29,22 +31,10 @@ async def docx_to_pdf(docx: bytes, soffice: str | None, timeout_seconds: float) 
         work = Path(tmp)
         source = work / "draft.docx"
         source.write_bytes(docx)
-        process = await asyncio.create_subprocess_exec(
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work),
-            str(source),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
+        try:
+            process = await _start(soffice, work, source)
+        except OSError as exc:
+            raise PdfUnavailable(f"LibreOffice could not start: {exc}") from exc
         try:
             output, _ = await asyncio.wait_for(process.communicate(), timeout_seconds)
         except TimeoutError:
@@ -57,3 +47,22 @@ async def docx_to_pdf(docx: bytes, soffice: str | None, timeout_seconds: float) 
             tail = output.decode("utf-8", errors="replace")[-500:]
             raise PdfUnavailable(f"LibreOffice failed ({process.returncode}): {tail}")
         return target.read_bytes()
+
+
+async def _start(soffice: str, work: Path, source: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        soffice,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work),
+        str(source),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
+    )
