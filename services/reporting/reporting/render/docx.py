@@ -9,6 +9,7 @@ tables; "Nơi nhận:" beside the signature block; page numbers centred at the t
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -233,9 +234,14 @@ def _row_xml(cells: tuple[str, ...], widths: list[int], *, header: bool) -> str:
     return "".join(parts)
 
 
+# Control characters XML 1.0 cannot carry (a pasted report may), tab excepted; line breaks are
+# split into paragraphs before text gets here.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0a-\x1f]")
+
+
 def _xml_text(text: str) -> str:
-    """Escaped, without the control characters XML 1.0 cannot carry (a pasted report may)."""
-    return escape("".join(c for c in text if c >= " " or c == "\t"))
+    """Escaped, without the control characters XML 1.0 cannot carry."""
+    return escape(_NOT_IN_XML.sub("", text))
 
 
 def _closing(document: Document, doc: OfficialDocument) -> None:
