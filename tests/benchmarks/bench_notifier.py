@@ -18,6 +18,7 @@ from minhbach.calendar import TZ, end_of_day
 from minhbach.clock import FixedClock
 from minhbach.db.session import make_engine, make_sessionmaker, transaction
 from minhbach.infra.embedded import free_port
+from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
 from notifier import deliveries
 from notifier.db import messaging, notice_items, notices, obligations
@@ -105,7 +106,11 @@ async def run(env: BenchEnv) -> list[BenchRow]:
     controller.start()
     settings = env.settings.model_copy(update={"smtp_port": port})
     notifier = Notifier(
-        sessions=sessions, tables=messaging, plan=plan, settings=settings, clock=FixedClock(NOW)
+        sessions=sessions,
+        emit=Outbox(messaging).emit,
+        plan=plan,
+        settings=settings,
+        clock=FixedClock(NOW),
     )
     try:
         started = time.perf_counter()
