@@ -144,29 +144,6 @@ def _ready(service: ServiceProcess) -> bool:
     return httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200
 
 
-def free_port_range(count: int, attempts: int = 50) -> int:
-    """A base port with `count` consecutive free loopback ports (the portal simulator's)."""
-    import socket
-
-    for _ in range(attempts):
-        base = free_port()
-        if base + count > 65000:
-            continue
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError(f"no {count} consecutive free ports found")
-
-
 @contextmanager
 def portal_simulator(env: dict[str, str], log_dir: Path, base_port: int) -> Iterator[None]:
     """`minhbach dev portal-simulator`: the plan's portals on base_port, base_port + 1, ..."""

@@ -23,7 +23,7 @@ import pytest
 
 from minhbach.devtools.portal_simulator import address_map
 from minhbach.devtools.smtp_sink import start_smtp_sink
-from minhbach.infra.embedded import free_port
+from minhbach.infra.embedded import free_port, free_port_range
 from minhbach.plan import load_plan
 from minhbach.services import ServiceSpec
 from minhbach.settings import Settings
@@ -32,7 +32,6 @@ from tests.ops.stack import (
     Prometheus,
     ServiceProcess,
     allocate_ports,
-    free_port_range,
     isolated_infra,
     portal_simulator,
     prometheus,

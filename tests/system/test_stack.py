@@ -5,7 +5,6 @@ holding a port or a socket, and it starts again."""
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import socket
@@ -20,7 +19,7 @@ import httpx
 import pytest
 
 from minhbach.devtools.run_state import STATE_FILE
-from minhbach.infra.embedded import free_port
+from minhbach.infra.embedded import free_port, free_port_range
 from minhbach.plan import load_plan
 from minhbach.services import SERVICES
 from minhbach.settings import REPO_ROOT, Settings
@@ -113,24 +112,6 @@ def _ready(client: httpx.Client, port: int) -> bool:
         return False
 
 
-def _free_port_range(count: int) -> int:
-    """The first of `count` consecutive free ports (the portal simulator's)."""
-    for _ in range(200):
-        base = random.randint(30000, 60000 - count)
-        if all(_port_free(base + i) for i in range(count)):
-            return base
-    raise RuntimeError("no free port range")
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 @pytest.fixture
 def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
     # Under the repository's var/, not pytest's tmp_path: PostgreSQL runs as another user when
@@ -139,7 +120,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     portals = len(load_plan(Settings().plan_file).portal_units())
-    simulator_base = _free_port_range(portals)
+    simulator_base = free_port_range(portals)
     ports = {spec.port_setting: free_port() for spec in SERVICES}
     ports |= {
         "embedded_nats_port": free_port(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -44,10 +45,43 @@ def nats_server_binary() -> str:
     return found
 
 
+# Ports for servers we start on the fly (tests, the portal simulator) come from below the
+# kernel's ephemeral range: a port picked inside it (as binding to port 0 does) can be taken as
+# the local port of an outgoing connection before our server binds it, and a stack of services
+# opens hundreds of them. Seen as "address already in use" on loaded machines.
+FIRST_PICKED_PORT = 10000
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free loopback port outside the ephemeral range."""
+    return free_port_range(1)
+
+
+def free_port_range(count: int) -> int:
+    """The first of `count` consecutive free loopback ports, outside the ephemeral range."""
+    below = _ephemeral_ports_start()
+    for _ in range(500):
+        base = random.randint(FIRST_PICKED_PORT, below - count)
+        if all(_bindable(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports between {FIRST_PICKED_PORT} and {below}")
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(EPHEMERAL_RANGE_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_for_port(
