@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -190,7 +191,7 @@ async def latest_round_probes(session: AsyncSession) -> list[Probe]:
     """The newest probe of each portal, whatever its round."""
     rows = await session.execute(
         select(probes)
-        .distinct(probes.c.portal_unit_code)
+        .ext(distinct_on(probes.c.portal_unit_code))
         .order_by(probes.c.portal_unit_code, probes.c.finished_at.desc())
     )
     return [_probe(r) for r in rows]
