@@ -24,7 +24,7 @@ def test_picked_ports_are_free_and_below_the_ephemeral_range() -> None:
 
 def test_a_range_is_consecutive_free_ports_below_the_ephemeral_range() -> None:
     base = free_port_range(40)
-    assert FIRST_PICKED_PORT <= base and base + 40 <= _ephemeral_start()
+    assert base >= FIRST_PICKED_PORT and base + 40 <= _ephemeral_start()
     sockets = [socket.socket() for _ in range(40)]
     try:
         for offset, sock in enumerate(sockets):
