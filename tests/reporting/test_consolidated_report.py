@@ -26,6 +26,7 @@ from minhbach.settings import Settings
 from reporting import messages as msg
 from reporting.db import figures
 from tests.reporting.conftest import SERVICE_TOKEN, Stack, get_json, running_stack, vn
+from tests.support.documents import check_decree30_page, shown
 from tests.support.servers import eventually
 
 pytestmark = pytest.mark.slow
@@ -161,18 +162,8 @@ async def test_q3_report_is_drafted_with_gaps_named_and_figures_of_scoring(
 
 
 def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], missing: str) -> None:
+    check_decree30_page(doc)
     section = doc.sections[0]
-    assert abs(section.page_width - Mm(210)) < Mm(0.1)  # A4 (stored in twips)
-    assert abs(section.page_height - Mm(297)) < Mm(0.1)
-
-    def within(value: int, low: float, high: float) -> bool:  # mm, stored in twips
-        return Mm(low - 0.1) <= value <= Mm(high + 0.1)
-
-    assert within(section.top_margin, 20, 25) and within(section.bottom_margin, 20, 25)
-    assert within(section.left_margin, 30, 35) and within(section.right_margin, 15, 20)
-    assert doc.styles["Normal"].font.name == "Times New Roman"
-    runs = [(p, r) for p in _all_paragraphs(doc) for r in p.runs if r.text.strip()]
-    assert {_shown(p, r, "name") for p, r in runs} == {"Times New Roman"}
     # Page numbers from page 2: a different first page, a PAGE field in the other pages' header.
     assert section.different_first_page_header_footer
     assert (
@@ -215,12 +206,12 @@ def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], miss
     figures_table = next(
         t for t in doc.tables if tuple(c.text for c in t.rows[0].cells) == msg.INDICATOR_COLUMNS
     )
-    shown = {int(row.cells[0].text): row.cells[3].text for row in figures_table.rows[1:]}
+    readiness_shown = {int(row.cells[0].text): row.cells[3].text for row in figures_table.rows[1:]}
     heading, figure = figures_table.rows[0].cells[0].paragraphs[0], figures_table.rows[1].cells[3]
-    assert _shown(heading, heading.runs[0], "bold")
+    assert shown(heading, heading.runs[0], "bold")
     assert heading.style.paragraph_format.alignment == 1  # centred
-    assert _shown(figure.paragraphs[0], figure.paragraphs[0].runs[0], "size").pt == 12
-    assert shown == {i["number"]: msg.percent(i["readiness"]) for i in indicators}
+    assert shown(figure.paragraphs[0], figure.paragraphs[0].runs[0], "size").pt == 12
+    assert readiness_shown == {i["number"]: msg.percent(i["readiness"]) for i in indicators}
 
     closing = doc.tables[-1]
     recipients, signature = closing.rows[0].cells
@@ -228,24 +219,6 @@ def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], miss
     assert label.text == "Nơi nhận:" and label.bold and label.italic and label.font.size.pt == 12
     assert {r.font.size.pt for p in recipients.paragraphs[1:] for r in p.runs} == {11}
     assert signature.paragraphs[0].text == "TRƯỞNG PHÒNG"
-
-
-def _shown(paragraph: Any, run: Any, attribute: str) -> Any:
-    """A run's font property as Word shows it: the run's own, else its paragraph style's, up
-    the styles it is based on (table cells take theirs from the table styles)."""
-    value, style = getattr(run.font, attribute), paragraph.style
-    while value is None and style is not None:
-        value, style = getattr(style.font, attribute), style.base_style
-    return value
-
-
-def _all_paragraphs(doc: Any) -> list[Any]:
-    found = list(doc.paragraphs)
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                found += cell.paragraphs
-    return found
 
 
 def _check_pdf(pdf: bytes, tmp: Path) -> None:

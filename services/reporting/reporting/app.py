@@ -15,7 +15,9 @@ from minhbach.events.catalogue import (
     IndicatorChanged,
     ProbeFinished,
     ReportSubmitted,
+    stream_for,
 )
+from minhbach.messaging.consumer import durable_name
 from minhbach.observability.logging import get_logger
 from minhbach.runtime import Runtime
 from minhbach.services import service
@@ -40,7 +42,24 @@ def build_drafter(runtime: Runtime) -> Drafter:
         emit=runtime.emit,
         soffice=find_soffice(runtime.settings.reporting_soffice),
         pdf_timeout_seconds=runtime.settings.reporting_pdf_timeout_seconds,
+        documents_applied=lambda: documents_applied(runtime),
     )
+
+
+async def documents_applied(runtime: Runtime) -> bool:
+    """Every document event JetStream holds has been applied here: portal-monitor publishes a
+    probe's documents with its `portal.probe.finished`, but they reach us on other consumers."""
+    try:
+        for event_type in (DocumentFound, DocumentChanged):
+            info = await runtime.jetstream.consumer_info(
+                stream_for(event_type.subject).name, durable_name(SPEC.name, event_type)
+            )
+            if info.num_pending or info.num_ack_pending:
+                return False
+    except Exception as exc:  # not connected yet, consumer not declared yet
+        log.debug("document consumers not readable", error=repr(exc))
+        return False
+    return True
 
 
 def setup(runtime: Runtime, app: FastAPI) -> None:

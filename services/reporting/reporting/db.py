@@ -80,14 +80,15 @@ probes = Table(
     Index("ix_reporting_probes_round", "round_key"),
 )
 
-# Documents found on portals (portal.document.found / changed), newest listing.
+# Documents found on portals (portal.document.found / changed), newest listing of each posting:
+# a district document and the communes' copies share a document id, each portal its own row.
 documents = Table(
     "documents",
     metadata,
     Column("document_id", Uuid, primary_key=True),
     Column("event_id", Uuid, nullable=False),
     Column("event_at", DateTime(timezone=True), nullable=False),
-    Column("portal_unit_code", String(_CODE), nullable=False),
+    Column("portal_unit_code", String(_CODE), primary_key=True),
     Column("url", Text, nullable=False),
     Column("title", Text, nullable=False),
     Column("section", String(_CODE), nullable=False),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -69,6 +70,8 @@ class Drafter:
     emit: Emit
     soffice: str | None
     pdf_timeout_seconds: float
+    # True once every document event published so far is applied (None: do not wait).
+    documents_applied: Callable[[], Awaitable[bool]] | None = None
     periods: tuple[ReportPeriod, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -164,6 +167,10 @@ class Drafter:
         portals = [u.code for u in self.plan.portal_units()]
         trigger = round_trigger(round_, portals, {p.portal_unit_code for p in probes}, now)
         if trigger is None:
+            return None
+        # A probe's documents travel on their own consumers: a notice drafted the moment its
+        # last probe is applied would miss the documents still in flight.
+        if self.documents_applied is not None and not await self.documents_applied():
             return None
         documents = await store.documents_seen(session, round_.starts, round_.ends)
         notice = inspection_notice(round_, portals, probes, documents, now, trigger)

@@ -106,7 +106,8 @@ async def apply_document(session: AsyncSession, event: DocumentFound | DocumentC
         "posted_on_time": d.posted_on_time,
         "not_directive": d.in_directive_section_not_directive,
     }
-    await _upsert(session, documents, values, ["document_id"], documents.c.event_at, "event_at")
+    keys = ["document_id", "portal_unit_code"]  # a posting: one document, many portals
+    await _upsert(session, documents, values, keys, documents.c.event_at, "event_at")
 
 
 async def _upsert(
