@@ -30,6 +30,7 @@ from reporting.db import drafts
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.inspection import inspection_notice
 from reporting.domain.schedule import (
+    ROUND_COMPLETE,
     ReportPeriod,
     report_periods,
     report_trigger,
@@ -169,8 +170,10 @@ class Drafter:
         if trigger is None:
             return None
         # A probe's documents travel on their own consumers: a notice drafted the moment its
-        # last probe is applied would miss the documents still in flight.
-        if self.documents_applied is not None and not await self.documents_applied():
+        # last probe is applied would miss the documents still in flight. Once the round has
+        # ended it is drafted whatever is in flight, so a busy bus cannot hold it back for good.
+        applied = self.documents_applied
+        if trigger == ROUND_COMPLETE and applied is not None and not await applied():
             return None
         documents = await store.documents_seen(session, round_.starts, round_.ends)
         notice = inspection_notice(round_, portals, probes, documents, now, trigger)
