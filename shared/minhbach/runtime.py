@@ -23,6 +23,7 @@ from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.messaging_tables import MessagingTables
 from minhbach.db.session import make_engine, make_sessionmaker, ping
 from minhbach.events.catalogue import stream_for
+from minhbach.infra.tasks import stop_tasks
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
 from minhbach.messaging.outbox import Emit, Outbox
 from minhbach.messaging.relay import OutboxRelay
@@ -223,11 +224,11 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         try:
             yield runtime
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            grace = runtime.settings.shutdown_grace_seconds
+            await stop_tasks(tasks, grace)
             with contextlib.suppress(Exception):
-                await runtime.broker.stop()
+                async with asyncio.timeout(grace):
+                    await runtime.broker.stop()
 
 
 async def _supervised(loop: BackgroundLoop, runtime: Runtime) -> None:

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # JetStream copies of each stream: 3 on the three-node cluster (deploy profile `cluster`).
     stream_replicas: int = Field(default=1, ge=1, le=5)
     consumer_lag_poll_seconds: float = Field(default=5.0, gt=0)  # minhbach_consumer_pending_*
+    # How long a stopping service waits for its loops and the broker (minhbach.infra.tasks).
+    shutdown_grace_seconds: float = Field(default=10.0, gt=0)
 
     # SMTP (the notifier); defaults point at the local sink `make run` starts.
     smtp_host: str = "127.0.0.1"

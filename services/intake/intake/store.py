@@ -140,7 +140,8 @@ class WriteStore:
             return
         pool, self._pool = self._pool, None
         try:
-            await asyncio.wait_for(pool.close(), timeout)
+            async with asyncio.timeout(timeout):
+                await pool.close()
         except TimeoutError:
             log.warning("write pool did not close in time; terminating", timeout=timeout)
             pool.terminate()

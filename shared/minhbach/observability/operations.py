@@ -149,7 +149,8 @@ async def refresh_dependencies(service: str, checks: Mapping[str, ReadinessCheck
     database even though its /metrics still answers."""
     for name, check in checks.items():
         try:
-            ok = await asyncio.wait_for(check(), timeout=5.0)
+            async with asyncio.timeout(5.0):  # not wait_for: see minhbach.runtime.stop_tasks
+                ok = await check()
         except Exception:  # unreachable is an answer here, not an error
             ok = False
         DEPENDENCY_UP.labels(service, name).set(1 if ok else 0)

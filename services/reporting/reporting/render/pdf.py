@@ -36,12 +36,15 @@ async def docx_to_pdf(docx: bytes, soffice: str | None, timeout_seconds: float) 
         except OSError as exc:
             raise PdfUnavailable(f"LibreOffice could not start: {exc}") from exc
         try:
-            output, _ = await asyncio.wait_for(process.communicate(), timeout_seconds)
+            async with asyncio.timeout(timeout_seconds):
+                output, _ = await process.communicate()
         except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+            _kill(process)
             await process.wait()
             raise PdfUnavailable(f"LibreOffice took longer than {timeout_seconds:g} s") from None
+        except asyncio.CancelledError:  # shutting down: LibreOffice must not outlive us
+            _kill(process)
+            raise
         target = work / "draft.pdf"
         if process.returncode != 0 or not target.exists():
             tail = output.decode("utf-8", errors="replace")[-500:]
@@ -66,3 +69,8 @@ async def _start(soffice: str, work: Path, source: Path) -> asyncio.subprocess.P
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def _kill(process: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()

@@ -107,7 +107,8 @@ class PortalSimulator:
             server.close()
         for server in self._servers:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(server.wait_closed(), 2)
+                async with asyncio.timeout(2):
+                    await server.wait_closed()
         self._servers.clear()
 
     def origin(self, code: str) -> str:
