@@ -11,7 +11,7 @@ from typing import cast
 import aiosmtplib
 
 from minhbach.calendar import TZ, end_of_day
-from notifier.compose import compose, message_id_for, one_line
+from notifier.compose import compose, message_id_for, one_line, set_subject
 from notifier.ladder import Ladder, Obligation, plan_round
 from tests.notifier.helpers import SmtpServer, code_of, unique_plan
 
@@ -97,3 +97,22 @@ async def test_through_a_real_smtp_server_the_hostile_name_reaches_one_mailbox(
     (received,) = smtp_server.received
     assert received.recipients == (email,)
     assert received.message["Bcc"] is None
+
+
+def test_a_long_vietnamese_subject_keeps_every_space() -> None:
+    """Python's own folding dropped the space at a fold ("báo cáo tổnghợp")."""
+    for subject in (
+        "[Minh Bạch] Dự thảo báo cáo tổng hợp gửi Chủ tịch UBND huyện (phiên bản 1)",
+        "[Minh Bạch] " + "Thông báo quá hạn: 1 nội dung chưa hoàn thành; " * 5,
+    ):
+        msg = EmailMessage(policy=policy.SMTP)
+        hostile = subject + "\r\nBcc: x@attacker.example.invalid"
+        set_subject(msg, hostile)
+        msg.set_content("Nội dung")
+        data = msg.as_bytes()
+        head = data.split(b"\r\n\r\n", 1)[0]
+        assert max(len(line) for line in head.split(b"\r\n")) <= 78
+        assert b"\r\nBcc" not in head
+        assert str(parsed(data)["Subject"]) == one_line(
+            subject + " Bcc: x@attacker.example.invalid"
+        )

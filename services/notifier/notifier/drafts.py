@@ -32,7 +32,7 @@ from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
 from notifier import messages
-from notifier.compose import message_id_for, one_line
+from notifier.compose import message_id_for, one_line, set_subject
 from notifier.db import draft_mails, notice_items, notices
 
 log = get_logger(__name__)
@@ -196,7 +196,7 @@ def compose_draft_mail(
         page=page,
     )
     msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = subject
+    set_subject(msg, subject)
     msg["From"] = settings.mail_from
     msg["To"] = Address(display_name=one_line(recipient_name), addr_spec=recipient_email)
     msg["Date"] = format_datetime(now.astimezone(TZ))
