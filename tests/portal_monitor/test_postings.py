@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
 from minhbach.devtools.portal_simulator.content import SimItem
-from minhbach.events.catalogue import DocumentFound, ProbeFinished
+from minhbach.events.catalogue import DocumentChanged, DocumentFound, ProbeFinished
 from portal_monitor import db
 from portal_monitor.probe import ProbeReport, probe_portal
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
@@ -106,6 +106,48 @@ async def test_a_portal_family_keeps_each_postings_own_checked_file(
         )
         stored = dict(rows.all())
     assert stored == {unit_code(plan, s): found[s].attachment_url for s, _, _ in FAMILY}
+
+
+async def test_a_file_not_checked_yet_is_not_accused_until_a_later_probe_finds_it_missing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two file checks a probe, three directives: the first sweep leaves one file unchecked
+    (unknown: not "no full text"); the next probe, its pages unchanged (304, the stored task 4.1
+    items reused), checks that file, finds it gone, and the check now names it."""
+    plan = make_plan(communes=1)
+    clock = FixedClock(T0)
+    district = unit_code(plan, "huyen")
+    async with (
+        simulated(plan) as world,
+        probe_deps(world, sessions, clock, attachment_checks=2) as deps,
+    ):
+        last = world.portal("huyen").section("directives").items[-1]
+        last.attachment_missing = True
+        world.simulator.changed()
+        first = await probe_portal(deps, district)
+        assert first is not None
+        passed, detail = _checks(first)["directive_section_clean"]
+        assert passed and "1 văn bản chưa kiểm tra được tệp toàn văn" in detail
+        (doc,) = [
+            e.document
+            for e in first.events
+            if isinstance(e, DocumentFound) and e.document.title == last.title
+        ]
+        assert doc.attachment is not None and doc.attachment.status == "unchecked"
+        assert doc.full_text_available is False  # not proven: scoring does not count it
+
+        clock.advance(timedelta(hours=1))
+        second = await probe_portal(deps, district)
+        assert second is not None and second.pages_not_modified == second.pages_fetched
+        passed, detail = _checks(second)["directive_section_clean"]
+        assert not passed and "1 văn bản không có toàn văn" in detail and last.title in detail
+        assert "chưa kiểm tra" not in detail
+        (changed,) = [
+            e.document
+            for e in second.events
+            if isinstance(e, DocumentChanged) and e.document.title == last.title
+        ]
+        assert changed.attachment is not None and changed.attachment.status == "missing"
 
 
 def _file_requests(world: object, suffix: str) -> list[tuple[str, str, dict[str, str]]]:

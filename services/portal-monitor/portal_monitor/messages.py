@@ -78,8 +78,13 @@ def qa_activity(newest: date | None, days: int) -> str:
     )
 
 
-def directive_section(foreign: list[str], without_full_text: list[str]) -> str:
+def directive_section(foreign: list[str], without_full_text: list[str], unknown: int = 0) -> str:
+    """`unknown`: directives whose file is not checked (or not reached) yet: not accused."""
+    pending = f"{unknown} văn bản chưa kiểm tra được tệp toàn văn, sẽ kiểm tra lại"
+    pending = pending if unknown else ""
     if not foreign and not without_full_text:
+        if pending:
+            return f"Chuyên mục chỉ đạo điều hành chỉ có văn bản chỉ đạo, điều hành; {pending}."
         return "Chuyên mục chỉ đạo điều hành chỉ có văn bản chỉ đạo, điều hành, đăng toàn văn."
     parts = []
     if foreign:
@@ -88,6 +93,8 @@ def directive_section(foreign: list[str], without_full_text: list[str]) -> str:
         parts.append(
             f"{len(without_full_text)} văn bản không có toàn văn: {_few(without_full_text)}"
         )
+    if pending:
+        parts.append(pending)
     return "; ".join(parts) + "."
 
 

@@ -21,7 +21,7 @@ from minhbach.observability.logging import get_logger
 from minhbach.plan import Unit
 from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
-from portal_monitor.domain.attachments import AttachmentCheck
+from portal_monitor.domain.attachments import AttachmentCheck, full_text_of
 from portal_monitor.domain.checks import (
     CopyFinding,
     DirectiveItem,
@@ -29,6 +29,7 @@ from portal_monitor.domain.checks import (
     SectionObservation,
     evaluate,
     outcome_of,
+    refreshed,
 )
 from portal_monitor.domain.documents import DirectiveFlag, DocumentDraft, directive_flag
 from portal_monitor.domain.extract import page_links
@@ -75,7 +76,7 @@ async def probe_portal(
         return None
     attempt = 1 + state.failed_attempts
     network = await observe(deps, unit, state.validators, set(state.sections))
-    attachments, checked = await _check_attachments(deps, unit, network)
+    attachments, checked = await _check_attachments(deps, unit, network, state)
     async with deps.sessions() as session, session.begin():
         report = await _conclude(
             deps, session, unit, network, attempt, started_at, state, (attachments, checked)
@@ -89,9 +90,10 @@ async def probe_portal(
 
 
 async def _check_attachments(
-    deps: ProbeDeps, unit: Unit, network: NetworkPhase
+    deps: ProbeDeps, unit: Unit, network: NetworkPhase, state: store.PortalState
 ) -> tuple[dict[str, AttachmentCheck], list[AttachmentCheck]]:
-    """The stored checks of the files listed now, and the new checks made (at most
+    """The stored checks of the files listed now (and of the stored task 4.1 items, which a
+    section answered 304 reuses), and the new checks made (at most
     `attachment_checks_per_probe`, directive section first): each file is fetched once, and
     again only when it was not there a day ago. No transaction is open while fetching."""
     now = deps.clock.now()
@@ -99,7 +101,8 @@ async def _check_attachments(
         (d for read in network.sections for d in read.drafts or () if d.attachment_url),
         key=lambda d: d.section != deps.monitoring.directive_section,
     )
-    listed = list(dict.fromkeys(d.attachment_url for d in drafts if d.attachment_url))
+    stored = [i.attachment_url for s in state.sections.values() for i in s.directive_items]
+    listed = list(dict.fromkeys(u for u in [*stored, *(d.attachment_url for d in drafts)] if u))
     budget = deps.attachment_checks_per_probe
     async with deps.sessions() as session:
         known = await store.attachment_checks(session, listed)
@@ -248,9 +251,9 @@ def _settle_section(
     files: dict[str, AttachmentCheck],
 ) -> tuple[SectionObservation, list[DirectiveItem]]:
     """The section's observation (from this read, or the stored one when unchanged) and its
-    task 4.1 items."""
+    task 4.1 items (stored ones follow their files' checks made since)."""
     obs = read.observation
-    stored_items = list(previous.directive_items) if previous is not None else []
+    stored_items = refreshed(previous.directive_items if previous is not None else (), files)
     if obs.status in ("unreachable", "robots"):
         return obs, stored_items
     if read.drafts is None:  # 304: nothing changed since the stored read
@@ -291,7 +294,13 @@ def _directive_items(
 ) -> list[DirectiveItem]:
     flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
     return [
-        DirectiveItem(draft.title, flag.not_directive, flag.no_full_text)
+        DirectiveItem(
+            draft.title,
+            flag.not_directive,
+            flag.no_full_text,
+            flag.full_text_unknown,
+            draft.attachment_url,
+        )
         for draft, flag in flagged
         if flag is not None
     ]
@@ -300,14 +309,15 @@ def _directive_items(
 def _directive_flag(
     deps: ProbeDeps, draft: DocumentDraft, files: dict[str, AttachmentCheck]
 ) -> DirectiveFlag | None:
-    """Task 4.1 on one posting: its type, and its file really there ("toàn văn")."""
+    """Task 4.1 on one posting: its type, and its file really there ("toàn văn"): "no" only
+    when established, "unknown" while the file is not checked or not reached."""
     monitoring = deps.monitoring
     check = files.get(draft.attachment_url or "")
     return directive_flag(
         draft,
         monitoring.directive_section,
         monitoring.directive_types,
-        full_text=check is not None and check.full_text,
+        full_text=full_text_of(draft.attachment_url, check),
     )
 
 

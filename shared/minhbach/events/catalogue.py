@@ -174,6 +174,9 @@ class CheckResult(_Part):
     section: str | None = None
     detail: str = ""
     evidence_url: str | None = None
+    # Optional, additive: the titles a failed check faults (all of them, where `detail` names a
+    # few), so a reader listing those documents one by one can leave the check out.
+    items: tuple[str, ...] = ()
 
 
 class ProbeFinished(Event):

@@ -4,6 +4,13 @@
 web page: a 404, an error page served as 200 HTML or an empty body is no full text. The
 evidence kept: HTTP status, content type, size, and a SHA-256 of the bytes read (the first
 `ATTACHMENT_PREFIX_BYTES` of the file, enough to tell one file from another).
+
+Whether a posting has its full text is one of three answers (`FullText`): "yes" only for a file
+checked `ok`; "no" (an accusation a unit is judged by) only when it is established: the posting
+links no file at all, or its file was checked and is `missing` (404/410) or `not_a_file`;
+"unknown" for a file not checked yet (`unchecked`) or not reached (`unreachable`: timeouts,
+5xx, connection errors, looked at again a day later). Unknown is neither accused nor counted as
+full text.
 """
 
 from __future__ import annotations
@@ -14,7 +21,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 AttachmentStatus = Literal["ok", "missing", "not_a_file", "unreachable", "unchecked"]
+FullText = Literal["yes", "no", "unknown"]
+# The statuses that establish the file is not there (the others but "ok" are unknown).
+ABSENT_STATUSES: tuple[AttachmentStatus, ...] = ("missing", "not_a_file")
 ATTACHMENT_PREFIX_BYTES = 64 * 1024
+# 4xx answers that say "not now" (request timeout, too many requests), not "not there".
+TRANSIENT_STATUSES = (408, 429)
 # A file found missing or unreachable is looked at again after this long (it may be uploaded).
 RECHECK_AFTER = timedelta(hours=24)
 
@@ -44,6 +56,17 @@ def unchecked(url: str) -> AttachmentCheck:
     return AttachmentCheck(url, "unchecked")
 
 
+def full_text_of(attachment_url: str | None, check: AttachmentCheck | None) -> FullText:
+    """A posting's full text from its link and its file's check (None: never checked)."""
+    if attachment_url is None:
+        return "no"  # no file linked: established
+    if check is None:
+        return "unknown"
+    if check.status == "ok":
+        return "yes"
+    return "no" if check.status in ABSENT_STATUSES else "unknown"
+
+
 def judge_attachment(
     url: str,
     now: datetime,
@@ -57,7 +80,7 @@ def judge_attachment(
     kind = content_type.split(";")[0].strip().lower() or None
     if problem is not None and problem not in ("too_large",):
         return AttachmentCheck(url, "unreachable", now, http_status, kind)
-    if http_status is None or http_status >= 500:
+    if http_status is None or http_status >= 500 or http_status in TRANSIENT_STATUSES:
         return AttachmentCheck(url, "unreachable", now, http_status, kind)
     if http_status >= 400:
         return AttachmentCheck(url, "missing", now, http_status, kind)

@@ -9,20 +9,22 @@ Check codes (`CheckResult.check`; `section` set for per-section checks):
 - section_reachable: the section's page could be read (False: unreachable, robots, hostile)
 - section_pages_valid: False when a page was bounded/odd (invalid encoding, malformed feed)
 - section_present / section_not_empty / section_fresh: sections the regulation in force requires
-- legal_links (task 5.2), qa_active (6.3), directive_section_clean (4.1)
+- legal_links (task 5.2), qa_active (6.3), directive_section_clean (4.1: fails only on what is
+  established; `items` names the titles it faults)
 - district_documents_carried: commune portals only (tasks 1.1, 2.1, 8.3)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from minhbach.events.catalogue import CheckResult, ProbeOutcome
 from minhbach.plan import PortalMonitoring, ReferenceLink
 from portal_monitor import messages
+from portal_monitor.domain.attachments import AttachmentCheck, FullText, full_text_of
 
 SectionStatus = Literal["present", "missing", "unreachable", "robots"]
 
@@ -43,9 +45,34 @@ class SectionObservation:
 
 @dataclass(frozen=True)
 class DirectiveItem:
+    """One posting of the directive section (task 4.1). `no_full_text`: its absence is
+    established (no file linked, or the file checked and not there); `full_text_unknown`: its
+    file not checked or not reached yet; `attachment_url` lets a stored item follow its file's
+    later checks."""
+
     title: str
     not_directive: bool
     no_full_text: bool
+    full_text_unknown: bool = False
+    attachment_url: str | None = None
+
+    def with_full_text(self, full_text: FullText) -> DirectiveItem:
+        return replace(
+            self, no_full_text=full_text == "no", full_text_unknown=full_text == "unknown"
+        )
+
+
+def refreshed(
+    items: Iterable[DirectiveItem], files: Mapping[str, AttachmentCheck]
+) -> list[DirectiveItem]:
+    """Stored items with what their files' checks establish now (`files`: checks by URL); an
+    item without a file URL (none linked, or stored before URLs were kept) keeps what it has."""
+    return [
+        item
+        if item.attachment_url is None
+        else item.with_full_text(full_text_of(item.attachment_url, files.get(item.attachment_url)))
+        for item in items
+    ]
 
 
 @dataclass(frozen=True)
@@ -233,18 +260,24 @@ def _qa(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
 
 
 def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
+    """Task 4.1 fails on items not directives and on directives whose full text is established
+    absent; a file not checked or not reached yet is only counted in the detail. `items` names
+    every title the check faults (reporting leaves the check out when it lists each of them)."""
     section = o.section(m.directive_section)
     if section is None or section.status != "present":
         return []
+    directives = [i for i in o.directive_items if not i.not_directive]
     foreign = [i.title for i in o.directive_items if i.not_directive]
-    bare = [i.title for i in o.directive_items if not i.not_directive and i.no_full_text]
+    bare = [i.title for i in directives if i.no_full_text]
+    unknown = sum(1 for i in directives if i.full_text_unknown)
     return [
         CheckResult(
             check="directive_section_clean",
             passed=not foreign and not bare,
             section=section.section,
-            detail=messages.directive_section(foreign, bare),
+            detail=messages.directive_section(foreign, bare, unknown),
             evidence_url=section.evidence_url,
+            items=tuple(dict.fromkeys([*foreign, *bare])),
         )
     ]
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from portal_monitor.domain.attachments import FullText
 from portal_monitor.domain.classify import Classifier
 from portal_monitor.domain.extract import ListedItem
 from portal_monitor.domain.text import normalize_text, parse_document_number
@@ -102,10 +103,15 @@ def changed_fields(stored: dict[str, str | None], draft: DocumentDraft) -> tuple
 
 @dataclass(frozen=True)
 class DirectiveFlag:
-    """Task 4.1: only directive documents, in full text, in the directive section."""
+    """Task 4.1: only directive documents, in full text, in the directive section.
+
+    `no_full_text` holds only when the absence is established (no file linked, or the file
+    checked and not there); `full_text_unknown`: a file linked but not checked or not reached
+    yet, neither accused nor counted as full text."""
 
     not_directive: bool
     no_full_text: bool
+    full_text_unknown: bool = False
 
     @property
     def contaminated(self) -> bool:
@@ -122,12 +128,16 @@ def directive_flag(
     draft: DocumentDraft,
     directive_section: str | None,
     directive_types: Collection[str],
-    full_text: bool | None = None,
+    full_text: FullText | None = None,
 ) -> DirectiveFlag | None:
-    """`full_text`: whether the file was found there (default: a file is linked)."""
+    """`full_text`: what the check of the file established (`attachments.full_text_of`;
+    default: a linked file counts, for callers that check no file)."""
     if directive_section is None or draft.section != directive_section:
         return None
-    there = draft.full_text_linked if full_text is None else full_text
+    if full_text is None:
+        full_text = "yes" if draft.full_text_linked else "no"
     return DirectiveFlag(
-        not_directive=not is_directive(draft, directive_types), no_full_text=not there
+        not_directive=not is_directive(draft, directive_types),
+        no_full_text=full_text == "no",
+        full_text_unknown=full_text == "unknown",
     )

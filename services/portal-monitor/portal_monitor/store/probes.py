@@ -81,10 +81,22 @@ def _stored_section(row: Any) -> StoredSection:
         http_status=row.http_status,
         page_problems=tuple(row.page_problems or ()),
         links=frozenset(row.links or ()),
-        directive_items=tuple(
-            DirectiveItem(i["title"], i["not_directive"], i["no_full_text"])
-            for i in row.directive_items or ()
-        ),
+        directive_items=tuple(_stored_item(i) for i in row.directive_items or ()),
+    )
+
+
+def _stored_item(item: dict[str, Any]) -> DirectiveItem:
+    """Rows stored before the full text was told apart from unknown (no `full_text_unknown`)
+    counted a file not checked yet as no full text: their `no_full_text` is read as unknown
+    (never accused on an old row); they are replaced when the section is next read in full."""
+    if "full_text_unknown" not in item:
+        return DirectiveItem(item["title"], item["not_directive"], False, item["no_full_text"])
+    return DirectiveItem(
+        item["title"],
+        item["not_directive"],
+        item["no_full_text"],
+        item["full_text_unknown"],
+        item.get("attachment_url"),
     )
 
 
@@ -239,4 +251,6 @@ def _item_json(item: DirectiveItem) -> dict[str, Any]:
         "title": item.title,
         "not_directive": item.not_directive,
         "no_full_text": item.no_full_text,
+        "full_text_unknown": item.full_text_unknown,
+        "attachment_url": item.attachment_url,
     }
