@@ -7,9 +7,12 @@ What it proves: the .docx fetched from reporting's API with a reader's token has
 page (A4, margins, Times New Roman), the plan's issuing bodies, the national motto and the title;
 it names the commune whose copy of a district directive has no full text (its file answers 404),
 with the posting's address and the date seen, even though the other portals' copies of that very
-document (one document id) have theirs; it names the commune whose portal lost a section and let
-another go stale; it does not list the district, whose portal falls short on nothing. A unit that
-is not a reader gets 403 on the file, no token 401.
+document (one document id) have theirs, and lists that finding once (the document's line, not
+again as portal-monitor's failed directive check); it names the commune whose portal lost a
+section and let another go stale; it does not list the district, whose portal falls short on
+nothing. Each directive section has four files and a probe checks three: the file left unchecked
+is not accused anywhere (not known is not "no full text"). A unit that is not a reader gets 403
+on the file, no token 401.
 
 Run with portal-monitor probing one portal at a time (each copy seen after the original, so the
 three postings share a document id) and eight at a time (the round completes while the last
@@ -138,7 +141,7 @@ async def test_the_round_notice_names_the_portals_that_fall_short_with_evidence(
 ) -> None:
     plan, directive = make_plan(communes=2), Directive.fresh()
     async with (
-        simulated(plan, items=2) as world,  # 2 + 1 directive items: within 3 file checks a probe
+        simulated(plan) as world,  # 3 + 1 directive items: one file more than a probe checks
         running_reporting(settings, database_url, private_nats, plan, T0) as reporting,
     ):
         arrange(world, directive)
@@ -148,6 +151,7 @@ async def test_the_round_notice_names_the_portals_that_fall_short_with_evidence(
     check_decree30_page(doc)
     check_header(doc, plan)
     check_findings(doc, plan, directive)
+    check_unchecked_files_not_accused(doc, world)
 
 
 def drafting(plan: Plan) -> Drafting:
@@ -184,6 +188,8 @@ def check_findings(doc: DocxDocument, plan: Plan, directive: Directive) -> None:
     assert set(rows) == {name[NO_FULL_TEXT], name[SHORT_SECTIONS]}  # not the district
     problems, evidence = rows[name[NO_FULL_TEXT]]
     assert f"{msg.PROBLEM_LABELS[inspection.NO_FULL_TEXT]}: {directive.title}" in problems
+    assert problems.count(directive.title) == 1  # listed once: not again as a failed check
+    assert "không có toàn văn" not in problems  # portal-monitor's directive check, left out
     assert f"- {directive.page_url(plan, NO_FULL_TEXT)} ({SEEN})" in evidence
     problems, evidence = rows[name[SHORT_SECTIONS]]
     assert f"{msg.PROBLEM_LABELS[inspection.SECTION_MISSING]}: " in problems
@@ -198,6 +204,26 @@ def check_findings(doc: DocxDocument, plan: Plan, directive: Directive) -> None:
     )
     text = "\n".join(p.text for p in doc.paragraphs)
     assert msg.NOTICE_OVERALL.format(inspected=3, total=3, short=2) in text
+
+
+def check_unchecked_files_not_accused(doc: DocxDocument, world: World) -> None:
+    """Per portal, the directive whose file the probe's three checks did not reach: unchecked,
+    so accused of no missing full text anywhere in the notice (a commune may still be named for
+    not carrying the district's copy: another finding)."""
+    text = "\n".join(p.text for p in all_paragraphs(doc))
+    no_full_text = [
+        part
+        for line in text.splitlines()
+        for part in line.split("; ")
+        if "không có toàn văn" in part or msg.PROBLEM_LABELS[inspection.NO_FULL_TEXT] in part
+    ]
+    for suffix in PORTALS:
+        portal = world.portal(suffix)
+        fetched = {target for _method, target, _headers in portal.requests}
+        items = portal.section("directives").items
+        unchecked = [i for i in items if i.attachment and f"/files/{i.id}.pdf" not in fetched]
+        assert len(unchecked) == len(items) - 3 == 1, suffix
+        assert not [part for part in no_full_text if unchecked[0].title in part], suffix
 
 
 def findings_rows(doc: DocxDocument) -> dict[str, tuple[str, str]]:

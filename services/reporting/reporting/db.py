@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 
 from minhbach.db.messaging_tables import JSON_TYPE, add_messaging_tables
@@ -97,6 +98,9 @@ documents = Table(
     Column("issued_on", Date),
     Column("first_seen_at", DateTime(timezone=True), nullable=False),
     Column("full_text_available", Boolean, nullable=False),
+    # "No full text" established (no file linked, or checked and not there); false: there or
+    # not known yet (unchecked, unreachable, rows stored before 0004): never accused.
+    Column("no_full_text", Boolean, nullable=False, server_default=false()),
     Column("posted_on_time", Boolean),
     Column("not_directive", Boolean),
     Index("ix_reporting_documents_seen", "first_seen_at"),

@@ -26,7 +26,13 @@ from minhbach.events.catalogue import (
     TaskReport,
 )
 from reporting.db import documents, drafts, figures, probes, reports
-from reporting.domain.facts import Figure, FiledReport, PostedDocument, Probe
+from reporting.domain.facts import (
+    Figure,
+    FiledReport,
+    PostedDocument,
+    Probe,
+    full_text_absent,
+)
 
 DRAFTING_LOCK = "reporting-drafting"
 
@@ -103,6 +109,7 @@ async def apply_document(session: AsyncSession, event: DocumentFound | DocumentC
         "issued_on": d.issued_on,
         "first_seen_at": d.first_seen_at,
         "full_text_available": d.full_text_available,
+        "no_full_text": full_text_absent(d),
         "posted_on_time": d.posted_on_time,
         "not_directive": d.in_directive_section_not_directive,
     }
@@ -235,6 +242,7 @@ async def documents_seen(
             posted_on_time=r.posted_on_time,
             not_directive=r.not_directive,
             event_id=r.event_id,
+            no_full_text=r.no_full_text,
         )
         for r in rows
     ]

@@ -163,7 +163,9 @@ def test_a_notice_names_each_shortfall_with_its_evidence_and_the_portals_not_ins
         _probe("bao-dai", seen, ProbeOutcome.OK, missing_section),
     ]
     documents = [
-        _document("ubnd-huyen", seen, posted_on_time=False, full_text_available=False),
+        _document(
+            "ubnd-huyen", seen, posted_on_time=False, full_text_available=False, no_full_text=True
+        ),
         _document("ubnd-huyen", seen, kind="other", not_directive=True),
         _document("ubnd-huyen", vn(2024, 9, 20, 9), posted_on_time=False),  # an earlier round
     ]

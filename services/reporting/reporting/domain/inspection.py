@@ -1,14 +1,24 @@
 """The notice after a portal inspection round (task 6.4): which units' portals fall short, on
 what, with the evidence (address, date seen). Findings come from portal-monitor's checks and its
-conclusions about the documents it found; nothing is re-judged here."""
+conclusions about the documents it found; nothing is re-judged here.
+
+Each finding is listed once. A document's own line (posted late, no full text, not a
+directive) carries its address and the date it was seen; a failed check that faults documents
+by title (`CheckResult.items`, e.g. `directive_section_clean`) is left out when every title it
+names is listed as a document line of the kinds it stands for, in its section, in this notice.
+A check naming no items, or an item the notice does not list (a document seen in an earlier
+round, or one reporting has not received), is kept whole: nothing is lost.
+
+"No full text" is listed only when established (`PostedDocument.no_full_text`: no file linked,
+or the file checked and not there); a file not checked or not reached yet is not accused."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from minhbach.events.catalogue import ProbeOutcome
+from minhbach.events.catalogue import CheckResult, ProbeOutcome
 from reporting.domain.facts import PostedDocument, Probe
 from reporting.domain.schedule import InspectionRound
 
@@ -30,6 +40,8 @@ PROBLEM_ORDER = (
     NOT_DIRECTIVE,
 )
 _CHECK_PROBLEMS = {"section_present": SECTION_MISSING, "section_fresh": SECTION_STALE}
+# The document lines that stand for a check's items (the same finding, with its evidence).
+_ITEMS_LISTED_AS = {"directive_section_clean": (NO_FULL_TEXT, NOT_DIRECTIVE)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +77,22 @@ class InspectionNotice:
 def portal_findings(
     probes: Iterable[Probe], documents: Iterable[PostedDocument]
 ) -> list[PortalFindings]:
-    """Each probed portal's problems: failed checks of its newest probe, then its documents."""
+    """Each probed portal's problems: failed checks of its newest probe (but those its
+    documents' lines already list), then its documents."""
+    listed: dict[str, list[Problem]] = {}
+    for doc in documents:
+        listed.setdefault(doc.portal_unit_code, []).extend(_document_problems(doc))
     by_portal: dict[str, list[Problem]] = {}
     urls: dict[str, str] = {}
     inspected: dict[str, datetime] = {}
     for probe in probes:
         urls[probe.portal_unit_code] = probe.portal_url
         inspected[probe.portal_unit_code] = probe.finished_at
-        by_portal[probe.portal_unit_code] = _probe_problems(probe)
-    for doc in documents:
-        by_portal.setdefault(doc.portal_unit_code, []).extend(_document_problems(doc))
+        by_portal[probe.portal_unit_code] = _probe_problems(
+            probe, listed.get(probe.portal_unit_code, [])
+        )
+    for unit, problems in listed.items():
+        by_portal.setdefault(unit, []).extend(problems)
     rank = {kind: i for i, kind in enumerate(PROBLEM_ORDER)}
     return [
         PortalFindings(
@@ -87,7 +105,8 @@ def portal_findings(
     ]
 
 
-def _probe_problems(probe: Probe) -> list[Problem]:
+def _probe_problems(probe: Probe, listed: Collection[Problem]) -> list[Problem]:
+    """The probe's failed checks, but those whose items `listed` names each (see above)."""
     if probe.outcome is ProbeOutcome.UNREACHABLE:
         detail = next((c.detail for c in probe.checks if not c.passed), "")
         return [Problem(UNREACHABLE, detail, probe.portal_url, probe.finished_at)]
@@ -100,15 +119,25 @@ def _probe_problems(probe: Probe) -> list[Problem]:
             check.section,
         )
         for check in probe.checks
-        if not check.passed
+        if not check.passed and not listed_by_documents(check, listed)
     ]
+
+
+def listed_by_documents(check: CheckResult, listed: Collection[Problem]) -> bool:
+    """Every title the check faults is a document line of the kinds standing for it, in its
+    section (a check without items, or of another kind, is never left out)."""
+    kinds = _ITEMS_LISTED_AS.get(check.check, ())
+    if not kinds or not check.items:
+        return False
+    titles = {p.detail for p in listed if p.kind in kinds and p.section == check.section}
+    return set(check.items) <= titles
 
 
 def _document_problems(doc: PostedDocument) -> list[Problem]:
     problems = []
     if doc.posted_on_time is False:
         problems.append(Problem(POSTED_LATE, doc.title, doc.url, doc.first_seen_at, doc.section))
-    if doc.kind == "directive" and not doc.full_text_available:
+    if doc.kind == "directive" and doc.no_full_text:
         problems.append(Problem(NO_FULL_TEXT, doc.title, doc.url, doc.first_seen_at, doc.section))
     if doc.not_directive:
         problems.append(Problem(NOT_DIRECTIVE, doc.title, doc.url, doc.first_seen_at, doc.section))
