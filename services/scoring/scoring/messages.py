@@ -156,8 +156,8 @@ def directive_label(
     problems = []
     if not kind_ok:
         problems.append("không phải văn bản chỉ đạo, điều hành")
-    if not full:
-        problems.append("không có toàn văn")
+    if not full:  # scoring counts a file only once it was fetched: absent or not checked yet
+        problems.append("chưa xác nhận được toàn văn")
     tail = "; ".join(problems) if problems else "đạt"
     return f"{unit_name}: {_document(number, title)}: {tail}"
 
