@@ -294,13 +294,7 @@ def _directive_items(
 ) -> list[DirectiveItem]:
     flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
     return [
-        DirectiveItem(
-            draft.title,
-            flag.not_directive,
-            flag.no_full_text,
-            flag.full_text_unknown,
-            draft.attachment_url,
-        )
+        DirectiveItem(draft.title, flag.not_directive, flag.full_text, draft.attachment_url)
         for draft, flag in flagged
         if flag is not None
     ]

@@ -278,8 +278,8 @@ def _observation(**changes: object) -> PortalObservation:
         ),
         required_sections=("legal_documents", "qa", "directives", "planning", "disclosure"),
         directive_items=(
-            DirectiveItem("Chỉ thị", False, False),
-            DirectiveItem("Giải bóng đá", True, True),
+            DirectiveItem("Chỉ thị", False, "yes"),
+            DirectiveItem("Giải bóng đá", True, "no"),
         ),
         today=today,
     )

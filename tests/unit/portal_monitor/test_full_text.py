@@ -72,9 +72,7 @@ def _item(attachment_url: str | None, check: AttachmentCheck | None) -> Directiv
     full_text = full_text_of(attachment_url, check)
     flag = directive_flag(draft, SECTION, MONITORING.directive_types, full_text)
     assert flag is not None
-    return DirectiveItem(
-        TITLE, flag.not_directive, flag.no_full_text, flag.full_text_unknown, attachment_url
-    )
+    return DirectiveItem(TITLE, flag.not_directive, flag.full_text, attachment_url)
 
 
 def _directive_check(*items: DirectiveItem) -> CheckResult:
@@ -135,9 +133,9 @@ def test_a_first_sweep_with_files_not_yet_checked_passes_and_says_how_many() -> 
 
 
 def test_the_check_names_every_title_it_faults_and_counts_the_unknown_apart() -> None:
-    news = DirectiveItem("Giải bóng đá thanh niên", True, False, True, "http://p.test/f/9.pdf")
-    bare = [DirectiveItem(f"Chỉ thị {n}/CT-UBND", False, True) for n in range(1, 6)]
-    unknown = DirectiveItem("Công văn 7/UBND-VP", False, False, True, FILE)
+    news = DirectiveItem("Giải bóng đá thanh niên", True, "unknown", "http://p.test/f/9.pdf")
+    bare = [DirectiveItem(f"Chỉ thị {n}/CT-UBND", False, "no") for n in range(1, 6)]
+    unknown = DirectiveItem("Công văn 7/UBND-VP", False, "unknown", FILE)
     result = _directive_check(news, *bare, unknown)
     assert not result.passed
     assert result.items == ("Giải bóng đá thanh niên", *(i.title for i in bare))
@@ -162,9 +160,9 @@ def test_a_stored_item_follows_its_files_later_check(
 
 def test_stored_items_round_trip_and_old_rows_accuse_nothing() -> None:
     for item in (
-        DirectiveItem(TITLE, False, True),  # no file linked: established
-        DirectiveItem(TITLE, False, False, True, FILE),
-        DirectiveItem(TITLE, True, False, False, FILE),
+        DirectiveItem(TITLE, False, "no"),  # no file linked: established
+        DirectiveItem(TITLE, False, "unknown", FILE),
+        DirectiveItem(TITLE, True, "yes", FILE),
     ):
         assert _stored_item(_item_json(item)) == item
     # Stored before unknown was told apart: "no full text" may have been a file not checked.

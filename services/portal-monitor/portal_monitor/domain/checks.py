@@ -45,21 +45,26 @@ class SectionObservation:
 
 @dataclass(frozen=True)
 class DirectiveItem:
-    """One posting of the directive section (task 4.1). `no_full_text`: its absence is
-    established (no file linked, or the file checked and not there); `full_text_unknown`: its
-    file not checked or not reached yet; `attachment_url` lets a stored item follow its file's
-    later checks."""
+    """One posting of the directive section (task 4.1). `full_text`: "no" only when its absence
+    is established (no file linked, or the file checked and not there), "unknown" while its file
+    is not checked or not reached; `attachment_url` lets a stored item follow its file's later
+    checks."""
 
     title: str
     not_directive: bool
-    no_full_text: bool
-    full_text_unknown: bool = False
+    full_text: FullText
     attachment_url: str | None = None
 
+    @property
+    def no_full_text(self) -> bool:
+        return self.full_text == "no"
+
+    @property
+    def full_text_unknown(self) -> bool:
+        return self.full_text == "unknown"
+
     def with_full_text(self, full_text: FullText) -> DirectiveItem:
-        return replace(
-            self, no_full_text=full_text == "no", full_text_unknown=full_text == "unknown"
-        )
+        return replace(self, full_text=full_text)
 
 
 def refreshed(

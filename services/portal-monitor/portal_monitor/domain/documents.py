@@ -105,13 +105,20 @@ def changed_fields(stored: dict[str, str | None], draft: DocumentDraft) -> tuple
 class DirectiveFlag:
     """Task 4.1: only directive documents, in full text, in the directive section.
 
-    `no_full_text` holds only when the absence is established (no file linked, or the file
-    checked and not there); `full_text_unknown`: a file linked but not checked or not reached
-    yet, neither accused nor counted as full text."""
+    `full_text` is "no" only when the absence is established (no file linked, or the file
+    checked and not there), "unknown" for a file linked but not checked or not reached yet:
+    neither accused nor counted as full text."""
 
     not_directive: bool
-    no_full_text: bool
-    full_text_unknown: bool = False
+    full_text: FullText
+
+    @property
+    def no_full_text(self) -> bool:
+        return self.full_text == "no"
+
+    @property
+    def full_text_unknown(self) -> bool:
+        return self.full_text == "unknown"
 
     @property
     def contaminated(self) -> bool:
@@ -137,7 +144,5 @@ def directive_flag(
     if full_text is None:
         full_text = "yes" if draft.full_text_linked else "no"
     return DirectiveFlag(
-        not_directive=not is_directive(draft, directive_types),
-        no_full_text=full_text == "no",
-        full_text_unknown=full_text == "unknown",
+        not_directive=not is_directive(draft, directive_types), full_text=full_text
     )

@@ -18,6 +18,7 @@ from minhbach.events.catalogue import (
     CheckResult,
 )
 from portal_monitor import db
+from portal_monitor.domain.attachments import FullText
 from portal_monitor.domain.checks import DirectiveItem
 from portal_monitor.domain.urls import origin
 from portal_monitor.fetcher import Validators
@@ -86,17 +87,15 @@ def _stored_section(row: Any) -> StoredSection:
 
 
 def _stored_item(item: dict[str, Any]) -> DirectiveItem:
-    """Rows stored before the full text was told apart from unknown (no `full_text_unknown`)
+    """Rows stored before the full text was told apart from unknown (no `full_text`)
     counted a file not checked yet as no full text: their `no_full_text` is read as unknown
     (never accused on an old row); they are replaced when the section is next read in full."""
-    if "full_text_unknown" not in item:
-        return DirectiveItem(item["title"], item["not_directive"], False, item["no_full_text"])
+    if "full_text" in item:
+        full_text: FullText = item["full_text"]
+    else:
+        full_text = "unknown" if item["no_full_text"] else "yes"
     return DirectiveItem(
-        item["title"],
-        item["not_directive"],
-        item["no_full_text"],
-        item["full_text_unknown"],
-        item.get("attachment_url"),
+        item["title"], item["not_directive"], full_text, item.get("attachment_url")
     )
 
 
@@ -250,7 +249,6 @@ def _item_json(item: DirectiveItem) -> dict[str, Any]:
     return {
         "title": item.title,
         "not_directive": item.not_directive,
-        "no_full_text": item.no_full_text,
-        "full_text_unknown": item.full_text_unknown,
+        "full_text": item.full_text,
         "attachment_url": item.attachment_url,
     }
