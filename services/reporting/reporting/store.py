@@ -31,7 +31,6 @@ from reporting.domain.facts import (
     FiledReport,
     PostedDocument,
     Probe,
-    full_text_absent,
 )
 
 DRAFTING_LOCK = "reporting-drafting"
@@ -109,7 +108,7 @@ async def apply_document(session: AsyncSession, event: DocumentFound | DocumentC
         "issued_on": d.issued_on,
         "first_seen_at": d.first_seen_at,
         "full_text_available": d.full_text_available,
-        "no_full_text": full_text_absent(d),
+        "no_full_text": d.full_text_absent,
         "posted_on_time": d.posted_on_time,
         "not_directive": d.in_directive_section_not_directive,
     }

@@ -99,11 +99,17 @@ class DocumentKind(StrEnum):
     OTHER = "other"
 
 
+AttachmentStatus = Literal["ok", "missing", "not_a_file", "unreachable", "unchecked"]
+# The statuses that establish a file is not there (404/410, a web page, an empty body): "no full
+# text" is a finding a unit is judged by, so "unchecked" and "unreachable" do not count.
+ABSENT_ATTACHMENT_STATUSES: tuple[AttachmentStatus, ...] = ("missing", "not_a_file")
+
+
 class AttachmentEvidence(_Part):
     """One posting's full-text file, fetched once (bounded) to see that it is really there."""
 
     url: str
-    status: Literal["ok", "missing", "not_a_file", "unreachable", "unchecked"]
+    status: AttachmentStatus
     checked_at: datetime | None = None
     http_status: int | None = None
     content_type: str | None = None
@@ -143,6 +149,17 @@ class PortalDocument(_Part):
     attachment: AttachmentEvidence | None = None
     posting_time_known: bool = True
     monitoring_since: datetime | None = None
+
+    @property
+    def full_text_absent(self) -> bool:
+        """ "No full text" established: no file linked, or this posting's file checked and not
+        there. A file not checked yet or not reached is not known, hence not absent."""
+        if self.full_text_available:
+            return False
+        if self.attachment_url is None:
+            return True
+        evidence = self.attachment
+        return evidence is not None and evidence.status in ABSENT_ATTACHMENT_STATUSES
 
 
 class DocumentFound(Event):

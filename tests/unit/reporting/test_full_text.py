@@ -17,7 +17,7 @@ from minhbach.events.catalogue import (
     PortalDocument,
     ProbeOutcome,
 )
-from reporting.domain.facts import PostedDocument, Probe, full_text_absent
+from reporting.domain.facts import PostedDocument, Probe
 from reporting.domain.inspection import (
     CHECK_FAILED,
     NO_FULL_TEXT,
@@ -85,7 +85,7 @@ def _posted(event: PortalDocument, title: str | None = None, **changes: object) 
         "posted_on_time": True,
         "not_directive": event.in_directive_section_not_directive,
         "event_id": uuid.uuid4(),
-        "no_full_text": full_text_absent(event),
+        "no_full_text": event.full_text_absent,
         **changes,
     }
     return PostedDocument(**values)  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ def _directive_check(*items: str, detail: str = "Chưa đạt") -> CheckResult:
 def test_no_full_text_is_stored_only_when_established(
     case: str, url: str | None, status: str | None, accused: bool
 ) -> None:
-    assert full_text_absent(_event(url, status)) is accused
+    assert _event(url, status).full_text_absent is accused
 
 
 @pytest.mark.parametrize(("case", "url", "status", "accused"), STATUSES, ids=IDS)
@@ -128,7 +128,7 @@ def test_the_notice_accuses_only_an_established_absence(
 
 def test_an_event_from_before_attachments_were_checked_is_not_accused() -> None:
     """Old producers: full text meant a linked file, and no attachment URL was sent."""
-    assert not full_text_absent(_event(None, None, full_text_available=True))
+    assert not _event(None, None, full_text_available=True).full_text_absent
 
 
 def test_a_missing_file_is_listed_once_with_its_address_not_again_as_a_failed_check() -> None:

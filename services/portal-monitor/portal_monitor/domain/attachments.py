@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-AttachmentStatus = Literal["ok", "missing", "not_a_file", "unreachable", "unchecked"]
+from minhbach.events.catalogue import ABSENT_ATTACHMENT_STATUSES, AttachmentStatus
+
 FullText = Literal["yes", "no", "unknown"]
-# The statuses that establish the file is not there (the others but "ok" are unknown).
-ABSENT_STATUSES: tuple[AttachmentStatus, ...] = ("missing", "not_a_file")
 ATTACHMENT_PREFIX_BYTES = 64 * 1024
 # 4xx answers that say "not now" (request timeout, too many requests), not "not there".
 TRANSIENT_STATUSES = (408, 429)
@@ -64,7 +63,7 @@ def full_text_of(attachment_url: str | None, check: AttachmentCheck | None) -> F
         return "unknown"
     if check.status == "ok":
         return "yes"
-    return "no" if check.status in ABSENT_STATUSES else "unknown"
+    return "no" if check.status in ABSENT_ATTACHMENT_STATUSES else "unknown"
 
 
 def judge_attachment(

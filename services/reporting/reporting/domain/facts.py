@@ -9,14 +9,10 @@ from uuid import UUID
 
 from minhbach.events.catalogue import (
     CheckResult,
-    PortalDocument,
     ProbeOutcome,
     Signal,
     TaskReport,
 )
-
-# An attachment check that establishes the file is not there (404/410, an HTML page, empty).
-ABSENT_STATUSES = ("missing", "not_a_file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +64,7 @@ class Probe:
 class PostedDocument:
     """A document found on a portal, with what portal-monitor concluded about it.
     `full_text_available`: the file was checked and is there; `no_full_text`: its absence is
-    established (`full_text_absent`); neither: not known yet, so not accused."""
+    established (`PortalDocument.full_text_absent`); neither: not known yet, so not accused."""
 
     document_id: UUID
     portal_unit_code: str
@@ -83,15 +79,3 @@ class PostedDocument:
     not_directive: bool | None
     event_id: UUID
     no_full_text: bool = False
-
-
-def full_text_absent(document: PortalDocument) -> bool:
-    """ "No full text" holds only when established: the posting links no file at all, or its
-    file was checked and is missing or not a file. A file not checked yet or not reached
-    (`unchecked`, `unreachable`, or no evidence on the event) is unknown: not absent."""
-    if document.full_text_available:
-        return False
-    if document.attachment_url is None:
-        return True
-    evidence = document.attachment
-    return evidence is not None and evidence.status in ABSENT_STATUSES
