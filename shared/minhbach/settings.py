@@ -124,7 +124,12 @@ class Settings(BaseSettings):
     portal_probe_retry_seconds: float = Field(default=300.0, gt=0)  # clock seconds between them
     portal_concurrency: int = Field(default=8, ge=1)  # probes in flight per replica
     portal_schedule_tick_seconds: float = Field(default=5.0, gt=0)  # real seconds
-    portal_lease_seconds: float = Field(default=900.0, gt=0)  # a claimed probe is re-queued after
+    # The work queue (decision 0018), in real seconds: a due portal is offered again after the
+    # lease (a request still outstanding is kept); a dead replica's requests return after the
+    # ack wait; a probe running past its budget is abandoned and handed back.
+    portal_lease_seconds: float = Field(default=60.0, gt=0)
+    portal_ack_wait_seconds: float = Field(default=60.0, ge=4)
+    portal_probe_budget_seconds: float = Field(default=900.0, gt=0)
     portal_robots_cache_seconds: float = Field(default=86400.0, gt=0)  # RFC 9309: at most 24 h
     portal_robots_retry_seconds: float = Field(default=300.0, gt=0)  # after an unreachable one
     portal_simulator_base_port: int = 18100  # `make run`: the simulator's first portal port

@@ -276,7 +276,7 @@ class Monitor:
         self.sessions = make_sessionmaker(self.engine)
         self.nc = await nats.connect(self.env.settings.nats_url)
         self.js = self.nc.jetstream()
-        await declare_work_stream(self.js, 3600)
+        await declare_work_stream(self.js)
         self.client = make_client(LIMITS, connections=POOL)
         fetcher = Fetcher(self.client, LIMITS, AddressPolicy(self.origins))
 
@@ -315,7 +315,7 @@ class Monitor:
             self.js, self.sessions, self.plan, self.clock.now(), timedelta(hours=1)
         ):
             pass  # the scheduler claims at most 500 portals per tick
-        worker = ProbeWorker(self.js, self.deps, CONCURRENCY, 600)
+        worker = ProbeWorker(self.js, self.deps, CONCURRENCY, 60, 600)
         task = asyncio.create_task(worker.run())
         while await self.probes() < before_probes + len(self.units):  # noqa: ASYNC110
             await asyncio.sleep(0.2)  # polls the database: the probes are rows
@@ -373,7 +373,7 @@ def _replica_main(
         monitor = Monitor(env, plan, origins)
         monitor.clock = FixedClock(now)
         async with monitor:
-            await ProbeWorker(monitor.js, monitor.deps, CONCURRENCY, 600).run()
+            await ProbeWorker(monitor.js, monitor.deps, CONCURRENCY, 60, 600).run()
 
     asyncio.run(main())
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from portal_monitor import db
-from portal_monitor.workqueue import claim_due, register_portals, request_payload
+from portal_monitor.workqueue import claim_due, register_portals, request_payload, request_subject
 from tests.portal_monitor.helpers import T0, make_plan
 
 
@@ -50,5 +51,6 @@ async def test_next_probe_comes_from_stored_state(
     assert [u for u, _ in due_now] == [units[1]]
     later = await claim_due(sessions, units, T0 + timedelta(hours=1), timedelta(minutes=15))
     assert [u for u, _ in later] == [units[0]]
-    body, msg_id = request_payload(units[0], later[0][1])
-    assert msg_id == f"{units[0]}@{later[0][1].isoformat()}" and units[0].encode() in body
+    body = json.loads(request_payload(units[0], later[0][1]))
+    assert body == {"unit_code": units[0], "due_at": later[0][1].isoformat()}
+    assert request_subject(units[0]).endswith("." + units[0])

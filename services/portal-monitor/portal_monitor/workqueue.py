@@ -1,15 +1,23 @@
-"""Probing at scale: a schedule in PostgreSQL, a work queue in JetStream.
+"""Probing at scale: a schedule in PostgreSQL, a work queue in JetStream (decision 0018).
 
 - Every replica runs the scheduler. Each tick it claims the portals that are due (stored
-  `next_probe_at` <= the clock's now, not leased) with `SELECT ... FOR UPDATE SKIP LOCKED`, leases
-  them, and publishes one `portalwork.probe.requested` message per portal (Nats-Msg-Id =
-  unit@due-instant, so a re-publish is dropped). Two replicas never claim the same portal.
-- The requests go to a WorkQueue-retention stream; all replicas pull from one durable consumer,
-  so each request is delivered to one replica at a time and removed once acknowledged.
-- The probe's final transaction sets the next due instant and clears the lease. A replica that
-  dies mid-probe leaves the lease to expire (`portal_lease_seconds`) and the unacknowledged
-  message to be redelivered: the portal is probed again, and the stored state makes that
-  harmless (documents and postings are unique; events are emitted only for new rows).
+  `next_probe_at` <= the clock's now, not offered recently), oldest due first, with
+  `SELECT ... FOR UPDATE SKIP LOCKED`, and publishes one request per portal on the portal's own
+  subject (`portalwork.probe.requested.<unit>`).
+- The stream keeps at most one request per subject and refuses a second (WorkQueue retention,
+  `max_msgs_per_subject=1`, discard new per subject). So a portal has at most one outstanding
+  request, queued or being probed, whatever the replicas, restarts and clocks do: the server, not a
+  lease or a dedup window, is what prevents duplicates. A request that was lost (or never
+  published) is simply offered again at the next claim.
+- The claim's short lease (`portal_lease_seconds`) only spares the scheduler from offering the same
+  portal every tick; nothing waits on it.
+- All replicas pull from one durable consumer, oldest request first. A request taken is probed or
+  handed back within a bounded time: a replica that stops hands back what it holds (nak), a
+  replica that dies holds its requests for at most `portal_ack_wait_seconds` (a long probe says it
+  is alive every quarter of that), and a probe that overruns `portal_probe_budget_seconds` is
+  abandoned and handed back.
+- The probe's final transaction sets the next due instant; a request whose portal was probed since
+  it was queued is acknowledged without a probe.
 Nothing depends on a process having stayed up: the schedule is rows and the clock.
 """
 
@@ -24,33 +32,52 @@ from datetime import datetime, timedelta
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from nats.js.api import ConsumerConfig, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.api import (
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.errors import APIError, BadRequestError, NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
-from portal_monitor import store
+from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.probe import probe_portal
 
 log = get_logger(__name__)
 
-STREAM = "PORTAL_WORK"
-SUBJECT = "portalwork.probe.requested"
-DURABLE = "portal-monitor--probe-requests"
-HEARTBEAT_SECONDS = 30.0
+STREAM = "PORTAL_PROBES"
+SUBJECTS = "portalwork.probe.requested.*"
+DURABLE = "portal-monitor--probes"
+# Before decision 0018 requests shared one subject in this stream, deduplicated by a message id
+# for an hour; its contents are derived from the schedule, so it is dropped, not migrated.
+RETIRED_STREAM = "PORTAL_WORK"
+# JetStream's answer to a second message on a subject limited to one, discarding new ones.
+ALREADY_QUEUED = 10077
 
 
-async def declare_work_stream(js: JetStreamContext, duplicate_window_seconds: float) -> None:
+def request_subject(unit_code: str) -> str:
+    return SUBJECTS.replace("*", unit_code)
+
+
+async def declare_work_stream(js: JetStreamContext) -> None:
     config = StreamConfig(
         name=STREAM,
-        subjects=[SUBJECT],
+        subjects=[SUBJECTS],
         retention=RetentionPolicy.WORK_QUEUE,
         storage=StorageType.FILE,
-        duplicate_window=duplicate_window_seconds,
-        description="Portal probe requests: each taken by one portal-monitor replica",
+        max_msgs_per_subject=1,
+        discard=DiscardPolicy.NEW,
+        discard_new_per_subject=True,
+        description="Portal probe requests: at most one per portal, each taken by one replica",
     )
+    with contextlib.suppress(NotFoundError):
+        await js.delete_stream(RETIRED_STREAM)
     try:
         await js.add_stream(config)
     except BadRequestError:
@@ -80,14 +107,28 @@ async def claim_due(
     lease: timedelta,
     limit: int = 500,
 ) -> list[tuple[str, datetime]]:
-    """Lease the due portals no other replica holds; returns (unit, due instant)."""
+    """The due portals not offered within `lease`, oldest due first; returns (unit, due)."""
     async with sessions() as session, session.begin():
         return await store.claim_due(session, unit_codes, now, lease, limit)
 
 
-def request_payload(unit_code: str, due: datetime) -> tuple[bytes, str]:
-    body = json.dumps({"unit_code": unit_code, "due_at": due.isoformat()}).encode()
-    return body, f"{unit_code}@{due.isoformat()}"
+def request_payload(unit_code: str, due: datetime) -> bytes:
+    return json.dumps({"unit_code": unit_code, "due_at": due.isoformat()}).encode()
+
+
+async def publish_requests(js: JetStreamContext, claimed: Sequence[tuple[str, datetime]]) -> int:
+    """Queue a request per claimed portal, in order; returns how many were new (a portal whose
+    request is still queued or being probed keeps that one)."""
+    queued = 0
+    for unit_code, due in claimed:
+        try:
+            await js.publish(request_subject(unit_code), request_payload(unit_code, due))
+        except APIError as refused:
+            if refused.err_code != ALREADY_QUEUED:
+                raise
+            continue
+        queued += 1
+    return queued
 
 
 async def schedule_once(
@@ -98,15 +139,12 @@ async def schedule_once(
     lease: timedelta,
 ) -> int:
     claimed = await claim_due(sessions, [c for c, _ in monitored_units(plan)], now, lease)
-    for unit_code, due in claimed:
-        body, msg_id = request_payload(unit_code, due)
-        await js.publish(SUBJECT, body, stream=STREAM, headers={"Nats-Msg-Id": msg_id})
-    return len(claimed)
+    return await publish_requests(js, claimed)
 
 
 class ProbeWorker:
     """Pulls probe requests from the shared durable consumer and probes up to `concurrency`
-    portals at once."""
+    portals at once; whatever it holds when stopped it hands back."""
 
     def __init__(
         self,
@@ -114,19 +152,23 @@ class ProbeWorker:
         deps: ProbeDeps,
         concurrency: int,
         ack_wait_seconds: float,
+        budget_seconds: float,
     ) -> None:
         self.js = js
         self.deps = deps
         self.concurrency = concurrency
         self.ack_wait = ack_wait_seconds
+        self.budget = budget_seconds
         self.units = {code for code, _ in monitored_units(deps.plan)}
 
     async def run(self) -> None:
         sub = await self.js.pull_subscribe(
-            SUBJECT,
+            SUBJECTS,
             durable=DURABLE,
             stream=STREAM,
-            config=ConsumerConfig(ack_wait=self.ack_wait, max_ack_pending=-1),
+            config=ConsumerConfig(
+                ack_wait=self.ack_wait, max_ack_pending=-1, deliver_policy=DeliverPolicy.ALL
+            ),
         )
         running: set[asyncio.Task[None]] = set()
         try:
@@ -153,37 +195,50 @@ class ProbeWorker:
     async def handle(self, message: Msg) -> None:
         request = json.loads(message.data)
         unit, due = request["unit_code"], request["due_at"]
-        if unit not in self.units:
+        if unit not in self.units:  # a portal the plan no longer monitors
             await message.ack()
             return
-        heartbeat = asyncio.create_task(_heartbeat(message))
+        heartbeat = asyncio.create_task(_heartbeat(message, self.ack_wait / 4))
         try:
-            report = await probe_portal(self.deps, unit, datetime.fromisoformat(due))
+            async with asyncio.timeout(self.budget):
+                report = await probe_portal(self.deps, unit, datetime.fromisoformat(due))
+        except asyncio.CancelledError:
+            await _hand_back(message, unit, "stopping")
+            raise
+        except TimeoutError:
+            await _hand_back(message, unit, "over budget")
+            return
         except Exception:
             log.exception("probe failed; the request will be redelivered", unit=unit)
             await message.nak(delay=30)
             return
         finally:
             heartbeat.cancel()
-        if report is None:  # stale: the portal was probed since this request was queued
-            await message.ack()
-            return
-        log.info(
-            "probe finished",
-            unit=unit,
-            outcome=report.outcome.value,
-            final=report.final,
-            found=report.found,
-            changed=report.changed,
-            pages=report.pages_fetched,
-            not_modified=report.pages_not_modified,
-        )
+        if report is not None:  # None: stale, the portal was probed since this was queued
+            log.info(
+                "probe finished",
+                unit=unit,
+                outcome=report.outcome.value,
+                final=report.final,
+                found=report.found,
+                changed=report.changed,
+                pages=report.pages_fetched,
+                not_modified=report.pages_not_modified,
+            )
         await message.ack()
 
 
-async def _heartbeat(message: Msg) -> None:
+async def _hand_back(message: Msg, unit: str, why: str) -> None:
+    """Return a request to the queue at once, for this or another replica."""
+    metrics.REQUESTS_HANDED_BACK.labels(why).inc()
+    log.warning("probe request handed back", unit=unit, reason=why)
+    with contextlib.suppress(Exception):
+        await message.nak()
+
+
+async def _heartbeat(message: Msg, every: float) -> None:
     """Tell JetStream a long probe is still being worked on, so it is not redelivered."""
     while True:
-        await asyncio.sleep(HEARTBEAT_SECONDS)
+        await asyncio.sleep(every)
         with contextlib.suppress(Exception):
             await message.in_progress()

@@ -26,6 +26,7 @@ from portal_monitor.store.probes import (
 )
 from portal_monitor.store.schedule import (
     claim_due,
+    due_backlog,
     last_outcomes,
     portal_schedule,
     register_portals,
@@ -45,6 +46,7 @@ __all__ = [
     "attachments_due",
     "claim_due",
     "district_documents_seen_by",
+    "due_backlog",
     "last_outcomes",
     "portal_schedule",
     "portal_state",

@@ -42,7 +42,7 @@ class StoredSection:
 @dataclass(frozen=True)
 class PortalState:
     """The portal's schedule row and what the last probes left: read before the network phase
-    (the portal's lease makes this replica the only writer until the probe is stored)."""
+    (a portal has one request outstanding at a time, so one replica writes it: workqueue)."""
 
     next_probe_at: datetime | None  # None: the portal has no schedule row
     monitoring_since: datetime | None  # the first probe that reached the portal

@@ -1,4 +1,5 @@
-"""The probe schedule: one row per portal, claimed by leases (see workqueue)."""
+"""The probe schedule: one row per portal; due portals are offered to the work queue (see
+workqueue)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +36,8 @@ async def register_portals(
 async def claim_due(
     session: AsyncSession, unit_codes: Sequence[str], now: datetime, lease: timedelta, limit: int
 ) -> list[tuple[str, datetime]]:
-    """Lease the due portals no other replica holds; returns (unit, due instant)."""
+    """The due portals not offered within the lease, oldest due first, leased now (so the next
+    ticks do not offer them again); returns (unit, due instant)."""
     state = db.portal_state.c
     due = (
         select(state.unit_code, state.next_probe_at)
@@ -56,6 +58,21 @@ async def claim_due(
             .values(leased_until=now + lease)
         )
     return [(r.unit_code, r.next_probe_at) for r in rows]
+
+
+async def due_backlog(
+    session: AsyncSession, unit_codes: Sequence[str], now: datetime
+) -> tuple[int, datetime | None]:
+    """How many of the portals are due (queued or being probed), and the oldest due instant."""
+    state = db.portal_state.c
+    row = (
+        await session.execute(
+            select(func.count(), func.min(state.next_probe_at)).where(
+                state.unit_code.in_(unit_codes), state.next_probe_at <= now
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
 
 
 async def portal_schedule(session: AsyncSession) -> list[dict[str, Any]]:
