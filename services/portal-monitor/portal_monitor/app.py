@@ -1,4 +1,4 @@
-"""The portal-monitor service: inspects district and commune portals (issue 4).
+"""The portal-monitor service: inspects the portals the plan names (issue 4).
 
 Background loops: the scheduler (claims due portals, queues probe requests) and the probe worker
 (takes requests from the shared JetStream work queue). Route: GET /portals (schedule and last
@@ -22,11 +22,13 @@ from minhbach.settings import Settings
 from portal_monitor import db, metrics, store
 from portal_monitor.addresses import AddressPolicy
 from portal_monitor.deps import ProbeDeps
+from portal_monitor.domain.schedule import overdue_seconds
 from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
 from portal_monitor.workqueue import (
     ProbeWorker,
     declare_work_stream,
+    monitored_units,
     register_portals,
     schedule_once,
 )
@@ -57,7 +59,7 @@ PORTAL_GAUGES_SECONDS = 15.0
 async def scheduler_loop(runtime: Runtime) -> None:
     settings = runtime.settings
     js = runtime.jetstream
-    await declare_work_stream(js, settings.duplicate_window_seconds)
+    await declare_work_stream(js)
     await register_portals(runtime.sessions, runtime.plan, runtime.clock.now())
     # The lease is real time; the schedule is clock time, which may run faster (make run).
     lease = timedelta(seconds=settings.portal_lease_seconds * settings.clock_speed)
@@ -67,13 +69,19 @@ async def scheduler_loop(runtime: Runtime) -> None:
 
 
 async def portal_gauges_loop(runtime: Runtime) -> None:
-    """Per-portal reachability from stored state (any replica may have made the last probe)."""
+    """Per-portal reachability and the probe backlog, from stored state (any replica may have
+    made the last probe)."""
+    units = [code for code, _ in monitored_units(runtime.plan)]
     while True:
+        now = runtime.clock.now()
         async with runtime.sessions() as session:
             outcomes = await store.last_outcomes(session)
+            due, oldest = await store.due_backlog(session, units, now)
         for unit_code, outcome in outcomes:
             reachable = outcome != ProbeOutcome.UNREACHABLE.value
             metrics.PORTAL_REACHABLE.labels(unit_code).set(1 if reachable else 0)
+        metrics.PORTALS_DUE.set(due)
+        metrics.PROBE_OVERDUE.set(overdue_seconds(oldest, now, runtime.settings.clock_speed))
         await asyncio.sleep(PORTAL_GAUGES_SECONDS)
 
 
@@ -83,7 +91,7 @@ async def worker_loop(runtime: Runtime) -> None:
     # line says what happened, in the portal's terms.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     js = runtime.jetstream
-    await declare_work_stream(js, settings.duplicate_window_seconds)
+    await declare_work_stream(js)
     limits = fetch_limits(settings)
     async with make_client(limits, connections=4 * settings.portal_concurrency) as client:
         fetcher = Fetcher(client, limits, address_policy(settings))
@@ -104,7 +112,8 @@ async def worker_loop(runtime: Runtime) -> None:
             js,
             deps,
             settings.portal_concurrency,
-            settings.portal_lease_seconds,
+            ack_wait_seconds=settings.portal_ack_wait_seconds,
+            budget_seconds=settings.portal_probe_budget_seconds,
         )
         await worker.run()
 

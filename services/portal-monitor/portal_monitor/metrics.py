@@ -39,3 +39,17 @@ ATTACHMENTS_CHECKED = Counter(
     "Attachments fetched (bounded) to check the full text is there, by result",
     ["status"],
 )
+PROBE_OVERDUE = Gauge(
+    "minhbach_portal_monitor_probe_overdue_seconds",
+    "How long the portal due the longest has waited for its probe, in real seconds (0: none"
+    " due); read from the schedule, so every replica reports the same",
+)
+PORTALS_DUE = Gauge(
+    "minhbach_portal_monitor_portals_due",
+    "Portals whose probe is due and not yet finished (queued or being probed)",
+)
+REQUESTS_HANDED_BACK = Counter(
+    "minhbach_portal_monitor_requests_handed_back_total",
+    "Probe requests returned to the queue unprobed, by reason (stopping, over budget)",
+    ["reason"],
+)
