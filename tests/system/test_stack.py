@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from minhbach.devtools.demo_clock import resume_point
+from minhbach.devtools.run import DEMO_CLOCK_START
 from minhbach.devtools.run_state import STATE_FILE
 from minhbach.infra.embedded import free_port, free_port_range
 from minhbach.plan import load_plan
@@ -192,8 +194,12 @@ def test_start_stop_start_leaves_nothing_running(
         assert code == 0, stack.log()
         assert not (stack.var_dir / STATE_FILE).exists()
     stack.assert_nothing_left()
+    stopped_at = resume_point(stack.var_dir)  # the demo clock's last reading, kept in var/
+    assert stopped_at is not None and stopped_at > DEMO_CLOCK_START, stack.log()
 
     stack.start()  # the same ports, the same data: nothing stands in the way
+    resumed = resume_point(stack.var_dir)
+    assert resumed is not None and resumed >= stopped_at, "the demo clock went back"
     sigterm(stack.process)
     assert stack.process.wait(timeout=STOP_WITHIN_SECONDS) == 0, stack.log()
     stack.assert_nothing_left()

@@ -7,13 +7,17 @@ children end by themselves (`minhbach.infra.lifeline`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import secrets
 import signal
 import time
+from datetime import datetime
 from types import FrameType
 
+from minhbach.clock import ScaledClock
+from minhbach.devtools import demo_clock
 from minhbach.devtools.run_state import published_run_state
 from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
 from minhbach.observability.logging import configure_logging, get_logger
@@ -45,16 +49,18 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _run(settings: Settings) -> int:
+    clock = _demo_clock(settings)
     with (
         infrastructure(settings) as infra,
         published_run_state(settings, infra.database_url, infra.nats_url),
+        demo_clock.kept(clock, settings.var_dir) if clock else contextlib.nullcontext(),
     ):
         migrate_all(infra.database_url)
         log.info("migrated", database=infra.database_url, nats=infra.nats_url)
         group = ProcessGroup(
             env={
                 **infra.env(),
-                **_shared_clock_env(settings),
+                **_shared_clock_env(settings, clock),
                 **_portal_address_env(settings),
                 **_service_token_env(settings),
             }
@@ -74,10 +80,27 @@ def _run(settings: Settings) -> int:
             group.stop()
 
 
-# The demo clock of `make run` (docs: README "Time in make run"): 30/09/2024 07:00 is one working
-# day before the Q3 reports' last day (01/10); at 720x a working day passes in two minutes.
-DEMO_CLOCK_START = "2024-09-30T07:00:00+07:00"
+# The demo clock of `make run` (docs: README "What make run shows"): 30/09/2024 07:00 is one
+# working day before the Q3 reports' last day (01/10); at 720x a working day passes in two
+# minutes. A later run on the same data resumes where the last one stopped (demo_clock).
+DEMO_CLOCK_START = datetime.fromisoformat("2024-09-30T07:00:00+07:00")
 DEMO_CLOCK_SPEED = 720.0
+
+
+def _demo_clock(settings: Settings) -> ScaledClock | None:
+    """The demo clock, when no clock is configured: from the last run's reading, if any."""
+    if settings.clock_start is not None or not settings.run_demo_clock:
+        return None
+    resumed = demo_clock.resume_point(settings.var_dir)
+    start = resumed or DEMO_CLOCK_START
+    log.info(
+        "demo clock",
+        start=start.isoformat(),
+        speed=DEMO_CLOCK_SPEED,
+        resumed=resumed is not None,
+    )
+    anchor = settings.clock_anchor or time.time()
+    return ScaledClock(start=start, speed=DEMO_CLOCK_SPEED, anchor=anchor)
 
 
 def _service_token_env(settings: Settings) -> dict[str, str]:
@@ -87,19 +110,17 @@ def _service_token_env(settings: Settings) -> dict[str, str]:
     return {"MINHBACH_REPORTING_SERVICE_TOKEN": secrets.token_urlsafe(32)}
 
 
-def _shared_clock_env(settings: Settings) -> dict[str, str]:
+def _shared_clock_env(settings: Settings, demo: ScaledClock | None) -> dict[str, str]:
     """All processes read one clock: same start, speed and wall-clock anchor."""
-    anchor = {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
-    if settings.clock_start is None and settings.run_demo_clock:
-        log.info("demo clock", start=DEMO_CLOCK_START, speed=DEMO_CLOCK_SPEED)
+    if demo is not None:
         return {
-            "MINHBACH_CLOCK_START": DEMO_CLOCK_START,
-            "MINHBACH_CLOCK_SPEED": str(DEMO_CLOCK_SPEED),
-            **anchor,
+            "MINHBACH_CLOCK_START": demo.start.isoformat(),
+            "MINHBACH_CLOCK_SPEED": str(demo.speed),
+            "MINHBACH_CLOCK_ANCHOR": str(demo.anchor),
         }
     if settings.clock_start is None:
         return {}
-    return anchor
+    return {"MINHBACH_CLOCK_ANCHOR": str(settings.clock_anchor or time.time())}
 
 
 def _portal_address_env(settings: Settings) -> dict[str, str]:
