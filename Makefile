@@ -22,7 +22,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+# Installs what the benchmarks drive (wrk) as `make test` does; a missing tool fails its row.
+bench: $(STAMP) system-deps
 	$(BIN)/python -m tests.benchmarks
 
 install: $(STAMP)

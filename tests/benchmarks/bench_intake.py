@@ -92,10 +92,11 @@ def baseline_app() -> Any:
 
 async def run(env: BenchEnv) -> list[BenchRow]:
     if not shutil.which("wrk"):
-        print(
-            "bench_intake: wrk is not installed (deploy/system-deps.sh); skipped", file=sys.stderr
+        # A bench that skips its main figure hides a regression: fail, naming the tool.
+        raise RuntimeError(
+            "bench_intake: wrk is not installed; `make bench` installs it through "
+            "deploy/system-deps.sh (as root), or install Debian's wrk package"
         )
-        return []
     work = env.var_dir / "intake"
     work.mkdir(parents=True, exist_ok=True)
     plan_file, units = _bench_plan(work)
