@@ -106,7 +106,7 @@ async def test_a_restart_mid_round_leaves_no_portal_behind(
     clock = ScaledClock(start=T0, speed=SPEED)
     async with simulated(plan) as world:
         config = _settings(settings, world)
-        for start in range(3):  # start, stop mid-round, start again: every portal each time
+        for _ in range(3):  # start, stop mid-round, start again: every portal each time
             started = clock.now()
             async with serving(create_app(settings=config, clock=clock, plan=plan)):
                 await _every_portal_probed(sessions, units, started, INTERVAL + ALLOWANCE)
@@ -114,7 +114,6 @@ async def test_a_restart_mid_round_leaves_no_portal_behind(
                 while await _ack_pending(nats_client) == 0:  # stop with probes in flight
                     assert time.monotonic() < deadline, "no probe ever in flight"
                     await asyncio.sleep(0.05)
-            assert start < 3
 
 
 async def test_requests_held_by_a_dead_replica_come_back(
