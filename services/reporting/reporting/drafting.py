@@ -173,7 +173,8 @@ class Drafter:
         # last probe is applied would miss the documents still in flight. Once the round has
         # ended it is drafted whatever is in flight, so a busy bus cannot hold it back for good.
         applied = self.documents_applied
-        if trigger == ROUND_COMPLETE and applied is not None and not await applied():
+        still_running = now < round_.ends
+        if trigger == ROUND_COMPLETE and still_running and applied and not await applied():
             return None
         documents = await store.documents_seen(session, round_.starts, round_.ends)
         notice = inspection_notice(round_, portals, probes, documents, now, trigger)
