@@ -62,7 +62,9 @@ def migrate_all(database_url: str) -> None:
 
 @dataclass
 class ProcessGroup:
-    """Child processes whose output is prefixed with their name; stopped together.
+    """Child processes whose output is prefixed with their name (or, with `log_dir`, appended to
+    `<log_dir>/<name>.log`); stopped together, or killed and restarted one by one (the chaos
+    run, tests/chaos).
 
     Each child runs in its own session (a Ctrl-C in the terminal reaches only the runner, which
     stops them), gets SIGTERM from the kernel if the runner dies, and holds a lifeline that ends
@@ -72,19 +74,35 @@ class ProcessGroup:
     env: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     stop_timeout: float = 15.0
+    log_dir: Path | None = None
+    commands: dict[str, list[str]] = field(default_factory=dict)
 
     def start(self, name: str, args: Sequence[str]) -> None:
+        self.commands[name] = list(args)
+        log_file = (self.log_dir / f"{name}.log").open("ab") if self.log_dir else None
         process = subprocess.Popen(
             list(args),
             env={**os.environ, **self.env, **supervised_env()},
-            stdout=subprocess.PIPE,
+            stdout=log_file or subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=die_with_parent(),
         )
         self.processes[name] = process
+        if log_file is not None:
+            log_file.close()
+            return
         assert process.stdout is not None
         threading.Thread(target=_prefix_lines, args=(name, process.stdout), daemon=True).start()
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash: no shutdown code runs."""
+        process = self.processes[name]
+        process.kill()
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        self.start(name, self.commands[name])
 
     def wait_any(self) -> tuple[str, int]:
         while True:

@@ -1,0 +1,301 @@
+"""What must hold at the end of the chaos run, judged against the calm run: pure functions over
+two snapshots taken at the same clock moment. Each verdict names its first counter-example.
+
+How an outcome may legitimately differ between the runs, and the bound each check applies:
+- A report: the receipt is the truth. Scoring must judge each report as its receipt says (on
+  time or late). A unit whose filing an outage held back across its deadline got a "late"
+  receipt in the chaos run only; its obligation (and the notices about it) differ, and the
+  table counts them as moved by an outage. Nothing else about reports may differ.
+- A probe sees the portal as it is when it runs, so a delayed probe may see another day's
+  portal: obligations found by probes (a document to re-post) and signals read from probes may
+  differ; they are counted, not judged. Every probe that ran must reach scoring and reporting.
+- An inspection notice is drafted from the round's probes: a round in which the chaos run could
+  not probe at all has no notice, and the table says so; any other round must have its notice.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+from typing import Final
+
+from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
+
+# Scoring's signals computed from reports and the ledger; every other signal reads probes.
+REPORT_SIGNALS: Final = frozenset({"tasks_reported_done", "fixed_deadline_met"})
+PROBE_OBLIGATIONS: Final = frozenset({"document_posting"})
+# The notifier's own items about what a probe found (a portal down), not in scoring's ledger.
+PROBE_NOTICE_PREFIXES: Final = ("portal-down:",)
+REPORT_OBLIGATION_PREFIX: Final = "report:"
+INSPECTION_NOTICE: Final = "inspection_notice"
+PROBING_DEPENDS_ON: Final = frozenset(
+    {"portal-monitor", "kill_nats", "restart_postgres", "kill_postgres"}
+)
+OUTAGE_RECOVERY_SECONDS: Final = 5.0  # the chaos settings' ack wait (4 s) and a restart
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    held: bool
+    detail: str
+
+
+def judge(calm: Snapshot, chaos: Snapshot, probe_bound_seconds: float) -> list[Verdict]:
+    return [
+        receipts_stored_once(calm),
+        receipts_stored_once(chaos),
+        obligations_same(calm, chaos),
+        report_figures_same(calm, chaos),
+        notices_exactly_once(chaos),
+        notices_same(calm, chaos),
+        drafts_same(calm, chaos),
+        every_probe_applied(chaos),
+        every_portal_its_turn(chaos, probe_bound_seconds),
+        no_dead_letters(chaos),
+    ]
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def receipts_stored_once(run: Snapshot) -> Verdict:
+    name = f"{run.name}: every receipt stored once and scored; no receipt, no row"
+    receipted: Counter[object] = Counter(r.report_id for r in run.receipts)
+    for receipt in run.receipts:
+        stored = run.stored_versions.get(receipt.report_id, 0)
+        if stored < receipt.version_no:
+            return Verdict(name, False, f"receipt {receipt} but {stored} version(s) stored")
+    for report_id, stored in run.stored_versions.items():
+        if receipted[report_id] != stored:
+            detail = f"report {report_id}: {stored} versions, {receipted[report_id]} receipts"
+            return Verdict(name, False, detail)
+        scored = run.scored_versions.get(report_id)
+        if scored != stored:
+            return Verdict(name, False, f"report {report_id}: {stored} stored, {scored} scored")
+    twice = [key for key, n in Counter(run.stored_periods).items() if n > 1]
+    if twice:
+        return Verdict(name, False, f"period stored twice: {twice[0]}")
+    if run.refusals:
+        return Verdict(name, False, f"refused: {run.refusals[0]}")
+    return Verdict(name, True, f"{len(run.receipts)} receipts, {len(run.stored_versions)} reports")
+
+
+def late_by_outage(calm: Snapshot, chaos: Snapshot) -> set[str]:
+    """Report obligations whose filing was on time in the calm run and late in the chaos run."""
+
+    def first_on_time(run: Snapshot) -> dict[tuple[str, str], bool]:
+        firsts = [r for r in run.receipts if r.version_no == 1]
+        return {(r.unit, r.period): r.on_time for r in firsts}
+
+    calm_on_time, chaos_on_time = first_on_time(calm), first_on_time(chaos)
+    moved = {key for key, on_time in calm_on_time.items() if chaos_on_time.get(key) != on_time}
+    return {
+        obligation_id
+        for obligation_id in chaos.obligations
+        if obligation_id.startswith(REPORT_OBLIGATION_PREFIX)
+        and _unit_and_period(obligation_id) in moved
+    }
+
+
+def _unit_and_period(obligation_id: str) -> tuple[str, str]:
+    """ "report:<rule>:<unit>:<year>:<period>" -> (unit, period)."""
+    parts = obligation_id.split(":")
+    return parts[2], parts[-1]
+
+
+def obligations_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
+    name = "every obligation's final status is the same (or moved by an outage, counted)"
+    explained = late_by_outage(calm, chaos)
+    differ, by_probes, by_outage, compared = [], 0, 0, 0
+    for key, (kind, status, due) in sorted(calm.obligations.items()):
+        if not calm.span_start <= due < calm.span_end:
+            continue
+        compared += 1
+        other = chaos.obligations.get(key, (kind, "missing", due))[1]
+        if other == status:
+            continue
+        if kind in PROBE_OBLIGATIONS:
+            by_probes += 1
+        elif key in explained and other == "fulfilled_late":
+            by_outage += 1
+        else:
+            differ.append(f"{key}: {status} / {other}")
+    if differ:
+        return Verdict(name, False, f"{len(differ)} of {compared} differ, first {differ[0]}")
+    detail = f"{compared} compared; moved: {by_outage} filed late by an outage, {by_probes} probes"
+    return Verdict(name, True, detail)
+
+
+def report_figures_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
+    name = "every indicator figure from reports is the same"
+    moved, probe_moves = [], [0.0]
+    for indicator, signals in sorted(calm.figures.items()):
+        for code, value in signals.items():
+            other = chaos.figures.get(indicator, {}).get(code)
+            if code not in REPORT_SIGNALS:
+                probe_moves.append(abs((value or 0.0) - (other or 0.0)))
+            elif not _close(value, other):
+                moved.append(f"indicator {indicator} {code}: {value} / {other}")
+    if moved and not late_by_outage(calm, chaos):
+        return Verdict(name, False, f"{len(moved)} differ, first {moved[0]}")
+    detail = (
+        f"{len(moved)} moved with late filings; probe signals moved at most {max(probe_moves):.2f}"
+    )
+    return Verdict(name, True, detail)
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < 1e-9
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+def notices_exactly_once(run: Snapshot) -> Verdict:
+    name = f"{run.name}: every notice delivered exactly once (Message-ID and content)"
+    by_id = Counter(m.message_id for m in run.mail)
+    twice = [mid for mid, n in by_id.items() if n > 1]
+    if twice:
+        return Verdict(name, False, f"Message-ID {twice[0]} delivered {by_id[twice[0]]} times")
+    by_content = Counter((m.recipients, m.subject, m.content_sha256) for m in run.mail)
+    same = [key for key, n in by_content.items() if n > 1]
+    if same:
+        return Verdict(name, False, f"same content twice to {same[0][0]}: {same[0][1]}")
+    sent_ids = {m.message_id for m in run.mail}
+    missing = [n for n in _decided(run) if n.message_id not in sent_ids]
+    if missing:
+        first = missing[0]
+        detail = f"{len(missing)} not delivered, first {first.stage} to {first.recipient}"
+        return Verdict(name, False, detail)
+    return Verdict(name, True, f"{len(run.mail)} delivered")
+
+
+def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
+    """Each run's notices decided within the span were decided in the other run too: the same
+    stage about the same obligation to the same recipient. How a notice groups obligations and
+    a repeated reminder's count are not compared (a notifier that was down at a repeat's moment
+    sends the current one); notices about obligations a probe found or an outage moved are
+    left out (see the module's docstring)."""
+    name = "the same notices reach the same people"
+    moved = (
+        late_by_outage(calm, chaos)
+        | {key for key, (kind, _, _) in calm.obligations.items() if kind in PROBE_OBLIGATIONS}
+        | {key for key, (kind, _, _) in chaos.obligations.items() if kind in PROBE_OBLIGATIONS}
+    )
+
+    def keys(notices: list[NoticeRow]) -> set[tuple[str, str, str]]:
+        return {
+            (n.recipient, n.stage, obligation)
+            for n in notices
+            for obligation, _, _ in n.items
+            if obligation not in moved and not obligation.startswith(PROBE_NOTICE_PREFIXES)
+        }
+
+    only_calm = keys(_decided(calm)) - keys(chaos.notices)
+    only_chaos = keys(_decided(chaos)) - keys(calm.notices)
+    if only_calm or only_chaos:
+        first = sorted(only_calm or only_chaos)[0]
+        detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"
+        return Verdict(name, False, detail)
+    return Verdict(name, True, f"{len(keys(_decided(calm)))} (recipient, stage, obligation)")
+
+
+def _decided(run: Snapshot) -> list[NoticeRow]:
+    return [n for n in run.notices if run.span_start <= n.decided_at < run.span_end]
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+def drafts_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
+    """Every draft the calm run made within the span exists in the chaos run, but an inspection
+    notice of a round the chaos run could not probe at all; no period is drafted twice from the
+    same data."""
+    name = "every draft exists, once per period and round; a new version only on new data"
+    chaos_keys = {(d.kind, d.period_key) for d in chaos.drafts}
+    probed_rounds = {round_key for _, round_key in chaos.probe_rounds}
+    unprobed = 0
+    missing = []
+    for key in sorted({(d.kind, d.period_key) for d in _drafted(calm)} - chaos_keys):
+        if key[0] == INSPECTION_NOTICE and key[1] not in probed_rounds:
+            unprobed += 1
+        else:
+            missing.append(key)
+    if missing:
+        return Verdict(name, False, f"{len(missing)} missing, first {missing[0]}")
+    repeated = Counter((d.kind, d.period_key, d.fingerprint) for d in chaos.drafts)
+    same = [key for key, n in repeated.items() if n > 1]
+    if same:
+        return Verdict(name, False, f"{same[0][0]} {same[0][1]} drafted twice from the same data")
+    detail = f"{len(chaos_keys)} drafts, {len(chaos.drafts)} versions; {unprobed} rounds unprobed"
+    return Verdict(name, True, detail)
+
+
+def _drafted(run: Snapshot) -> list[DraftRow]:
+    return [d for d in run.drafts if run.span_start <= d.drafted_at < run.span_end]
+
+
+# --- probes ----------------------------------------------------------------------------------
+
+
+def every_probe_applied(run: Snapshot) -> Verdict:
+    """No probe event lost: scoring applied every probe portal-monitor stored, and reporting
+    holds a probe for every (portal, round) portal-monitor probed."""
+    name = f"{run.name}: every probe reached scoring and reporting"
+    if run.probes_not_scored:
+        detail = f"{len(run.probes_not_scored)} not scored, first {run.probes_not_scored[0]}"
+        return Verdict(name, False, detail)
+    unreported = sorted(run.probe_rounds - run.rounds_reported)
+    if unreported:
+        return Verdict(name, False, f"{len(unreported)} not in reporting, first {unreported[0]}")
+    return Verdict(name, True, f"{sum(len(s) for s in run.probes.values())} probes")
+
+
+def every_portal_its_turn(run: Snapshot, bound_seconds: float) -> Verdict:
+    """The longest real time a portal waited for its next probe within the span, beyond what
+    the outages that stop probing explain."""
+    name = f"{run.name}: every portal probed within {bound_seconds:.0f} s plus the outages"
+    never = set(run.portals) - set(run.probes)
+    if never:
+        return Verdict(name, False, f"never probed: {sorted(never)[0]}")
+    worst = (0.0, "")
+    for unit, starts in run.probes.items():
+        inside = [t for t in starts if run.span_start <= t < run.span_end]
+        for before, after in itertools.pairwise([run.span_start, *inside, run.span_end]):
+            gap = (after - before).total_seconds() / run.speed
+            waited = gap - _outage_within(
+                run, run.real_seconds_at(before), run.real_seconds_at(after)
+            )
+            if waited > worst[0]:
+                worst = (waited, unit)
+    if worst[0] > bound_seconds:
+        return Verdict(name, False, f"{worst[1]} waited {worst[0]:.1f} s beyond outages")
+    return Verdict(name, True, f"{len(run.probes)} portals; longest wait {worst[0]:.1f} s")
+
+
+def _outage_within(run: Snapshot, low: float, high: float) -> float:
+    """Real seconds within [low, high] during which an outage that stops probing lasted, or
+    the work queue was still handing a dead replica's requests back (overlaps counted once)."""
+    spans = sorted(
+        (max(frm, low), min(to + OUTAGE_RECOVERY_SECONDS, high))
+        for what, frm, to in run.outages
+        if what in PROBING_DEPENDS_ON and frm < high and to + OUTAGE_RECOVERY_SECONDS > low
+    )
+    covered, reached = 0.0, low
+    for start, end in spans:
+        start = max(start, reached)
+        if end > start:
+            covered += end - start
+            reached = end
+    return covered
+
+
+def no_dead_letters(run: Snapshot) -> Verdict:
+    name = f"{run.name}: no dead letters"
+    if run.dead_letters:
+        return Verdict(name, False, f"{len(run.dead_letters)}: {run.dead_letters[0]}")
+    return Verdict(name, True, "none")

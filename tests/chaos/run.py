@@ -1,0 +1,153 @@
+"""Run the scenario twice, calm and under faults, at the same time on this machine, and judge
+the chaos run's end against the calm run's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from minhbach.plan import Plan, load_plan
+from minhbach.services import SERVICES
+from tests.chaos.filer import Filer
+from tests.chaos.invariants import Verdict, judge
+from tests.chaos.scenario import (
+    Fault,
+    Span,
+    behaviours,
+    fault_schedule,
+    filings,
+    portal_bad_days,
+)
+from tests.chaos.snapshot import Snapshot, take
+from tests.chaos.world import World
+
+SETTLE_SECONDS = 20.0  # after the span, before the snapshot
+PROBE_BOUND_SECONDS = 20.0  # a portal's longest real wait for a probe, outages aside
+
+
+@dataclass(frozen=True)
+class Outcome:
+    seed: int
+    span: Span
+    faults: list[Fault]
+    calm: Snapshot
+    chaos: Snapshot
+    verdicts: list[Verdict]
+
+    @property
+    def held(self) -> bool:
+        return all(v.held for v in self.verdicts)
+
+
+def span_of(plan: Plan, name: str) -> Span:
+    """`quarter`: the third quarter's reporting cycle (the quarter's last weeks, its reports,
+    their reminders, overdue notices, escalations and drafts); `year`: the plan year. Both run
+    the clock about 60,000 times faster than real time."""
+    zone = plan.meta.zone
+    year = plan.year
+
+    def at(month: int, day: int) -> datetime:
+        return datetime.combine(datetime(year, month, day).date(), time(), zone)
+
+    if name == "quarter":
+        return Span("quarter", at(9, 12), at(10, 26), real_seconds=60.0, faults=16)
+    if name == "year":
+        return Span("year", at(1, 1), at(12, 31), real_seconds=480.0, faults=104)
+    raise ValueError(f"unknown span {name!r}: quarter or year")
+
+
+async def run_pair(plan_file: Path, span_name: str, seed: int, root: Path) -> Outcome:
+    plan = load_plan(plan_file)
+    span = span_of(plan, span_name)
+    bad_days = portal_bad_days(seed, [u.code for u in plan.portal_units()], span)
+    faults = fault_schedule(seed, span, [spec.name for spec in SERVICES])
+    worlds = [
+        World(name, root / name, plan, plan_file, span, bad_days) for name in ("calm", "chaos")
+    ]
+    try:
+        await asyncio.gather(*(world.start() for world in worlds))
+        calm, chaos = await asyncio.gather(
+            _drive(worlds[0], plan, seed, []), _drive(worlds[1], plan, seed, faults)
+        )
+    finally:
+        for world in worlds:
+            world.stop()
+    return Outcome(seed, span, faults, calm, chaos, judge(calm, chaos, PROBE_BOUND_SECONDS))
+
+
+async def _drive(world: World, plan: Plan, seed: int, faults: list[Fault]) -> Snapshot:
+    filer = Filer(world, plan)
+    await filer.issue_tokens()
+    conduct = behaviours(seed, list(plan.lead_unit_codes_all()))
+    planned = filings(conduct, await filer.report_deadlines(), world.span)
+    filing = asyncio.create_task(filer.run(planned))
+    await _inflict_all(world, faults)
+    await _until(world, world.span.real_seconds)
+    await filing
+    await _settle(world)
+    return await take(world, filer.receipts, filer.refusals)
+
+
+async def _inflict_all(world: World, faults: list[Fault]) -> None:
+    """Each fault at its moment; faults on one component wait for each other (a service is not
+    restarted twice), faults on different ones overlap."""
+    locks: dict[str, asyncio.Lock] = {}
+
+    async def one(fault: Fault) -> None:
+        await _until(world, fault.at)
+        target = fault.target or fault.kind.split("_", 1)[-1]
+        async with locks.setdefault(target, asyncio.Lock()):
+            await world.inflict(fault)
+
+    await asyncio.gather(*(one(fault) for fault in faults))
+
+
+async def _until(world: World, real_seconds: float) -> None:
+    await asyncio.sleep(max(0.0, real_seconds - world.real_elapsed()))
+
+
+async def _settle(world: World) -> None:
+    """SETTLE_SECONDS after the span, the same clock moment in both runs: the last notices
+    leave, the last events are scored and drafted."""
+    await _until(world, world.span.real_seconds + SETTLE_SECONDS)
+
+
+def table(outcome: Outcome) -> str:
+    """The printed result: faults by kind, what each run produced, each invariant."""
+    lines = [
+        f"chaos run: span {outcome.span.name} ({outcome.span.start:%d/%m/%Y} - "
+        f"{outcome.span.end:%d/%m/%Y}, clock x{outcome.span.speed:,.0f}), seed {outcome.seed}",
+        f"replay: make chaos CHAOS_ARGS='--span {outcome.span.name} --seed {outcome.seed}'",
+        "",
+        "faults injected     | count",
+        "--------------------+------",
+    ]
+    by_kind = Counter(f.kind for f in outcome.faults)
+    lines += [f"{kind:<20}| {n}" for kind, n in sorted(by_kind.items())]
+    killed = Counter(f.target for f in outcome.faults if f.target)
+    lines += [f"  kill -9 {name:<11}| {n}" for name, n in sorted(killed.items())]
+    lines.append(f"{'all':<20}| {len(outcome.faults)}")
+    lines += ["", "produced            | calm | chaos", "--------------------+------+------"]
+    for label, calm, chaos in _produced(outcome.calm, outcome.chaos):
+        lines.append(f"{label:<20}| {calm:>4} | {chaos:>5}")
+    lines += ["", "outages (real seconds after the span's start; clock dates)"]
+    for what, began, ended in outcome.chaos.outages:
+        clock = outcome.span.start + timedelta(seconds=began * outcome.span.speed)
+        lines.append(f"  {began:6.1f} s +{ended - began:4.1f} s  {clock:%d/%m %H:%M}  {what}")
+    lines += ["", "invariant | held | detail", "----------+------+-------"]
+    for verdict in outcome.verdicts:
+        mark = "yes" if verdict.held else "NO"
+        lines.append(f"{verdict.name} | {mark} | {verdict.detail}")
+    return "\n".join(lines)
+
+
+def _produced(calm: Snapshot, chaos: Snapshot) -> list[tuple[str, int, int]]:
+    def counts(run: Snapshot) -> list[int]:
+        probes = sum(len(starts) for starts in run.probes.values())
+        return [len(run.receipts), len(run.mail), len(run.drafts), probes, len(run.obligations)]
+
+    labels = ["reports (receipts)", "notices delivered", "draft versions", "probes", "obligations"]
+    return list(zip(labels, counts(calm), counts(chaos), strict=True))
