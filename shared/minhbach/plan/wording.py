@@ -1,0 +1,110 @@
+"""The words people read about the plan's own government, derived from the plan: its level
+(`meta.level`), its name (`meta.locality`), its issuer and the kinds of unit it has.
+
+`plan.words` is the one place code gets them from; nothing else in code spells a level's noun.
+The nouns below are the schema's vocabulary, one per level and unit kind, each a bare noun.
+
+    plan.words.place                 "huyện Lục Nam", "tỉnh Bắc Ninh", "xã Tân Kỳ"
+    plan.words.inspected_portals     "huyện và các xã, thị trấn"; "xã"
+    plan.words.asked_to_act          "các cơ quan, đơn vị, UBND các xã, thị trấn"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from minhbach.plan.types import COMMUNE_LEVEL_KINDS, LOCAL_GOVERNMENT_KINDS
+
+if TYPE_CHECKING:
+    from minhbach.plan.contents import PlanContents
+
+# The noun of each level, as written before a locality's name ("tỉnh Bắc Ninh").
+LEVEL_NOUNS: Final = {
+    "province": "tỉnh",
+    "central_city": "thành phố",
+    "commune": "xã",
+    "ward": "phường",
+    "special_zone": "đặc khu",
+    "district": "huyện",
+}
+# The noun of each commune-level unit kind, in the order they are named ("các xã, phường").
+COMMUNE_KIND_NOUNS: Final = {
+    "commune": "xã",
+    "ward": "phường",
+    "special_zone": "đặc khu",
+    "town": "thị trấn",
+}
+# How a province's departments and agencies are named together; other levels say "cơ quan".
+_PROVINCE_AGENCIES: Final = "các sở, ban, ngành"
+_AGENCIES: Final = "các cơ quan, đơn vị"
+_GOVERNMENT: Final = "UBND"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWords:
+    """Words about the plan's government, each derived from the plan file."""
+
+    level_noun: str  # "huyện", "tỉnh", "xã"
+    locality: str  # "Lục Nam"
+    government: str  # the plan's issuer: "UBND huyện Lục Nam"
+    agencies: str  # "các cơ quan, đơn vị"; a province: "các sở, ban, ngành"
+    commune_nouns: tuple[str, ...]  # kinds of commune-level units under it: ("xã", "thị trấn")
+    agencies_have_portals: bool  # some department or agency's portal is inspected too
+
+    @property
+    def place(self) -> str:
+        """ "huyện Lục Nam"."""
+        return f"{self.level_noun} {self.locality}"
+
+    @property
+    def communes(self) -> str:
+        """ "các xã, thị trấn" (empty: the plan has no commune-level units under it)."""
+        return f"các {', '.join(self.commune_nouns)}" if self.commune_nouns else ""
+
+    @property
+    def leadership(self) -> str:
+        """Who leads the plan's government: "lãnh đạo UBND huyện Lục Nam"."""
+        return f"lãnh đạo {self.government}"
+
+    @property
+    def inspected_portals(self) -> str:
+        """Whose portals an inspection round covers, after "Cổng thông tin điện tử của":
+        "huyện và các xã, thị trấn"; "tỉnh, các sở, ban, ngành và các xã, phường"; "xã"."""
+        parts = [self.level_noun]
+        if self.agencies_have_portals:
+            parts.append(self.agencies)
+        head = ", ".join(parts)
+        return f"{head} và {self.communes}" if self.communes else head
+
+    @property
+    def asked_to_act(self) -> str:
+        """Whom a notice asks to put things right: "các cơ quan, đơn vị, UBND các xã, thị trấn"."""
+        if not self.communes:
+            return self.agencies
+        return f"{self.agencies}, {_GOVERNMENT} {self.communes}"
+
+
+def words_of(plan: PlanContents) -> PlanWords:
+    level = plan.meta.level
+    under = [u for u in plan.units if u.code != _own_code(plan)]
+    portal_kinds = {u.kind for u in under if u.portal is not None}
+    return PlanWords(
+        level_noun=LEVEL_NOUNS[level],
+        locality=plan.meta.locality,
+        government=plan.meta.issuer,
+        agencies=_PROVINCE_AGENCIES if level in ("province", "central_city") else _AGENCIES,
+        commune_nouns=_commune_nouns(u.kind for u in under if u.kind in COMMUNE_LEVEL_KINDS),
+        agencies_have_portals=bool(portal_kinds - set(LOCAL_GOVERNMENT_KINDS)),
+    )
+
+
+def _own_code(plan: PlanContents) -> str | None:
+    unit = plan.locality_unit_or_none()
+    return unit.code if unit is not None else None
+
+
+def _commune_nouns(kinds: Iterable[str]) -> tuple[str, ...]:
+    present = set(kinds)
+    return tuple(noun for kind, noun in COMMUNE_KIND_NOUNS.items() if kind in present)
