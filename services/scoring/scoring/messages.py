@@ -28,6 +28,7 @@ OBLIGATION_STATUS = {
     ObligationStatus.FULFILLED_LATE: "Đã thực hiện muộn",
 }
 
+
 def readiness_note(place: str) -> str:
     """`place`: the plan's government as `plan.words.place` names it ("huyện Lục Nam")."""
     return (

@@ -306,17 +306,17 @@ def _portal_monitoring(plan: PlanContents) -> Iterable[PlanIssue]:
     refs = {u.code for u in plan.units} | {g.code for g in plan.unit_groups}
     task_kinds = {t.code: t.document_kinds for t in plan.tasks}
     for index, duty in enumerate(monitoring.copy_duties):
-        path = ("copy_duties", index)
+        at: FieldPath = ("copy_duties", index)
         for field in ("documents_of", "reposted_on"):
             for position, code in enumerate(getattr(duty, field)):
                 if code not in refs:
-                    yield issue((*path, field, position), f"unknown unit or group {code!r}")
+                    yield issue((*at, field, position), f"unknown unit or group {code!r}")
         for position, code in enumerate(duty.tasks):
             if code not in tasks:
-                yield issue((*path, "tasks", position), f"unknown task {code!r}")
+                yield issue((*at, "tasks", position), f"unknown task {code!r}")
             elif not task_kinds[code]:
                 yield issue(
-                    (*path, "tasks", position),
+                    (*at, "tasks", position),
                     f"task {code!r} has no `document_kinds`: there is nothing to re-post",
                 )
     for index, regulation in enumerate(monitoring.regulations):

@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 
 class PlanContents(Frozen):
-    """What a local government's yearly plan holds, and the lookups over it. Each part is checked on its
-    own; `Plan` adds the checks across the file."""
+    """What a local government's yearly plan holds, and the lookups over it. Each part is
+    checked on its own; `Plan` adds the checks across the file."""
 
     schema_version: Literal[1]
     meta: Meta
@@ -155,7 +155,8 @@ class PlanContents(Frozen):
     @cached_property
     def words(self) -> PlanWords:
         """Words people read about the plan's government ("huyện Lục Nam", ...)."""
-        return words_of(self)
+        own = self.locality_unit_or_none()
+        return words_of(self.meta, self.units, own.code if own is not None else None)
 
     def portal_units(self) -> tuple[Unit, ...]:
         """Units that have a portal, in file order (the district's first in the seed)."""

@@ -11,14 +11,12 @@ The nouns below are the schema's vocabulary, one per level and unit kind, each a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from minhbach.plan.models import Meta, Unit
 from minhbach.plan.types import COMMUNE_LEVEL_KINDS, LOCAL_GOVERNMENT_KINDS
-
-if TYPE_CHECKING:
-    from minhbach.plan.contents import PlanContents
 
 # The noun of each level, as written before a locality's name ("tỉnh Bắc Ninh").
 LEVEL_NOUNS: Final = {
@@ -86,23 +84,19 @@ class PlanWords:
         return f"{self.agencies}, {_GOVERNMENT} {self.communes}"
 
 
-def words_of(plan: PlanContents) -> PlanWords:
-    level = plan.meta.level
-    under = [u for u in plan.units if u.code != _own_code(plan)]
+def words_of(meta: Meta, units: Sequence[Unit], own_code: str | None) -> PlanWords:
+    """The words of a plan with `meta` and `units`; `own_code`: its own government's unit."""
+    level = meta.level
+    under = [u for u in units if u.code != own_code]
     portal_kinds = {u.kind for u in under if u.portal is not None}
     return PlanWords(
         level_noun=LEVEL_NOUNS[level],
-        locality=plan.meta.locality,
-        government=plan.meta.issuer,
+        locality=meta.locality,
+        government=meta.issuer,
         agencies=_PROVINCE_AGENCIES if level in ("province", "central_city") else _AGENCIES,
         commune_nouns=_commune_nouns(u.kind for u in under if u.kind in COMMUNE_LEVEL_KINDS),
         agencies_have_portals=bool(portal_kinds - set(LOCAL_GOVERNMENT_KINDS)),
     )
-
-
-def _own_code(plan: PlanContents) -> str | None:
-    unit = plan.locality_unit_or_none()
-    return unit.code if unit is not None else None
 
 
 def _commune_nouns(kinds: Iterable[str]) -> tuple[str, ...]:

@@ -158,10 +158,7 @@ class PostingRules:
             )
         return obligations
 
-
-    def _copy_due(
-        self, source: DocumentFact, due_at: datetime, duty: ResolvedCopyDuty
-    ) -> datetime:
+    def _copy_due(self, source: DocumentFact, due_at: datetime, duty: ResolvedCopyDuty) -> datetime:
         """The duty's own window after issue, else the source document's deadline."""
         if duty.within_working_days is None or source.issued_on is None:
             return due_at
