@@ -123,7 +123,7 @@ DRAFT_BODY: Final = (
 
 
 def draft_subject(kind: str, version: int, chairman: str) -> str:
-    """`chairman`: the plan's chairman unit's name ("Chủ tịch UBND huyện")."""
+    """`chairman`: the plan's chairman unit's name ("Chủ tịch UBND tỉnh")."""
     what = DRAFT_KINDS.get(kind, "Dự thảo").format(chairman=chairman)
     return f"{SUBJECT_PREFIX} {what} (phiên bản {version})"
 

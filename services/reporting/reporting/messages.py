@@ -145,14 +145,14 @@ PROBLEM_LABELS: Final = {
 
 TOKEN_MISSING: Final = "Vui lòng nhập mã truy cập."
 TOKEN_INVALID: Final = "Mã truy cập không đúng hoặc đã bị thu hồi."
-# {leadership}: `plan.words.leadership` ("lãnh đạo UBND huyện Lục Nam").
+# {leadership}: `plan.words.leadership` ("lãnh đạo UBND tỉnh Bắc Ninh").
 NOT_A_READER: Final = (
     "Trang này chỉ dành cho đơn vị đầu mối và {leadership}; đơn vị của đồng chí không có quyền xem."
 )
 UNKNOWN_UNIT: Final = "Không có đơn vị “{code}” trong kế hoạch."
 UNKNOWN_DRAFT: Final = "Không có dự thảo này."
 NO_PDF: Final = "Dự thảo này chưa có bản PDF."
-# {chairman}: the plan's chairman unit's name ("Chủ tịch UBND huyện").
+# {chairman}: the plan's chairman unit's name ("Chủ tịch UBND tỉnh").
 DRAFT_KINDS: Final = {
     "consolidated_report": "Báo cáo tổng hợp gửi {chairman}",
     "inspection_notice": "Thông báo kết quả kiểm tra Cổng TTĐT",

@@ -30,7 +30,7 @@ OBLIGATION_STATUS = {
 
 
 def readiness_note(place: str) -> str:
-    """`place`: the plan's government as `plan.words.place` names it ("huyện Lục Nam")."""
+    """`place`: the plan's government as `plan.words.place` names it ("tỉnh Bắc Ninh")."""
     return (
         f"Mức sẵn sàng đo những việc {place} tự làm được (báo cáo, đăng tải văn bản, chuyên mục, "
         "cổng thông tin), không phải câu trả lời của doanh nghiệp trong phiếu khảo sát PCI/DDCI."

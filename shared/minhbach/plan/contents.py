@@ -154,7 +154,7 @@ class PlanContents(Frozen):
 
     @cached_property
     def words(self) -> PlanWords:
-        """Words people read about the plan's government ("huyện Lục Nam", ...)."""
+        """Words people read about the plan's government ("tỉnh Bắc Ninh", ...)."""
         own = self.locality_unit_or_none()
         return words_of(self.meta, self.units, own.code if own is not None else None)
 

@@ -4,9 +4,9 @@
 `plan.words` is the one place code gets them from; nothing else in code spells a level's noun.
 The nouns below are the schema's vocabulary, one per level and unit kind, each a bare noun.
 
-    plan.words.place                 "huyện Lục Nam", "tỉnh Bắc Ninh", "xã Tân Kỳ"
-    plan.words.inspected_portals     "huyện và các xã, thị trấn"; "xã"
-    plan.words.asked_to_act          "các cơ quan, đơn vị, UBND các xã, thị trấn"
+    plan.words.place                 "tỉnh Bắc Ninh", "xã Tân Kỳ"
+    plan.words.inspected_portals     "tỉnh, các sở, ban, ngành và các xã, phường"; "xã"
+    plan.words.asked_to_act          "các sở, ban, ngành, UBND các xã, phường"
 """
 
 from __future__ import annotations
@@ -46,30 +46,30 @@ class PlanWords:
 
     level_noun: str  # "huyện", "tỉnh", "xã"
     locality: str  # "Lục Nam"
-    government: str  # the plan's issuer: "UBND huyện Lục Nam"
+    government: str  # the plan's issuer: "UBND tỉnh Bắc Ninh"
     agencies: str  # "các cơ quan, đơn vị"; a province: "các sở, ban, ngành"
     commune_nouns: tuple[str, ...]  # kinds of commune-level units under it: ("xã", "thị trấn")
     agencies_have_portals: bool  # some department or agency's portal is inspected too
 
     @property
     def place(self) -> str:
-        """ "huyện Lục Nam"."""
+        """ "tỉnh Bắc Ninh"."""
         return f"{self.level_noun} {self.locality}"
 
     @property
     def communes(self) -> str:
-        """ "các xã, thị trấn" (empty: the plan has no commune-level units under it)."""
+        """ "các xã, phường" (empty: the plan has no commune-level units under it)."""
         return f"các {', '.join(self.commune_nouns)}" if self.commune_nouns else ""
 
     @property
     def leadership(self) -> str:
-        """Who leads the plan's government: "lãnh đạo UBND huyện Lục Nam"."""
+        """Who leads the plan's government: "lãnh đạo UBND tỉnh Bắc Ninh"."""
         return f"lãnh đạo {self.government}"
 
     @property
     def inspected_portals(self) -> str:
         """Whose portals an inspection round covers, after "Cổng thông tin điện tử của":
-        "huyện và các xã, thị trấn"; "tỉnh, các sở, ban, ngành và các xã, phường"; "xã"."""
+        "tỉnh, các sở, ban, ngành và các xã, phường"; "xã" (a commune's own plan)."""
         parts = [self.level_noun]
         if self.agencies_have_portals:
             parts.append(self.agencies)
@@ -78,7 +78,7 @@ class PlanWords:
 
     @property
     def asked_to_act(self) -> str:
-        """Whom a notice asks to put things right: "các cơ quan, đơn vị, UBND các xã, thị trấn"."""
+        """Whom a notice asks to put things right: "các sở, ban, ngành, UBND các xã, phường"."""
         if not self.communes:
             return self.agencies
         return f"{self.agencies}, {_GOVERNMENT} {self.communes}"
