@@ -34,9 +34,15 @@ COMMUNE_KIND_NOUNS: Final = {
     "special_zone": "đặc khu",
     "town": "thị trấn",
 }
-# How a province's departments and agencies are named together; other levels say "cơ quan".
-_PROVINCE_AGENCIES: Final = "các sở, ban, ngành"
-_AGENCIES: Final = "các cơ quan, đơn vị"
+# How the units under the plan's government are named together, per level.
+_AGENCIES: Final = {
+    "province": "các sở, ban, ngành",
+    "central_city": "các sở, ban, ngành",
+    "commune": "các phòng, đơn vị",
+    "ward": "các phòng, đơn vị",
+    "special_zone": "các phòng, đơn vị",
+    "district": "các cơ quan, đơn vị",
+}
 _GOVERNMENT: Final = "UBND"
 
 
@@ -47,7 +53,7 @@ class PlanWords:
     level_noun: str  # "huyện", "tỉnh", "xã"
     locality: str  # "Lục Nam"
     government: str  # the plan's issuer: "UBND tỉnh Bắc Ninh"
-    agencies: str  # "các cơ quan, đơn vị"; a province: "các sở, ban, ngành"
+    agencies: str  # a province: "các sở, ban, ngành"; a commune: "các phòng, đơn vị"
     commune_nouns: tuple[str, ...]  # kinds of commune-level units under it: ("xã", "thị trấn")
     agencies_have_portals: bool  # some department or agency's portal is inspected too
 
@@ -93,7 +99,7 @@ def words_of(meta: Meta, units: Sequence[Unit], own_code: str | None) -> PlanWor
         level_noun=LEVEL_NOUNS[level],
         locality=meta.locality,
         government=meta.issuer,
-        agencies=_PROVINCE_AGENCIES if level in ("province", "central_city") else _AGENCIES,
+        agencies=_AGENCIES[level],
         commune_nouns=_commune_nouns(u.kind for u in under if u.kind in COMMUNE_LEVEL_KINDS),
         agencies_have_portals=bool(portal_kinds - set(LOCAL_GOVERNMENT_KINDS)),
     )
