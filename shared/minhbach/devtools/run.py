@@ -99,12 +99,14 @@ def _demo_clock(settings: Settings) -> ScaledClock | None:
     if settings.clock_start is not None or not settings.run_demo_clock:
         return None
     resumed = demo_clock.resume_point(settings.var_dir)
-    start = resumed or demo_clock_start(settings)
+    fresh = demo_clock_start(settings)
+    # A reading before the plan's own start is another plan's (an older year): start afresh.
+    start = resumed if resumed is not None and resumed > fresh else fresh
     log.info(
         "demo clock",
         start=start.isoformat(),
         speed=DEMO_CLOCK_SPEED,
-        resumed=resumed is not None,
+        resumed=start is resumed,
     )
     anchor = settings.clock_anchor or time.time()
     return ScaledClock(start=start, speed=DEMO_CLOCK_SPEED, anchor=anchor)
