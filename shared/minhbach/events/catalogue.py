@@ -321,7 +321,7 @@ class EscalationRaised(Event):
 
 class DraftKind(StrEnum):
     CONSOLIDATED_REPORT = "consolidated_report"  # the focal unit's report to the chairman
-    INSPECTION_NOTICE = "inspection_notice"  # after a portal inspection round (task 6.4)
+    INSPECTION_NOTICE = "inspection_notice"  # after a portal inspection round (the plan's task)
 
 
 class DraftReady(Event):
