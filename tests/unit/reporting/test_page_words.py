@@ -19,7 +19,7 @@ def test_login_and_refusal_name_the_plans_leadership(name: str) -> None:
     html = (
         environment()
         .get_template("login.html")
-        .render(prefix="/bao-cao-tong-hop", plan_title=plan.meta.title, words=plan.words)
+        .render(prefix="/bao-cao-tong-hop", plan_title=plan.meta.title, words=plan.words, error="")
     )
     assert f"Trang dành cho đơn vị đầu mối và lãnh đạo {plan.meta.issuer}." in html
     refusal = msg.NOT_A_READER.format(leadership=plan.words.leadership)
