@@ -95,6 +95,8 @@ def bench_plan(portals: int) -> Plan:
     monitoring["platforms"] = [district]
     monitoring["portals"] = []
     monitoring["default_platform"] = "egov-huyen"
+    for duty in monitoring["copy_duties"]:  # the seed's duty, from this plan's district portal
+        duty["documents_of"] = [units[0]["code"]]
     return Plan.model_validate(data)
 
 

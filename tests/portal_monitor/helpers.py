@@ -59,6 +59,8 @@ def make_plan(
         }
         for s in suffixes
     ]
+    for duty in data["portal_monitoring"]["copy_duties"]:  # the seed's: the district's portal
+        duty["documents_of"] = [f"{prefix}-huyen"]
     return Plan.model_validate(data)
 
 

@@ -249,6 +249,7 @@ async def test_commune_copies_of_district_documents_are_found_and_checked(
     # The district's documents are all overdue on the second commune; the first carries one.
     assert not passed and not carried[0]
     assert _missing_count(detail) == _missing_count(carried[1]) + 1
+    assert "văn bản của UBND huyện Thử" in detail  # the source unit's name, from the plan
 
 
 def _missing_count(detail: str) -> int:

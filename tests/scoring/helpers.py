@@ -87,6 +87,9 @@ def small_plan(suffix: str = "", units: Iterable[str] = KEPT_UNITS) -> Plan:
             for p in monitoring.get("portals", [])
             if p["unit"] in kept
         ]
+        for duty in monitoring.get("copy_duties", []):
+            for field in ("documents_of", "reposted_on"):
+                duty[field] = [name(c) for c in duty[field]]
     return Plan.model_validate(data)
 
 

@@ -1,6 +1,7 @@
 """`minhbach run` (what `make run` starts): all four services reach ready; however it is stopped
 (Ctrl-C to its process group, SIGTERM, or the runner killed with SIGKILL), nothing of it is left
-holding a port or a socket, and it starts again."""
+holding a port or a socket, and it starts again. Every shipped plan runs end to end: its portals
+are probed on the simulator and its inspection notice is drafted in the plan's own words."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from minhbach.settings import REPO_ROOT, Settings
 pytestmark = pytest.mark.slow
 
 STOP_WITHIN_SECONDS = 30.0
+PLANS = sorted((REPO_ROOT / "shared" / "plans").glob("*.yaml"))
 
 
 @dataclass
@@ -38,6 +40,7 @@ class StackUnderTest:
     var_dir: Path
     env: dict[str, str]
     ports: dict[str, int]
+    plan_file: Path
     process: subprocess.Popen[bytes] | None = None
     passed: bool = False
 
@@ -121,7 +124,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
     root = REPO_ROOT / "var" / "test" / f"stack-{os.getpid()}-{request.node.callspec.id}"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    portals = len(load_plan(Settings().plan_file).portal_units())
+    plan_file = Path(getattr(request, "param", None) or Settings().plan_file)  # indirect: a plan
+    portals = len(load_plan(plan_file).portal_units())
     simulator_base = free_port_range(portals)
     ports = {spec.port_setting: free_port() for spec in SERVICES}
     ports |= {
@@ -135,11 +139,12 @@ def stack(request: pytest.FixtureRequest) -> Iterator[StackUnderTest]:
         **os.environ,
         "MINHBACH_VAR_DIR": str(var_dir),
         "MINHBACH_LOG_LEVEL": "WARNING",
+        "MINHBACH_PLAN_FILE": str(plan_file),
         **{f"MINHBACH_{name.upper()}": str(port) for name, port in ports.items()},
     }
     for configured in ("MINHBACH_DATABASE_URL", "MINHBACH_NATS_URL", "MINHBACH_PORTAL_ADDRESS_MAP"):
         env.pop(configured, None)
-    under_test = StackUnderTest(var_dir, env, ports)
+    under_test = StackUnderTest(var_dir, env, ports, plan_file)
     yield under_test
     if under_test.process is not None and under_test.process.poll() is None:
         os.killpg(under_test.process.pid, signal.SIGKILL)
@@ -160,13 +165,17 @@ def sigkill(process: subprocess.Popen[bytes]) -> None:
 
 
 def _a_newcomer_gets_a_token_and_uses_it(stack: StackUnderTest) -> None:
-    """The README's command, pasted with no variables set: it finds the running stack's servers
-    (var/run.json) by itself."""
+    """The README's command, pasted with no variables set but the plan's file: it finds the
+    running stack's servers (var/run.json) by itself."""
     assert (stack.var_dir / STATE_FILE).exists()
-    unit = next(u.code for u in load_plan(Settings().plan_file).units)
+    unit = next(u.code for u in load_plan(stack.plan_file).units)
     issued = subprocess.run(
         [sys.executable, "-m", "minhbach", "units", "issue-token", unit],
-        env={"PATH": os.environ["PATH"], "MINHBACH_VAR_DIR": str(stack.var_dir)},
+        env={
+            "PATH": os.environ["PATH"],
+            "MINHBACH_VAR_DIR": str(stack.var_dir),
+            "MINHBACH_PLAN_FILE": str(stack.plan_file),
+        },
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -201,6 +210,64 @@ def test_start_stop_start_leaves_nothing_running(
     resumed = resume_point(stack.var_dir)
     assert resumed is not None and resumed >= stopped_at, "the demo clock went back"
     sigterm(stack.process)
+    assert stack.process.wait(timeout=STOP_WITHIN_SECONDS) == 0, stack.log()
+    stack.assert_nothing_left()
+    stack.passed = True
+
+
+def _drafted_notice(stack: StackUnderTest, within: float = 240.0) -> str:
+    """The text of the first inspection notice the running stack drafts (.docx, read back)."""
+    tokens = stack.var_dir / "demo-tokens.txt"
+    port = stack.ports["reporting_port"]
+    deadline = time.monotonic() + within
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        while True:
+            assert stack.process is not None and stack.process.poll() is None, stack.log()
+            assert time.monotonic() < deadline, (
+                f"no inspection notice within {within} s\n{stack.log()}"
+            )
+            if tokens.exists():
+                token = tokens.read_text(encoding="utf-8").rsplit(": ", 1)[-1].strip()
+                headers = {"Authorization": f"Bearer {token}"}
+                drafts = client.get("/api/v1/drafts", headers=headers)
+                listed = drafts.json() if drafts.status_code == 200 else []
+                notices = [d for d in listed if d["kind"] == "inspection_notice"]
+                if notices:
+                    docx = client.get(notices[0]["docx_path"], headers=headers)
+                    assert docx.status_code == 200
+                    return _docx_text(docx.content)
+            time.sleep(2)
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+@pytest.mark.parametrize("stack", PLANS, indirect=True, ids=[p.stem for p in PLANS])
+def test_every_shipped_plan_runs_and_its_notice_speaks_its_words(stack: StackUnderTest) -> None:
+    """`MINHBACH_PLAN_FILE=shared/plans/<plan> make run`: ready, a token, the portals probed and
+    the inspection notice drafted with the plan's task, portals, issuer and regulation."""
+    plan = load_plan(stack.plan_file)
+    assert plan.drafting is not None and plan.portal_monitoring is not None
+    stack.start()
+    _a_newcomer_gets_a_token_and_uses_it(stack)
+    text = _drafted_notice(stack)
+    kind = plan.drafting.inspection_notice
+    assert f"Thực hiện nhiệm vụ {kind.task} tại" in text, text
+    assert plan.words.inspected_portals in text, text
+    assert plan.unit(kind.issuer or plan.roles.focal_unit).name in text, text
+    in_force = {r.name for r in plan.portal_monitoring.regulations}
+    assert any(f"theo {name}," in text for name in in_force), text
+    if plan.meta.level != "district":
+        assert "huyện" not in text.lower() and "thị trấn" not in text, text
+    assert stack.process is not None
+    ctrl_c(stack.process)
     assert stack.process.wait(timeout=STOP_WITHIN_SECONDS) == 0, stack.log()
     stack.assert_nothing_left()
     stack.passed = True

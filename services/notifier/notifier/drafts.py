@@ -145,7 +145,14 @@ class DraftMailer:
         unit = self.plan.unit(recipient)
         message_id = message_id_for(key, self.settings.mail_from)
         subject, data = compose_draft_mail(
-            event, unit.name, unit.email, docx, self.settings, message_id, now
+            event,
+            unit.name,
+            unit.email,
+            docx,
+            self.settings,
+            message_id,
+            now,
+            chairman=self.plan.chairman.name,
         )
         await session.execute(
             insert(notices).values(
@@ -182,9 +189,11 @@ def compose_draft_mail(
     settings: Settings,
     message_id: str,
     now: datetime,
+    *,
+    chairman: str,
 ) -> tuple[str, bytes]:
     """The e-mail: a Vietnamese text body and the draft as a .docx attachment."""
-    subject = messages.draft_subject(str(event.kind), event.version_no)
+    subject = messages.draft_subject(str(event.kind), event.version_no, chairman)
     page = f"{settings.public_reporting_url}/bao-cao-tong-hop/du-thao/{event.draft_id}"
     drafted = event.drafted_at.astimezone(TZ)
     body = messages.DRAFT_BODY.format(

@@ -108,7 +108,7 @@ def intro_key(stage: str) -> str:
 # --- drafts from reporting ----------------------------------------------------------------------
 
 DRAFT_KINDS: Final = {
-    "consolidated_report": "Dự thảo báo cáo tổng hợp gửi Chủ tịch UBND huyện",
+    "consolidated_report": "Dự thảo báo cáo tổng hợp gửi {chairman}",
     "inspection_notice": "Dự thảo thông báo kết quả kiểm tra Cổng TTĐT",
 }
 DRAFT_BODY: Final = (
@@ -122,8 +122,10 @@ DRAFT_BODY: Final = (
 )
 
 
-def draft_subject(kind: str, version: int) -> str:
-    return f"{SUBJECT_PREFIX} {DRAFT_KINDS.get(kind, 'Dự thảo')} (phiên bản {version})"
+def draft_subject(kind: str, version: int, chairman: str) -> str:
+    """`chairman`: the plan's chairman unit's name ("Chủ tịch UBND tỉnh")."""
+    what = DRAFT_KINDS.get(kind, "Dự thảo").format(chairman=chairman)
+    return f"{SUBJECT_PREFIX} {what} (phiên bản {version})"
 
 
 def draft_missing(count: int) -> str:

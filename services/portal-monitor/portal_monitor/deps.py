@@ -13,7 +13,6 @@ from minhbach.clock import Clock
 from minhbach.messaging.outbox import Emit
 from minhbach.plan import Plan, PortalMonitoring
 from portal_monitor.domain.classify import Classifier
-from portal_monitor.domain.promptness import commune_copy_kinds
 from portal_monitor.fetcher import Fetcher
 from portal_monitor.robots_cache import RobotsCache
 
@@ -32,8 +31,6 @@ class ProbeDeps:
     fetch_retry_seconds: float
     probe_attempts: int
     probe_retry_seconds: float
-    copy_kinds: frozenset[str] = frozenset()
-    district_units: tuple[str, ...] = ()
     check_tls: bool = True
     # Files fetched per probe to check the full text: 3 keeps a first sweep within 0.8x of the
     # pages/s of one without checks (make bench); a backlog clears over the next probes.
@@ -51,7 +48,5 @@ class ProbeDeps:
             monitoring=monitoring,
             classifier=Classifier.from_monitoring(monitoring),
             calendar=calendar,
-            copy_kinds=commune_copy_kinds(plan),
-            district_units=tuple(u.code for u in plan.units if u.kind == "district"),
             **kwargs,
         )

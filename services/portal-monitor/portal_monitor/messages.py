@@ -98,15 +98,17 @@ def directive_section(foreign: list[str], without_full_text: list[str], unknown:
     return "; ".join(parts) + "."
 
 
-def commune_copies(late: list[str], missing: list[str], total: int) -> str:
+def copies(late: list[str], missing: list[str], total: int, sources: list[str]) -> str:
+    """Documents of `sources` (unit names, from the plan's copy duties) this portal must carry."""
+    of = ", ".join(dict.fromkeys(s for s in sources if s)) or "cổng nguồn"
     if not late and not missing:
-        return f"Đã đăng đủ, đúng hạn {total} văn bản của huyện cần đăng trên cổng xã."
+        return f"Đã đăng đủ, đúng hạn {total} văn bản của {of} cần đăng lại trên cổng này."
     parts = []
     if missing:
-        parts.append(f"chưa đăng {len(missing)} văn bản của huyện: {_few(missing)}")
+        parts.append(f"chưa đăng {len(missing)} văn bản của {of}: {_few(missing)}")
     if late:
         parts.append(f"đăng muộn {len(late)} văn bản: {_few(late)}")
-    return "Cổng xã " + "; ".join(parts) + "."
+    return "Cổng này " + "; ".join(parts) + "."
 
 
 def robots_refused(url: str) -> str:

@@ -33,7 +33,12 @@ from portal_monitor.domain.checks import (
 )
 from portal_monitor.domain.documents import DirectiveFlag, DocumentDraft, directive_flag
 from portal_monitor.domain.extract import page_links
-from portal_monitor.domain.promptness import copy_finding, publication_due, window_for_kind
+from portal_monitor.domain.promptness import (
+    copy_due,
+    copy_finding,
+    publication_due,
+    window_for_kind,
+)
 from portal_monitor.fetcher import Validators
 from portal_monitor.observe import (
     NetworkPhase,
@@ -44,8 +49,6 @@ from portal_monitor.observe import (
 )
 
 log = get_logger(__name__)
-
-COMMUNE_KINDS = ("commune", "town")
 
 
 @dataclass
@@ -346,10 +349,19 @@ def _due(deps: ProbeDeps, kind: str, issued_on: date | None) -> datetime | None:
 async def _copy_findings(
     deps: ProbeDeps, session: AsyncSession, unit: Unit, now: datetime
 ) -> tuple[CopyFinding, ...] | None:
-    """District documents of the kinds tasks 1.1/2.1/8.3 want on commune portals too."""
-    if unit.kind not in COMMUNE_KINDS or not deps.copy_kinds or not deps.district_units:
+    """Documents of other portals the plan's copy duties want on this one too."""
+    duties = deps.plan.copy_duties_onto(unit.code)
+    if not duties:
         return None
-    seen = await store.district_documents_seen_by(
-        session, unit.code, deps.district_units, deps.copy_kinds, deps.plan.meta.effective_from
-    )
-    return tuple(copy_finding(document, first_seen, now) for document, first_seen in seen)
+    findings: dict[str, CopyFinding] = {}
+    for duty in duties:
+        seen = await store.source_documents_seen_by(
+            session, unit.code, duty.sources, duty.kinds, deps.plan.meta.effective_from
+        )
+        for document, first_seen in seen:
+            due = copy_due(deps.calendar, document, duty.within_working_days)
+            source = deps.plan.unit(document.source_unit).name
+            findings.setdefault(
+                document.key or document.title, copy_finding(document, first_seen, now, due, source)
+            )
+    return tuple(findings.values())

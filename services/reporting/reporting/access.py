@@ -57,11 +57,14 @@ class Access:
         if self.service_token and hmac.compare_digest(token, self.service_token):
             if service_allowed:
                 return Reader(None, is_service=True)
-            raise AccessDenied(403, msg.NOT_A_READER)
+            raise AccessDenied(403, self._not_a_reader())
         unit_code = await self.verifier.unit_for(token)
         if unit_code is None:
             raise AccessDenied(401, msg.TOKEN_INVALID)
         readers = self.plan.drafting.readers if self.plan.drafting else ()
         if unit_code not in readers:
-            raise AccessDenied(403, msg.NOT_A_READER)
+            raise AccessDenied(403, self._not_a_reader())
         return Reader(unit_code)
+
+    def _not_a_reader(self) -> str:
+        return msg.NOT_A_READER.format(leadership=self.plan.words.leadership)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from minhbach.calendar import TZ, format_vn_date, format_vn_date_short, last_on_time_day
 from minhbach.events.catalogue import TaskStatus
@@ -54,13 +54,20 @@ def consolidated_document(plan: Plan, report: ConsolidatedReport, version: int) 
 def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> OfficialDocument:
     round_ = notice.round
     last_day = last_on_time_day(round_.ends)
+    words = plan.words
+    kind = _drafted(plan).inspection_notice
+    issuer = plan.unit(_drafted(plan).issuer_of(kind, plan.roles.focal_unit)).name
     summary = msg.NOTICE_SUMMARY.format(
+        inspected=words.inspected_portals,
         start=format_vn_date_short(round_.starts.astimezone(TZ).date()),
         end=format_vn_date_short(last_day),
     )
     inspected = len(notice.findings) - len(notice.not_inspected)
+    intro = msg.NOTICE_INTRO.format(
+        task=kind.task, plan=plan.meta.title, issuer=issuer, inspected=words.inspected_portals
+    )
     blocks: list[Block] = [
-        Paragraph(msg.NOTICE_INTRO.format(plan=plan.meta.title, focal=plan.focal_unit.name)),
+        Paragraph(intro),
         Heading(msg.H_NOTICE_OVERALL),
         Paragraph(
             msg.NOTICE_OVERALL.format(
@@ -78,10 +85,22 @@ def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> O
         blocks.append(Paragraph(msg.NOTICE_ALL_FINE))
     blocks += [
         Heading(msg.H_NOTICE_REQUEST),
-        Paragraph(msg.NOTICE_REQUEST),
+        Paragraph(
+            msg.NOTICE_REQUEST.format(
+                asked=words.asked_to_act, regulation=regulation_in_force(plan, last_day)
+            )
+        ),
         _draft_note(notice.drafted_at, notice.trigger, version),
     ]
-    return _document(plan, _drafted(plan).inspection_notice, summary, notice.drafted_at, blocks)
+    return _document(plan, kind, summary, notice.drafted_at, blocks)
+
+
+def regulation_in_force(plan: Plan, day: date) -> str:
+    """The name of the regulation on portals the plan says is in force on `day`."""
+    monitoring = plan.portal_monitoring
+    if monitoring is None:
+        return msg.REGULATION_UNKNOWN
+    return monitoring.regulation_on(day).name
 
 
 def _drafted(plan: Plan) -> Drafting:
@@ -94,9 +113,10 @@ def _document(
 ) -> OfficialDocument:
     drafting = _drafted(plan)
     day = drafted_at.astimezone(TZ).date()
+    superior_body, issuing_body = drafting.header_of(kind)
     return OfficialDocument(
-        superior_body=drafting.superior_body.upper(),
-        issuing_body=drafting.issuing_body.upper(),
+        superior_body=superior_body.upper(),
+        issuing_body=issuing_body.upper(),
         number_line=f"Số:        /{kind.symbol}",
         place_date=f"{drafting.place}, {format_vn_date(day)}",
         title=kind.title.upper(),

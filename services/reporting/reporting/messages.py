@@ -95,13 +95,16 @@ TRIGGERS: Final = {
 
 # --- the inspection notice ---------------------------------------------------------------------
 
+# {inspected}: whose portals, from the plan (`plan.words.inspected_portals`, e.g. "tỉnh, các
+# sở, ban, ngành và các xã, phường"); {task}: the plan's inspection task
+# (`drafting.inspection_notice.task`); {issuer}: the unit that inspects and issues the notice.
 NOTICE_SUMMARY: Final = (
-    "Kết quả kiểm tra việc cung cấp thông tin trên Cổng thông tin điện tử của huyện và các xã, "
-    "thị trấn (đợt từ {start} đến {end})"
+    "Kết quả kiểm tra việc cung cấp thông tin trên Cổng thông tin điện tử của {inspected} "
+    "(đợt từ {start} đến {end})"
 )
 NOTICE_INTRO: Final = (
-    "Thực hiện nhiệm vụ 6.4 tại {plan}, {focal} đã kiểm tra việc cung cấp thông tin trên Cổng "
-    "thông tin điện tử (TTĐT) của huyện và các xã, thị trấn. Kết quả như sau:"
+    "Thực hiện nhiệm vụ {task} tại {plan}, {issuer} đã kiểm tra việc cung cấp thông tin trên "
+    "Cổng thông tin điện tử (TTĐT) của {inspected}. Kết quả như sau:"
 )
 H_NOTICE_OVERALL: Final = "1. Kết quả chung"
 H_NOTICE_UNITS: Final = (
@@ -120,11 +123,14 @@ NOTICE_COLUMNS: Final = (
     "Tồn tại",
     "Minh chứng (địa chỉ, ngày phát hiện)",
 )
+# {asked}: whom the notice asks to act (`plan.words.asked_to_act`); {regulation}: the name of
+# the regulation in force on the round's last day (`portal_monitoring.regulation_on`).
 NOTICE_REQUEST: Final = (
-    "Đề nghị các cơ quan, đơn vị, UBND các xã, thị trấn nêu trên khẩn trương khắc phục những tồn "
-    "tại, cập nhật đầy đủ, kịp thời, chính xác các thông tin trên Cổng TTĐT theo Nghị định "
-    "42/2022/NĐ-CP, bảo đảm doanh nghiệp luôn tiếp cận được thông tin./."
+    "Đề nghị {asked} nêu trên khẩn trương khắc phục những tồn tại, cập nhật đầy đủ, kịp thời, "
+    "chính xác các thông tin trên Cổng TTĐT theo {regulation}, bảo đảm doanh nghiệp luôn tiếp "
+    "cận được thông tin./."
 )
+REGULATION_UNKNOWN: Final = "quy định hiện hành"  # a plan without `portal_monitoring`
 PROBLEM_LABELS: Final = {
     inspection.UNREACHABLE: "Không truy cập được Cổng TTĐT",
     inspection.SECTION_MISSING: "Thiếu chuyên mục",
@@ -139,14 +145,15 @@ PROBLEM_LABELS: Final = {
 
 TOKEN_MISSING: Final = "Vui lòng nhập mã truy cập."
 TOKEN_INVALID: Final = "Mã truy cập không đúng hoặc đã bị thu hồi."
+# {leadership}: `plan.words.leadership` ("lãnh đạo UBND tỉnh Bắc Ninh").
 NOT_A_READER: Final = (
-    "Trang này chỉ dành cho đơn vị đầu mối và lãnh đạo UBND huyện; đơn vị của đồng chí không "
-    "có quyền xem."
+    "Trang này chỉ dành cho đơn vị đầu mối và {leadership}; đơn vị của đồng chí không có quyền xem."
 )
 UNKNOWN_UNIT: Final = "Không có đơn vị “{code}” trong kế hoạch."
 UNKNOWN_DRAFT: Final = "Không có dự thảo này."
 NO_PDF: Final = "Dự thảo này chưa có bản PDF."
+# {chairman}: the plan's chairman unit's name ("Chủ tịch UBND tỉnh").
 DRAFT_KINDS: Final = {
-    "consolidated_report": "Báo cáo tổng hợp gửi Chủ tịch UBND huyện",
+    "consolidated_report": "Báo cáo tổng hợp gửi {chairman}",
     "inspection_notice": "Thông báo kết quả kiểm tra Cổng TTĐT",
 }

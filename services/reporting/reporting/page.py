@@ -37,7 +37,12 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
                 period_label=msg.period_label,
                 statuses=msg.STATUS_LABELS,
                 problems=msg.PROBLEM_LABELS,
-                draft_kinds=msg.DRAFT_KINDS,
+                draft_kinds={
+                    kind: text.format(chairman=plan.chairman.name)
+                    for kind, text in msg.DRAFT_KINDS.items()
+                },
+                words=plan.words,
+                chairman=plan.chairman.name,
                 triggers=msg.TRIGGERS,
                 **context,
             )

@@ -232,7 +232,7 @@ async def overall_readiness(request: Request) -> ReadinessOut:
         target_share=round(target.share, 6),
         meets_target_share=target.is_met_by_share(readiness),
         indicators={i.number: i.readiness for i in indicators},
-        note=messages.READINESS_NOTE,
+        note=messages.readiness_note(scorer.plan.words.place),
     )
 
 

@@ -197,7 +197,7 @@ def document_fact(event: DocumentFound | DocumentChanged) -> DocumentFact:
         url=doc.url,
         title=doc.title,
         section=doc.section,
-        kind=str(doc.kind.value),
+        kind=str(doc.kind),
         document_number=doc.document_number,
         issued_on=doc.issued_on,
         full_text_available=doc.full_text_available,

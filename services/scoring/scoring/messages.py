@@ -28,10 +28,13 @@ OBLIGATION_STATUS = {
     ObligationStatus.FULFILLED_LATE: "Đã thực hiện muộn",
 }
 
-READINESS_NOTE = (
-    "Mức sẵn sàng đo những việc huyện tự làm được (báo cáo, đăng tải văn bản, chuyên mục, cổng "
-    "thông tin), không phải câu trả lời của doanh nghiệp trong phiếu khảo sát PCI/DDCI."
-)
+
+def readiness_note(place: str) -> str:
+    """`place`: the plan's government as `plan.words.place` names it ("tỉnh Bắc Ninh")."""
+    return (
+        f"Mức sẵn sàng đo những việc {place} tự làm được (báo cáo, đăng tải văn bản, chuyên mục, "
+        "cổng thông tin), không phải câu trả lời của doanh nghiệp trong phiếu khảo sát PCI/DDCI."
+    )
 
 
 def _period_text(period: str, year: int) -> str:

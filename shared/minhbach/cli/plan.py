@@ -70,9 +70,9 @@ def _configured_plan_path() -> Path:
 
 def _one_line_summary(plan: Plan) -> str:
     return (
-        f"{plan.meta.district} {plan.meta.year}: {len(plan.indicators)} indicators, "
-        f"{len(plan.tasks)} tasks, {len(plan.units)} units "
-        f"({len(plan.communes())} communes and towns), focal unit {plan.roles.focal_unit}"
+        f"{plan.words.place} ({plan.meta.level}) {plan.meta.year}: "
+        f"{len(plan.indicators)} indicators, {len(plan.tasks)} tasks, {len(plan.units)} units "
+        f"({len(plan.communes())} commune-level), focal unit {plan.roles.focal_unit}"
     )
 
 
@@ -101,10 +101,11 @@ def render_summary(plan: Plan) -> str:
     meta = plan.meta
     lines = [
         meta.title,
-        f"{meta.issuer}, {meta.province}, {meta.year}; signed by {meta.signer.name}",
+        f"{meta.issuer}, {', '.join(filter(None, (meta.province, str(meta.year))))}; "
+        f"signed by {meta.signer.name}",
         f"Overall target: {_target(meta.overall_target)}; focal unit: {plan.focal_unit.name} "
         f"({plan.focal_unit.code})",
-        f"Units: {len(plan.units)} ({len(plan.communes())} communes and towns, "
+        f"Units: {len(plan.units)} ({len(plan.communes())} commune-level, "
         f"{len(plan.portal_units())} portals)",
         "",
         "Indicators and tasks:",

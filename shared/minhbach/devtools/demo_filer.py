@@ -26,8 +26,9 @@ log = get_logger("minhbach.demo_filer")
 
 PERIOD = "Q3"
 LATE_AFTER = timedelta(hours=8)  # past the lead deadline (00:00 local), in demo-clock time
+# {government}: the plan's issuer (`plan.words.government`, e.g. "UBND tỉnh Bắc Ninh").
 NOT_STARTED_REASON = (
-    "Chưa bố trí được kinh phí và nhân lực số hóa hồ sơ quy hoạch; đề nghị UBND huyện hỗ trợ."
+    "Chưa bố trí được kinh phí và nhân lực số hóa hồ sơ quy hoạch; đề nghị {government} hỗ trợ."
 )
 
 
@@ -110,7 +111,7 @@ def _report(plan: Plan, unit: str, *, idle: bool) -> dict[str, Any]:
                 {
                     "task_code": task.code,
                     "status": "not_started",
-                    "difficulties": NOT_STARTED_REASON,
+                    "difficulties": NOT_STARTED_REASON.format(government=plan.words.government),
                 }
             )
         elif index % 4 == 3:

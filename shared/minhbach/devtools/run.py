@@ -87,17 +87,26 @@ DEMO_CLOCK_START = datetime.fromisoformat("2024-09-30T07:00:00+07:00")
 DEMO_CLOCK_SPEED = 720.0
 
 
+def demo_clock_start(settings: Settings) -> datetime:
+    """The demo's first instant in the plan's own year (30/09 07:00: the seed's 2024 start)."""
+    from minhbach.plan import load_plan
+
+    return DEMO_CLOCK_START.replace(year=load_plan(settings.plan_file).year)
+
+
 def _demo_clock(settings: Settings) -> ScaledClock | None:
     """The demo clock, when no clock is configured: from the last run's reading, if any."""
     if settings.clock_start is not None or not settings.run_demo_clock:
         return None
     resumed = demo_clock.resume_point(settings.var_dir)
-    start = resumed or DEMO_CLOCK_START
+    fresh = demo_clock_start(settings)
+    # A reading before the plan's own start is another plan's (an older year): start afresh.
+    start = resumed if resumed is not None and resumed > fresh else fresh
     log.info(
         "demo clock",
         start=start.isoformat(),
         speed=DEMO_CLOCK_SPEED,
-        resumed=resumed is not None,
+        resumed=start is resumed,
     )
     anchor = settings.clock_anchor or time.time()
     return ScaledClock(start=start, speed=DEMO_CLOCK_SPEED, anchor=anchor)

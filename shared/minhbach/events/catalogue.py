@@ -90,6 +90,9 @@ class EvidenceSubmitted(Event):
 
 
 class DocumentKind(StrEnum):
+    """The seed plan's document kinds, for tests and examples. A document's kind on the bus is
+    the plan's code (`PortalDocument.kind`, a str): a plan may add its own (decision 0013)."""
+
     PLANNING = "planning"
     INVESTMENT_INCENTIVE = "investment_incentive"
     ADMINISTRATIVE_PROCEDURE = "administrative_procedure"
@@ -123,7 +126,7 @@ class PortalDocument(_Part):
     url: str
     title: str
     section: str
-    kind: DocumentKind
+    kind: str  # the plan's document kind code (`document_kinds`), or "other"
     matched_rule: str | None = None
     document_number: str | None = None
     issued_on: date | None = None
@@ -318,7 +321,7 @@ class EscalationRaised(Event):
 
 class DraftKind(StrEnum):
     CONSOLIDATED_REPORT = "consolidated_report"  # the focal unit's report to the chairman
-    INSPECTION_NOTICE = "inspection_notice"  # after a portal inspection round (task 6.4)
+    INSPECTION_NOTICE = "inspection_notice"  # after a portal inspection round (the plan's task)
 
 
 class DraftReady(Event):

@@ -5,7 +5,12 @@ plan = load_plan(default_plan_path())
 plan.focal_unit.code, plan.task("7.2").timing.deadline, plan.lead_unit_codes("1.1")
 """
 
-from minhbach.plan.drafting import DraftedDocument, Drafting, DraftSigner
+from minhbach.plan.drafting import (
+    DraftedDocument,
+    Drafting,
+    DraftSigner,
+    InspectionNoticeDocument,
+)
 from minhbach.plan.errors import FieldPath, PlanError, PlanIssue, render_path
 from minhbach.plan.loader import default_plan_path, load_plan, parse_plan
 from minhbach.plan.models import (
@@ -33,6 +38,7 @@ from minhbach.plan.models import (
 from minhbach.plan.plan import Plan
 from minhbach.plan.portal import (
     ClassificationRule,
+    CopyDuty,
     DocumentType,
     IssuerSymbol,
     ListingSelectors,
@@ -40,15 +46,18 @@ from minhbach.plan.portal import (
     PortalMonitoring,
     PortalPlatform,
     Regulation,
+    ResolvedCopyDuty,
     SectionSource,
 )
-from minhbach.plan.types import QUARTERS, YEAR, TimingKind, UnitKind
+from minhbach.plan.types import QUARTERS, YEAR, Level, TimingKind, UnitKind
+from minhbach.plan.wording import PlanWords
 
 __all__ = [
     "QUARTERS",
     "YEAR",
     "CalendarOverrides",
     "ClassificationRule",
+    "CopyDuty",
     "DatedReason",
     "DocumentKindEntry",
     "DocumentType",
@@ -59,13 +68,16 @@ __all__ = [
     "EscalationStep",
     "FieldPath",
     "Indicator",
+    "InspectionNoticeDocument",
     "IssuedDocument",
     "IssuerSymbol",
+    "Level",
     "ListingSelectors",
     "Meta",
     "Plan",
     "PlanError",
     "PlanIssue",
+    "PlanWords",
     "PortalConfig",
     "PortalMonitoring",
     "PortalPlatform",
@@ -75,6 +87,7 @@ __all__ = [
     "ReferencedPlan",
     "Regulation",
     "ReportingRule",
+    "ResolvedCopyDuty",
     "Roles",
     "SectionSource",
     "Signer",

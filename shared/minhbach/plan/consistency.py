@@ -12,6 +12,7 @@ from typing import Any
 from minhbach.plan.contents import PlanContents
 from minhbach.plan.errors import FieldPath, PlanIssue
 from minhbach.plan.portal import OTHER_KIND, SectionSource
+from minhbach.plan.types import LEVEL_UNIT_KIND, LOCAL_GOVERNMENT_KINDS
 
 # Dates in the plan may reach one year either side of the plan year (referenced plans of the
 # previous year, reports due in January of the next).
@@ -23,6 +24,7 @@ def find_consistency_issues(plan: PlanContents) -> list[PlanIssue]:
     checks: Sequence[Callable[[PlanContents], Iterable[PlanIssue]]] = (
         _unique_codes,
         _roles,
+        _level,
         _unit_portals,
         _groups,
         _catalogues,
@@ -83,9 +85,27 @@ def _roles(plan: PlanContents) -> Iterable[PlanIssue]:
             yield _issue(("roles", role), f"unit {code!r} must be of kind leadership")
 
 
+def _level(plan: PlanContents) -> Iterable[PlanIssue]:
+    """The plan's own government is a unit of its level's kind (the owner of its portal)."""
+    kind = LEVEL_UNIT_KIND[plan.meta.level]
+    own = [index for index, unit in enumerate(plan.units) if unit.kind == kind]
+    if not own:
+        yield _issue(
+            ("meta", "level"),
+            f"a plan of level {plan.meta.level!r} needs a unit of kind {kind!r} (its own "
+            f"government, with its portal); add one to `units` or correct `meta.level`",
+        )
+    elif len(own) > 1:
+        yield _issue(
+            ("units", own[1], "kind"),
+            f"only one unit may be of kind {kind!r}, the plan's own government "
+            f"(first at units[{own[0]}])",
+        )
+
+
 def _unit_portals(plan: PlanContents) -> Iterable[PlanIssue]:
     for index, unit in enumerate(plan.units):
-        if unit.kind in ("district", "commune", "town") and unit.portal is None:
+        if unit.kind in LOCAL_GOVERNMENT_KINDS and unit.portal is None:
             yield _issue(("units", index), f"a {unit.kind} unit needs a `portal` URL")
 
 
@@ -221,8 +241,12 @@ def _dates(plan: PlanContents) -> Iterable[PlanIssue]:
     if outside(plan.meta.document.issued_on):
         yield _issue(("meta", "document", "issued_on"), near)
     for index, reference in enumerate(plan.meta.references):
-        if outside(reference.date):
-            yield _issue(("meta", "references", index, "date"), near)
+        # A parent plan may be years older (a 2024-2026 programme); none is from the future.
+        if reference.date > latest:
+            yield _issue(
+                ("meta", "references", index, "date"),
+                f"must lie before {latest.isoformat()} (a referenced plan precedes this one)",
+            )
     for index, task in enumerate(plan.tasks):
         if outside(task.timing.deadline):
             yield _issue(("tasks", index, "timing", "deadline"), near)
@@ -279,9 +303,22 @@ def _portal_monitoring(plan: PlanContents) -> Iterable[PlanIssue]:
     for position, code in enumerate(monitoring.legal_links):
         if code not in links:
             yield issue(("legal_links", position), f"unknown reference link {code!r}")
-    for position, code in enumerate(monitoring.commune_copy_tasks):
-        if code not in tasks:
-            yield issue(("commune_copy_tasks", position), f"unknown task {code!r}")
+    refs = {u.code for u in plan.units} | {g.code for g in plan.unit_groups}
+    task_kinds = {t.code: t.document_kinds for t in plan.tasks}
+    for index, duty in enumerate(monitoring.copy_duties):
+        at: FieldPath = ("copy_duties", index)
+        for field in ("documents_of", "reposted_on"):
+            for position, code in enumerate(getattr(duty, field)):
+                if code not in refs:
+                    yield issue((*at, field, position), f"unknown unit or group {code!r}")
+        for position, code in enumerate(duty.tasks):
+            if code not in tasks:
+                yield issue((*at, "tasks", position), f"unknown task {code!r}")
+            elif not task_kinds[code]:
+                yield issue(
+                    (*at, "tasks", position),
+                    f"task {code!r} has no `document_kinds`: there is nothing to re-post",
+                )
     for index, regulation in enumerate(monitoring.regulations):
         for position, code in enumerate(regulation.required_sections):
             if code not in sections:
@@ -345,7 +382,7 @@ def _sources_issues(
 
 
 def _drafting(plan: PlanContents) -> Iterable[PlanIssue]:
-    """Readers and recipients must be units of the plan."""
+    """Readers, recipients and issuers must be units of the plan; the notice's task a task."""
     drafting = plan.drafting
     if drafting is None:
         return
@@ -356,3 +393,22 @@ def _drafting(plan: PlanContents) -> Iterable[PlanIssue]:
                 yield PlanIssue(
                     path=("drafting", field, position), message=f"unknown unit {code!r}"
                 )
+    for name in ("consolidated_report", "inspection_notice"):
+        document = getattr(drafting, name)
+        issuer = document.issuer
+        if issuer is None or issuer == plan.roles.focal_unit:
+            continue
+        if issuer not in units:
+            yield PlanIssue(path=("drafting", name, "issuer"), message=f"unknown unit {issuer!r}")
+        elif document.issuing_body is None:
+            yield PlanIssue(
+                path=("drafting", name, "issuing_body"),
+                message=f"the document is issued by {issuer!r}, not the focal unit: write its "
+                "header line `issuing_body` (and `superior_body` if it differs)",
+            )
+    task = drafting.inspection_notice.task
+    if task not in {t.code for t in plan.tasks}:
+        yield PlanIssue(
+            path=("drafting", "inspection_notice", "task"),
+            message=f"unknown task {task!r}: write the code of the plan's portal-inspection task",
+        )

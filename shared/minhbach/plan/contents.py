@@ -28,16 +28,24 @@ from minhbach.plan.models import (
     Unit,
     UnitGroup,
 )
-from minhbach.plan.portal import PortalMonitoring, SectionSource
-from minhbach.plan.types import Frozen, Reporter, UnitKind, WorkingDays
+from minhbach.plan.portal import PortalMonitoring, ResolvedCopyDuty, SectionSource
+from minhbach.plan.types import (
+    COMMUNE_LEVEL_KINDS,
+    LEVEL_UNIT_KIND,
+    Frozen,
+    Reporter,
+    UnitKind,
+    WorkingDays,
+)
+from minhbach.plan.wording import PlanWords, words_of
 
 if TYPE_CHECKING:
     from minhbach.calendar import WorkingCalendar
 
 
 class PlanContents(Frozen):
-    """What a district's yearly plan holds, and the lookups over it. Each part is checked on its
-    own; `Plan` adds the checks across the file."""
+    """What a local government's yearly plan holds, and the lookups over it. Each part is
+    checked on its own; `Plan` adds the checks across the file."""
 
     schema_version: Literal[1]
     meta: Meta
@@ -123,12 +131,63 @@ class PlanContents(Frozen):
         return tuple(unit for unit in self.units if unit.kind in kinds)
 
     def communes(self) -> tuple[Unit, ...]:
-        """Communes and towns (each runs its own portal)."""
-        return self.units_of_kind("commune", "town")
+        """The commune-level units under the plan's government (communes, wards, special
+        zones, towns), each with its own portal; a commune's own plan has none."""
+        own = self.locality_unit_or_none()
+        return tuple(
+            unit
+            for unit in self.units_of_kind(*COMMUNE_LEVEL_KINDS)
+            if own is None or unit.code != own.code
+        )
+
+    def locality_unit_or_none(self) -> Unit | None:
+        kind = LEVEL_UNIT_KIND[self.meta.level]
+        return next((unit for unit in self.units if unit.kind == kind), None)
+
+    @property
+    def locality_unit(self) -> Unit:
+        """The unit of the plan's own government (kind of its level, with the main portal)."""
+        unit = self.locality_unit_or_none()
+        if unit is None:
+            raise KeyError(f"no unit of kind {LEVEL_UNIT_KIND[self.meta.level]!r} in the plan")
+        return unit
+
+    @cached_property
+    def words(self) -> PlanWords:
+        """Words people read about the plan's government ("tỉnh Bắc Ninh", ...)."""
+        own = self.locality_unit_or_none()
+        return words_of(self.meta, self.units, own.code if own is not None else None)
 
     def portal_units(self) -> tuple[Unit, ...]:
         """Units that have a portal, in file order (the district's first in the seed)."""
         return tuple(unit for unit in self.units if unit.portal is not None)
+
+    @cached_property
+    def copy_duties(self) -> tuple[ResolvedCopyDuty, ...]:
+        """`portal_monitoring.copy_duties` with groups resolved to units that have a portal."""
+        if self.portal_monitoring is None:
+            return ()
+        resolved = []
+        for duty in self.portal_monitoring.copy_duties:
+            sources = tuple(
+                code for code in self.expand_units(duty.documents_of) if self.unit(code).portal
+            )
+            targets = tuple(
+                code
+                for code in self.expand_units(duty.reposted_on)
+                if self.unit(code).portal and code not in sources
+            )
+            kinds = dict.fromkeys(k for t in duty.tasks for k in self.task(t).document_kinds)
+            resolved.append(
+                ResolvedCopyDuty(
+                    sources, targets, duty.tasks, tuple(kinds), duty.within_working_days
+                )
+            )
+        return tuple(resolved)
+
+    def copy_duties_onto(self, unit_code: str) -> tuple[ResolvedCopyDuty, ...]:
+        """The duties whose documents `unit_code`'s portal must carry."""
+        return tuple(duty for duty in self.copy_duties if unit_code in duty.targets)
 
     def expand_units(self, refs: Iterable[str]) -> tuple[str, ...]:
         """Unit codes for unit and group codes, in order, without repeats."""

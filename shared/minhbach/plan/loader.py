@@ -6,6 +6,7 @@ messages) and is then constructed into plain data for Pydantic.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,23 @@ from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
 from minhbach.plan.plan import Plan
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
+
+# Fields an older schema had: a file that still has one is told what to write instead.
+RETIRED_FIELDS: dict[tuple[str, ...], str] = {
+    ("meta", "district"): (
+        "`meta.district` is retired: write `level:` (province, central_city, commune, ward, "
+        "special_zone or district) and `locality:` (the name without its level, e.g. "
+        "`level: district` and `locality: Lục Nam`)"
+    ),
+    ("portal_monitoring", "commune_copy_tasks"): (
+        "`commune_copy_tasks` is retired: declare the duty as `copy_duties:` entries, e.g. "
+        '`- {documents_of: [ubnd-huyen], reposted_on: [all_communes], tasks: ["1.1"]}`'
+    ),
+}
+_QUOTE_HINT = (
+    "if this is part of a value split at a comma (`{name: Phòng Tài chính, Kế hoạch}`), quote "
+    'the whole value: `name: "Phòng Tài chính, Kế hoạch"`'
+)
 
 
 def default_plan_path() -> Path:
@@ -46,12 +64,30 @@ def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
         raise PlanError([PlanIssue((), "the plan must be a YAML mapping of sections", 1)]).located(
             source_name, line_of
         )
+    retired = _retired(data)
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError as error:
-        raise PlanError(_issues_from_pydantic(error)).located(source_name, line_of) from None
+        issues = [*retired, *_issues_from_pydantic(error)]
+        raise PlanError(issues).located(source_name, line_of) from None
     except PlanError as error:
-        raise error.located(source_name, line_of) from None
+        raise PlanError([*retired, *error.issues]).located(source_name, line_of) from None
+    if retired:
+        raise PlanError(retired).located(source_name, line_of)
+    return plan
+
+
+def _retired(data: dict[str, Any]) -> list[PlanIssue]:
+    """Issues for retired fields, removed from `data` so they are not also "unknown"."""
+    issues = []
+    for path, message in RETIRED_FIELDS.items():
+        parent: Any = data
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and path[-1] in parent:
+            del parent[path[-1]]
+            issues.append(PlanIssue(path, message))
+    return issues
 
 
 def _compose(text: str, source_name: str) -> yaml.Node | None:
@@ -62,6 +98,11 @@ def _compose(text: str, source_name: str) -> yaml.Node | None:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         message = f"YAML syntax error: {error.problem or error}"
+        if "mapping values are not allowed" in str(error.problem):
+            message += (
+                " (a value containing ': ' or, inside {...}, ', ' must be quoted: "
+                '`name: "Phòng Tài chính, Kế hoạch"`)'
+            )
         if error.context:
             started = error.context_mark
             if started is not None and started.line != (mark.line if mark else None):
@@ -120,12 +161,19 @@ def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
     return tuple(path)
 
 
+_SCHEMA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 def _message(detail: Any) -> str:
     kind = detail["type"]
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling; the schema forbids extra keys)"
+        message = "unknown field (check the spelling; the schema forbids extra keys)"
+        key = detail["loc"][-1] if detail["loc"] else ""
+        if detail.get("input") is None and not _SCHEMA_KEY.match(str(key)):
+            message += f"; {_QUOTE_HINT}"
+        return message
     message = str(detail["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")

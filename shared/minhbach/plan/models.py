@@ -21,6 +21,7 @@ from minhbach.plan.types import (
     YEAR,
     Code,
     Frozen,
+    Level,
     Reporter,
     TaskCode,
     Text,
@@ -101,8 +102,11 @@ class ReferencedPlan(Frozen):
 
 class Meta(Frozen):
     title: Text
-    district: Text
-    province: Text
+    # The level of government whose plan this is, and its name without the level's noun
+    # ("Lục Nam", "Bắc Ninh", "Tân Kỳ"): every word people read about it is derived from these.
+    level: Level
+    locality: Text
+    province: Text | None = None  # the province a commune, ward or district lies in
     year: int = Field(ge=2000, le=2100)
     issuer: Text
     document: IssuedDocument

@@ -9,12 +9,13 @@ or add sources. Nothing site-specific lives in code.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from minhbach.plan.types import Code, Frozen, TaskCode, Text
+from minhbach.plan.types import Code, Frozen, TaskCode, Text, WorkingDays
 
 SourceKind = Literal["listing", "feed", "sitemap"]
 Path = Annotated[
@@ -154,6 +155,36 @@ class IssuerSymbol(Frozen):
     name: Text
 
 
+class CopyDuty(Frozen):
+    """A duty to re-post documents: documents of the `tasks`' kinds found on the portals of
+    `documents_of` must appear on the portals of `reposted_on` too (units without a portal owe
+    nothing), within `within_working_days` of their date of issue (default: the source's own
+    publication deadline). Units or groups, as tasks name them."""
+
+    documents_of: tuple[Code, ...] = Field(min_length=1)
+    reposted_on: tuple[Code, ...] = Field(min_length=1)
+    tasks: tuple[TaskCode, ...] = Field(min_length=1)
+    within_working_days: WorkingDays | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedCopyDuty:
+    """A `CopyDuty` with its groups resolved to unit codes (`plan.copy_duties`)."""
+
+    sources: tuple[str, ...]  # units whose portal holds the documents
+    targets: tuple[str, ...]  # units whose portal must carry them (with a portal, not a source)
+    tasks: tuple[str, ...]
+    kinds: tuple[str, ...]  # document kinds of the tasks, in order, without repeats
+    within_working_days: int | None  # None: the source document's own deadline
+
+    def copies(self, source_unit: str, kind: str) -> bool:
+        return source_unit in self.sources and kind in self.kinds
+
+    def task_of_kind(self, kind: str, tasks_kinds: dict[str, tuple[str, ...]]) -> str | None:
+        """The first of the duty's tasks about `kind` (`tasks_kinds`: task code -> kinds)."""
+        return next((code for code in self.tasks if kind in tasks_kinds.get(code, ())), None)
+
+
 class PortalMonitoring(Frozen):
     default_platform: Code
     probe_interval_minutes: int = Field(default=60, ge=1, le=10080)
@@ -166,7 +197,7 @@ class PortalMonitoring(Frozen):
     qa_section: Code | None = None
     directive_section: Code | None = None  # task 4.1: only directive documents, in full text
     directive_kind: Code = "directive"
-    commune_copy_tasks: tuple[TaskCode, ...] = ()  # district documents communes must carry too
+    copy_duties: tuple[CopyDuty, ...] = ()  # documents of one portal owed on others too
     regulations: tuple[Regulation, ...] = Field(min_length=1)
     platforms: tuple[PortalPlatform, ...] = Field(min_length=1)
     portals: tuple[PortalConfig, ...] = ()

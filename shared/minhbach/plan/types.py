@@ -26,9 +26,40 @@ TaskCode = Annotated[
     StringConstraints(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$"),
 ]
 
+# The kinds of unit of the two-tier local government (since 1 July 2025): the province (or
+# centrally-run city) itself, its departments and agencies, central agencies on its territory
+# (tax, treasury, police), associations, public-service centres, communes, wards, special zones
+# and the leadership. `district`, `town` and `tax` are kept so plans of the old three tiers read.
 UnitKind = Literal[
-    "district", "department", "tax", "association", "centre", "commune", "town", "leadership"
+    "province",
+    "department",
+    "central_agency",
+    "association",
+    "centre",
+    "commune",
+    "ward",
+    "special_zone",
+    "leadership",
+    "district",
+    "town",
+    "tax",
 ]
+# Units that are a local government and run a portal of their own.
+LOCAL_GOVERNMENT_KINDS: Final = ("province", "district", "commune", "ward", "special_zone", "town")
+# Units of the commune level (under a province, or under a district in the old tiers).
+COMMUNE_LEVEL_KINDS: Final = ("commune", "ward", "special_zone", "town")
+# The level of government whose plan the file is. `central_city`: a centrally-run city
+# (thành phố trực thuộc trung ương); `district`: the legacy middle tier (plans before 2025-07).
+Level = Literal["province", "central_city", "commune", "ward", "special_zone", "district"]
+# The unit kind of a plan's own government, per level.
+LEVEL_UNIT_KIND: Final = {
+    "province": "province",
+    "central_city": "province",
+    "commune": "commune",
+    "ward": "ward",
+    "special_zone": "special_zone",
+    "district": "district",
+}
 TimingKind = Literal["ongoing", "after_issue", "on_change", "fixed_deadline"]
 Reporter = Literal["lead_units", "focal_unit"]
 Weight = Annotated[float, Field(gt=0, le=1)]

@@ -88,7 +88,7 @@ def test_show_json_has_every_indicator_task_unit_and_rule() -> None:
 def test_show_defaults_to_the_configured_plan_file() -> None:
     result = runner.invoke(plan_app, ["show", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["meta"]["district"] == "Lục Nam"
+    assert json.loads(result.stdout)["meta"]["locality"] == "Lục Nam"
 
 
 def test_show_rejects_a_broken_plan(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ def plan() -> Plan:
 
 
 def test_metadata(plan: Plan) -> None:
-    assert plan.meta.district == "Lục Nam"
+    assert (plan.meta.level, plan.meta.locality) == ("district", "Lục Nam")
     assert plan.meta.province == "Bắc Giang"
     assert plan.meta.year == 2024
     assert plan.meta.timezone == "Asia/Ho_Chi_Minh"

@@ -21,8 +21,8 @@ from portal_monitor.domain.classify import Classifier
 from portal_monitor.domain.documents import changed_fields, deduplicate, directive_flag, draft_of
 from portal_monitor.domain.extract import ListedItem, parse_feed, parse_listing, parse_sitemap
 from portal_monitor.domain.promptness import (
-    DistrictDocument,
-    commune_copy_kinds,
+    SourceDocument,
+    copy_due,
     copy_finding,
     publication_due,
     window_for_kind,
@@ -326,14 +326,21 @@ def test_promptness_window_and_commune_copies() -> None:
     # Thursday 03/10/2024 + 5 working days = Thursday 10/10/2024; due at 00:00 on 11/10 (+07).
     due = publication_due(calendar, date(2024, 10, 3), 5)
     assert due == datetime(2024, 10, 10, 17, 0, tzinfo=UTC)
-    assert commune_copy_kinds(PLAN) >= {"planning", "investment_incentive"}
-    doc = DistrictDocument("Kế hoạch", due)
+    (duty,) = PLAN.copy_duties
+    assert {"planning", "investment_incentive"} <= set(duty.kinds)
+    doc = SourceDocument("Kế hoạch", due, date(2024, 10, 3), "ubnd-huyen")
     before = datetime(2024, 10, 9, tzinfo=UTC)
     after = datetime(2024, 10, 12, tzinfo=UTC)
     assert copy_finding(doc, before, after).status == "on_time"
     assert copy_finding(doc, after, after).status == "late"
     assert copy_finding(doc, None, after).status == "missing"
     assert copy_finding(doc, None, before).status == "not_due"
+    # The seed's duty has no window of its own: the copy is due when the source document is.
+    assert copy_due(calendar, doc, duty.within_working_days) == due
+    # A duty with its own window: 2 working days after Thursday 03/10 = end of Monday 07/10.
+    assert copy_due(calendar, doc, 2) == datetime(2024, 10, 7, 17, 0, tzinfo=UTC)
+    early = datetime(2024, 10, 8, tzinfo=UTC)
+    assert copy_finding(doc, early, after, copy_due(calendar, doc, 2)).status == "late"
 
 
 def test_canonical_url() -> None:

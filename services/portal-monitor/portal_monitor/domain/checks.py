@@ -11,7 +11,8 @@ Check codes (`CheckResult.check`; `section` set for per-section checks):
 - section_present / section_not_empty / section_fresh: sections the regulation in force requires
 - legal_links (task 5.2), qa_active (6.3), directive_section_clean (4.1: fails only on what is
   established; `items` names the titles it faults)
-- district_documents_carried: commune portals only (tasks 1.1, 2.1, 8.3)
+- district_documents_carried: portals a copy duty names (`portal_monitoring.copy_duties`) carry
+  the source portal's documents (the check keeps its stored name)
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ def refreshed(
 
 @dataclass(frozen=True)
 class CopyFinding:
-    """A district document the commune portal must carry too (tasks 1.1, 2.1, 8.3)."""
+    """A source portal's document this portal must carry too (a copy duty of the plan)."""
 
     title: str
     status: Literal["on_time", "late", "missing", "not_due"]
+    source: str = ""  # the name of the unit whose portal holds the original
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class PortalObservation:
     sections: tuple[SectionObservation, ...]
     required_sections: tuple[str, ...]
     directive_items: tuple[DirectiveItem, ...] = ()
-    copies: tuple[CopyFinding, ...] | None = None  # None: not a commune portal
+    copies: tuple[CopyFinding, ...] | None = None  # None: the portal owes no copies
     today: date = field(default_factory=date.today)
 
     @property
@@ -297,7 +299,7 @@ def _copies(o: PortalObservation) -> list[CheckResult]:
         CheckResult(
             check="district_documents_carried",
             passed=not late and not missing,
-            detail=messages.commune_copies(late, missing, len(due)),
+            detail=messages.copies(late, missing, len(due), [c.source for c in o.copies]),
             evidence_url=o.portal_url,
         )
     ]

@@ -27,26 +27,35 @@ def publication_due(calendar: WorkingCalendar, issued_on: date, window: int) -> 
     return calendar.deadline_after_working_days(start_of_day(issued_on), window)
 
 
-def commune_copy_kinds(plan: Plan) -> frozenset[str]:
-    """Kinds of district documents each commune portal must carry too."""
-    monitoring = plan.portal_monitoring
-    if monitoring is None:
-        return frozenset()
-    return frozenset(
-        kind for code in monitoring.commune_copy_tasks for kind in plan.task(code).document_kinds
-    )
-
-
 @dataclass(frozen=True)
-class DistrictDocument:
+class SourceDocument:
+    """A document on a source portal of a copy duty (`portal_monitoring.copy_duties`)."""
+
     title: str
-    due_at: datetime
+    due_at: datetime  # the source's own publication deadline
+    issued_on: date | None = None
+    source_unit: str = ""
+    key: str = ""  # the document's identity (several duties may name the same document)
+
+
+def copy_due(
+    calendar: WorkingCalendar, document: SourceDocument, within_working_days: int | None
+) -> datetime:
+    """When the copy is due: the duty's own window after issue, else the source's deadline."""
+    if within_working_days is None or document.issued_on is None:
+        return document.due_at
+    return publication_due(calendar, document.issued_on, within_working_days)
 
 
 def copy_finding(
-    document: DistrictDocument, commune_first_seen: datetime | None, now: datetime
+    document: SourceDocument,
+    first_seen: datetime | None,
+    now: datetime,
+    due_at: datetime | None = None,
+    source: str = "",
 ) -> CopyFinding:
-    if commune_first_seen is not None:
-        on_time = commune_first_seen < document.due_at
-        return CopyFinding(document.title, "on_time" if on_time else "late")
-    return CopyFinding(document.title, "missing" if now >= document.due_at else "not_due")
+    """Whether this portal carries `document` (first seen here at `first_seen`) by `due_at`."""
+    due = document.due_at if due_at is None else due_at
+    if first_seen is not None:
+        return CopyFinding(document.title, "on_time" if first_seen < due else "late", source)
+    return CopyFinding(document.title, "missing" if now >= due else "not_due", source)

@@ -13,7 +13,7 @@ from portal_monitor.store.documents import (
     Portal,
     PostingJudgement,
     StoredDocuments,
-    district_documents_seen_by,
+    source_documents_seen_by,
     store_documents,
 )
 from portal_monitor.store.probes import (
@@ -45,7 +45,6 @@ __all__ = [
     "attachment_events",
     "attachments_due",
     "claim_due",
-    "district_documents_seen_by",
     "due_backlog",
     "last_outcomes",
     "portal_schedule",
@@ -53,5 +52,6 @@ __all__ = [
     "record_probe",
     "register_portals",
     "save_attachment_checks",
+    "source_documents_seen_by",
     "store_documents",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.base import Event
-from minhbach.events.catalogue import DocumentChanged, DocumentKind, PortalDocument
+from minhbach.events.catalogue import DocumentChanged, PortalDocument
 from portal_monitor import db
 from portal_monitor.domain.attachments import RECHECK_AFTER, AttachmentCheck
 from portal_monitor.store.documents import Portal, evidence_of
@@ -148,7 +148,7 @@ async def attachment_events(
             url=row.url,
             title=row.title,
             section=row.section,
-            kind=DocumentKind(row.kind),
+            kind=row.kind,
             matched_rule=row.matched_rule,
             document_number=row.document_number,
             issued_on=row.issued_on,

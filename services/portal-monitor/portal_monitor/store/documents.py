@@ -17,13 +17,12 @@ from minhbach.events.catalogue import (
     AttachmentEvidence,
     DocumentChanged,
     DocumentFound,
-    DocumentKind,
     PortalDocument,
 )
 from portal_monitor import db
 from portal_monitor.domain.attachments import AttachmentCheck, unchecked
 from portal_monitor.domain.documents import DocumentDraft, changed_fields
-from portal_monitor.domain.promptness import DistrictDocument
+from portal_monitor.domain.promptness import SourceDocument
 
 # --- documents and postings --------------------------------------------------------------------
 
@@ -300,7 +299,7 @@ def _portal_document(
         url=draft.url,
         title=draft.title,
         section=draft.section,
-        kind=DocumentKind(draft.kind),
+        kind=draft.kind,
         matched_rule=draft.matched_rule,
         document_number=draft.document_number,
         issued_on=draft.issued_on,
@@ -335,40 +334,44 @@ def evidence_of(check: AttachmentCheck) -> AttachmentEvidence:
     )
 
 
-async def district_documents_seen_by(
+async def source_documents_seen_by(
     session: AsyncSession,
     unit_code: str,
-    district_units: Sequence[str],
+    source_units: Sequence[str],
     kinds: Iterable[str],
     issued_since: date,
-) -> list[tuple[DistrictDocument, datetime | None]]:
-    """District documents of `kinds` with a due instant, and when this (commune) portal first
-    showed each (None: not yet)."""
-    district = db.postings.alias("district")
-    commune = db.postings.alias("commune")
+) -> list[tuple[SourceDocument, datetime | None]]:
+    """Documents of `kinds` on the source portals (a copy duty's `documents_of`) with a due
+    instant, and when this portal first showed each (None: not yet)."""
+    source = db.postings.alias("source")
+    copy = db.postings.alias("copy")
     rows = await session.execute(
         select(
             db.documents.c.title,
-            func.min(district.c.publication_due_at),
-            func.min(commune.c.first_seen_at),
+            func.min(source.c.publication_due_at),
+            func.min(copy.c.first_seen_at),
+            db.documents.c.issued_on,
+            func.min(source.c.unit_code),
+            db.documents.c.document_id,
         )
         .select_from(
-            district.join(
-                db.documents, db.documents.c.document_id == district.c.document_id
-            ).outerjoin(
-                commune,
+            source.join(db.documents, db.documents.c.document_id == source.c.document_id).outerjoin(
+                copy,
                 and_(
-                    commune.c.document_id == district.c.document_id,
-                    commune.c.unit_code == unit_code,
+                    copy.c.document_id == source.c.document_id,
+                    copy.c.unit_code == unit_code,
                 ),
             )
         )
         .where(
-            district.c.unit_code.in_(district_units),
+            source.c.unit_code.in_(source_units),
             db.documents.c.kind.in_(sorted(kinds)),
-            district.c.publication_due_at.is_not(None),
+            source.c.publication_due_at.is_not(None),
             db.documents.c.issued_on >= issued_since,
         )
-        .group_by(db.documents.c.document_id, db.documents.c.title)
+        .group_by(db.documents.c.document_id, db.documents.c.title, db.documents.c.issued_on)
     )
-    return [(DistrictDocument(title, due), seen) for title, due, seen in rows]
+    return [
+        (SourceDocument(title, due, issued_on, source_unit, str(document_id)), seen)
+        for title, due, seen, issued_on, source_unit, document_id in rows
+    ]

@@ -1,6 +1,7 @@
-"""The notice after a portal inspection round (task 6.4): which units' portals fall short, on
-what, with the evidence (address, date seen). Findings come from portal-monitor's checks and its
-conclusions about the documents it found; nothing is re-judged here.
+"""The notice after a portal inspection round (the plan's `drafting.inspection_notice.task`):
+which units' portals fall short, on what, with the evidence (address, date seen). Findings come
+from portal-monitor's checks and its conclusions about the documents it found; nothing is
+re-judged here.
 
 Each finding is listed once. A document's own line (posted late, no full text, not a
 directive) carries its address and the date it was seen; a failed check that faults documents

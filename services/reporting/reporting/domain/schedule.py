@@ -108,13 +108,13 @@ def _period_end(period: ReportPeriod) -> date:
 
 @dataclass(frozen=True, slots=True)
 class InspectionRound:
-    key: str  # "2024-W40" (ISO week) or "2024-10" (month)
+    key: str  # "2024-W40" (ISO week), "2024-10" (month) or "2024-Q4" (quarter)
     starts: datetime
     ends: datetime  # exclusive
 
 
 def inspection_round(kind: str, moment: datetime) -> InspectionRound:
-    """The round a moment falls in: the ISO week or the month, in Vietnam time."""
+    """The round a moment falls in: the ISO week, the month or the quarter, in Vietnam time."""
     day = local_date(moment)
     if kind == "week":
         monday = day - timedelta(days=day.weekday())
@@ -123,6 +123,13 @@ def inspection_round(kind: str, moment: datetime) -> InspectionRound:
             f"{iso.year}-W{iso.week:02d}",
             start_of_day(monday),
             start_of_day(monday + timedelta(days=7)),
+        )
+    if kind == "quarter":
+        quarter = (day.month - 1) // 3 + 1
+        first = date(day.year, 3 * quarter - 2, 1)
+        following = date(day.year + quarter // 4, 3 * (quarter % 4) + 1, 1)
+        return InspectionRound(
+            f"{day.year}-Q{quarter}", start_of_day(first), start_of_day(following)
         )
     first = day.replace(day=1)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
@@ -133,6 +140,9 @@ def round_of_key(kind: str, key: str) -> InspectionRound:
     if kind == "week":
         year, week = key.split("-W")
         monday = date.fromisocalendar(int(year), int(week), 1)
+    elif kind == "quarter":
+        year, quarter = key.split("-Q")
+        monday = date(int(year), 3 * int(quarter) - 2, 1)
     else:
         year, month = key.split("-")
         monday = date(int(year), int(month), 1)

@@ -39,7 +39,7 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class OfficialDocument:
-    superior_body: str  # "UBND HUYỆN LỤC NAM"
+    superior_body: str  # the plan's drafting.superior_body, upper-cased
     issuing_body: str  # "PHÒNG VĂN HÓA VÀ THÔNG TIN"
     number_line: str  # "Số:      /BC-VHTT"
     place_date: str  # "Lục Nam, ngày 09 tháng 10 năm 2024"

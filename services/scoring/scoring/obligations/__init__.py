@@ -4,14 +4,14 @@ An obligation is something one unit owes by a due instant (exclusive: on time if
 it). Its status is never stored as truth; it is derived from the due instant, the fulfilment and
 "now" (`Obligation.status`).
 
-Kinds (all from the plan file, nothing about a district in code):
+Kinds (all from the plan file, nothing about a level of government in code):
 - reports of each lead unit, per quarter and per year (`reporting_rules`, reporter lead_units),
   and the focal unit's consolidated reports (reporter focal_unit);
 - fixed-deadline tasks (timing fixed_deadline), one per lead unit;
 - document postings: a document of a posting kind found on a portal was owed on that portal
-  within the window after its date of issue (each portal's own); a district document of the kinds
-  the plan wants on commune portals (`portal_monitoring.commune_copy_tasks`) is owed on each of
-  those portals too.
+  within the window after its date of issue (each portal's own); a document of a copy duty's
+  source portal and kinds (`portal_monitoring.copy_duties`) is owed on each of the duty's target
+  portals too.
 Obligations exist from the plan's `effective_from`: report periods ending before it, fixed tasks
 due before it and documents issued before it owe nothing.
 

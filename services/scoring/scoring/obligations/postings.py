@@ -1,7 +1,7 @@
 """What documents make owed: a document of a posting kind found on a portal was owed on that
-portal within the window after its date of issue (each portal's own); a district document of the
-kinds the plan wants on commune portals (`portal_monitoring.commune_copy_tasks`) is owed on each
-of those portals too. Documents issued before the plan takes effect owe nothing."""
+portal within the window after its date of issue (each portal's own); a document on a source
+portal of a copy duty (`portal_monitoring.copy_duties`), of the duty's kinds, is owed on each of
+the duty's target portals too. Documents issued before the plan takes effect owe nothing."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from uuid import UUID
 
 from minhbach.calendar import WorkingCalendar, start_of_day
 from minhbach.events.catalogue import ObligationKind
-from minhbach.plan import Plan, Task
+from minhbach.plan import Plan, ResolvedCopyDuty, Task
 from scoring import messages
 from scoring.facts import DocumentFact
 from scoring.obligations.obligation import Fulfilment, Obligation, earliest
-
-DISTRICT_KIND = "district"
 
 
 class PostingRules:
@@ -36,19 +34,17 @@ class PostingRules:
         return self.plan.unit(code).name if self.plan.has_unit(code) else code
 
     @cached_property
-    def copy_tasks(self) -> tuple[Task, ...]:
-        monitoring = self.plan.portal_monitoring
-        codes = monitoring.commune_copy_tasks if monitoring is not None else ()
-        return tuple(self.plan.task(code) for code in codes)
+    def copy_kinds(self) -> frozenset[str]:
+        return frozenset(kind for duty in self.plan.copy_duties for kind in duty.kinds)
 
     @cached_property
-    def copy_kinds(self) -> frozenset[str]:
-        return frozenset(kind for task in self.copy_tasks for kind in task.document_kinds)
+    def _task_kinds(self) -> dict[str, tuple[str, ...]]:
+        return {task.code: task.document_kinds for task in self.plan.tasks}
 
     @cached_property
     def posting_kinds(self) -> frozenset[str]:
         """Kinds a portal owes promptly: those of after-issue / on-change tasks and the kinds
-        communes must copy (e.g. 8.3 "đăng tải kịp thời")."""
+        the plan's copy duties name (e.g. 8.3 "đăng tải kịp thời")."""
         timed = {
             kind
             for task in self.plan.tasks
@@ -69,23 +65,20 @@ class PostingRules:
     def _first_task_of_kind(self, kind: str, tasks: Iterable[Task]) -> str | None:
         return next((t.code for t in tasks if kind in t.document_kinds), None)
 
+    def duties_of(self, doc: DocumentFact) -> tuple[ResolvedCopyDuty, ...]:
+        """The copy duties `doc` falls under (its portal is a source, its kind a duty's)."""
+        return tuple(d for d in self.plan.copy_duties if d.copies(doc.portal_unit_code, doc.kind))
+
     def is_source(self, doc: DocumentFact) -> bool:
-        """A district document that commune portals must carry too."""
-        return (
-            doc.kind in self.copy_kinds
-            and self.plan.has_unit(doc.portal_unit_code)
-            and self.plan.unit(doc.portal_unit_code).kind == DISTRICT_KIND
-        )
+        """A document other portals must carry too."""
+        return bool(self.duties_of(doc))
 
     def copy_units(self, kind: str, source_unit: str) -> tuple[str, ...]:
-        """Portals that must carry a district document of `kind` (lead units of the copy tasks
-        that have a portal)."""
+        """Portals that must carry a document of `kind` from `source_unit`'s portal."""
         units: dict[str, None] = {}
-        for task in self.copy_tasks:
-            if kind in task.document_kinds:
-                for code in self.plan.lead_unit_codes(task.code):
-                    if code != source_unit and self.plan.unit(code).portal is not None:
-                        units[code] = None
+        for duty in self.plan.copy_duties:
+            if duty.copies(source_unit, kind):
+                units.update(dict.fromkeys(u for u in duty.targets if u != source_unit))
         return tuple(units)
 
     def document_due(self, doc: DocumentFact) -> datetime | None:
@@ -98,8 +91,8 @@ class PostingRules:
     def document_obligations(
         self, doc: DocumentFact, others: Iterable[DocumentFact] = ()
     ) -> list[Obligation]:
-        """What `doc` made owed: its own prompt posting and, for a district document, one copy
-        per commune portal. `others` are documents on other portals that may be its copies."""
+        """What `doc` made owed: its own prompt posting and, for a document of a copy duty, one
+        copy per target portal. `others` are documents on other portals that may be its copies."""
         if doc.kind not in self.posting_kinds or not self.plan.has_unit(doc.portal_unit_code):
             return []
         if not doc.posting_time_known:  # issued before monitoring began: timing unknown
@@ -134,7 +127,12 @@ class PostingRules:
     ) -> list[Obligation]:
         source_name = self._unit_name(source.portal_unit_code)
         obligations = []
-        for unit_code in self.copy_units(source.kind, source.portal_unit_code):
+        owed: dict[str, ResolvedCopyDuty] = {}
+        for duty in self.duties_of(source):
+            for code in duty.targets:
+                owed.setdefault(code, duty)
+        for unit_code, duty in owed.items():
+            copy_due = self._copy_due(source, due_at, duty)
             done = earliest(
                 Fulfilment(other.first_seen_at, f"document:{other.document_id}")
                 for other in others
@@ -148,9 +146,9 @@ class PostingRules:
                     title=messages.copy_posting_title(
                         source.document_number, source.title, source_name
                     ),
-                    due_at=due_at,
-                    due_soon_at=self.due_soon_at(due_at),
-                    task_code=self._first_task_of_kind(source.kind, self.copy_tasks),
+                    due_at=copy_due,
+                    due_soon_at=self.due_soon_at(copy_due),
+                    task_code=duty.task_of_kind(source.kind, self._task_kinds),
                     document_id=source.document_id,
                     document_kind=source.kind,
                     document_url=source.url,
@@ -159,6 +157,14 @@ class PostingRules:
                 )
             )
         return obligations
+
+    def _copy_due(self, source: DocumentFact, due_at: datetime, duty: ResolvedCopyDuty) -> datetime:
+        """The duty's own window after issue, else the source document's deadline."""
+        if duty.within_working_days is None or source.issued_on is None:
+            return due_at
+        return self.calendar.deadline_after_working_days(
+            start_of_day(source.issued_on), duty.within_working_days
+        )
 
 
 class DocumentIndex:

@@ -1,5 +1,6 @@
 """Simulated portals for a plan: every unit with a portal, its sections where the plan says,
-documents that appear over time, district documents copied (or not) onto commune portals, a
+documents that appear over time, a source portal's documents copied (or not) onto the portals a
+copy duty of the plan names, a
 section that goes missing, a slow portal, a broken one and a directive section with news in it."""
 
 from __future__ import annotations
@@ -82,10 +83,15 @@ def _demo_scenario(
     plan: Plan, portals: list[SimPortal], today: date, every: float, next_id: int
 ) -> None:
     """Make the pipeline visible in `make run`."""
-    district_codes = {u.code for u in plan.units if u.kind == "district"}
-    district = next((p for p in portals if p.code in district_codes), portals[0])
+    # The source portal: the first of the plan's copy duties, else its own government's portal;
+    # the copiers: that duty's targets (every other portal when the plan declares none).
+    duty = plan.copy_duties[0] if plan.copy_duties else None
+    own = plan.locality_unit_or_none()
+    source_codes = duty.sources if duty else ((own.code,) if own else ())
+    district = next((p for p in portals if p.code in source_codes), portals[0])
     communes = [p for p in portals if p is not district]
-    # New district documents every `every` seconds; most communes repost them a little later.
+    copiers = set(duty.targets) if duty else {p.code for p in communes}
+    # New source documents every `every` seconds; most copiers repost them a little later.
     for k in range(1, 31):
         section = ("planning", "investment_incentives", "directives")[k % 3]
         title_t, number_t = content.TEMPLATES[section][0]
@@ -96,8 +102,8 @@ def _demo_scenario(
         next_id += 1
         _add(district, section, item)
         for n, commune in enumerate(communes):
-            if (n + k) % 5 == 0:
-                continue  # this commune never reposts it
+            if (n + k) % 5 == 0 or commune.code not in copiers:
+                continue  # this portal never reposts it
             copy = SimItem(
                 next_id,
                 item.title,
