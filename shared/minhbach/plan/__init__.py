@@ -5,6 +5,7 @@ plan = load_plan(default_plan_path())
 plan.focal_unit.code, plan.task("7.2").timing.deadline, plan.lead_unit_codes("1.1")
 """
 
+from minhbach.periods import QUARTERS, YEAR
 from minhbach.plan.drafting import DraftedDocument, Drafting, DraftSigner
 from minhbach.plan.errors import FieldPath, PlanError, PlanIssue, render_path
 from minhbach.plan.loader import default_plan_path, load_plan, parse_plan
@@ -42,7 +43,7 @@ from minhbach.plan.portal import (
     Regulation,
     SectionSource,
 )
-from minhbach.plan.types import QUARTERS, YEAR, TimingKind, UnitKind
+from minhbach.plan.types import TimingKind, UnitKind
 
 __all__ = [
     "QUARTERS",
