@@ -22,6 +22,7 @@ from minhbach.plan.models import ReportingRule
 
 # "ngày 10", "ngày 02/12", "ngày 15 tháng 6" (the month part only as a number)
 _DAY: Final = re.compile(r"ngày\s+0?(\d{1,2})(?:\s*/\s*0?(\d{1,2})|\s+tháng\s+0?(\d{1,2})\b)?")
+_DAY_MONTH: Final = re.compile(r"(?<![\d/])0?(\d{1,2})\s*/\s*0?(\d{1,2})(?![\d])")
 _PERIOD: Final = r"(?:quý|kỳ|kỳ\s+báo\s+cáo)"
 _FIRST: Final = r"(?:đầu\s+tiên|đầu|thứ\s+nhất)"
 _MONTH_PHRASES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
@@ -46,20 +47,30 @@ _MONTH_WORDS: Final = {
 
 @dataclass(frozen=True)
 class _Read:
-    """What a rule's text says: the day, and a fixed month or a month of the period."""
+    """What a rule's text says: the day, fixed months ("05/6 và 05/12") or a month of the
+    period ("tháng cuối quý")."""
 
     day: int | None
-    fixed_month: int | None
+    fixed_months: tuple[int, ...]
     period_month: str | int | None  # "next" | "last" | "first" | k
+
+    @property
+    def fixed_month(self) -> int | None:
+        return self.fixed_months[0] if self.fixed_months else None
 
 
 def read_rule_text(text: str) -> _Read:
     lowered = " ".join(text.lower().split())
-    day_match = _DAY.search(lowered)
-    day = int(day_match.group(1)) if day_match else None
-    fixed = None
-    if day_match and (day_match.group(2) or day_match.group(3)):
-        fixed = int(day_match.group(2) or day_match.group(3))
+    days = list(_DAY.finditer(lowered))
+    day = int(days[0].group(1)) if days else None
+    # "ngày 15 tháng 6", and every "D/M" ("trước ngày 05/6 và 05/12"; not "09/2019/NĐ-CP")
+    worded = [(m.start(), int(m.group(3))) for m in days if m.group(3)]
+    numeric = [
+        (m.start(), int(m.group(2)))
+        for m in _DAY_MONTH.finditer(lowered)
+        if 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12
+    ]
+    fixed = tuple(month for _at, month in sorted(worded + numeric))
     period_month: str | int | None = None
     for name, pattern in _MONTH_PHRASES:
         if pattern.search(lowered):
@@ -107,13 +118,14 @@ def _disagreements(plan: PlanContents, rule: ReportingRule) -> Iterable[str]:
                 f"{rule.due_before_month}; {computed}: correct one of them"
             )
         return
-    if said.fixed_month is not None:
+    if said.fixed_months:
         months = {rule.due_before_date(year, code).month for code in rule.periods}
-        if said.fixed_month not in months:
-            yield (
-                f"the text names month {said.fixed_month}, which is not the month any "
-                f"{rule.period} of this rule is due in; {computed}: set `due_month`"
-            )
+        for month in dict.fromkeys(said.fixed_months):
+            if month not in months:
+                yield (
+                    f"the text names month {month}, which is not the month any "
+                    f"{rule.period} of this rule is due in; {computed}: set `due_month`"
+                )
         return
     if said.period_month is None:
         return

@@ -178,6 +178,35 @@ def test_a_text_naming_another_day_warns() -> None:
     assert "the text says month 12 but `due_before_month` is 11" in messages[0]
 
 
+# A real province's words (Quảng Ngãi, 2019: units report "trước ngày 05/6 và 05/12 hàng năm").
+_HALF_YEAR = """reporting_rules:
+  - code: units-half-year
+    reporter: lead_units
+    period: half_year
+    due_before_day: 5
+    due_month: {month}
+    recipient: tckh
+    text: định kỳ đánh giá kết quả thực hiện, báo cáo UBND tỉnh trước ngày 05/6 và 05/12 hàng năm
+"""
+
+
+def test_a_real_half_year_text_reads_as_its_fields_and_warns_on_a_slip() -> None:
+    right = parse_plan(with_rules(_HALF_YEAR.format(month="last")))
+    assert rule_text_warnings(right) == []
+    calendar = right.working_calendar()
+    rule = right.reporting_rules[0]
+    assert [rule.last_day(calendar, 2026, p) for p in rule.periods] == [
+        date(2026, 6, 4),
+        date(2026, 12, 4),
+    ]
+    slip = parse_plan(with_rules(_HALF_YEAR.format(month="next")))
+    messages = [w.message for w in rule_text_warnings(slip)]
+    assert [m.split(",")[0] for m in messages] == [
+        "the text names month 6",
+        "the text names month 12",
+    ]
+
+
 # --- bad rules: the field, and what to write --------------------------------------------------
 
 
