@@ -5,6 +5,8 @@ fields (`due_before_day: 10`, `due_month: last`). A slip in the fields moves eve
 notice and draft of the year, and nothing fails: the plan is valid either way. So `minhbach plan
 validate` reads the text for the day and the month it names and warns when the fields say
 otherwise, showing the date they compute (decision 0017). A text it cannot read gives no warning.
+It also warns where two rules ask the same reporter for the same reports sent to the same units
+(a copied rule left unchanged would double every reminder).
 """
 
 from __future__ import annotations
@@ -84,13 +86,29 @@ def read_rule_text(text: str) -> _Read:
 
 
 def rule_text_warnings(plan: PlanContents) -> list[PlanIssue]:
-    """One warning per rule whose text names a day or month its fields do not compute."""
-    return [
+    """One warning per rule whose text names a day or month its fields do not compute, and per
+    rule asking the same reporter for the same periods as an earlier one, to the same units."""
+    issues = [
         PlanIssue(("reporting_rules", index, "text"), message)
         for index, rule in enumerate(plan.reporting_rules)
         if rule.text
         for message in _disagreements(plan, rule)
     ]
+    first: dict[tuple[str, str, frozenset[str]], int] = {}
+    for index, rule in enumerate(plan.reporting_rules):
+        key = (rule.reporter, rule.period, frozenset(rule.recipients))
+        if key in first:
+            issues.append(
+                PlanIssue(
+                    ("reporting_rules", index, "code"),
+                    f"asks {rule.reporter} for the same {rule.period} reports, sent to the same "
+                    f"units, as reporting_rules[{first[key]}]: each owes its own deadline, "
+                    "reminders and drafts; remove one, or name the other recipient",
+                )
+            )
+        else:
+            first[key] = index
+    return issues
 
 
 def _disagreements(plan: PlanContents, rule: ReportingRule) -> Iterable[str]:

@@ -207,6 +207,15 @@ def test_a_real_half_year_text_reads_as_its_fields_and_warns_on_a_slip() -> None
     ]
 
 
+def test_a_second_rule_for_the_same_reports_to_the_same_units_warns() -> None:
+    block = FIXTURE.read_text(encoding="utf-8").replace(
+        "recipient: [tckh, pct-phu-trach]", "recipient: [chu-tich]"
+    )
+    warnings = rule_text_warnings(parse_plan(with_rules(block)))
+    assert [w.field for w in warnings] == ["reporting_rules[3].code"]
+    assert "as reporting_rules[2]" in warnings[0].message
+
+
 # --- bad rules: the field, and what to write --------------------------------------------------
 
 
