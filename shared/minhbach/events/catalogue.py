@@ -52,7 +52,7 @@ Period = PeriodCode
 
 
 class ReportSubmitted(Event):
-    """A unit filed (or amended) its quarterly or annual report."""
+    """A unit filed (or amended) a periodic report (a quarter, half year, nine months, year)."""
 
     subject = "intake.report.submitted"
 
