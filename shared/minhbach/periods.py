@@ -159,6 +159,13 @@ def period_label(code: str, year: int) -> str:
     raise ValueError(f"unknown period {code!r}: one of {', '.join(PERIOD_CODES)}")
 
 
+def period_title(code: str, year: int) -> str:
+    """The label at the start of a line: "Quý III năm 2026", "Năm 2026" (`str.capitalize`
+    would lowercase the numeral: "Quý iii")."""
+    label = period_label(code, year)
+    return label[:1].upper() + label[1:]
+
+
 def period_name(code: str) -> str:
     """The period without its year, capitalised for a table cell: "Quý III", "6 tháng đầu năm",
     "9 tháng", "Cả năm"."""

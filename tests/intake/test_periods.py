@@ -83,3 +83,14 @@ async def test_a_period_no_rule_asks_for_is_refused_in_vietnamese(
         response = await client.post("/api/v1/reports", json=body)
     assert response.status_code == 422, response.text
     assert "Kế hoạch không quy định báo cáo 9 tháng năm 2024" in response.text
+
+
+async def test_the_form_offers_the_periods_the_plan_asks_for(
+    half_year_intake: RunningIntake,
+) -> None:
+    async with half_year_intake.client() as client:
+        page = (await client.get("/bao-cao")).text
+    for label in ("Quý III năm 2024", "6 tháng đầu năm 2024", "6 tháng cuối năm 2024", "Năm 2024"):
+        assert label in page
+    assert "9 tháng năm 2024" not in page  # no rule asks for it
+    assert "quý 3" not in page.lower()

@@ -36,7 +36,7 @@ from intake.reads import Reads
 from intake.repository import VersionRow
 from intake.service import Intake
 from minhbach.events.catalogue import Period
-from minhbach.periods import period_first_day
+from minhbach.periods import period_first_day, period_title
 
 FORM_PREFIX = "/bao-cao"
 
@@ -67,9 +67,7 @@ def form_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRou
         return render(
             "start.html",
             status_code,
-            periods=[
-                (p, msg.period_label(p, plan.year).capitalize()) for p in intake.rules.periods
-            ],
+            periods=[(p, period_title(p, plan.year)) for p in intake.rules.periods],
             default_period=_default_period(intake.rules, now),
             errors={"token": [token_error]} if token_error else {},
         )

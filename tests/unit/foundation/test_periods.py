@@ -12,6 +12,7 @@ from minhbach.periods import (
     kind_of,
     period_label,
     period_name,
+    period_title,
     periods_of_kind,
 )
 
@@ -55,6 +56,8 @@ def test_labels_one_style_everywhere() -> None:
         "năm 2026",
     ]
     assert period_name("Q3") == "Quý III" and period_name("year") == "Cả năm"
+    assert period_title("Q3", 2026) == "Quý III năm 2026"
+    assert period_title("year", 2026) == "Năm 2026"
     assert ReportingPeriod(2026, "Q3").key == "2026-Q3"
 
 
