@@ -71,6 +71,10 @@ async def test_each_focal_rule_drafts_its_own_q3_report(database_url: str) -> No
         keys = [json.loads(payload)["period_key"] for payload in outbox]
         assert sorted(k for k in keys if k.startswith("2024-Q3")) == q3
 
+        async with sessions() as session:
+            filed = await store.period_reports(session, 2024, "Q3")
+        assert filed and {r.plan_year for r in filed} == {2024}  # the unit page names the year
+
         # A second pass with nothing new drafts nothing again.
         assert await drafter.run_pass(vn(2024, 10, 1, 10)) == []
     finally:
