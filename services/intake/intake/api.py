@@ -154,7 +154,7 @@ def api_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRout
         status_code=201,
         response_model=ReportReceipt,
         responses={409: {"model": ErrorsOut, "description": "Period already reported: amend"}},
-        summary="File a quarterly or annual report",
+        summary="File a periodic report (quarter, half year, nine months or year)",
         openapi_extra=_request_body(ReportIn),
     )
     async def file_report(

@@ -4,8 +4,10 @@
   consolidated report covers every task of the plan. A task may appear once.
 - A task not done says why (`difficulties`), evidence URLs are http(s), document numbers look like
   `113/KH-UBND`, dates of issue fall in the plan year and not after today.
-- A report answers the plan's reporting rule for its reporter and period; the rule gives the due
+- A report answers the plan's reporting rules for its reporter and period; the rule gives the due
   instant (exclusive: on time iff submitted before it), computed with the working-day calendar.
+  Where several rules ask for the same report (tiers, recipients), intake judges it against the
+  earliest deadline; scoring keeps one obligation per rule, each with its own deadline.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import cached_property
 from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -21,9 +24,11 @@ from uuid import UUID
 from intake import messages as msg
 from minhbach.calendar import WorkingCalendar, local_date
 from minhbach.events.catalogue import EvidenceRef, Period, TaskReport, TaskStatus
+from minhbach.periods import PERIOD_CODES, period_first_day, period_last_day
 from minhbach.plan import Plan, ReportingRule, Task
 
-PERIODS: Final[tuple[Period, ...]] = ("Q1", "Q2", "Q3", "Q4", "year")
+# Every period code a report may name; a plan's rules ask for some of them (`IntakeRules.periods`).
+PERIODS: Final[tuple[Period, ...]] = PERIOD_CODES
 
 Reporter = Literal["lead_units", "focal_unit"]
 PeriodStatusCode = Literal["on_time", "late", "overdue", "pending", "not_required"]
@@ -163,12 +168,16 @@ class IntakeRules:
 
     # --- when ---
 
+    @cached_property
+    def periods(self) -> tuple[Period, ...]:
+        """The periods some reporting rule of the plan asks a report for, in calendar order."""
+        asked = {code for rule in self.plan.reporting_rules for code in rule.periods}
+        return tuple(code for code in PERIOD_CODES if code in asked)
+
     def rule_for(self, reporter: Reporter, period: Period) -> ReportingRule | None:
-        wanted = "year" if period == "year" else "quarter"
-        for rule in self.plan.reporting_rules_for(reporter):
-            if rule.period == wanted:
-                return rule
-        return None
+        """The rule whose deadline binds the report: the earliest of those asking for it."""
+        due = self.due(reporter, period, self.year)
+        return due.rule if due else None
 
     def due(self, reporter: Reporter, period: Period, year: int) -> Due | None:
         """When the report is due (cached: asked on every filing, and the plan does not change)."""
@@ -178,10 +187,11 @@ class IntakeRules:
         return self._dues[key]
 
     def _compute_due(self, reporter: Reporter, period: Period, year: int) -> Due | None:
-        rule = self.rule_for(reporter, period)
-        if rule is None:
-            return None
-        return Due(rule, rule.due(self.calendar, year, period))
+        dues = [
+            Due(rule, rule.due(self.calendar, year, period))
+            for rule in self.plan.reporting_rules_covering(reporter, period)
+        ]
+        return min(dues, key=lambda due: due.due_at) if dues else None
 
     # --- checks ---
 
@@ -282,7 +292,7 @@ class IntakeRules:
         """Every report the unit owes in `year`, in due order, with where it stands at `now`."""
         states: list[PeriodState] = []
         for reporter in self.reporters_of(unit_code):
-            for period in PERIODS:
+            for period in self.periods:
                 due = self.due(reporter, period, year)
                 if due is None:
                     continue
@@ -360,20 +370,6 @@ def is_http_url(value: str) -> bool:
         return parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:  # e.g. an invalid IPv6 literal
         return False
-
-
-def period_first_day(year: int, period: Period) -> date:
-    if period == "year":
-        return date(year, 1, 1)
-    quarter = int(period.removeprefix("Q"))
-    return date(year, 3 * quarter - 2, 1)
-
-
-def period_last_day(year: int, period: Period) -> date:
-    if period in ("year", "Q4"):
-        return date(year, 12, 31)
-    quarter = int(period.removeprefix("Q"))
-    return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
 def is_on_time(submitted_at: datetime, due_at: datetime) -> bool:

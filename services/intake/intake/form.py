@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from intake import messages as msg
 from intake.auth import Caller, TokenVerifier
-from intake.domain import PERIODS, FieldError, IntakeRules, Reporter, local_today, period_first_day
+from intake.domain import FieldError, IntakeRules, Reporter, local_today
 from intake.errors import IntakeError, from_pydantic
 from intake.form_fields import (
     EVIDENCE_FIELDS,
@@ -36,6 +36,7 @@ from intake.reads import Reads
 from intake.repository import VersionRow
 from intake.service import Intake
 from minhbach.events.catalogue import Period
+from minhbach.periods import period_first_day, period_title
 
 FORM_PREFIX = "/bao-cao"
 
@@ -66,7 +67,7 @@ def form_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRou
         return render(
             "start.html",
             status_code,
-            periods=[(p, msg.period_label(p, plan.year).capitalize()) for p in PERIODS],
+            periods=[(p, period_title(p, plan.year)) for p in intake.rules.periods],
             default_period=_default_period(intake.rules, now),
             errors={"token": [token_error]} if token_error else {},
         )
@@ -97,7 +98,9 @@ def form_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRou
         refusal = intake.rules.filing_refusal(caller.unit_code, reporter)
         if refusal:
             return start_page(403, refusal)
-        period = cast(Period, form.get("period") if form.get("period") in PERIODS else "year")
+        period = cast(
+            Period, form.get("period") if form.get("period") in intake.rules.periods else "year"
+        )
         current = await reads.current_version(caller, plan.year, period, reporter)
         return report_page(
             caller,
@@ -117,7 +120,9 @@ def form_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRou
         if caller is None:
             return start_page(401, msg.TOKEN_INVALID)
         payload = report_payload(form)
-        period = cast(Period, payload["period"] if payload["period"] in PERIODS else "year")
+        period = cast(
+            Period, payload["period"] if payload["period"] in intake.rules.periods else "year"
+        )
         reporter = cast(
             Reporter, payload["reporter"] if payload["reporter"] == "focal_unit" else "lead_units"
         )
@@ -260,7 +265,9 @@ def _default_period(rules: IntakeRules, now: datetime) -> Period:
     """The started period whose lead-unit report falls due next (else the last started one)."""
     today = local_today(now)
     year = rules.year
-    started = [p for p in PERIODS if period_first_day(year, p) <= today] or ["Q1"]
+    started = [p for p in rules.periods if period_first_day(year, p) <= today] or [
+        rules.periods[0] if rules.periods else "year"
+    ]
     upcoming = []
     for period in started:
         due = rules.due("lead_units", period, year)

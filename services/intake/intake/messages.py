@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Final
 
+from minhbach import periods
 from minhbach.calendar import (
     FIRST_PLAN_YEAR,
     LAST_PLAN_YEAR,
@@ -139,9 +140,8 @@ PERIOD_STATUS_LABELS: Final = {
 
 
 def period_label(period: str, year: int) -> str:
-    if period == "year":
-        return f"năm {year}"
-    return f"quý {period.removeprefix('Q')} năm {year}"
+    """ "quý III năm 2024", "6 tháng đầu năm 2026": the one style of `minhbach.periods`."""
+    return periods.period_label(period, year)
 
 
 def on_time_label(on_time: bool) -> str:

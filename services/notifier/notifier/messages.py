@@ -5,8 +5,11 @@ The e-mail bodies are Jinja2 templates under `templates/`; this module gives the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
+from minhbach.periods import PERIOD_CODES, period_name
 from notifier.ladder import ESCALATE_PREFIX, OVERDUE, PORTAL_DOWN, REMINDER_PREFIX
 
 SUBJECT_PREFIX: Final = "[Minh Bạch]"
@@ -16,17 +19,16 @@ KIND_LABELS: Final = {
     "annual_report": "Báo cáo năm",
     "focal_quarterly_report": "Báo cáo quý của đơn vị đầu mối",
     "focal_annual_report": "Báo cáo năm của đơn vị đầu mối",
+    "periodic_report": "Báo cáo định kỳ",
+    "focal_periodic_report": "Báo cáo định kỳ của đơn vị đầu mối",
     "fixed_deadline_task": "Nhiệm vụ có thời hạn",
     "document_posting": "Đăng tải văn bản trên Cổng thông tin điện tử",
 }
 
-PERIOD_LABELS: Final = {
-    "Q1": "Quý I",
-    "Q2": "Quý II",
-    "Q3": "Quý III",
-    "Q4": "Quý IV",
-    "year": "Cả năm",
-}
+# "Quý III", "6 tháng đầu năm", "9 tháng", "Cả năm": the names of `minhbach.periods`.
+PERIOD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {code: period_name(code) for code in PERIOD_CODES}
+)
 
 GREETING: Final = "Kính gửi"
 INTRO: Final = {

@@ -28,6 +28,7 @@ def consolidated_document(plan: Plan, report: ConsolidatedReport, version: int) 
     focal = plan.focal_unit.name
     blocks: list[Block] = [
         Paragraph(msg.REPORT_INTRO.format(plan=plan.meta.title, focal=focal, period=period)),
+        *_data_span(report),
         *_filing(plan, report, period),
         *_indicators(plan, report),
         *_tasks(plan, report),
@@ -125,6 +126,15 @@ def _document(
         recipients=kind.recipients,
         signature=Signature(kind.signer.authority, kind.signer.title, kind.signer.name),
     )
+
+
+def _data_span(report: ConsolidatedReport) -> list[Block]:
+    """The days the figures cover, where the plan sets a data cut-off (Decree 09/2019/NĐ-CP)."""
+    span = report.period.data_span
+    if span is None:
+        return []
+    start, end = (format_vn_date_short(day) for day in span)
+    return [Paragraph(msg.REPORT_DATA_SPAN.format(start=start, end=end))]
 
 
 def _filing(plan: Plan, report: ConsolidatedReport, period: str) -> list[Block]:

@@ -112,7 +112,7 @@ drafts = Table(
     metadata,
     Column("draft_id", Uuid, primary_key=True),
     Column("kind", String(32), nullable=False),
-    Column("period_key", String(16), nullable=False),
+    Column("period_key", String(80), nullable=False),
     Column("version_no", Integer, nullable=False),
     Column("trigger", String(32), nullable=False),
     Column("title", Text, nullable=False),

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Final
 
+from minhbach import periods
 from minhbach.events.catalogue import TaskStatus
 from reporting.domain import inspection
 
-PERIOD_NAMES: Final = {"Q1": "quý I", "Q2": "quý II", "Q3": "quý III", "Q4": "quý IV"}
-
 
 def period_label(period: str, year: int) -> str:
-    """ "quý III năm 2024", "năm 2024"."""
-    return f"{PERIOD_NAMES[period]} năm {year}" if period in PERIOD_NAMES else f"năm {year}"
+    """ "quý III năm 2024", "6 tháng đầu năm 2026", "năm 2024": the one style of
+    `minhbach.periods`."""
+    return periods.period_label(period, year)
 
 
 def percent(share: float) -> str:
@@ -30,6 +30,7 @@ REPORT_INTRO: Final = (
     "Thực hiện {plan}; trên cơ sở báo cáo của các cơ quan, đơn vị được giao chủ trì, {focal} "
     "báo cáo kết quả triển khai thực hiện {period} như sau:"
 )
+REPORT_DATA_SPAN: Final = "Số liệu báo cáo tính từ ngày {start} đến ngày {end}."
 H_FILING: Final = "I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ CHỦ TRÌ"
 H_INDICATORS: Final = "II. KẾT QUẢ THEO TỪNG CHỈ TIÊU"
 H_TASKS: Final = "III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ, GIẢI PHÁP"

@@ -156,6 +156,7 @@ async def period_reports(session: AsyncSession, plan_year: int, period: str) -> 
             due_at=r.due_at,
             tasks=tuple(TaskReport.model_validate(t) for t in r.tasks),
             analysis=r.analysis,
+            plan_year=r.plan_year,
         )
         for r in rows
     ]

@@ -6,8 +6,8 @@ from datetime import date
 
 from minhbach.calendar import format_vn_date_short
 from minhbach.events.catalogue import ObligationStatus
+from minhbach.periods import period_label
 
-_ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
 _TITLE_LIMIT = 160
 
 NO_DATA = "Chưa có dữ liệu"
@@ -38,7 +38,7 @@ def readiness_note(place: str) -> str:
 
 
 def _period_text(period: str, year: int) -> str:
-    return f"quý {_ROMAN[period]} năm {year}" if period in _ROMAN else f"năm {year}"
+    return period_label(period, year)
 
 
 def lead_report_title(period: str, year: int, recipient: str) -> str:

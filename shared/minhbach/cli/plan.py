@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from minhbach.calendar import has_official_table
+from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, has_official_table
+from minhbach.cli.plan_calendar import describe_rule, render_calendar
 from minhbach.plan import Plan, PlanError, Target, load_plan
+from minhbach.plan.loader import load_plan_with_warnings
 
 plan_app = typer.Typer(help="Validate and show the plan file.", no_args_is_help=True)
 
@@ -20,7 +22,7 @@ def validate(
 ) -> None:
     """Check a plan file; print one `file:line: field: message` line per problem."""
     try:
-        plan = load_plan(file)
+        plan, warnings = load_plan_with_warnings(file)
     except PlanError as error:
         for issue in error.issues:
             typer.echo(issue.format())
@@ -28,6 +30,8 @@ def validate(
         typer.echo(f"{file}: {count} issue{'s' if count != 1 else ''}, plan rejected", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{file}: OK: {_one_line_summary(plan)}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning.format()}", err=True)
     for year in (plan.meta.year, plan.meta.year + 1):
         if not has_official_table(year):
             typer.echo(
@@ -47,8 +51,18 @@ def show(
         Path | None,
         typer.Option("--file", help="Plan YAML (default: MINHBACH_PLAN_FILE or the seed plan)."),
     ] = None,
+    calendar_year: Annotated[
+        int | None,
+        typer.Option(
+            "--calendar",
+            metavar="YEAR",
+            min=FIRST_PLAN_YEAR,
+            max=LAST_PLAN_YEAR,
+            help="Print every deadline the reporting rules compute for YEAR.",
+        ),
+    ] = None,
 ) -> None:
-    """Print the plan: a readable summary, or everything as JSON."""
+    """Print the plan: a readable summary, everything as JSON, or a year's deadlines."""
     path = file if file is not None else _configured_plan_path()
     try:
         plan = load_plan(path)
@@ -56,7 +70,9 @@ def show(
         for issue in error.issues:
             typer.echo(issue.format(), err=True)
         raise typer.Exit(1) from None
-    if as_json:
+    if calendar_year is not None:
+        typer.echo(render_calendar(plan, calendar_year))
+    elif as_json:
         typer.echo(json.dumps(plan.expanded(), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_summary(plan))
@@ -119,16 +135,7 @@ def render_summary(plan: Plan) -> str:
                 f"{_timing(plan, task.code)}"
             )
     lines += ["", "Reporting rules:"]
-    for rule in plan.reporting_rules:
-        month = (
-            "first month of next quarter"
-            if rule.due_before_month is None
-            else (f"month {rule.due_before_month}")
-        )
-        lines.append(
-            f"  {rule.code}: {rule.reporter} -> {rule.recipient}, per {rule.period}, "
-            f"before day {rule.due_before_day} of {month}"
-        )
+    lines += [f"  {describe_rule(rule)}" for rule in plan.reporting_rules]
     ladder = plan.escalation
     steps = ", ".join(
         f"{step.notify} after {step.after_overdue_working_days}" for step in ladder.steps

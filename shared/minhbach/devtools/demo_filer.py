@@ -72,8 +72,12 @@ async def file_demo_reports(settings: Settings) -> None:
 
 
 def _lead_due(plan: Plan) -> datetime:
-    rule = next(r for r in plan.reporting_rules_for("lead_units") if r.period == "quarter")
-    return plan.working_calendar().quarter_report_due(plan.year, 3, rule.due_before_day)
+    """The lead units' deadline for the demo's period (the earliest rule asking for it)."""
+    calendar = plan.working_calendar()
+    rules = plan.reporting_rules_covering("lead_units", PERIOD)
+    if not rules:
+        raise ValueError(f"the demo files {PERIOD} reports: the plan has no lead_units rule for it")
+    return min(rule.due(calendar, plan.year, PERIOD) for rule in rules)
 
 
 async def _wait_ready(http: httpx.AsyncClient) -> None:

@@ -15,6 +15,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from minhbach.events.base import Event
+from minhbach.periods import PeriodCode
 
 
 class _Part(BaseModel):
@@ -46,11 +47,12 @@ class TaskReport(_Part):
     proposals: str = ""
 
 
-Period = Literal["Q1", "Q2", "Q3", "Q4", "year"]
+# A reporting period's code (minhbach.periods): Q1..Q4, H1, H2, M9 (nine months), year.
+Period = PeriodCode
 
 
 class ReportSubmitted(Event):
-    """A unit filed (or amended) its quarterly or annual report."""
+    """A unit filed (or amended) a periodic report (a quarter, half year, nine months, year)."""
 
     subject = "intake.report.submitted"
 
@@ -250,6 +252,9 @@ class ObligationKind(StrEnum):
     ANNUAL_REPORT = "annual_report"
     FOCAL_QUARTERLY_REPORT = "focal_quarterly_report"
     FOCAL_ANNUAL_REPORT = "focal_annual_report"
+    # Half-year and nine-month reports (the kind of a quarter or a year keeps its own name).
+    PERIODIC_REPORT = "periodic_report"
+    FOCAL_PERIODIC_REPORT = "focal_periodic_report"
     FIXED_DEADLINE_TASK = "fixed_deadline_task"
     DOCUMENT_POSTING = "document_posting"
 

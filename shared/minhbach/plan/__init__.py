@@ -5,6 +5,7 @@ plan = load_plan(default_plan_path())
 plan.focal_unit.code, plan.task("7.2").timing.deadline, plan.lead_unit_codes("1.1")
 """
 
+from minhbach.periods import QUARTERS, YEAR
 from minhbach.plan.drafting import (
     DraftedDocument,
     Drafting,
@@ -49,7 +50,7 @@ from minhbach.plan.portal import (
     ResolvedCopyDuty,
     SectionSource,
 )
-from minhbach.plan.types import QUARTERS, YEAR, Level, TimingKind, UnitKind
+from minhbach.plan.types import Level, TimingKind, UnitKind
 from minhbach.plan.wording import PlanWords
 
 __all__ = [

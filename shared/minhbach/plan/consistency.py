@@ -214,10 +214,18 @@ def _merged_cells(plan: PlanContents) -> Iterable[PlanIssue]:
 
 def _reporting_rules(plan: PlanContents) -> Iterable[PlanIssue]:
     units = {u.code for u in plan.units}
+    yearly = {rule.reporter for rule in plan.reporting_rules if rule.period == "year"}
     for index, rule in enumerate(plan.reporting_rules):
-        if rule.recipient not in units:
+        listed = isinstance(rule.recipient, tuple)
+        for n, recipient in enumerate(rule.recipients):
+            if recipient not in units:
+                path: FieldPath = ("reporting_rules", index, "recipient")
+                yield _issue((*path, n) if listed else path, f"unknown unit {recipient!r}")
+        if rule.fold_last_into_year and rule.reporter not in yearly:
             yield _issue(
-                ("reporting_rules", index, "recipient"), f"unknown unit {rule.recipient!r}"
+                ("reporting_rules", index, "fold_last_into_year"),
+                f"folds {rule.periods_folded()} into the annual report, but no yearly rule "
+                f"has reporter {rule.reporter}: add one (period: year) or write false",
             )
 
 

@@ -236,6 +236,13 @@ class PlanContents(Frozen):
     def reporting_rules_for(self, reporter: Reporter) -> tuple[ReportingRule, ...]:
         return tuple(rule for rule in self.reporting_rules if rule.reporter == reporter)
 
+    def reporting_rules_covering(
+        self, reporter: Reporter, period: str
+    ) -> tuple[ReportingRule, ...]:
+        """The reporter's rules that ask for a report of `period` (several tiers or recipients:
+        one report answers each, judged against each rule's own deadline)."""
+        return tuple(rule for rule in self.reporting_rules_for(reporter) if period in rule.periods)
+
     def section_sources(self, unit_code: str) -> tuple[SectionSource, ...]:
         """Where portal-monitor finds each section on the unit's portal (empty: not monitored)."""
         unit = self.unit(unit_code)

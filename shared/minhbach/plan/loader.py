@@ -7,6 +7,7 @@ messages) and is then constructed into plain data for Pydantic.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
 from minhbach.plan.plan import Plan
+from minhbach.plan.rule_text import rule_text_warnings
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,6 +51,22 @@ def load_plan(path: str | Path) -> Plan:
         issue = PlanIssue((), f"cannot read the plan file: {error}", source=str(path))
         raise PlanError([issue]) from None
     return parse_plan(text, str(path))
+
+
+def load_plan_with_warnings(path: str | Path) -> tuple[Plan, tuple[PlanIssue, ...]]:
+    """The plan and what in it is valid but likely wrong (a rule's text and its computed dates
+    disagree), each warning with its YAML line; `PlanError` as `load_plan`."""
+    path = Path(path)
+    plan = load_plan(path)
+    root = _compose(path.read_text(encoding="utf-8"), str(path))
+    lines: dict[tuple[str, ...], int] = {}
+    _index_lines(root, (), lines, [])
+    line_of = LineLookup(lines)
+    warnings = (
+        replace(issue, source=str(path), line=line_of(issue.path))
+        for issue in rule_text_warnings(plan)
+    )
+    return plan, tuple(warnings)
 
 
 def parse_plan(text: str, source_name: str = "<plan>") -> Plan:

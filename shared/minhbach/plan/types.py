@@ -62,12 +62,12 @@ LEVEL_UNIT_KIND: Final = {
 }
 TimingKind = Literal["ongoing", "after_issue", "on_change", "fixed_deadline"]
 Reporter = Literal["lead_units", "focal_unit"]
+# The month of its period a report is due in: the first, the last, its number in the period,
+# or the month after the period ("next").
+DueMonth = Literal["first", "last", "next"] | Annotated[int, Field(ge=1, le=12)]
 Weight = Annotated[float, Field(gt=0, le=1)]
 WorkingDays = Annotated[int, Field(ge=1, le=365)]
 
-# A reporting period: a quarter of the plan year, or the year itself.
-QUARTERS: Final = ("Q1", "Q2", "Q3", "Q4")
-YEAR: Final = "year"
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 

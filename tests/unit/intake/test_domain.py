@@ -16,11 +16,11 @@ from intake.domain import (
     Rejected,
     check_evidence,
     is_http_url,
-    period_last_day,
 )
 from intake.errors import from_pydantic
 from intake.models import EvidenceFilingIn, EvidenceIn, ReportIn
 from minhbach.calendar import TZ
+from minhbach.periods import period_last_day
 from minhbach.plan import default_plan_path, load_plan
 from tests.intake.builders import report_body, report_in
 
@@ -202,7 +202,10 @@ def test_schema_errors_become_vietnamese_messages_naming_the_field() -> None:
         ReportIn.model_validate(body)
     errors = {e.field: e.message for e in from_pydantic(caught.value.errors())}
     assert errors == {
-        "period": "Giá trị không hợp lệ; chọn một trong: 'Q1', 'Q2', 'Q3', 'Q4' hoặc 'year'.",
+        "period": (
+            "Giá trị không hợp lệ; chọn một trong: "
+            "'Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', 'M9' hoặc 'year'."
+        ),
         "tasks[0].evidence[0].issued_on": "Ngày không hợp lệ (dạng NNNN-TT-NN, ví dụ 2024-06-15).",
         "tasks[1].status": "Chọn tình trạng thực hiện nhiệm vụ.",
         "surprise": "Trường này không có trong mẫu báo cáo.",

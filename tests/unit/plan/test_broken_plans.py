@@ -182,7 +182,7 @@ CASES: dict[str, Broken] = {
         "    due_before_day: 10\n    due_before_month: 12\n",
         "    due_before_day: 10\n    due_before_month: null\n",
         "reporting_rules[3].due_before_month",
-        "a yearly rule needs the month",
+        "a yearly rule is due before a fixed date of the plan year",
         "    due_before_month: null\n    recipient: chu-tich\n    text: trước ngày 10/12",
     ),
     "chairman who is not leadership": Broken(

@@ -30,6 +30,7 @@ class FiledReport:
     due_at: datetime
     tasks: tuple[TaskReport, ...]
     analysis: str
+    plan_year: int | None = None  # the year the period belongs to (a Q4 report comes in January)
 
     @property
     def late(self) -> bool:

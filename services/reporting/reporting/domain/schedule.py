@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from minhbach.calendar import TZ, WorkingCalendar, last_on_time_day, local_date, start_of_day
-from minhbach.plan import QUARTERS, YEAR, Plan
+from minhbach.periods import PERIOD_CODES, YEAR, ReportingPeriod, period_label
+from minhbach.plan import Plan
 
 ALL_FILED = "all_filed"
 DEADLINE = "deadline"
@@ -23,56 +24,74 @@ ROUND_ENDED = "round_ended"
 
 @dataclass(frozen=True, slots=True)
 class ReportPeriod:
-    """One period of the focal unit's consolidated report, with its lead and focal deadlines."""
+    """One consolidated report the focal unit owes: a period of one of its reporting rules,
+    with the lead units' and its own deadlines. Each focal rule (tier, recipient) has its own."""
 
     plan_year: int
-    period: str  # Q1..Q4 | year
+    period: str  # a period code of minhbach.periods: Q1..Q4, H1, H2, M9, year
     starts: date
-    lead_due_at: datetime  # exclusive, as intake and scoring count it
+    lead_due_at: datetime  # exclusive, as intake and scoring count it (the earliest lead rule)
     focal_due_at: datetime
     draft_from: datetime  # the "deadline" trigger
+    ends: date | None = None  # the period's last day (None: computed from the code)
+    rule_code: str = ""  # the focal rule this report answers
+    recipients: tuple[str, ...] = ()  # the rule's recipients (unit codes)
+    data_span: tuple[date, date] | None = None  # the figures' days, when the plan sets a cut-off
+    # The first focal rule of the plan asking for the period keeps the plain key ("2024-Q3",
+    # as before several tiers existed); a further rule's drafts are keyed by its code too.
+    primary: bool = True
 
     @property
     def key(self) -> str:
-        return f"{self.plan_year}-{self.period}"
+        plain = ReportingPeriod(self.plan_year, self.period).key
+        return plain if self.primary else f"{plain}-{self.rule_code}"
+
+    @property
+    def last_day(self) -> date:
+        return self.ends or ReportingPeriod(self.plan_year, self.period).last_day
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period, self.plan_year)
 
 
 def report_periods(plan: Plan, calendar: WorkingCalendar) -> tuple[ReportPeriod, ...]:
-    """The plan year's periods the plan covers (ending on or after it took effect)."""
+    """Every consolidated report of the plan year: each focal rule's periods that end on or
+    after the plan took effect and that lead units report on too, in the order they end."""
     drafting = plan.drafting
-    lead = {r.period: r for r in plan.reporting_rules_for("lead_units")}
-    focal = {r.period: r for r in plan.reporting_rules_for("focal_unit")}
-    if drafting is None or not lead or not focal:
+    if drafting is None:
         return ()
     year = plan.year
-    spans = [
-        (q, date(year, 3 * n - 2, 1), _quarter_end(year, n)) for n, q in enumerate(QUARTERS, 1)
-    ]
-    spans.append((YEAR, date(year, 1, 1), date(year, 12, 31)))
-    periods = []
-    for name, starts, ends in spans:
-        kind = "year" if name == YEAR else "quarter"
-        if ends < plan.meta.effective_from or kind not in lead or kind not in focal:
-            continue
-        focal_due = focal[kind].due(calendar, year, name)
-        last_day = last_on_time_day(focal_due)
-        before = calendar.add_working_days(last_day, -drafting.draft_working_days_before_due)
-        periods.append(
-            ReportPeriod(
+    found: list[tuple[tuple[date, int, int], ReportPeriod]] = []
+    primary_taken: set[str] = set()
+    for index, rule in enumerate(plan.reporting_rules_for("focal_unit")):
+        for code in rule.periods:
+            span = ReportingPeriod(year, code)
+            lead = plan.reporting_rules_covering("lead_units", code)
+            if span.last_day < plan.meta.effective_from or not lead:
+                continue
+            focal_due = rule.due(calendar, year, code)
+            last_day = last_on_time_day(focal_due)
+            before = calendar.add_working_days(last_day, -drafting.draft_working_days_before_due)
+            cutoff = rule.data_span(year, code) or next(
+                (s for s in (r.data_span(year, code) for r in lead) if s is not None), None
+            )
+            period = ReportPeriod(
                 plan_year=year,
-                period=name,
-                starts=starts,
-                lead_due_at=lead[kind].due(calendar, year, name),
+                period=code,
+                starts=span.first_day,
+                lead_due_at=min(r.due(calendar, year, code) for r in lead),
                 focal_due_at=focal_due,
                 draft_from=start_of_day(before),
+                ends=span.last_day,
+                rule_code=rule.code,
+                recipients=rule.recipients,
+                data_span=cutoff,
+                primary=code not in primary_taken,
             )
-        )
-    return tuple(periods)
-
-
-def _quarter_end(year: int, quarter: int) -> date:
-    first_of_next = date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
-    return first_of_next - timedelta(days=1)
+            primary_taken.add(code)
+            found.append(((span.last_day, PERIOD_CODES.index(code), index), period))
+    return tuple(period for _order, period in sorted(found, key=lambda item: item[0]))
 
 
 def report_trigger(
@@ -89,18 +108,14 @@ def report_trigger(
 
 
 def current_period(periods: tuple[ReportPeriod, ...], now: datetime) -> ReportPeriod | None:
-    """The quarter whose reports are being collected now: the latest quarter that has ended,
-    until its focal deadline has passed; then the quarter in progress."""
+    """The period whose reports are being collected now (the year aside): the earliest that has
+    ended, until its focal deadline has passed; then the one in progress."""
     quarters = [p for p in periods if p.period != YEAR]
     today = local_date(now)
     collecting = [p for p in quarters if p.starts <= today and now < p.focal_due_at]
-    ended = [p for p in collecting if _period_end(p) < today]
+    ended = [p for p in collecting if p.last_day < today]
     chosen = ended or collecting
     return chosen[0] if chosen else (quarters[-1] if quarters else None)
-
-
-def _period_end(period: ReportPeriod) -> date:
-    return _quarter_end(period.plan_year, QUARTERS.index(period.period) + 1)
 
 
 # --- inspection rounds ---------------------------------------------------------------------------

@@ -4,12 +4,13 @@ ledger (with the posting rules of `postings`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from minhbach.calendar import WorkingCalendar, end_of_day, last_on_time_day, start_of_day
 from minhbach.events.catalogue import ObligationKind, TaskStatus
-from minhbach.plan import QUARTERS, YEAR, Plan, ReportingRule, Task
+from minhbach.periods import period_last_day
+from minhbach.plan import Plan, ReportingRule, Task
 from scoring import messages
 from scoring.facts import DocumentFact, EvidenceFact, ReportFact
 from scoring.obligations.obligation import Fulfilment, Obligation, earliest
@@ -19,8 +20,12 @@ DEFAULT_DUE_SOON_WORKING_DAYS = 3
 
 _REPORT_KINDS = {
     ("lead_units", "quarter"): ObligationKind.QUARTERLY_REPORT,
+    ("lead_units", "half_year"): ObligationKind.PERIODIC_REPORT,
+    ("lead_units", "nine_months"): ObligationKind.PERIODIC_REPORT,
     ("lead_units", "year"): ObligationKind.ANNUAL_REPORT,
     ("focal_unit", "quarter"): ObligationKind.FOCAL_QUARTERLY_REPORT,
+    ("focal_unit", "half_year"): ObligationKind.FOCAL_PERIODIC_REPORT,
+    ("focal_unit", "nine_months"): ObligationKind.FOCAL_PERIODIC_REPORT,
     ("focal_unit", "year"): ObligationKind.FOCAL_ANNUAL_REPORT,
 }
 
@@ -60,11 +65,11 @@ class ObligationRules:
     # --- reports ----------------------------------------------------------------------------
 
     def report_periods(self, rule: ReportingRule) -> tuple[str, ...]:
-        """The plan year's periods of a rule that end on or after the plan takes effect."""
-        if rule.period == "year":
-            return (YEAR,) if date(self.year, 12, 31) >= self.effective_from else ()
-        ends = {q: _quarter_end(self.year, n) for n, q in enumerate(QUARTERS, 1)}
-        return tuple(q for q in QUARTERS if ends[q] >= self.effective_from)
+        """The plan year's periods of a rule that end on or after the plan takes effect (a
+        period folded into the annual report is not one of the rule's)."""
+        return tuple(
+            code for code in rule.periods if period_last_day(self.year, code) >= self.effective_from
+        )
 
     def report_due(self, rule: ReportingRule, period: str) -> datetime:
         return rule.due(self.calendar, self.year, period)
@@ -85,7 +90,7 @@ class ObligationRules:
         mine = [r for r in reports if r.unit_code == unit_code and r.plan_year == self.year]
         obligations = []
         for rule in self.rules_of(unit_code):
-            recipient = self._unit_name(rule.recipient)
+            recipient = ", ".join(self._unit_name(code) for code in rule.recipients)
             for period in self.report_periods(rule):
                 due_at = self.report_due(rule, period)
                 done = earliest(
@@ -211,13 +216,8 @@ class ObligationRules:
 
 
 def _answers(report: ReportFact, rule: ReportingRule) -> bool:
-    """A report answers a rule it names, or (naming none) the rule of its reporter."""
-    if report.rule_code:
-        return report.rule_code == rule.code
+    """A report answers every rule of its reporter asking for its period: the tiers and
+    recipients of one report (to the Chairman, to the province's PCI focal unit) are one filing,
+    each obligation judged against its own rule's deadline. Intake names the rule whose deadline
+    bound the report; that names the reporter, not the only rule answered."""
     return report.reporter == rule.reporter
-
-
-def _quarter_end(year: int, quarter: int) -> date:
-    if quarter == 4:
-        return date(year, 12, 31)
-    return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
