@@ -64,9 +64,15 @@ async def test_obligations_appear_from_the_plan_with_no_events(
         indicators = await svc.get("/api/v1/indicators")
         assert [i["number"] for i in indicators] == list(range(1, 9))
         assert all(i["readiness"] == 0 for i in indicators)
+        # Nothing filed or probed yet: not known, said so, never a failure (decision 0014).
+        assert not any(i["has_data"] for i in indicators)
+        no_probe = indicators[5]["signals"][0]
+        assert no_probe["has_data"] is False and no_probe["missing"]
+        assert no_probe["evidence"].startswith("Chưa có dữ liệu (")
         overall = await svc.get("/api/v1/readiness")
         assert (overall["readiness"], overall["target_share"]) == (0, 0.7)
-        assert overall["meets_target_share"] is False
+        assert overall["meets_target_share"] is None  # cannot be said yet
+        assert overall["indicators_without_data"] == list(range(1, 9))
         assert "không phải câu trả lời của doanh nghiệp" in overall["note"]
         missing = await svc.http.get("/api/v1/indicators/9")
         assert missing.status_code == 404 and "chỉ tiêu số 9" in missing.json()["detail"]

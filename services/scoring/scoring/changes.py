@@ -173,7 +173,7 @@ class FigureChanges:
 def _announced(figure: IndicatorFigure) -> tuple[object, ...]:
     return (
         figure.readiness,
-        tuple((s.code, s.value, s.weight, s.evidence) for s in figure.signals),
+        tuple((s.code, s.value, s.weight, s.evidence, s.has_data) for s in figure.signals),
     )
 
 
@@ -202,7 +202,14 @@ def figure_changes(
                 readiness=figure.readiness,
                 previous=None if old is None else old.readiness,
                 signals=tuple(
-                    Signal(name=s.code, value=s.value, weight=s.weight, evidence=s.evidence)
+                    Signal(
+                        name=s.code,
+                        value=s.value,
+                        weight=s.weight,
+                        evidence=s.evidence,
+                        has_data=s.has_data,
+                        missing=s.missing,
+                    )
                     for s in figure.signals
                 ),
                 computed_at=now,
