@@ -98,21 +98,25 @@ def filed(event: ReportSubmitted) -> FiledReport:
 
 def probe_event(unit: str, url: str, at: datetime, problems: int) -> ProbeFinished:
     """A probe: unreachable (problems == 3), or a portal missing `problems` sections."""
+    checks: tuple[CheckResult, ...] = ()
     if problems == 3:
-        outcome, checks = ProbeOutcome.UNREACHABLE, ()
+        outcome = ProbeOutcome.UNREACHABLE
     else:
         outcome = ProbeOutcome.OK
         sections = ["planning", "investment_incentives", "administrative_procedures", "qa"]
-        checks = tuple(
-            CheckResult(
-                check="section_present",
-                passed=index >= problems,
-                section=section,
-                detail="" if index >= problems else "Không tìm thấy chuyên mục trên cổng",
-                evidence_url=url,
-            )
-            for index, section in enumerate(sections)
-        ) + (CheckResult(check="qa_active", passed=problems == 0, section="qa"),)
+        checks = (
+            *(
+                CheckResult(
+                    check="section_present",
+                    passed=index >= problems,
+                    section=section,
+                    detail="" if index >= problems else "Không tìm thấy chuyên mục trên cổng",
+                    evidence_url=url,
+                )
+                for index, section in enumerate(sections)
+            ),
+            CheckResult(check="qa_active", passed=problems == 0, section="qa"),
+        )
     return ProbeFinished(
         probe_id=uuid.uuid4(),
         portal_unit_code=unit,
@@ -165,7 +169,9 @@ def scoring_figures(
     return figures, kept
 
 
-def quarter(plan: Plan, q3: list[ReportSubmitted], q2: list[ReportSubmitted], probes: list[ProbeFinished]) -> Quarter:
+def quarter(
+    plan: Plan, q3: list[ReportSubmitted], q2: list[ReportSubmitted], probes: list[ProbeFinished]
+) -> Quarter:
     before = [*q2]
     now = [*q2, *q3, *probes]
     _, previous = scoring_figures(plan, before, Q3_STARTS)
@@ -271,7 +277,11 @@ def province_q3(plan: Plan) -> Quarter:
             continue  # four units have not filed
         tasks = []
         for i, task in enumerate(plan.tasks_led_by(unit)):
-            entry: dict[str, Any] = {"task_code": task.code, "status": "done", "work_done": "Đã thực hiện."}
+            entry: dict[str, Any] = {
+                "task_code": task.code,
+                "status": "done",
+                "work_done": "Đã thực hiện.",
+            }
             if (n + i) % 4 == 3:
                 entry.update(
                     status="in_progress",

@@ -96,11 +96,11 @@ TASK_SUMMARY_COLUMNS: Final = (
     "Chưa triển khai",
     "Chưa báo cáo",
 )
-LAGGING_INTRO: Final = "Đơn vị chưa hoàn thành nhiệm vụ và lý do:"
+LAGGING_INTRO: Final = "Đơn vị chưa hoàn thành nhiệm vụ (trong ngoặc: số hiệu nhiệm vụ) và lý do:"
 LAGGING_LINE: Final = "- {status}{reason}: {units}."
 LAGGING_REASON: Final = ", lý do “{reason}”"
 LAGGING_NO_REASON: Final = ", không nêu lý do"
-LAGGING_TASKS: Final = " (nhiệm vụ {tasks})"
+LAGGING_TASKS: Final = " ({tasks})"
 NONE_LAGGING: Final = "Tất cả các nhiệm vụ đã được các đơn vị chủ trì báo cáo hoàn thành."
 TASK_COLUMNS: Final = ("Nhiệm vụ", "Cơ quan chủ trì", "Tình trạng", "Kết quả, lý do")
 STATUS_LABELS: Final = {

@@ -102,9 +102,10 @@ def test_units_late_and_missing_are_named_and_a_task_not_started_has_its_reason_
     assert report.missing_units == (leads[1],)
     assert report.late_units == (leads[0],)
     first_task = PLAN.tasks_led_by(leads[0])[0].code
-    assert [(q.unit_code, q.task_code, q.text) for q in report.not_started] == [
-        (leads[0], first_task, "Thiếu kinh phí")
-    ]
+    idle = [g for g in report.lagging if g.status is TaskStatus.NOT_STARTED]
+    assert [(g.reason, g.units) for g in idle] == [("Thiếu kinh phí", ((leads[0], (first_task,)),))]
+    silent = next(g for g in report.lagging if g.status is None)
+    assert [u for u, _ in silent.units] == [leads[1]]
     unreported = [t for t in report.tasks if t.status is None]
     assert {t.unit_code for t in unreported} == {leads[1]}
     assert len(unreported) == len(PLAN.tasks_led_by(leads[1]))

@@ -14,7 +14,7 @@ from datetime import datetime
 from minhbach.events.catalogue import Signal, TaskStatus
 from minhbach.plan import Plan, Target
 from reporting.domain.facts import Figure, FiledReport, Probe
-from reporting.domain.grouping import Group, Statement, group_statements
+from reporting.domain.grouping import Group, Statement, group_statements, nfc
 from reporting.domain.inspection import PROBLEM_ORDER, PortalFindings, portal_findings
 from reporting.domain.schedule import ReportPeriod
 
@@ -62,15 +62,6 @@ class TaskLine:
 
 
 @dataclass(frozen=True, slots=True)
-class NotDone:
-    """Units that did not do a task, with one (grouped) reason: "" when they gave none."""
-
-    status: TaskStatus | None
-    reason: str
-    units: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class TaskSummary:
     task_code: str
     leads: int
@@ -78,7 +69,6 @@ class TaskSummary:
     in_progress: int
     not_started: int
     unreported: int
-    not_done: tuple[NotDone, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +163,9 @@ def consolidated_report(
                     task_code=task.code,
                     unit_code=unit_code,
                     status=entry.status if entry else None,
-                    work_done=entry.work_done.strip() if entry else "",
-                    difficulties=entry.difficulties.strip() if entry else "",
-                    proposals=entry.proposals.strip() if entry else "",
+                    work_done=nfc(entry.work_done) if entry else "",
+                    difficulties=nfc(entry.difficulties) if entry else "",
+                    proposals=nfc(entry.proposals) if entry else "",
                 )
             )
         unit_lines.append(
@@ -186,7 +176,7 @@ def consolidated_report(
                 done=statuses.count(TaskStatus.DONE),
                 in_progress=statuses.count(TaskStatus.IN_PROGRESS),
                 not_started=statuses.count(TaskStatus.NOT_STARTED),
-                analysis=report.analysis.strip() if report else "",
+                analysis=nfc(report.analysis) if report else "",
             )
         )
     order = {t.code: i for i, t in enumerate(plan.tasks)}
@@ -271,14 +261,6 @@ def _task_summaries(plan: Plan, lines: Sequence[TaskLine]) -> tuple[TaskSummary,
         if not pairs:
             continue
         statuses = [p.status for p in pairs]
-        not_done: list[NotDone] = []
-        for status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, None):
-            reasons = [Statement(p.difficulties, p.unit_code) for p in pairs if p.status is status]
-            without = tuple(p.unit_code for p in pairs if p.status is status and not p.difficulties)
-            for group in group_statements(reasons):
-                not_done.append(NotDone(status, group.text, group.sources))
-            if without:
-                not_done.append(NotDone(status, "", without))
         summaries.append(
             TaskSummary(
                 task_code=task.code,
@@ -287,7 +269,6 @@ def _task_summaries(plan: Plan, lines: Sequence[TaskLine]) -> tuple[TaskSummary,
                 in_progress=statuses.count(TaskStatus.IN_PROGRESS),
                 not_started=statuses.count(TaskStatus.NOT_STARTED),
                 unreported=statuses.count(None),
-                not_done=tuple(not_done),
             )
         )
     return tuple(summaries)

@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -30,12 +31,19 @@ _PUNCTUATION = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def key(text: str) -> str:
     """The comparison key: NFC, lower case, no diacritics, no punctuation, single spaces."""
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("đ", "d")
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", plain)).strip()
+
+
+@lru_cache(maxsize=8192)
+def nfc(text: str) -> str:
+    """The text in NFC without surrounding space (units repeat their words: computed once)."""
+    return unicodedata.normalize("NFC", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +63,7 @@ def group_statements(statements: Iterable[Statement[T]]) -> list[Group[T]]:
     """Groups, the most widely shared first (then in the order first seen)."""
     by_key: dict[str, list[Statement[T]]] = {}
     for statement in statements:
-        text = unicodedata.normalize("NFC", statement.text).strip()
+        text = nfc(statement.text)
         if not text:
             continue
         by_key.setdefault(key(text), []).append(Statement(text, statement.source))
