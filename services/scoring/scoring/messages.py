@@ -18,6 +18,7 @@ MISSING_NO_TASKS = "kế hoạch không giao nhiệm vụ nào thuộc chỉ ti�
 MISSING_NO_REPORT = "chưa có đơn vị chủ trì nào báo cáo về các nhiệm vụ của chỉ tiêu này"
 MISSING_NO_DOCUMENT = "chưa phát hiện văn bản thuộc loại này đến hạn đăng tải"
 MISSING_NO_PROBE = "chưa kiểm tra được cổng nào"
+MISSING_NO_CHECK = "các lượt kiểm tra cổng chưa có kết quả về nội dung này"
 MISSING_NO_DIRECTIVE = "chưa phát hiện văn bản nào trong chuyên mục chỉ đạo, điều hành"
 MISSING_NOT_DUE = "chưa có nhiệm vụ có thời hạn nào đến hạn"
 

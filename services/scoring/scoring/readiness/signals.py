@@ -194,7 +194,8 @@ def _portal_check(names: frozenset[str], summary: Callable[[int, int], str]) -> 
                 tally.unchecked(label)
             else:
                 tally.add(passed, label)
-        return tally.measured(summary, messages.MISSING_NO_PROBE)
+        why = messages.MISSING_NO_CHECK if latest else messages.MISSING_NO_PROBE
+        return tally.measured(summary, why)
 
     return measure
 
