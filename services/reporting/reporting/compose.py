@@ -10,7 +10,12 @@ from datetime import datetime
 from minhbach.calendar import TZ, format_vn_date, format_vn_date_short, last_on_time_day
 from minhbach.plan import DraftedDocument, Drafting, Plan
 from reporting import messages as msg
-from reporting.domain.inspection import InspectionNotice, PortalFindings, Problem
+from reporting.domain.inspection import (
+    InspectionNotice,
+    PortalFindings,
+    Problem,
+    finding_kinds,
+)
 from reporting.names import name_list
 from reporting.render.document import (
     Appendix,
@@ -47,6 +52,8 @@ def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> O
         blocks.append(Paragraph(msg.NOTICE_NOT_INSPECTED.format(units=names)))
     blocks.append(Heading(msg.H_NOTICE_UNITS))
     if notice.short_of:
+        blocks += findings_by_kind(plan, notice.short_of)
+        blocks.append(Paragraph(msg.NOTICE_DETAIL))
         blocks.append(findings_table(plan, notice.short_of))
     else:
         blocks.append(Paragraph(msg.NOTICE_ALL_FINE))
@@ -87,6 +94,20 @@ def official_document(
         signature=Signature(kind.signer.authority, kind.signer.title, kind.signer.name),
         appendix=appendix,
     )
+
+
+def findings_by_kind(plan: Plan, findings: Iterable[PortalFindings]) -> list[Block]:
+    """One line per kind of problem with the portals it was found on."""
+    return [
+        Paragraph(
+            msg.PORTAL_KIND_LINE.format(
+                kind=msg.PROBLEM_LABELS[kind.kind],
+                count=len(kind.units),
+                units=unit_names(plan, kind.units),
+            )
+        )
+        for kind in finding_kinds(findings)
+    ]
 
 
 def findings_table(

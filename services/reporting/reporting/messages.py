@@ -207,6 +207,7 @@ NOTICE_OVERALL: Final = (
     "Đã kiểm tra {inspected}/{total} Cổng TTĐT; {short} cổng thực hiện cung cấp thông tin chưa "
     "tốt, chưa đáp ứng yêu cầu."
 )
+NOTICE_DETAIL: Final = "Chi tiết từng cơ quan, đơn vị và minh chứng:"
 NOTICE_NOT_INSPECTED: Final = "Chưa kiểm tra được trong đợt: {units}."
 NOTICE_ALL_FINE: Final = "Không có cơ quan, đơn vị nào thực hiện chưa tốt trong đợt kiểm tra này."
 NOTICE_COLUMNS: Final = (

@@ -16,7 +16,14 @@ from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
 from minhbach.events.catalogue import TaskStatus
 from minhbach.plan import Plan
 from reporting import messages as msg
-from reporting.compose import draft_note, drafted, findings_table, official_document, unit_names
+from reporting.compose import (
+    draft_note,
+    drafted,
+    findings_by_kind,
+    findings_table,
+    official_document,
+    unit_names,
+)
 from reporting.domain.consolidated import ConsolidatedReport, Lagging, Source
 from reporting.domain.grouping import Group
 from reporting.names import name_list
@@ -212,16 +219,7 @@ def _portals(plan: Plan, report: ConsolidatedReport) -> list[Block]:
     ]
     if not report.portals and probed:
         blocks.append(Paragraph(msg.PORTALS_FINE))
-    for kind in report.finding_kinds:
-        blocks.append(
-            Paragraph(
-                msg.PORTAL_KIND_LINE.format(
-                    kind=msg.PROBLEM_LABELS[kind.kind],
-                    count=len(kind.units),
-                    units=unit_names(plan, kind.units),
-                )
-            )
-        )
+    blocks += findings_by_kind(plan, report.portals)
     if report.unchecked_portals:
         blocks.append(
             Paragraph(

@@ -15,7 +15,12 @@ from minhbach.events.catalogue import Signal, TaskStatus
 from minhbach.plan import Plan, Target
 from reporting.domain.facts import Figure, FiledReport, Probe
 from reporting.domain.grouping import Group, Statement, group_statements, nfc
-from reporting.domain.inspection import PROBLEM_ORDER, PortalFindings, portal_findings
+from reporting.domain.inspection import (
+    FindingKind,
+    PortalFindings,
+    finding_kinds,
+    portal_findings,
+)
 from reporting.domain.schedule import ReportPeriod
 
 Source = tuple[str, str]  # (unit code, task code)
@@ -92,14 +97,6 @@ class UnitLine:
     in_progress: int
     not_started: int
     analysis: str
-
-
-@dataclass(frozen=True, slots=True)
-class FindingKind:
-    """One kind of portal problem and the portals it was found on."""
-
-    kind: str
-    units: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +202,7 @@ def consolidated_report(
         missing_units=tuple(u.unit_code for u in unit_lines if u.filed_at is None),
         late_units=tuple(u.unit_code for u in unit_lines if u.late),
         portals=tuple(found),
-        finding_kinds=_finding_kinds(found),
+        finding_kinds=finding_kinds(found),
         unchecked_portals=tuple(u.code for u in plan.portal_units() if u.code not in probed),
     )
 
@@ -307,13 +304,3 @@ def _grouped(lines: Iterable[TaskLine], field: str) -> tuple[Group[Source], ...]
             Statement(getattr(line, field), (line.unit_code, line.task_code)) for line in lines
         )
     )
-
-
-def _finding_kinds(found: Sequence[PortalFindings]) -> tuple[FindingKind, ...]:
-    by_kind: dict[str, list[str]] = {}
-    for portal in found:
-        for problem in portal.problems:
-            units = by_kind.setdefault(problem.kind, [])
-            if portal.unit_code not in units:
-                units.append(portal.unit_code)
-    return tuple(FindingKind(k, tuple(by_kind[k])) for k in PROBLEM_ORDER if k in by_kind)
