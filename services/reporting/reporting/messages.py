@@ -74,6 +74,7 @@ INDICATOR_NOTE: Final = (
     "Mục tiêu chung: {target}."
 )
 NO_FIGURE: Final = "chưa có dữ liệu"
+NOT_CHECKED: Final = "Chưa kiểm tra"  # a portal not probed yet: never a failure
 NO_TARGET: Final = "không quy định"
 GAPS_INTRO: Final = (
     "Căn cứ chưa có dữ liệu (không tính vào mức sẵn sàng của chỉ tiêu, trọng số chia lại cho "
