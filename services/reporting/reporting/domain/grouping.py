@@ -7,7 +7,7 @@ pasted NFD text compares equal), lower case, without diacritics ("đ" as "d": a 
 without diacritics says the same thing), punctuation and repeated spaces. Keys equal after
 that are one group at once; the remaining distinct keys are compared with rapidfuzz's
 `token_sort_ratio` (word order ignored) and joined to the first group whose key scores at
-least `SIMILARITY`. 90 keeps "đề nghị tỉnh tập huấn" and "đề nghị huyện tập huấn" apart (88)
+least `SIMILARITY`. 90 keeps "đề nghị tỉnh tập huấn" and "đề nghị huyện tập huấn" apart (74)
 while "kiêm nhiệm, chưa cập nhật kịp" and "kiêm nhiệm nên chưa cập nhật kịp" join (decision
 0014). Each group is shown with its most frequent wording, preferring one with diacritics.
 """
