@@ -113,7 +113,7 @@ def findings_by_kind(plan: Plan, findings: Iterable[PortalFindings]) -> list[Blo
 def findings_table(
     plan: Plan,
     findings: tuple[PortalFindings, ...],
-    widths: tuple[float, ...] = (10, 40, 65, 50),
+    widths: tuple[float, ...] = (12, 40, 63, 50),
 ) -> Table:
     rows = []
     for number, portal in enumerate(findings, 1):

@@ -126,7 +126,7 @@ def _indicators(plan: Plan, report: ConsolidatedReport) -> list[Block]:
     overall = plan.meta.overall_target.text or str(plan.meta.overall_target.value)
     blocks: list[Block] = [
         Heading(msg.H_INDICATORS),
-        Table(columns, tuple(rows), (10, 58, 27, 22, 24, 24)),
+        Table(columns, tuple(rows), (12, 56, 27, 22, 24, 24)),
         Paragraph(msg.INDICATOR_NOTE.format(target=overall), italic=True),
     ]
     if report.gaps:
