@@ -61,3 +61,19 @@ def test_names_of_one_kind_share_the_words_the_plan_gives_them() -> None:
         f"{PLAN.unit('vhtt').name} (1.1), {PLAN.unit('tckh').name}; "
         + ", ".join([names[0], *(short_name(PLAN, c) for c in communes[1:])])
     )
+
+
+def test_wording_of_public_reports_groups_what_is_the_same_and_nothing_more() -> None:
+    """Difficulties as local reports word them (staffing, IT infrastructure, one-stop shop
+    equipment), typed three ways for one of them: only those three join."""
+    said = [
+        "Nguồn nhân lực chưa đáp ứng được yêu cầu.",
+        "nguon nhan luc chua dap ung duoc yeu cau",
+        "Nguồn nhân lực chưa đáp ứng yêu cầu",
+        "Hạ tầng công nghệ thông tin tại xã còn thiếu, chưa đồng bộ.",
+        "Đề nghị đầu tư hạ tầng công nghệ thông tin cho các xã",
+        "Thiết bị tại bộ phận một cửa còn thiếu",
+    ]
+    groups = group_statements(Statement(text, n) for n, text in enumerate(said))
+    assert [g.sources for g in groups] == [(0, 1, 2), (3,), (4,), (5,)]
+    assert groups[0].text == said[0]
