@@ -67,7 +67,7 @@ INDICATOR_COLUMNS: Final = (
     "So với quý trước",
     "So với cùng kỳ năm trước",
 )
-PREVIOUS_YEAR_COLUMN: Final = "So với năm trước"  # for a yearly report
+PREVIOUS_YEAR_COLUMN: Final = "So với đầu năm"  # a yearly report: the figure as the year began
 INDICATOR_NOTE: Final = (
     "Mức sẵn sàng là ước tính của hệ thống từ báo cáo của các đơn vị và kết quả kiểm tra Cổng "
     "TTĐT, không phải điểm khảo sát PCI/DDCI; chỉ tính các căn cứ đã có dữ liệu. "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
+from minhbach.calendar import format_vn_date_short, last_on_time_day
 from minhbach.events.catalogue import TaskStatus
 from minhbach.plan import Plan
 from reporting import messages as msg
@@ -20,7 +20,6 @@ from reporting.compose import (
     draft_note,
     drafted,
     findings_by_kind,
-    findings_table,
     official_document,
     unit_names,
 )
@@ -29,16 +28,22 @@ from reporting.domain.grouping import Group
 from reporting.names import name_list
 from reporting.render.document import (
     Appendix,
-    AppendixTable,
     Block,
     Heading,
     OfficialDocument,
     Paragraph,
     Table,
 )
+from reporting.report_appendix import (
+    APPENDIX_BASIS,
+    APPENDIX_FILING,
+    APPENDIX_PORTALS,
+    APPENDIX_TASKS,
+    appendix_tables,
+    signal_names,
+)
 
 TASK_TEXT_LIMIT = 90  # characters of a task's text quoted in the body
-APPENDIX_FILING, APPENDIX_TASKS, APPENDIX_BASIS, APPENDIX_PORTALS = 1, 2, 3, 4
 
 
 def consolidated_document(plan: Plan, report: ConsolidatedReport, version: int) -> OfficialDocument:
@@ -60,7 +65,7 @@ def consolidated_document(plan: Plan, report: ConsolidatedReport, version: int) 
     appendix = Appendix(
         msg.APPENDIX_HEADING,
         msg.APPENDIX_SUBTITLE.format(period=period),
-        _appendix_tables(plan, report),
+        appendix_tables(plan, report),
     )
     return official_document(
         plan,
@@ -130,7 +135,7 @@ def _indicators(plan: Plan, report: ConsolidatedReport) -> list[Block]:
         Paragraph(msg.INDICATOR_NOTE.format(target=overall), italic=True),
     ]
     if report.gaps:
-        names = _signal_names(plan)
+        names = signal_names(plan)
         blocks.append(Paragraph(msg.GAPS_INTRO))
         blocks += [
             Paragraph(
@@ -344,75 +349,3 @@ def short_text(text: str, limit: int = TASK_TEXT_LIMIT) -> str:
     if len(text) <= limit:
         return text.rstrip(".")
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
-
-
-def _signal_names(plan: Plan) -> dict[str, str]:
-    return {s.code: s.name for s in plan.readiness_signals}
-
-
-# --- the appendix ------------------------------------------------------------------------------
-
-
-def _appendix_tables(plan: Plan, report: ConsolidatedReport) -> tuple[AppendixTable, ...]:
-    filing, tasks, basis, portals = msg.SHEETS
-    return (
-        AppendixTable(msg.APPENDIX_FILING, filing, _filing_table(plan, report)),
-        AppendixTable(msg.APPENDIX_TASKS, tasks, _task_table(plan, report)),
-        AppendixTable(msg.APPENDIX_BASIS, basis, _basis_table(plan, report)),
-        AppendixTable(
-            msg.APPENDIX_PORTALS,
-            portals,
-            findings_table(plan, report.portals, (12, 60, 100, 80)),
-        ),
-    )
-
-
-def _filing_table(plan: Plan, report: ConsolidatedReport) -> Table:
-    rows = []
-    for number, unit in enumerate(report.units, 1):
-        if unit.filed_at is None:
-            filed_on, state = "", msg.FILING_NONE
-        else:
-            filed_on = format_vn_date_short(unit.filed_at.astimezone(TZ).date())
-            state = msg.FILING_LATE_LABEL if unit.late else msg.FILING_ON_TIME
-        rows.append(
-            (
-                str(number),
-                plan.unit(unit.unit_code).name,
-                filed_on,
-                state,
-                str(unit.done),
-                str(unit.in_progress),
-                str(unit.not_started),
-            )
-        )
-    return Table(msg.FILING_COLUMNS, tuple(rows), (14, 80, 30, 30, 32, 33, 33))
-
-
-def _task_table(plan: Plan, report: ConsolidatedReport) -> Table:
-    rows = []
-    for line in report.tasks:
-        result = line.work_done if line.status is not None and line.work_done else ""
-        if line.status is not None and line.status is not TaskStatus.DONE and line.difficulties:
-            result = (result + " " if result else "") + msg.REASON_PREFIX + line.difficulties
-        rows.append(
-            (line.task_code, plan.unit(line.unit_code).name, msg.STATUS_LABELS[line.status], result)
-        )
-    return Table(msg.TASK_COLUMNS, tuple(rows), (22, 70, 35, 125))
-
-
-def _basis_table(plan: Plan, report: ConsolidatedReport) -> Table:
-    names = _signal_names(plan)
-    rows = []
-    for line in report.indicators:
-        for signal in line.signals:
-            rows.append(
-                (
-                    f"{line.number}. {line.title}",
-                    names.get(signal.name, msg.NO_FIGURE),
-                    msg.percent(signal.weight),
-                    msg.percent(signal.value) if signal.has_data else msg.NO_FIGURE,
-                    signal.evidence,
-                )
-            )
-    return Table(msg.BASIS_COLUMNS, tuple(rows), (70, 55, 22, 25, 80))
