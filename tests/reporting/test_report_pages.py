@@ -24,6 +24,7 @@ from reporting.names import short_name
 from reporting.render.document import OfficialDocument, Paragraph, Table
 from reporting.render.pdf import docx_to_pdf, find_soffice
 from reporting.report_document import consolidated_document
+from scoring.readiness import ReadinessModel
 from tests.reporting import scenarios
 
 pytestmark = pytest.mark.slow
@@ -116,7 +117,13 @@ def check_text(
         units = dict.fromkeys(u for u, _ in said.sources)
         assert all(named(plan, u, line) for u in units), said.text
 
-    # The readiness printed is scoring's.
+    # The readiness printed is scoring's, each indicator's and the overall mean of those known.
+    overall = ReadinessModel(plan).overall(quarter.scoring)
+    known = sum(f.has_data for f in quarter.scoring)
+    line = msg.OVERALL_LINE.format(
+        readiness=msg.percent(overall.readiness), known=known, total=len(quarter.scoring)
+    )
+    assert line in paragraphs
     indicators = next(t for t in tables if t.columns == msg.INDICATOR_COLUMNS)
     for figure, row in zip(quarter.scoring, indicators.rows, strict=True):
         expected = msg.percent(figure.readiness) if figure.has_data else msg.NO_FIGURE

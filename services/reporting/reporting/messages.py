@@ -73,6 +73,9 @@ INDICATOR_NOTE: Final = (
     "TTĐT, không phải điểm khảo sát PCI/DDCI; chỉ tính các căn cứ đã có dữ liệu. "
     "Mục tiêu chung: {target}."
 )
+OVERALL_LINE: Final = (
+    "Mức sẵn sàng chung: {readiness} (trung bình của {known}/{total} chỉ tiêu đã có dữ liệu)."
+)
 NO_FIGURE: Final = "chưa có dữ liệu"
 NOT_CHECKED: Final = "Chưa kiểm tra"  # a portal not probed yet: never a failure
 NO_TARGET: Final = "không quy định"

@@ -132,8 +132,19 @@ def _indicators(plan: Plan, report: ConsolidatedReport) -> list[Block]:
     blocks: list[Block] = [
         Heading(msg.H_INDICATORS),
         Table(columns, tuple(rows), (12, 56, 27, 22, 24, 24)),
-        Paragraph(msg.INDICATOR_NOTE.format(target=overall), italic=True),
     ]
+    known = [i.readiness for i in report.indicators if i.readiness is not None]
+    if known:  # scoring's overall figure: the mean of the indicators with data
+        blocks.append(
+            Paragraph(
+                msg.OVERALL_LINE.format(
+                    readiness=msg.percent(sum(known) / len(known)),
+                    known=len(known),
+                    total=len(report.indicators),
+                )
+            )
+        )
+    blocks.append(Paragraph(msg.INDICATOR_NOTE.format(target=overall), italic=True))
     if report.gaps:
         names = signal_names(plan)
         blocks.append(Paragraph(msg.GAPS_INTRO))
