@@ -95,3 +95,10 @@ async def test_the_page_shows_unknown_as_unknown(
         for unit in never:
             row = next(r for r in portals.split("<tr") if seed.unit(unit).name in r)
             assert msg.NOT_CHECKED in row and "Không" not in row
+
+        async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as http:
+            one = await http.get(
+                f"/bao-cao-tong-hop/don-vi/{never[0]}",
+                headers={"Authorization": f"Bearer {reader}"},
+            )
+        assert one.status_code == 200 and msg.NOT_CHECKED in one.text

@@ -36,6 +36,7 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
                 percent=msg.percent,
                 no_figure=msg.NO_FIGURE,
                 not_checked=msg.NOT_CHECKED,
+                has_portal=lambda code: plan.has_unit(code) and bool(plan.unit(code).portal),
                 signal_names={s.code: s.name for s in plan.readiness_signals},
                 period_label=msg.period_label,
                 statuses=msg.STATUS_LABELS,
