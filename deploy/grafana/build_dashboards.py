@@ -19,6 +19,11 @@ from typing import Any
 
 OUT = Path(__file__).resolve().parent / "dashboards"
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+# An indicator's readiness only where some signal has data: a 0 that says nothing is not drawn.
+KNOWN_READINESS = (
+    "max by (indicator) (minhbach_scoring_indicator_readiness)"
+    " and on (indicator) (max by (indicator) (minhbach_scoring_indicator_has_data) == 1)"
+)
 SERVICE_JOBS = "intake|portal-monitor|scoring|notifier"
 
 
@@ -43,6 +48,7 @@ class Panel:
     thresholds: tuple[tuple[float | None, str], ...] = ((None, "green"),)
     min: float | None = None
     max: float | None = None
+    no_value: str = ""  # what the panel says when its query returns nothing
 
 
 @dataclass(frozen=True)
@@ -77,14 +83,12 @@ PLAN_ON_TRACK = Dashboard(
             title="Mức sẵn sàng từng chỉ tiêu so với mục tiêu",
             kind="timeseries",
             description=(
-                "Đường liền: mức sẵn sàng (0–1) scoring tính cho từng chỉ tiêu. "
+                "Đường liền: mức sẵn sàng (0–1) scoring tính cho từng chỉ tiêu; chỉ tiêu chưa có "
+                "dữ liệu không vẽ (không phải 0). "
                 "Đường đứt: mục tiêu chung của kế hoạch (≥ 7,0 điểm), quy về thang 0–1."
             ),
             queries=(
-                Query(
-                    "max by (indicator) (minhbach_scoring_indicator_readiness)",
-                    "Chỉ tiêu {{indicator}}",
-                ),
+                Query(KNOWN_READINESS, "Chỉ tiêu {{indicator}}"),
                 Query("max(minhbach_scoring_target_share)", "Mục tiêu chung"),
             ),
             unit="percentunit",
@@ -96,19 +100,34 @@ PLAN_ON_TRACK = Dashboard(
         Panel(
             title="Mức sẵn sàng hiện tại",
             kind="bargauge",
-            queries=(
-                Query(
-                    "max by (indicator) (minhbach_scoring_indicator_readiness)",
-                    "Chỉ tiêu {{indicator}}",
-                    instant=True,
-                ),
-            ),
+            description="Chỉ tiêu chưa có dữ liệu không hiện (xem “Căn cứ chưa có dữ liệu”).",
+            queries=(Query(KNOWN_READINESS, "Chỉ tiêu {{indicator}}", instant=True),),
+            no_value="Chưa có dữ liệu",
             unit="percentunit",
             min=0,
             max=1,
             width=8,
             thresholds=((None, "red"), (0.5, "orange"), (0.8, "green")),
             options={"orientation": "horizontal", "displayMode": "gradient"},
+        ),
+        Panel(
+            title="Căn cứ chưa có dữ liệu",
+            kind="bargauge",
+            description=(
+                "Số căn cứ của từng chỉ tiêu chưa có dữ liệu (chưa kiểm tra cổng, chưa có văn bản "
+                "đến hạn, chưa có báo cáo): không tính vào mức sẵn sàng, trọng số chia lại cho "
+                "các căn cứ còn lại. Lý do: API scoring, /api/v1/indicators (missing)."
+            ),
+            queries=(
+                Query(
+                    "max by (indicator) (minhbach_scoring_indicator_signals_without_data)",
+                    "Chỉ tiêu {{indicator}}",
+                    instant=True,
+                ),
+            ),
+            width=8,
+            thresholds=((None, "green"), (1, "orange")),
+            options={"orientation": "horizontal", "displayMode": "basic"},
         ),
         Panel(
             title="Mức sẵn sàng chung so với mục tiêu",
@@ -405,6 +424,8 @@ def _panel_json(panel_id: int, panel: Panel, grid: dict[str, int]) -> dict[str, 
             "steps": [{"value": value, "color": color} for value, color in panel.thresholds],
         },
     }
+    if panel.no_value:
+        defaults["noValue"] = panel.no_value
     if panel.min is not None:
         defaults["min"] = panel.min
     if panel.max is not None:

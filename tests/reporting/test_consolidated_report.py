@@ -135,6 +135,8 @@ async def test_q3_report_is_drafted_with_gaps_named_and_figures_of_scoring(
             )
         ).json()["sources"]
         assert len(sources["reports"]) == len(leads) - 1 and len(sources["figures"]) == 8
+        xlsx = await get_json(stack.reporting_url, draft["xlsx_path"], reader)
+        assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
 
         _check_document(Document(BytesIO(response.content)), seed, indicators, missing)
 
@@ -199,7 +201,12 @@ def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], miss
     assert plan.unit(LATE_UNIT).name in next(
         p.text for p in body if p.text.startswith("Gửi báo cáo muộn")
     )
-    assert f"{plan.unit(IDLE_UNIT).name} (nhiệm vụ {NOT_STARTED_TASK}): “{REASON}”" in text
+    idle = msg.LAGGING_LINE.format(
+        status=msg.STATUS_LABELS[TaskStatus.NOT_STARTED],
+        reason=msg.LAGGING_REASON.format(reason=REASON),
+        units=plan.unit(IDLE_UNIT).name + msg.LAGGING_TASKS.format(tasks=NOT_STARTED_TASK),
+    )
+    assert idle in text
     justified = [p for p in body if p.alignment is not None and p.alignment == 3]
     assert justified and all(p.paragraph_format.first_line_indent for p in justified)
 
@@ -211,9 +218,31 @@ def _check_document(doc: Any, plan: Plan, indicators: list[dict[str, Any]], miss
     assert shown(heading, heading.runs[0], "bold")
     assert heading.style.paragraph_format.alignment == 1  # centred
     assert shown(figure.paragraphs[0], figure.paragraphs[0].runs[0], "size").pt == 12
-    assert readiness_shown == {i["number"]: msg.percent(i["readiness"]) for i in indicators}
+    assert readiness_shown == {
+        i["number"]: msg.percent(i["readiness"]) if i["has_data"] else msg.NO_FIGURE
+        for i in indicators
+    }
+    # Evidence scoring has no data for is named as missing, by its Vietnamese name.
+    names = {s.code: s.name for s in plan.readiness_signals}
+    for indicator in indicators:
+        for signal in indicator["signals"]:
+            if not signal["has_data"]:
+                assert any(
+                    p.startswith(f"- {names[signal['code']]} (") and signal["missing"] in p
+                    for p in text.splitlines()
+                )
+    assert not any(code in text for code in names)
 
-    closing = doc.tables[-1]
+    # The detail: a landscape appendix after the signature, its tables in the .xlsx too.
+    appendix = doc.sections[-1]
+    assert len(doc.sections) == 2 and appendix.page_width > appendix.page_height
+    assert msg.APPENDIX_HEADING in text and msg.APPENDIX_TASKS in text
+    pairs = next(
+        t for t in doc.tables if tuple(c.text for c in t.rows[0].cells) == msg.TASK_COLUMNS
+    )
+    assert len(pairs.rows) - 1 == sum(len(plan.tasks_led_by(u)) for u in plan.lead_unit_codes_all())
+
+    closing = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
     recipients, signature = closing.rows[0].cells
     label = recipients.paragraphs[0].runs[0]
     assert label.text == "Nơi nhận:" and label.bold and label.italic and label.font.size.pt == 12

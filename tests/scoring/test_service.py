@@ -64,9 +64,15 @@ async def test_obligations_appear_from_the_plan_with_no_events(
         indicators = await svc.get("/api/v1/indicators")
         assert [i["number"] for i in indicators] == list(range(1, 9))
         assert all(i["readiness"] == 0 for i in indicators)
+        # Nothing filed or probed yet: not known, said so, never a failure (decision 0014).
+        assert not any(i["has_data"] for i in indicators)
+        no_probe = indicators[5]["signals"][0]
+        assert no_probe["has_data"] is False and no_probe["missing"]
+        assert no_probe["evidence"].startswith("Chưa có dữ liệu (")
         overall = await svc.get("/api/v1/readiness")
         assert (overall["readiness"], overall["target_share"]) == (0, 0.7)
-        assert overall["meets_target_share"] is False
+        assert overall["meets_target_share"] is None  # cannot be said yet
+        assert overall["indicators_without_data"] == list(range(1, 9))
         assert "không phải câu trả lời của doanh nghiệp" in overall["note"]
         missing = await svc.http.get("/api/v1/indicators/9")
         assert missing.status_code == 404 and "chỉ tiêu số 9" in missing.json()["detail"]
@@ -97,9 +103,14 @@ async def test_a_report_fulfils_its_obligation_and_moves_its_indicator_once(
         late = report(plan, unit, "Q3", vn(2024, 10, 2, 8), done={"1.2"})
         await publish(nats_client, late)
         await eventually(lambda: published.indicators(late.event_id), 30)
-        (moved,) = published.indicators(late.event_id)
-        assert moved.indicator == 1
+        announced = published.indicators(late.event_id)
+        moved = next(e for e in announced if e.indicator == 1)
         assert moved.readiness > 0 and moved.previous == 0
+        # The other indicators of the unit's tasks are announced because their task signal
+        # gained data (all in progress: still 0), not because their figure moved (0014).
+        for other in announced:
+            tasks = next(s for s in other.signals if s.name == "tasks_reported_done")
+            assert tasks.has_data and (other is moved or other.readiness == 0)
         done = next(s for s in moved.signals if s.name == "tasks_reported_done")
         assert done.value > 0 and "hoàn thành" in done.evidence
         oid = f"report:lead-quarterly:{unit}:2024:Q3"
@@ -115,7 +126,7 @@ async def test_a_report_fulfils_its_obligation_and_moves_its_indicator_once(
         await publish(nats_client, marker)
         await eventually(lambda: published.caused_by(marker.event_id), 30)
         assert len([e for e in published.about(oid) if e.fulfilled_at is not None]) == 1
-        assert len(published.indicators(late.event_id)) == 1
+        assert len(published.indicators(late.event_id)) == len(announced)
         async with scoring_sessions() as session:
             stored = await session.scalar(
                 select(func.count()).select_from(db.reports).where(db.reports.c.unit_code == unit)

@@ -29,6 +29,7 @@ class DraftOut(BaseModel):
     missing_units: list[str]
     docx_path: str
     pdf_path: str | None
+    xlsx_path: str | None  # the appendix's tables as a spreadsheet (consolidated reports)
     html_path: str
 
 
@@ -61,6 +62,7 @@ def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
                 missing_units=r.missing_units,
                 docx_path=f"/api/v1/drafts/{r.draft_id}.docx",
                 pdf_path=f"/api/v1/drafts/{r.draft_id}.pdf" if r.has_pdf else None,
+                xlsx_path=f"/api/v1/drafts/{r.draft_id}.xlsx" if r.has_xlsx else None,
                 html_path=f"{page_prefix}/du-thao/{r.draft_id}",
             )
             for r in rows
@@ -85,7 +87,7 @@ def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
 
     @router.get("/drafts/{filename}")
     async def draft_file(request: Request, filename: str) -> Response:
-        """`{draft_id}.docx` or `{draft_id}.pdf`."""
+        """`{draft_id}.docx`, `{draft_id}.pdf` or `{draft_id}.xlsx`."""
         try:
             await access.reader(request, service_allowed=True)
         except AccessDenied as denied:

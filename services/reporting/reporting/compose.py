@@ -1,17 +1,24 @@
-"""Drafts as documents: a consolidated report or an inspection notice becomes an
-`OfficialDocument` (Decree 30/2020 layout), with every name, symbol and signer from the plan."""
+"""Drafts as documents: an inspection notice becomes an `OfficialDocument` (Decree 30/2020
+layout), with every name, symbol and signer from the plan; the parts every draft shares (the
+frame, the draft note). The consolidated report is composed in `report_document`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from minhbach.calendar import TZ, format_vn_date, format_vn_date_short, last_on_time_day
-from minhbach.events.catalogue import TaskStatus
 from minhbach.plan import DraftedDocument, Drafting, Plan
 from reporting import messages as msg
-from reporting.domain.consolidated import ConsolidatedReport, Quote
-from reporting.domain.inspection import InspectionNotice, PortalFindings, Problem
+from reporting.domain.inspection import (
+    InspectionNotice,
+    PortalFindings,
+    Problem,
+    finding_kinds,
+)
+from reporting.names import name_list
 from reporting.render.document import (
+    Appendix,
     Block,
     Heading,
     OfficialDocument,
@@ -23,41 +30,12 @@ from reporting.render.document import (
 TEXT_WIDTH_MM = 165.0  # A4 210 mm less the 30 mm left and 15 mm right margins
 
 
-def consolidated_document(plan: Plan, report: ConsolidatedReport, version: int) -> OfficialDocument:
-    period = msg.period_label(report.period.period, report.period.plan_year)
-    focal = plan.focal_unit.name
-    blocks: list[Block] = [
-        Paragraph(msg.REPORT_INTRO.format(plan=plan.meta.title, focal=focal, period=period)),
-        *_data_span(report),
-        *_filing(plan, report, period),
-        *_indicators(plan, report),
-        *_tasks(plan, report),
-        *_portals_summary(plan, report.portals),
-        Heading(msg.H_PROBLEMS),
-        Heading(msg.H_DIFFICULTIES),
-        *_quoted(plan, report.difficulties),
-        Heading(msg.H_PROPOSALS),
-        *_quoted(plan, report.proposals),
-        Paragraph(
-            msg.REPORT_CLOSING.format(period=period, focal=focal, chairman=plan.chairman.name)
-        ),
-        _draft_note(report.drafted_at, report.trigger, version),
-    ]
-    return _document(
-        plan,
-        _drafted(plan).consolidated_report,
-        msg.REPORT_SUMMARY.format(period=period),
-        report.drafted_at,
-        blocks,
-    )
-
-
 def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> OfficialDocument:
     round_ = notice.round
     last_day = last_on_time_day(round_.ends)
     words = plan.words
-    kind = _drafted(plan).inspection_notice
-    issuer = plan.unit(_drafted(plan).issuer_of(kind, plan.roles.focal_unit)).name
+    kind = drafted(plan).inspection_notice
+    issuer = plan.unit(drafted(plan).issuer_of(kind, plan.roles.focal_unit)).name
     summary = msg.NOTICE_SUMMARY.format(
         inspected=words.inspected_portals,
         start=format_vn_date_short(round_.starts.astimezone(TZ).date()),
@@ -81,7 +59,9 @@ def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> O
         blocks.append(Paragraph(msg.NOTICE_NOT_INSPECTED.format(units=names)))
     blocks.append(Heading(msg.H_NOTICE_UNITS))
     if notice.short_of:
-        blocks.append(_findings_table(plan, notice.short_of))
+        blocks += findings_by_kind(plan, notice.short_of)
+        blocks.append(Paragraph(msg.NOTICE_DETAIL))
+        blocks.append(findings_table(plan, notice.short_of))
     else:
         blocks.append(Paragraph(msg.NOTICE_ALL_FINE))
     blocks += [
@@ -91,9 +71,9 @@ def inspection_document(plan: Plan, notice: InspectionNotice, version: int) -> O
                 asked=words.asked_to_act, regulation=regulation_in_force(plan, last_day)
             )
         ),
-        _draft_note(notice.drafted_at, notice.trigger, version),
+        draft_note(notice.drafted_at, notice.trigger, version),
     ]
-    return _document(plan, kind, summary, notice.drafted_at, blocks)
+    return official_document(plan, kind, summary, notice.drafted_at, blocks)
 
 
 def regulation_in_force(plan: Plan, day: date) -> str:
@@ -104,15 +84,20 @@ def regulation_in_force(plan: Plan, day: date) -> str:
     return monitoring.regulation_on(day).name
 
 
-def _drafted(plan: Plan) -> Drafting:
+def drafted(plan: Plan) -> Drafting:
     assert plan.drafting is not None, "reporting runs only on a plan with a `drafting` section"
     return plan.drafting
 
 
-def _document(
-    plan: Plan, kind: DraftedDocument, summary: str, drafted_at: datetime, blocks: list[Block]
+def official_document(
+    plan: Plan,
+    kind: DraftedDocument,
+    summary: str,
+    drafted_at: datetime,
+    blocks: list[Block],
+    appendix: Appendix | None = None,
 ) -> OfficialDocument:
-    drafting = _drafted(plan)
+    drafting = drafted(plan)
     day = drafted_at.astimezone(TZ).date()
     superior_body, issuing_body = drafting.header_of(kind)
     return OfficialDocument(
@@ -125,124 +110,29 @@ def _document(
         blocks=tuple(blocks),
         recipients=kind.recipients,
         signature=Signature(kind.signer.authority, kind.signer.title, kind.signer.name),
+        appendix=appendix,
     )
 
 
-def _data_span(report: ConsolidatedReport) -> list[Block]:
-    """The days the figures cover, where the plan sets a data cut-off (Decree 09/2019/NĐ-CP)."""
-    span = report.period.data_span
-    if span is None:
-        return []
-    start, end = (format_vn_date_short(day) for day in span)
-    return [Paragraph(msg.REPORT_DATA_SPAN.format(start=start, end=end))]
-
-
-def _filing(plan: Plan, report: ConsolidatedReport, period: str) -> list[Block]:
-    filed = [u for u in report.units if u.filed_at is not None]
-    blocks: list[Block] = [
-        Heading(msg.H_FILING),
-        Paragraph(
-            msg.FILING_SUMMARY.format(filed=len(filed), total=len(report.units), period=period)
-        ),
-    ]
-    due = format_vn_date_short(last_on_time_day(report.period.lead_due_at))
-    if report.late_units:
-        blocks.append(
-            Paragraph(msg.FILING_LATE.format(due=due, units=_names(plan, report.late_units)))
-        )
-    if report.missing_units:
-        blocks.append(
-            Paragraph(msg.FILING_MISSING.format(units=_names(plan, report.missing_units)))
-        )
-    if not report.late_units and not report.missing_units:
-        blocks.append(Paragraph(msg.FILING_ALL_ON_TIME))
-    rows = []
-    for number, unit in enumerate(report.units, 1):
-        if unit.filed_at is None:
-            filed_on, state = "", msg.FILING_NONE
-        else:
-            filed_on = format_vn_date_short(unit.filed_at.astimezone(TZ).date())
-            state = msg.FILING_LATE_LABEL if unit.late else msg.FILING_ON_TIME
-        rows.append(
-            (
-                str(number),
-                plan.unit(unit.unit_code).name,
-                filed_on,
-                state,
-                str(unit.done),
-                str(unit.in_progress),
-                str(unit.not_started),
-            )
-        )
-    blocks.append(Table(msg.FILING_COLUMNS, tuple(rows), (10, 48, 24, 19, 20, 22, 22)))
-    return blocks
-
-
-def _indicators(plan: Plan, report: ConsolidatedReport) -> list[Block]:
-    rows = []
-    for line in report.indicators:
-        target = (line.target.text or str(line.target.value)) if line.target else msg.NO_TARGET
-        readiness = msg.percent(line.readiness) if line.readiness is not None else msg.NO_FIGURE
-        basis = "; ".join(f"{s.name}: {msg.percent(s.value)}" for s in line.signals)
-        rows.append((str(line.number), line.title, target, readiness, basis))
-    overall = plan.meta.overall_target.text or str(plan.meta.overall_target.value)
+def findings_by_kind(plan: Plan, findings: Iterable[PortalFindings]) -> list[Block]:
+    """One line per kind of problem with the portals it was found on."""
     return [
-        Heading(msg.H_INDICATORS),
-        Table(msg.INDICATOR_COLUMNS, tuple(rows), (10, 50, 30, 20, 55)),
-        Paragraph(msg.INDICATOR_NOTE.format(target=overall), italic=True),
-    ]
-
-
-def _tasks(plan: Plan, report: ConsolidatedReport) -> list[Block]:
-    counts = report.status_counts
-    rows = []
-    for line in report.tasks:
-        result = line.work_done if line.status is not None and line.work_done else ""
-        if line.status is not None and line.status is not TaskStatus.DONE and line.difficulties:
-            result = (result + " " if result else "") + f"Lý do: {line.difficulties}"
-        rows.append(
-            (
-                line.task_code,
-                plan.unit(line.unit_code).name,
-                msg.STATUS_LABELS[line.status],
-                result,
-            )
-        )
-    blocks: list[Block] = [
-        Heading(msg.H_TASKS),
         Paragraph(
-            msg.TASK_COUNTS.format(
-                total=len(report.tasks),
-                done=counts[TaskStatus.DONE],
-                in_progress=counts[TaskStatus.IN_PROGRESS],
-                not_started=counts[TaskStatus.NOT_STARTED],
-                unreported=counts[None],
+            msg.PORTAL_KIND_LINE.format(
+                kind=msg.PROBLEM_LABELS[kind.kind],
+                count=len(kind.units),
+                units=unit_names(plan, kind.units),
             )
-        ),
-        Table(msg.TASK_COLUMNS, tuple(rows), (18, 45, 27, 75)),
-        Paragraph(msg.H_NOT_STARTED),
-    ]
-    blocks += _quoted(plan, report.not_started, msg.NONE_NOT_STARTED)
-    return blocks
-
-
-def _portals_summary(plan: Plan, portals: tuple[PortalFindings, ...]) -> list[Block]:
-    if not portals:
-        return [Heading(msg.H_PORTALS), Paragraph(msg.PORTALS_FINE)]
-    blocks: list[Block] = [
-        Heading(msg.H_PORTALS),
-        Paragraph(msg.PORTALS_SHORT.format(count=len(portals))),
-    ]
-    for findings in portals:
-        kinds = dict.fromkeys(msg.PROBLEM_LABELS[p.kind] for p in findings.problems)
-        line = msg.PORTAL_LINE.format(
-            unit=plan.unit(findings.unit_code).name, problems="; ".join(kinds).lower()
         )
-        blocks.append(Paragraph("- " + line))
-    return blocks
+        for kind in finding_kinds(findings)
+    ]
 
 
-def _findings_table(plan: Plan, findings: tuple[PortalFindings, ...]) -> Table:
+def findings_table(
+    plan: Plan,
+    findings: tuple[PortalFindings, ...],
+    widths: tuple[float, ...] = (12, 40, 63, 50),
+) -> Table:
     rows = []
     for number, portal in enumerate(findings, 1):
         rows.append(
@@ -253,7 +143,7 @@ def _findings_table(plan: Plan, findings: tuple[PortalFindings, ...]) -> Table:
                 "\n".join(_evidence_text(p) for p in portal.problems),
             )
         )
-    return Table(msg.NOTICE_COLUMNS, tuple(rows), (10, 40, 65, 50))
+    return Table(msg.NOTICE_COLUMNS, tuple(rows), widths)
 
 
 def _problem_text(problem: Problem) -> str:
@@ -265,18 +155,7 @@ def _evidence_text(problem: Problem) -> str:
     return f"- {problem.evidence_url or ''} ({seen})".replace("-  (", "- (")
 
 
-def _quoted(plan: Plan, quotes: tuple[Quote, ...], empty: str = msg.NONE_REPORTED) -> list[Block]:
-    if not quotes:
-        return [Paragraph(empty)]
-    return [
-        Paragraph(
-            "- " + msg.QUOTE.format(unit=plan.unit(q.unit_code).name, task=q.task_code, text=q.text)
-        )
-        for q in quotes
-    ]
-
-
-def _draft_note(drafted_at: datetime, trigger: str, version: int) -> Paragraph:
+def draft_note(drafted_at: datetime, trigger: str, version: int) -> Paragraph:
     local = drafted_at.astimezone(TZ)
     return Paragraph(
         msg.DRAFT_NOTE.format(
@@ -289,5 +168,5 @@ def _draft_note(drafted_at: datetime, trigger: str, version: int) -> Paragraph:
     )
 
 
-def _names(plan: Plan, codes: tuple[str, ...]) -> str:
-    return ", ".join(plan.unit(code).name for code in codes)
+def unit_names(plan: Plan, codes: Iterable[str]) -> str:
+    return name_list(plan, codes)

@@ -66,6 +66,20 @@ figures = Table(
     Column("event_at", DateTime(timezone=True), nullable=False),  # orders equal computed_at
 )
 
+# Every announced figure (scoring.indicator.changed): a draft compares the readiness with the
+# previous period's and the same time last year's.
+figure_history = Table(
+    "figure_history",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("indicator", Integer, nullable=False),
+    Column("readiness", Float, nullable=False),
+    Column("signals", JSON_TYPE, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("event_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reporting_figure_history_at", "indicator", "computed_at"),
+)
+
 # The newest probe of each portal in each inspection round (portal.probe.finished).
 probes = Table(
     "probes",
@@ -124,5 +138,6 @@ drafts = Table(
     Column("docx_sha256", String(64), nullable=False),
     Column("pdf", LargeBinary),  # None: LibreOffice missing or the conversion failed
     Column("html", Text, nullable=False),
+    Column("xlsx", LargeBinary),  # the appendix's tables; None: drafted before 0005
     UniqueConstraint("kind", "period_key", "version_no", name="uq_drafts_version"),
 )

@@ -14,18 +14,20 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from datetime import time as dt_time
 from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from minhbach.calendar import TZ
 from minhbach.db.session import transaction
 from minhbach.events.catalogue import DraftKind, DraftReady
 from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
-from reporting import compose, metrics, store
+from reporting import compose, metrics, report_document, store
 from reporting.db import drafts
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.inspection import inspection_notice
@@ -41,6 +43,7 @@ from reporting.render.document import OfficialDocument
 from reporting.render.docx import render_docx
 from reporting.render.html import render_html
 from reporting.render.pdf import PdfUnavailable, docx_to_pdf
+from reporting.render.xlsx import render_xlsx
 
 log = get_logger(__name__)
 
@@ -116,14 +119,26 @@ class Drafter:
             return None
         figures = await store.latest_figures(session)
         probes = await store.latest_round_probes(session)
-        content = consolidated_report(self.plan, period, lead, figures, probes, now, trigger)
+        previous = await store.figures_as_of(session, period_start(period))
+        last_year = await store.figures_as_of(session, year_before(now))
+        content = consolidated_report(
+            self.plan,
+            period,
+            lead,
+            figures,
+            probes,
+            now,
+            trigger,
+            previous=previous,
+            last_year=last_year,
+        )
         version = (latest.version_no if latest else 0) + 1
         return Planned(
             kind=DraftKind.CONSOLIDATED_REPORT,
             period_key=period.key,
             version_no=version,
             trigger=trigger,
-            document=compose.consolidated_document(self.plan, content, version),
+            document=report_document.consolidated_document(self.plan, content, version),
             fingerprint=fingerprint,
             sources={
                 "reports": [
@@ -204,7 +219,7 @@ class Drafter:
 
     async def _store(self, draft: Planned, now: datetime) -> DraftReady | None:
         started = time.perf_counter()
-        docx, html = await asyncio.to_thread(build_files, draft.document)
+        docx, html, xlsx = await asyncio.to_thread(build_files, draft.document)
         metrics.DRAFT_SECONDS.labels("document").observe(time.perf_counter() - started)
         pdf = await self._pdf(docx)
         draft_id = uuid4()
@@ -242,6 +257,7 @@ class Drafter:
                     docx_sha256=digest,
                     pdf=pdf,
                     html=html,
+                    xlsx=xlsx,
                 )
                 .on_conflict_do_nothing()
                 .returning(drafts.c.draft_id)
@@ -273,9 +289,24 @@ class Drafter:
         return pdf
 
 
-def build_files(document: OfficialDocument) -> tuple[bytes, str]:
-    """The .docx and the HTML of one document (CPU work: run it in a thread)."""
-    return render_docx(document), render_html(document)
+def build_files(document: OfficialDocument) -> tuple[bytes, str, bytes | None]:
+    """The .docx, the HTML and the appendix's .xlsx (if it has one) of one document (CPU
+    work: run it in a thread)."""
+    xlsx = render_xlsx(document.appendix) if document.appendix is not None else None
+    return render_docx(document), render_html(document), xlsx
+
+
+def period_start(period: ReportPeriod) -> datetime:
+    """The instant the period began (Vietnam time): the previous period's figures."""
+    return datetime.combine(period.starts, dt_time(0), TZ)
+
+
+def year_before(instant: datetime) -> datetime:
+    """The same instant a year earlier (29 February: the 28th)."""
+    try:
+        return instant.replace(year=instant.year - 1)
+    except ValueError:
+        return instant.replace(year=instant.year - 1, day=28)
 
 
 def draft_uuid(text: str) -> UUID | None:

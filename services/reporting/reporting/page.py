@@ -34,6 +34,10 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
                 date=lambda moment: format_vn_date_short(moment.astimezone(TZ).date()),
                 due_day=lambda due: format_vn_date_short(last_on_time_day(due)),
                 percent=msg.percent,
+                no_figure=msg.NO_FIGURE,
+                not_checked=msg.NOT_CHECKED,
+                has_portal=lambda code: plan.has_unit(code) and bool(plan.unit(code).portal),
+                signal_names={s.code: s.name for s in plan.readiness_signals},
                 period_label=msg.period_label,
                 statuses=msg.STATUS_LABELS,
                 problems=msg.PROBLEM_LABELS,
@@ -130,18 +134,19 @@ async def _draft(runtime: Runtime, draft_id: str, column: str) -> Any:
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
 async def file_response(runtime: Runtime, draft_id: str, extension: str) -> Response:
-    """A draft's .docx or PDF as a download named after the draft."""
+    """A draft's .docx, PDF or .xlsx (its appendix) as a download named after the draft."""
     if extension not in MEDIA_TYPES:
         return _plain(404, msg.UNKNOWN_DRAFT)
     found = await _draft(runtime, draft_id, extension)
     if found is None:
         return _plain(404, msg.UNKNOWN_DRAFT)
     if found[0] is None:
-        return _plain(404, msg.NO_PDF)
+        return _plain(404, msg.NO_XLSX if extension == "xlsx" else msg.NO_PDF)
     name = f"du-thao-{found.kind}-{found.period_key}-v{found.version_no}.{extension}"
     return Response(
         bytes(found[0]),

@@ -25,7 +25,7 @@ from minhbach.events.catalogue import (
     Signal,
     TaskReport,
 )
-from reporting.db import documents, drafts, figures, probes, reports
+from reporting.db import documents, drafts, figure_history, figures, probes, reports
 from reporting.domain.facts import (
     Figure,
     FiledReport,
@@ -66,6 +66,7 @@ async def apply_figure(session: AsyncSession, event: IndicatorChanged) -> None:
         "event_id": event.event_id,
         "event_at": event.occurred_at,
     }
+    await session.execute(pg_insert(figure_history).values(**values).on_conflict_do_nothing())
     # Under a clock that stands still several announcements share `computed_at`.
     stmt = pg_insert(figures).values(**values)
     await session.execute(
@@ -178,16 +179,29 @@ async def unit_reports(session: AsyncSession, unit_code: str) -> list[FiledRepor
 
 async def latest_figures(session: AsyncSession) -> dict[int, Figure]:
     rows = await session.execute(select(figures))
-    return {
-        r.indicator: Figure(
-            indicator=r.indicator,
-            readiness=r.readiness,
-            signals=tuple(Signal.model_validate(s) for s in r.signals),
-            computed_at=r.computed_at,
-            event_id=r.event_id,
-        )
-        for r in rows
-    }
+    return {r.indicator: _figure(r) for r in rows}
+
+
+async def figures_as_of(session: AsyncSession, instant: datetime) -> dict[int, Figure]:
+    """Each indicator's figure as last announced at `instant` (none before its first)."""
+    h = figure_history.c
+    rows = await session.execute(
+        select(figure_history)
+        .where(h.computed_at <= instant)
+        .ext(distinct_on(h.indicator))
+        .order_by(h.indicator, h.computed_at.desc(), h.event_at.desc())
+    )
+    return {r.indicator: _figure(r) for r in rows}
+
+
+def _figure(r: Any) -> Figure:
+    return Figure(
+        indicator=r.indicator,
+        readiness=r.readiness,
+        signals=tuple(Signal.model_validate(s) for s in r.signals),
+        computed_at=r.computed_at,
+        event_id=r.event_id,
+    )
 
 
 async def round_probes(session: AsyncSession, round_key: str) -> list[Probe]:
@@ -263,6 +277,7 @@ class DraftRow:
     fingerprint: str
     missing_units: list[str]
     has_pdf: bool
+    has_xlsx: bool
 
 
 _DRAFT_COLUMNS = (
@@ -276,6 +291,7 @@ _DRAFT_COLUMNS = (
     drafts.c.fingerprint,
     drafts.c.missing_units,
     drafts.c.pdf.is_not(None).label("has_pdf"),
+    drafts.c.xlsx.is_not(None).label("has_xlsx"),
 )
 
 
@@ -309,7 +325,7 @@ async def list_drafts(session: AsyncSession, limit: int = 200) -> list[DraftRow]
 
 
 async def draft_file(session: AsyncSession, draft_id: UUID, column: str) -> Any:
-    """One file of a draft: 'docx', 'pdf' or 'html' (None: no such draft)."""
+    """One file of a draft: 'docx', 'pdf', 'xlsx' or 'html' (None: no such draft)."""
     row = (
         await session.execute(
             select(getattr(drafts.c, column), *_DRAFT_COLUMNS).where(drafts.c.draft_id == draft_id)

@@ -22,6 +22,7 @@ class Overview:
     report: ConsolidatedReport | None  # the period's figures as a report would say them now
     portals: tuple[PortalFindings, ...]  # every probed portal's newest findings
     drafts: tuple[store.DraftRow, ...]
+    unchecked: tuple[str, ...] = ()  # portals never probed: "chưa kiểm tra", never failed
 
 
 async def overview(session: AsyncSession, plan: Plan, now: datetime) -> Overview:
@@ -37,7 +38,9 @@ async def overview(session: AsyncSession, plan: Plan, now: datetime) -> Overview
     order = {u.code: i for i, u in enumerate(plan.units)}
     portals = sorted(portal_findings(probes, ()), key=lambda f: order.get(f.unit_code, 0))
     drafts = await store.list_drafts(session)
-    return Overview(period, report, tuple(portals), tuple(drafts))
+    probed = {p.portal_unit_code for p in probes}
+    unchecked = tuple(u.code for u in plan.portal_units() if u.code not in probed)
+    return Overview(period, report, tuple(portals), tuple(drafts), unchecked)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ MAX_OFFSET = 10_000_000  # far past any ledger; a bigger number would overflow P
 
 class EvidenceItemOut(BaseModel):
     label: str
-    ok: bool
+    ok: bool | None  # None: not checked yet ("chưa kiểm tra"), counted nowhere
     ref: str | None = None
 
 
@@ -38,6 +38,10 @@ class SignalOut(BaseModel):
     weight: float
     evidence: str
     items: list[EvidenceItemOut] = []
+    # False: "Chưa có dữ liệu", left out of the readiness (weights renormalised over the
+    # others); `missing` says why (decision 0014).
+    has_data: bool = True
+    missing: str | None = None
 
 
 class LastChangeOut(BaseModel):
@@ -53,6 +57,7 @@ class IndicatorOut(BaseModel):
     title: str
     target: Target | None
     readiness: float
+    has_data: bool  # False: no signal has data, the readiness 0 says nothing
     signals: list[SignalOut]
     computed_at: datetime
     last_change: LastChangeOut | None
@@ -62,8 +67,9 @@ class ReadinessOut(BaseModel):
     readiness: float
     target: Target
     target_share: float
-    meets_target_share: bool
+    meets_target_share: bool | None  # None: some indicator has no data, it cannot be said
     indicators: dict[int, float]
+    indicators_without_data: list[int]  # left out of the mean
     note: str
 
 
@@ -168,6 +174,7 @@ async def _indicators(request: Request) -> list[IndicatorOut]:
                 title=indicator.title,
                 target=indicator.target,
                 readiness=figure.readiness,
+                has_data=figure.has_data,
                 signals=[
                     SignalOut(
                         code=s.code,
@@ -176,6 +183,8 @@ async def _indicators(request: Request) -> list[IndicatorOut]:
                         weight=s.weight,
                         evidence=s.evidence,
                         items=[EvidenceItemOut(label=i.label, ok=i.ok, ref=i.ref) for i in s.items],
+                        has_data=s.has_data,
+                        missing=s.missing or None,
                     )
                     for s in figure.signals
                 ],
@@ -220,18 +229,21 @@ async def indicator_history(
 
 @router.get("/readiness", response_model=ReadinessOut)
 async def overall_readiness(request: Request) -> ReadinessOut:
-    """The mean readiness of the indicators next to the plan's overall target."""
+    """The mean readiness of the indicators that have data next to the plan's overall target."""
     indicators = await _indicators(request)
     scorer = _scorer(request)
-    known = [i.readiness for i in indicators]
+    known = [i.readiness for i in indicators if i.has_data]
     target = scorer.plan.meta.overall_target
     readiness = round(sum(known) / len(known), 6) if known else 0.0
     return ReadinessOut(
         readiness=readiness,
         target=target,
         target_share=round(target.share, 6),
-        meets_target_share=target.is_met_by_share(readiness),
+        meets_target_share=None
+        if any(not i.has_data for i in indicators)
+        else target.is_met_by_share(readiness),
         indicators={i.number: i.readiness for i in indicators},
+        indicators_without_data=[i.number for i in indicators if not i.has_data],
         note=messages.readiness_note(scorer.plan.words.place),
     )
 

@@ -3,8 +3,9 @@
 The store reads what is stored, asks these rules what differs, and writes only that. An
 obligation is announced when it appears or when what a unit reads of it moved (title, due
 instants, fulfilment, status, document); a change only to bookkeeping (which fact fulfilled it,
-the document's kind) is stored silently. A figure is announced when its readiness moved; a change
-only to its explanation is stored, without history or event.
+the document's kind) is stored silently. A figure is announced when its readiness moved or one of
+its signals gained or lost data; a change only to its explanation is stored, without history or
+event.
 """
 
 from __future__ import annotations
@@ -173,8 +174,12 @@ class FigureChanges:
 def _announced(figure: IndicatorFigure) -> tuple[object, ...]:
     return (
         figure.readiness,
-        tuple((s.code, s.value, s.weight, s.evidence) for s in figure.signals),
+        tuple((s.code, s.value, s.weight, s.evidence, s.has_data) for s in figure.signals),
     )
+
+
+def _known(figure: IndicatorFigure) -> frozenset[str]:
+    return frozenset(s.code for s in figure.signals if s.has_data)
 
 
 def figure_changes(
@@ -192,7 +197,13 @@ def figure_changes(
             continue
         by = tuple(dict.fromkeys((causes or {}).get(figure.indicator, ())))
         caused_by = by[-1] if by else None
-        moved = old is None or abs(old.readiness - figure.readiness) > MOVE_EPSILON
+        # A signal gaining (or losing) data is announced too, even when the figure stays: readers
+        # of the event (reporting) list the evidence missing from it (decision 0014).
+        moved = (
+            old is None
+            or abs(old.readiness - figure.readiness) > MOVE_EPSILON
+            or _known(old) != _known(figure)
+        )
         changes.changed.append(FigureChange(figure, caused_by, moved))
         if not moved:
             continue  # the explanation changed, the figure did not: no history, no event
@@ -202,7 +213,14 @@ def figure_changes(
                 readiness=figure.readiness,
                 previous=None if old is None else old.readiness,
                 signals=tuple(
-                    Signal(name=s.code, value=s.value, weight=s.weight, evidence=s.evidence)
+                    Signal(
+                        name=s.code,
+                        value=s.value,
+                        weight=s.weight,
+                        evidence=s.evidence,
+                        has_data=s.has_data,
+                        missing=s.missing,
+                    )
                     for s in figure.signals
                 ),
                 computed_at=now,

@@ -11,7 +11,30 @@ from minhbach.periods import period_label
 _TITLE_LIMIT = 160
 
 NO_DATA = "Chưa có dữ liệu"
-UNKNOWN_SIGNAL = "Tín hiệu này chưa được hệ thống tính"
+UNKNOWN_SIGNAL = "tín hiệu này chưa được hệ thống tính"
+
+# Why a signal has no data yet (it is then left out of its indicator's readiness).
+MISSING_NO_TASKS = "kế hoạch không giao nhiệm vụ nào thuộc chỉ tiêu này"
+MISSING_NO_REPORT = "chưa có đơn vị chủ trì nào báo cáo về các nhiệm vụ của chỉ tiêu này"
+MISSING_NO_DOCUMENT = "chưa phát hiện văn bản thuộc loại này đến hạn đăng tải"
+MISSING_NO_PROBE = "chưa kiểm tra được cổng nào"
+MISSING_NO_CHECK = "các lượt kiểm tra cổng chưa có kết quả về nội dung này"
+MISSING_NO_DIRECTIVE = "chưa phát hiện văn bản nào trong chuyên mục chỉ đạo, điều hành"
+MISSING_NOT_DUE = "chưa có nhiệm vụ có thời hạn nào đến hạn"
+
+
+def no_data(why: str) -> str:
+    """ "Chưa có dữ liệu (chưa kiểm tra được cổng nào)"."""
+    return f"{NO_DATA} ({why})"
+
+
+def missing_first_sweep(untimed: int) -> str:
+    return (
+        f"mới quét lần đầu: {untimed} văn bản ban hành trước khi bắt đầu giám sát cổng, "
+        "không xác định được thời điểm đăng"
+    )
+
+
 NOT_REPORTED = "chưa báo cáo"
 
 TASK_STATUS = {
@@ -113,7 +136,7 @@ def section_label(unit_name: str, section_name: str, detail: str) -> str:
     return f"{text} ({detail})" if detail else text
 
 
-SECTION_NO_PROBE = "chưa kiểm tra được cổng"
+SECTION_NO_PROBE = "chưa kiểm tra"
 SECTION_MISSING = "không có"
 SECTION_STALE = "chưa được cập nhật"
 SECTION_OK = "có, được cập nhật"
@@ -136,13 +159,13 @@ def portal_check_label(unit_name: str, passed: bool | None) -> str:
 def availability_summary(mean: float, portals: int, days: int) -> str:
     return (
         f"Trung bình {mean * 100:.1f}% lượt kiểm tra truy cập được cổng trong {days} ngày qua "
-        f"(trên {portals} cổng)"
+        f"(trên {portals} cổng đã kiểm tra)"
     )
 
 
 def availability_label(unit_name: str, reached: int, probes: int) -> str:
     if probes == 0:
-        return f"{unit_name}: không có lượt kiểm tra nào"
+        return f"{unit_name}: {SECTION_NO_PROBE}"
     return f"{unit_name}: {reached}/{probes} lượt kiểm tra truy cập được"
 
 

@@ -15,7 +15,17 @@ INDICATOR_READINESS = Gauge(
     "minhbach_scoring_indicator_readiness", "Readiness of each indicator (0..1)", ["indicator"]
 )
 OVERALL_READINESS = Gauge(
-    "minhbach_scoring_overall_readiness", "Mean readiness of the indicators (0..1)"
+    "minhbach_scoring_overall_readiness", "Mean readiness of the indicators with data (0..1)"
+)
+INDICATOR_HAS_DATA = Gauge(
+    "minhbach_scoring_indicator_has_data",
+    "1 if some signal of the indicator has data, 0 if none has (its readiness says nothing)",
+    ["indicator"],
+)
+SIGNALS_WITHOUT_DATA = Gauge(
+    "minhbach_scoring_indicator_signals_without_data",
+    "Signals of the indicator with no data yet, left out of its readiness",
+    ["indicator"],
 )
 TARGET_SHARE = Gauge(
     "minhbach_scoring_target_share", "The plan's overall target as a share of its scale (0..1)"
@@ -26,10 +36,16 @@ UNIT_OVERDUE = Gauge("minhbach_scoring_unit_overdue", "Overdue obligations per u
 
 async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -> None:
     rows = await figures.stored(session)
+    known = []
     for row in rows:
-        INDICATOR_READINESS.labels(str(row.indicator)).set(row.readiness)
-    if rows:
-        OVERALL_READINESS.set(sum(r.readiness for r in rows) / len(rows))
+        figure = figures.figure_from_row(row)
+        label = str(row.indicator)
+        INDICATOR_READINESS.labels(label).set(row.readiness)
+        INDICATOR_HAS_DATA.labels(label).set(int(figure.has_data))
+        SIGNALS_WITHOUT_DATA.labels(label).set(len(figure.without_data))
+        if figure.has_data:
+            known.append(row.readiness)
+    OVERALL_READINESS.set(sum(known) / len(known) if known else 0.0)
     target = model.plan.meta.overall_target
     TARGET_SHARE.set(target.share)
 

@@ -100,14 +100,14 @@ async def _wait_until(clock: Clock, moment: datetime) -> None:
 async def _file(http: httpx.AsyncClient, plan: Plan, unit: str, token: str, *, idle: bool) -> None:
     response = await http.post(
         "/api/v1/reports",
-        json=_report(plan, unit, idle=idle),
+        json=demo_report(plan, unit, idle=idle),
         headers={"Authorization": f"Bearer {token}"},
     )
     if response.status_code not in (201, 409):  # 409: filed by an earlier run
         log.warning("demo report refused", unit=unit, status=response.status_code)
 
 
-def _report(plan: Plan, unit: str, *, idle: bool) -> dict[str, Any]:
+def demo_report(plan: Plan, unit: str, *, idle: bool) -> dict[str, Any]:
     tasks: list[dict[str, Any]] = []
     for index, task in enumerate(plan.tasks_led_by(unit)):
         if idle and index == 0:

@@ -228,6 +228,11 @@ class Signal(_Part):
     value: float
     weight: float
     evidence: str = ""
+    # Scoring (additive, decision 0014): False when there is nothing to count yet; the signal
+    # is then left out of the indicator's readiness (weights renormalised) and `missing` says
+    # why, in Vietnamese.
+    has_data: bool = True
+    missing: str = ""
 
 
 class IndicatorChanged(Event):

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from minhbach.calendar import TZ
 from minhbach.events.catalogue import CheckResult, ProbeOutcome, TaskReport, TaskStatus
 from minhbach.plan import Plan, default_plan_path, load_plan
+from reporting.compose import inspection_document
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.facts import FiledReport, PostedDocument, Probe
 from reporting.domain.inspection import (
@@ -17,6 +18,7 @@ from reporting.domain.inspection import (
     POSTED_LATE,
     SECTION_MISSING,
     UNREACHABLE,
+    finding_kinds,
     inspection_notice,
 )
 from reporting.domain.schedule import (
@@ -31,6 +33,8 @@ from reporting.domain.schedule import (
     round_of_key,
     round_trigger,
 )
+from reporting.names import short_name
+from reporting.render.document import Paragraph
 
 PLAN: Plan = load_plan(default_plan_path())
 PERIODS = {p.period: p for p in report_periods(PLAN, PLAN.working_calendar())}
@@ -102,9 +106,10 @@ def test_units_late_and_missing_are_named_and_a_task_not_started_has_its_reason_
     assert report.missing_units == (leads[1],)
     assert report.late_units == (leads[0],)
     first_task = PLAN.tasks_led_by(leads[0])[0].code
-    assert [(q.unit_code, q.task_code, q.text) for q in report.not_started] == [
-        (leads[0], first_task, "Thiếu kinh phí")
-    ]
+    idle = [g for g in report.lagging if g.status is TaskStatus.NOT_STARTED]
+    assert [(g.reason, g.units) for g in idle] == [("Thiếu kinh phí", ((leads[0], (first_task,)),))]
+    silent = next(g for g in report.lagging if g.status is None)
+    assert [u for u, _ in silent.units] == [leads[1]]
     unreported = [t for t in report.tasks if t.status is None]
     assert {t.unit_code for t in unreported} == {leads[1]}
     assert len(unreported) == len(PLAN.tasks_led_by(leads[1]))
@@ -190,3 +195,28 @@ def test_an_unreachable_portal_is_one_finding_with_the_reason() -> None:
     assert [(p.kind, p.detail) for p in notice.findings[0].problems] == [
         (UNREACHABLE, "Không truy cập được.")
     ]
+
+
+def test_a_notice_groups_its_findings_by_kind_with_the_portals_named() -> None:
+    round_ = inspection_round("week", vn(2024, 9, 30, 7))
+    seen = vn(2024, 10, 1, 9)
+    portals = ["ubnd-huyen", "bao-dai", "doi-ngo", "bac-lung"]
+    missing = CheckResult(check="section_present", passed=False, section="qa", detail="Thiếu.")
+    probes = [
+        _probe("bao-dai", seen, ProbeOutcome.OK, missing),
+        _probe("doi-ngo", seen, ProbeOutcome.OK, missing),
+        _probe("bac-lung", seen, ProbeOutcome.UNREACHABLE),
+    ]
+    notice = inspection_notice(round_, portals, probes, [], seen, ROUND_ENDED)
+    kinds = finding_kinds(notice.short_of)
+    assert [(k.kind, k.units) for k in kinds] == [
+        (UNREACHABLE, ("bac-lung",)),
+        (SECTION_MISSING, ("bao-dai", "doi-ngo")),
+    ]
+    document = inspection_document(PLAN, notice, 1)
+    lines = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    by_kind = [line for line in lines if line.startswith("- ")]
+    assert by_kind[0] == f"- Không truy cập được Cổng TTĐT (1 cổng): {PLAN.unit('bac-lung').name}."
+    assert by_kind[1].startswith("- Thiếu chuyên mục (2 cổng): ")
+    assert all(short_name(PLAN, u) in by_kind[1] for u in ("bao-dai", "doi-ngo"))
+    assert not any(code in "\n".join(lines) for code in ("section_present", "unreachable"))

@@ -51,13 +51,41 @@ def signal(figure: IndicatorFigure, code: str) -> SignalFigure:
     return next(s for s in figure.signals if s.code == code)
 
 
-def test_nothing_shown_is_nothing_ready(model: ReadinessModel, plan: Plan) -> None:
+def test_nothing_shown_is_not_known_and_says_why(model: ReadinessModel, plan: Plan) -> None:
     found_figures = figures(model, [])
     assert set(found_figures) == {i.number for i in plan.indicators}
     for figure in found_figures.values():
-        assert figure.readiness == 0
+        assert figure.readiness == 0 and not figure.has_data
+        assert all(not s.has_data and s.missing for s in figure.signals)
+        assert all(s.evidence == messages.no_data(s.missing) for s in figure.signals)
     no_docs = signal(found_figures[1], "documents_posted_on_time")
-    assert no_docs.evidence == messages.NO_DATA
+    assert no_docs.missing == messages.MISSING_NO_DOCUMENT
+    assert model.overall(tuple(found_figures.values())).readiness == 0
+
+
+def test_a_signal_without_data_is_left_out_and_the_weights_renormalised(
+    model: ReadinessModel, plan: Plan
+) -> None:
+    """Indicator 6: its portal signals. COMMUNES[1] is never probed: counted nowhere (not as
+    failed); a signal no probe looked at has no data and weighs nothing."""
+    probes = [
+        probe(DISTRICT, NOW - timedelta(hours=2), qa_active=True, legal_links=True),
+        probe(COMMUNES[0], NOW - timedelta(hours=1), qa_active=False, legal_links=True),
+    ]
+    figure = figures(model, probes)[6]
+    weights = plan.indicator(6).readiness_weights
+    known = {s.code: s.value for s in figure.signals if s.has_data}
+    unknown = [s for s in figure.signals if not s.has_data]
+    assert unknown, "the seed's indicator 6 has a signal no probe can give"
+    expected = sum(known[c] * weights[c] for c in known) / sum(weights[c] for c in known)
+    assert figure.readiness == pytest.approx(expected, abs=1e-6)
+    assert figure.readiness > sum(known[c] * weights[c] for c in known)  # not weighed as 0
+    for missing in unknown:
+        assert missing.missing and missing.evidence.startswith(messages.NO_DATA)
+    qa = signal(figure, "qa_active")
+    assert qa.value == pytest.approx(1 / 2)  # of the two probed portals, not of three
+    never = [i for i in qa.items if plan.unit(COMMUNES[1]).name in i.label]
+    assert [i.ok for i in never] == [None] and messages.SECTION_NO_PROBE in never[0].label
 
 
 def test_tasks_reported_done_counts_task_and_lead_unit_pairs(
@@ -77,8 +105,9 @@ def test_tasks_reported_done_counts_task_and_lead_unit_pairs(
     done = signal(figure, "tasks_reported_done")
     assert done.value == pytest.approx(3 / 8)
     assert done.evidence.startswith("3/8")
-    weights = plan.indicator(5).readiness_weights
-    assert figure.readiness == pytest.approx(3 / 8 * weights["tasks_reported_done"])
+    # The indicator's other signals have no data yet: the readiness is this signal's share.
+    assert all(not s.has_data for s in figure.signals if s.code != "tasks_reported_done")
+    assert figure.readiness == pytest.approx(3 / 8)
 
 
 def test_documents_posted_on_time_reads_the_ledger(model: ReadinessModel) -> None:
@@ -102,10 +131,11 @@ def test_sections_present_and_fresh_from_the_latest_probe_that_reached_the_porta
     commune = probe(COMMUNES[0], NOW - timedelta(days=1), sections_missing=["planning"])
     figure = figures(model, [earlier, down, commune])[1]
     sections = signal(figure, "sections_present_fresh")
-    assert sections.value == pytest.approx(1 / 3)
-    labels = [i.label for i in sections.items]
+    # COMMUNES[1] never probed: listed "chưa kiểm tra", counted in neither term.
+    assert sections.value == pytest.approx(1 / 2)
+    labels = {i.label: i.ok for i in sections.items}
     assert any(messages.SECTION_MISSING in label for label in labels)
-    assert any(messages.SECTION_NO_PROBE in label for label in labels)
+    assert [ok for label, ok in labels.items() if messages.SECTION_NO_PROBE in label] == [None]
 
 
 def test_portal_availability_over_the_last_week(model: ReadinessModel) -> None:
@@ -117,8 +147,9 @@ def test_portal_availability_over_the_last_week(model: ReadinessModel) -> None:
     ]
     figure = figures(model, probes)[6]
     available = signal(figure, "portal_available")
-    # District 1 of 2 within the week, COMMUNES[0] 1 of 1, COMMUNES[1] never probed: (0.5+1+0)/3.
-    assert available.value == pytest.approx(0.5)
+    # District 1 of 2 within the week, COMMUNES[0] 1 of 1, COMMUNES[1] never probed (not
+    # counted: not known to be down): (0.5+1)/2.
+    assert available.value == pytest.approx(0.75)
 
 
 def test_qa_and_legal_links(model: ReadinessModel) -> None:
@@ -127,8 +158,8 @@ def test_qa_and_legal_links(model: ReadinessModel) -> None:
         probe(COMMUNES[0], NOW, qa_active=False, legal_links=True),
     ]
     result = figures(model, probes)
-    assert signal(result[6], "qa_active").value == pytest.approx(1 / 3)
-    assert signal(result[5], "legal_links_present").value == pytest.approx(2 / 3)
+    assert signal(result[6], "qa_active").value == pytest.approx(1 / 2)
+    assert signal(result[5], "legal_links_present").value == pytest.approx(1)
 
 
 def test_directive_section_clean(model: ReadinessModel) -> None:
@@ -147,13 +178,14 @@ def test_directive_section_clean(model: ReadinessModel) -> None:
 
 
 def test_fixed_deadline_met(model: ReadinessModel, plan: Plan) -> None:
-    before = figures(model, [])[7]
-    assert signal(before, "fixed_deadline_met").value == 0
+    before = signal(figures(model, [])[7], "fixed_deadline_met")
+    assert before.value == 0 and before.has_data is (before.missing == "")
     after = figures(model, [evidence(plan, FOCAL, "7.2", vn(2024, 10, 1))])[7]
     met = signal(after, "fixed_deadline_met")
-    assert met.value == 1
+    assert met.value == 1 and met.has_data
+    known = [s for s in after.signals if s.has_data]
     assert after.readiness == pytest.approx(
-        plan.indicator(7).readiness_weights["fixed_deadline_met"]
+        sum(s.value * s.weight for s in known) / sum(s.weight for s in known)
     )
 
 
@@ -164,9 +196,11 @@ def test_overall_readiness_next_to_the_target(model: ReadinessModel, plan: Plan)
         NOW,
     )
     overall = model.overall(derived.figures)
-    assert overall.readiness == pytest.approx(0.2 / 8)
+    known = [f.readiness for f in derived.figures if f.has_data]
+    assert known and len(known) < len(derived.figures)  # the others are not zeros
+    assert overall.readiness == pytest.approx(sum(known) / len(known))
     assert overall.target_share == pytest.approx(0.7)
-    assert overall.meets_target_share is False
+    assert overall.meets_target_share is None  # not to be said while indicators are unknown
 
 
 def test_records_rank_units_by_what_fell_due(plan: Plan, model: ReadinessModel) -> None:

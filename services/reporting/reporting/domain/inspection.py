@@ -75,6 +75,25 @@ class InspectionNotice:
         return tuple(f for f in self.findings if f.problems)
 
 
+@dataclass(frozen=True, slots=True)
+class FindingKind:
+    """One kind of problem and the portals it was found on (plan order of the findings)."""
+
+    kind: str
+    units: tuple[str, ...]
+
+
+def finding_kinds(found: Iterable[PortalFindings]) -> tuple[FindingKind, ...]:
+    """The findings by kind, in the order the notice lists kinds, each portal once per kind."""
+    by_kind: dict[str, list[str]] = {}
+    for portal in found:
+        for problem in portal.problems:
+            units = by_kind.setdefault(problem.kind, [])
+            if portal.unit_code not in units:
+                units.append(portal.unit_code)
+    return tuple(FindingKind(k, tuple(by_kind[k])) for k in PROBLEM_ORDER if k in by_kind)
+
+
 def portal_findings(
     probes: Iterable[Probe], documents: Iterable[PostedDocument]
 ) -> list[PortalFindings]:

@@ -1,7 +1,9 @@
 """An administrative document in the layout of Decree 30/2020/NĐ-CP (Phụ lục I), as data.
 
 The header, number, place-and-date line, title, summary line, "Nơi nhận" and signature block
-are fields; the body is a list of blocks. The .docx and HTML renderers read only this.
+are fields; the body is a list of blocks; the appendix ("Phụ lục", after the signature, on
+landscape pages) a list of titled tables, which the .xlsx carries too (one sheet each). The
+.docx, HTML and .xlsx renderers read only this.
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ Block = Heading | Paragraph | Table
 
 
 @dataclass(frozen=True, slots=True)
+class AppendixTable:
+    title: str  # "Phụ lục 1. Tình hình gửi báo cáo ..."
+    sheet: str  # the spreadsheet's sheet name (at most 31 characters, no []:*?/\\)
+    table: Table  # widths for a landscape page
+
+
+@dataclass(frozen=True, slots=True)
+class Appendix:
+    heading: str  # "PHỤ LỤC"
+    subtitle: str  # "(Kèm theo Báo cáo ...)"
+    tables: tuple[AppendixTable, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Signature:
     authority: str | None  # "KT. CHỦ TỊCH"
     title: str  # "PHÓ CHỦ TỊCH"
@@ -48,3 +64,4 @@ class OfficialDocument:
     blocks: tuple[Block, ...]
     recipients: tuple[str, ...]
     signature: Signature
+    appendix: Appendix | None = None

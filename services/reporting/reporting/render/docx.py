@@ -4,6 +4,8 @@ A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman; the two-
 (issuing body under its superior body, a short rule; the national motto, a rule); number and
 place-and-date line; title and summary line; justified body with a first-line indent; bordered
 tables; "Nơi nhận:" beside the signature block; page numbers centred at the top from page 2.
+The appendix, if any, follows the signature in a section of its own on landscape pages (wide
+tables read better across), its page numbers continuing.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from docx import Document as new_docx
 from docx.document import Document
-from docx.enum.section import WD_SECTION_START
+from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -26,7 +29,14 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from reporting.render.document import Heading, OfficialDocument, Paragraph, Table
+from reporting.render.document import (
+    Appendix,
+    Block,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+)
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -36,7 +46,9 @@ NATION_PT = 12  # 12-13: at 13 pt the line wraps in a 103 mm column
 TWIPS_PER_MM = 1440 / 25.4
 _RFONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
 BODY_MARKER = "MINHBACH-BODY-9f1c2e"  # a paragraph replaced by the body after saving
+APPENDIX_MARKER = "MINHBACH-APPENDIX-4b7d0a"  # and one replaced by the appendix
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+LANDSCAPE_TEXT_WIDTH_MM = 297.0 - MARGINS_MM["left"] - MARGINS_MM["right"]
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
@@ -50,9 +62,22 @@ def render_docx(doc: OfficialDocument) -> bytes:
     _title(document, doc)
     document.add_paragraph(BODY_MARKER)
     _closing(document, doc)
+    parts = {BODY_MARKER: _blocks_xml(doc.blocks)}
+    if doc.appendix is not None:
+        _landscape_section(document)
+        document.add_paragraph(APPENDIX_MARKER)
+        parts[APPENDIX_MARKER] = _appendix_xml(doc.appendix)
     out = io.BytesIO()
     document.save(out)
-    return _with_body(out.getvalue(), _body_xml(doc))
+    return _with_parts(out.getvalue(), parts)
+
+
+def _landscape_section(document: Document) -> None:
+    """A new section on landscape A4 (same margins), page numbers on every page of it."""
+    section = document.add_section(WD_SECTION_START.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.different_first_page_header_footer = False
 
 
 def _page_setup(document: Document) -> None:
@@ -156,12 +181,12 @@ def _title(document: Document, doc: OfficialDocument) -> None:
         _font(paragraph.add_run(text), BODY_PT, bold=True)
 
 
-def _body_xml(doc: OfficialDocument) -> str:
+def _blocks_xml(blocks: Iterable[Block]) -> str:
     """The body as WordprocessingML text: python-docx's paragraph and cell API search the tree
     on every call, and lxml's moves between trees are slow too (minutes for a district's
     report); text written once and spliced into the saved file is linear."""
     parts = []
-    for block in doc.blocks:
+    for block in blocks:
         if isinstance(block, Heading):
             parts.append(_paragraph_xml(block.text, bold=True))
         elif isinstance(block, Paragraph):
@@ -172,8 +197,30 @@ def _body_xml(doc: OfficialDocument) -> str:
     return "".join(parts)
 
 
-def _with_body(docx: bytes, body: str) -> bytes:
-    """The saved package with the marker paragraph of word/document.xml replaced by `body`."""
+def _appendix_xml(appendix: Appendix) -> str:
+    parts = [
+        _centred_xml(appendix.heading, bold=True),
+        _centred_xml(appendix.subtitle, italic=True),
+    ]
+    for item in appendix.tables:
+        parts.append(_paragraph_xml(item.title, bold=True))
+        parts.append(_table_xml(item.table))
+        parts.append('<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>')
+    return "".join(parts)
+
+
+def _centred_xml(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    style = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return (
+        '<w:p><w:pPr><w:spacing w:after="120"/><w:jc w:val="center"/></w:pPr>'
+        f'<w:r><w:rPr>{_RFONTS}{style}<w:sz w:val="{BODY_PT * 2}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>'
+    )
+
+
+def _with_parts(docx: bytes, parts: dict[str, str]) -> bytes:
+    """The saved package with each marker paragraph of word/document.xml replaced by its
+    part's markup."""
     source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
     # Level 1: a district's document.xml is tens of MB of repetitive markup; level 6 took a
     # fifth of the drafting time for a file a few per cent smaller.
@@ -182,9 +229,11 @@ def _with_body(docx: bytes, body: str) -> bytes:
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
                 xml = data.decode("utf-8")
-                marker = xml.index(BODY_MARKER)
-                start, end = xml.rindex("<w:p>", 0, marker), xml.index("</w:p>", marker) + 6
-                data = (xml[:start] + body + xml[end:]).encode("utf-8")
+                for marker_text, markup in parts.items():
+                    marker = xml.index(marker_text)
+                    start, end = xml.rindex("<w:p>", 0, marker), xml.index("</w:p>", marker) + 6
+                    xml = xml[:start] + markup + xml[end:]
+                data = xml.encode("utf-8")
             target.writestr(item, data, zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 
@@ -237,7 +286,7 @@ def _cell_paragraphs(text: str, header: bool) -> str:
     """One paragraph per line, in a table style: headings bold and centred, short values
     (figures, dates) centred, prose left-aligned. The look is in the styles (written once, and
     editable in Word), so each of a district's 100,000 cells carries only its text."""
-    style = TABLE_HEADING if header else TABLE_FIGURE if len(text) <= 12 else TABLE_TEXT
+    style = TABLE_HEADING if header else TABLE_FIGURE if _is_figure(text) else TABLE_TEXT
     start = _CELL_START[style.style_id]
     if "\n" not in text:
         return start + _xml_text(text) + _CELL_END
@@ -245,6 +294,13 @@ def _cell_paragraphs(text: str, header: bool) -> str:
 
 
 _CELL_END = "</w:t></w:r></w:p>"
+
+
+def _is_figure(text: str) -> bool:
+    """A short value to centre: a number, date, share or mark ("12", "01/10/2024", "62,5%");
+    a short name ("Phòng Y tế") stays left-aligned with the other names."""
+    return len(text) <= 12 and (len(text) <= 3 or any(c.isdigit() for c in text))
+
 
 # What XML text cannot hold as is: markup characters, and the control characters XML 1.0 cannot
 # carry at all (a pasted report may), tab excepted; line breaks are split into paragraphs before

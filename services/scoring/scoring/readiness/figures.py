@@ -3,7 +3,7 @@ the tally a signal is counted with."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scoring import messages
@@ -13,8 +13,11 @@ DECIMALS = 6
 
 @dataclass(frozen=True, slots=True)
 class EvidenceItem:
+    """One thing counted (`ok` True/False), or one that could not be looked at yet (`ok` None:
+    a portal not yet probed is "chưa kiểm tra", counted nowhere, never a failure)."""
+
     label: str
-    ok: bool
+    ok: bool | None
     ref: str | None = None
 
 
@@ -26,6 +29,10 @@ class SignalFigure:
     weight: float
     evidence: str
     items: tuple[EvidenceItem, ...] = ()
+    # False: nothing to count yet ("Chưa có dữ liệu"); the signal is left out of its
+    # indicator's readiness and `missing` says why (decision 0014).
+    has_data: bool = True
+    missing: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,15 @@ class IndicatorFigure:
     def signal(self, code: str) -> SignalFigure | None:
         return next((s for s in self.signals if s.code == code), None)
 
+    @property
+    def has_data(self) -> bool:
+        """Some signal has data (otherwise the readiness 0 says nothing)."""
+        return any(s.has_data for s in self.signals)
+
+    @property
+    def without_data(self) -> tuple[SignalFigure, ...]:
+        return tuple(s for s in self.signals if not s.has_data)
+
 
 @dataclass(frozen=True, slots=True)
 class OverallReadiness:
@@ -53,6 +69,19 @@ class Measured:
     value: float
     evidence: str
     items: tuple[EvidenceItem, ...] = ()
+    missing: str | None = None  # why there is nothing to count (None: there is)
+
+    @classmethod
+    def unknown(cls, why: str, items: tuple[EvidenceItem, ...] = ()) -> Measured:
+        return cls(0.0, messages.no_data(why), items, why)
+
+
+def weighted(signals: Sequence[SignalFigure]) -> float:
+    """The weighted mean over the signals that have data, weights renormalised over them
+    (0 when none has)."""
+    known = [s for s in signals if s.has_data]
+    total = sum(s.weight for s in known)
+    return sum(s.value * s.weight for s in known) / total if total > 0 else 0.0
 
 
 def ratio(ok: int, total: int) -> float:
@@ -75,9 +104,15 @@ class Tally:
         if self.with_items:
             self.items.append(EvidenceItem(label(), ok, ref))
 
-    def measured(self, summary: Callable[[int, int], str]) -> Measured:
+    def unchecked(self, label: Callable[[], str]) -> None:
+        """Something that could not be looked at yet: listed, counted nowhere."""
+        if self.with_items:
+            self.items.append(EvidenceItem(label(), None))
+
+    def measured(self, summary: Callable[[int, int], str], why_none: str) -> Measured:
+        """The share counted, or "no data" and `why_none` when nothing was."""
         if not self.total:
-            return Measured(0.0, messages.NO_DATA)
+            return Measured.unknown(why_none, tuple(self.items))
         return Measured(ratio(self.ok, self.total), summary(self.ok, self.total), tuple(self.items))
 
 

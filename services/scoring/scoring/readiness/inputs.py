@@ -66,6 +66,8 @@ class ReadinessInputs:
     documents: Sequence[DocumentFact] = ()
     # Done pairs per task: enough for the value of tasks_reported_done (not for its items).
     done_counts: Mapping[str, int] | None = None
+    # Reported pairs (any status) per task, with `done_counts`: tells "nobody reported yet".
+    reported_counts: Mapping[str, int] | None = None
     # Documents by kind whose posting time cannot be known (issued before monitoring of their
     # portal began): left out of documents_posted_on_time, and said so in its evidence.
     untimed_documents: Mapping[str, int] = field(default_factory=dict)

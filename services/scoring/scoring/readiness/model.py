@@ -18,6 +18,7 @@ from scoring.readiness.figures import (
     OverallReadiness,
     SignalFigure,
     clamp_round,
+    weighted,
 )
 from scoring.readiness.inputs import ReadinessInputs, TaskState, task_states
 from scoring.readiness.signals import SIGNALS
@@ -93,7 +94,7 @@ class ReadinessModel:
             measured = (
                 measure(self, indicator, inputs, now, with_items)
                 if measure
-                else Measured(0.0, messages.UNKNOWN_SIGNAL)
+                else Measured.unknown(messages.UNKNOWN_SIGNAL)
             )
             signals.append(
                 SignalFigure(
@@ -103,9 +104,11 @@ class ReadinessModel:
                     weight=weight,
                     evidence=measured.evidence,
                     items=measured.items,
+                    has_data=measured.missing is None,
+                    missing=measured.missing or "",
                 )
             )
-        readiness = clamp_round(sum(s.value * s.weight for s in signals))
+        readiness = clamp_round(weighted(signals))
         return IndicatorFigure(number, readiness, tuple(signals))
 
     def figures(
@@ -122,12 +125,17 @@ class ReadinessModel:
         return tuple(self.figure(n, inputs, now, with_items=with_items) for n in wanted)
 
     def overall(self, figures: Sequence[IndicatorFigure]) -> OverallReadiness:
-        """The mean of the indicators' readiness, next to the plan's target as a share."""
-        mean = sum(f.readiness for f in figures) / len(figures) if figures else 0.0
+        """The mean readiness of the indicators that have data, next to the plan's target as a
+        share (an indicator with nothing to count is not a zero)."""
+        known = [f.readiness for f in figures if f.has_data]
+        mean = sum(known) / len(known) if known else 0.0
         readiness = clamp_round(mean)
         target = self.plan.meta.overall_target
         share = round(target.share, DECIMALS)
-        return OverallReadiness(readiness, share, target.is_met_by_share(readiness))
+        # Whether the target is met cannot be said while some indicator has nothing to count.
+        complete = len(known) == len(figures)
+        meets = target.is_met_by_share(readiness) if complete and figures else None
+        return OverallReadiness(readiness, share, meets)
 
     # --- helpers for signals ----------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus, TaskStatus
@@ -38,12 +39,24 @@ def _tasks_reported_done(
     now: datetime,
     with_items: bool,
 ) -> Measured:
+    """Done pairs of all the indicator's (task, lead unit) pairs; a pair not reported counts
+    as not done once some lead unit has reported on the indicator's tasks (before that, there
+    is nothing to count)."""
     pairs = model.pairs[indicator.number]
+    if not pairs:
+        return Measured.unknown(messages.MISSING_NO_TASKS)
     if inputs.done_counts is not None and not with_items:
         done = sum(inputs.done_counts.get(code, 0) for code in indicator.tasks)
-        if not pairs:
-            return Measured(0.0, messages.NO_DATA)
+        reported = (
+            sum(inputs.reported_counts.get(code, 0) for code in indicator.tasks)
+            if inputs.reported_counts is not None
+            else done
+        )
+        if not reported and not done:
+            return Measured.unknown(messages.MISSING_NO_REPORT)
         return Measured(done / len(pairs), messages.tasks_done_summary(done, len(pairs)))
+    if not any(pair in inputs.task_states for pair in pairs):
+        return Measured.unknown(messages.MISSING_NO_REPORT)
     tally = Tally(with_items)
     for task_code, unit in pairs:
         state = inputs.task_states.get((task_code, unit))
@@ -55,7 +68,7 @@ def _tasks_reported_done(
             ),
             f"report:{state.report_id}" if state else None,
         )
-    return tally.measured(messages.tasks_done_summary)
+    return tally.measured(messages.tasks_done_summary, messages.MISSING_NO_REPORT)
 
 
 def _documents_posted_on_time(
@@ -84,7 +97,8 @@ def _documents_posted_on_time(
             )
     untimed = sum(inputs.untimed_documents.get(kind, 0) for kind in kinds)
     return tally.measured(
-        lambda ok, _total: messages.documents_on_time_summary(ok, late, overdue, untimed)
+        lambda ok, _total: messages.documents_on_time_summary(ok, late, overdue, untimed),
+        messages.missing_first_sweep(untimed) if untimed else messages.MISSING_NO_DOCUMENT,
     )
 
 
@@ -138,23 +152,28 @@ def _sections_present_fresh(
         for section in sections:
             if unit.kind not in section.required_on:
                 continue
-            ok, detail = False, messages.SECTION_NO_PROBE
-            if probe is not None:
-                present = _checks_pass(probe, Checks.SECTION_PRESENT, section.code)
-                fresh = _checks_pass(probe, Checks.SECTION_FRESH, section.code)
-                ok = bool(present) and fresh is not False
-                detail = (
-                    messages.SECTION_OK
-                    if ok
-                    else messages.SECTION_STALE
-                    if present
-                    else messages.SECTION_MISSING
+            if probe is None:  # not probed yet (or never reached): not checked, not failed
+                tally.unchecked(
+                    lambda n=unit.name, s=section.name: messages.section_label(  # type: ignore[misc]
+                        n, s, messages.SECTION_NO_PROBE
+                    )
                 )
+                continue
+            present = _checks_pass(probe, Checks.SECTION_PRESENT, section.code)
+            fresh = _checks_pass(probe, Checks.SECTION_FRESH, section.code)
+            ok = bool(present) and fresh is not False
+            detail = (
+                messages.SECTION_OK
+                if ok
+                else messages.SECTION_STALE
+                if present
+                else messages.SECTION_MISSING
+            )
             tally.add(
                 ok,
                 lambda n=unit.name, s=section.name, d=detail: messages.section_label(n, s, d),  # type: ignore[misc]
             )
-    return tally.measured(messages.sections_summary)
+    return tally.measured(messages.sections_summary, messages.MISSING_NO_PROBE)
 
 
 def _portal_check(names: frozenset[str], summary: Callable[[int, int], str]) -> SignalFn:
@@ -170,11 +189,13 @@ def _portal_check(names: frozenset[str], summary: Callable[[int, int], str]) -> 
         for unit in model.plan.portal_units():
             probe = latest.get(unit.code)
             passed = _checks_pass(probe, names, None) if probe else None
-            tally.add(
-                bool(passed),
-                lambda n=unit.name, p=passed: messages.portal_check_label(n, p),  # type: ignore[misc]
-            )
-        return tally.measured(summary)
+            label = partial(messages.portal_check_label, unit.name, passed)
+            if passed is None:  # not probed yet, or the probe did not look: not checked
+                tally.unchecked(label)
+            else:
+                tally.add(passed, label)
+        why = messages.MISSING_NO_CHECK if latest else messages.MISSING_NO_PROBE
+        return tally.measured(summary, why)
 
     return measure
 
@@ -193,15 +214,17 @@ def _portal_available(
             reached_total = counts.setdefault(probe.portal_unit_code, [0, 0])
             reached_total[0] += probe.reached
             reached_total[1] += 1
-    items, shares = [], []
+    items: list[EvidenceItem] = []
+    shares = []
     for unit in model.plan.portal_units():
         reached, total = counts.get(unit.code, [0, 0])
-        shares.append(ratio(reached, total))
+        if total:
+            shares.append(ratio(reached, total))
         if with_items:
             label = messages.availability_label(unit.name, reached, total)
-            items.append(EvidenceItem(label, total > 0 and reached == total))
-    if not shares:
-        return Measured(0.0, messages.NO_DATA)
+            items.append(EvidenceItem(label, reached == total if total else None))
+    if not shares:  # no portal probed in the window: not "down", not known
+        return Measured.unknown(messages.MISSING_NO_PROBE, tuple(items))
     mean = sum(shares) / len(shares)
     summary = messages.availability_summary(mean, len(shares), AVAILABILITY_DAYS)
     return Measured(mean, summary, tuple(items))
@@ -236,7 +259,7 @@ def _directive_section_clean(
             ),
             doc.url,
         )
-    return tally.measured(messages.directive_clean_summary)
+    return tally.measured(messages.directive_clean_summary, messages.MISSING_NO_DIRECTIVE)
 
 
 def _fixed_deadline_met(
@@ -251,6 +274,8 @@ def _fixed_deadline_met(
     for ob in sorted(inputs.obligations, key=lambda o: o.obligation_id):
         if ob.kind == ObligationKind.FIXED_DEADLINE_TASK and ob.task_code in tasks:
             status = ob.status(now)
+            if status not in _FELL_DUE:  # not due yet and not done: not judged yet
+                continue
             tally.add(
                 status == ObligationStatus.FULFILLED_ON_TIME,
                 lambda o=ob, s=status: messages.obligation_label(  # type: ignore[misc]
@@ -258,7 +283,7 @@ def _fixed_deadline_met(
                 ),
                 ob.fulfilled_by,
             )
-    return tally.measured(messages.fixed_deadline_summary)
+    return tally.measured(messages.fixed_deadline_summary, messages.MISSING_NOT_DUE)
 
 
 SIGNALS: Mapping[str, SignalFn] = {

@@ -36,6 +36,8 @@ def signals_json(signals: Sequence[SignalFigure]) -> list[dict[str, Any]]:
             "value": s.value,
             "weight": s.weight,
             "evidence": s.evidence,
+            "has_data": s.has_data,
+            "missing": s.missing,
         }
         for s in signals
     ]
@@ -46,7 +48,15 @@ def figure_from_row(row: Row[Any]) -> IndicatorFigure:
         row.indicator,
         row.readiness,
         tuple(
-            SignalFigure(s["code"], s["name"], s["value"], s["weight"], s["evidence"])
+            SignalFigure(
+                s["code"],
+                s["name"],
+                s["value"],
+                s["weight"],
+                s["evidence"],
+                has_data=s.get("has_data", True),  # rows stored before decision 0014
+                missing=s.get("missing", ""),
+            )
             for s in row.signals
         ),
     )
@@ -77,10 +87,11 @@ async def readiness_inputs(
         wanted &= set(signals)
     states: dict[tuple[str, str], TaskState] = {}
     done_counts: dict[str, int] | None = None
+    reported_counts: dict[str, int] | None = None
     if "tasks_reported_done" in wanted:
         tasks = {t for i in indicators for t in i.tasks}
         if done_only:
-            done_counts = await task_states.count_done(session, tasks)
+            done_counts, reported_counts = await task_states.count_states(session, tasks)
         else:
             states = await task_states.load(session, tasks)
     kinds = []
@@ -96,7 +107,15 @@ async def readiness_inputs(
     untimed = {}
     if "documents_posted_on_time" in wanted:
         untimed = await projections.untimed_documents(session)
-    return ReadinessInputs(states, obligations, probes, documents, done_counts, untimed)
+    return ReadinessInputs(
+        states,
+        obligations,
+        probes,
+        documents,
+        done_counts=done_counts,
+        reported_counts=reported_counts,
+        untimed_documents=untimed,
+    )
 
 
 async def write(

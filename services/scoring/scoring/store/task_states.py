@@ -75,15 +75,24 @@ async def replace(
         await session.execute(pg_insert(db.task_states), rows)
 
 
-async def count_done(session: AsyncSession, task_codes: Iterable[str]) -> dict[str, int]:
-    """Done (task, lead unit) pairs per task."""
+async def count_states(
+    session: AsyncSession, task_codes: Iterable[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Done and reported (any status) (task, lead unit) pairs per task, in one query."""
     c = db.task_states.c
     rows = await session.execute(
-        select(c.task_code, func.count())
-        .where(c.task_code.in_(list(task_codes)), c.status == TaskStatus.DONE.value)
+        select(
+            c.task_code,
+            func.count().filter(c.status == TaskStatus.DONE.value),
+            func.count(),
+        )
+        .where(c.task_code.in_(list(task_codes)))
         .group_by(c.task_code)
     )
-    return {code: int(count) for code, count in rows}
+    done, reported = {}, {}
+    for code, done_count, reported_count in rows:
+        done[code], reported[code] = int(done_count), int(reported_count)
+    return done, reported
 
 
 async def load(
