@@ -107,10 +107,17 @@ class ClassificationRule(Frozen):
     text_any: tuple[Text, ...] = ()
     text_all: tuple[Text, ...] = ()
     text_none: tuple[Text, ...] = ()
+    # A regular expression searched in the title, case-folded and normalised ("\\?$": a
+    # question; "^(đăng ký|cấp) ": a procedure's name); written with diacritics, it also matches
+    # a title typed without them.
+    title_pattern: Text | None = None
     number_pattern: Text | None = None  # a regular expression searched in the document number
+    # False: the rule guesses (a broad phrase, the fallback); a finding that accuses a unit is
+    # not made from it, the document is listed "cần xem xét" for a person instead.
+    confident: bool = True
     note: Text | None = None
 
-    @field_validator("number_pattern")
+    @field_validator("number_pattern", "title_pattern")
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
         if value is not None:
@@ -125,6 +132,7 @@ class ClassificationRule(Frozen):
         positive = (
             self.text_any
             or self.text_all
+            or self.title_pattern
             or self.number_pattern
             or self.sections
             or self.types

@@ -66,7 +66,7 @@ class DocumentDraft:
 def draft_of(item: ListedItem, section: str, classifier: Classifier) -> DocumentDraft:
     title = normalize_text(item.title)
     summary = normalize_text(item.summary) if item.summary else None
-    number = parse_document_number(item.document_number) or parse_document_number(title)
+    number = parse_document_number(item.document_number) or classifier.own_number(title)
     found = classifier.classify(title, summary, number, section)
     issuer = normalize_text(item.issuer) if item.issuer else classifier.issuer_of(number)
     return DocumentDraft(

@@ -14,7 +14,13 @@ from defusedxml.common import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from minhbach.plan import ListingSelectors
-from portal_monitor.domain.text import normalize_text, parse_date, parse_document_number
+from portal_monitor.domain.text import (
+    normalize_text,
+    own_document_number,
+    own_issue_date,
+    parse_date,
+    parse_document_number,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def _listing_item(
     return ListedItem(
         url=urljoin(page_url, href.strip()),
         title=title,
-        document_number=parse_document_number(number_text) or parse_document_number(title),
+        document_number=parse_document_number(number_text) or own_document_number(title),
         issued_on=parse_date(date_text) or _date_in_title(title, summary),
         issuer=_text_of(node, selectors.issuer),
         summary=summary,
@@ -90,7 +96,9 @@ def _listing_item(
 
 
 def _date_in_title(title: str, summary: str | None) -> date | None:
-    return parse_date(title) or parse_date(summary)
+    """The date of issue a title or summary states for the document itself ("Kế hoạch số
+    57/KH-UBND ngày 11/3/2024 ..."), not a date it cites or an event's date."""
+    return own_issue_date(title) or own_issue_date(summary)
 
 
 def _text(node: LexborNode) -> str:
@@ -157,7 +165,7 @@ def _feed_item(entry: Element, page_url: str) -> ListedItem | None:
     return ListedItem(
         url=urljoin(page_url, link.strip()),
         title=title,
-        document_number=parse_document_number(title),
+        document_number=own_document_number(title),
         issued_on=_date_in_title(title, summary),
         summary=summary,
         attachment_url=urljoin(page_url, enclosure) if enclosure else None,
@@ -185,8 +193,8 @@ def parse_sitemap(data: bytes, page_url: str, url_prefix: str | None) -> ParsedP
             ListedItem(
                 url=url,
                 title=title,
-                document_number=parse_document_number(title),
-                issued_on=parse_date(title),
+                document_number=own_document_number(title),
+                issued_on=own_issue_date(title),
                 listed_on=parse_date(_child_text(entry, "lastmod")),
             )
         )
