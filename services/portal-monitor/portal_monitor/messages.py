@@ -137,3 +137,11 @@ FETCH_PROBLEMS = {
 
 def problem(kind: str) -> str:
     return FETCH_PROBLEMS.get(kind, kind)
+
+
+def directive_review(titles: list[str]) -> str:
+    """Items that look like no directive on a guess (no known type, no trusted rule): listed
+    for the focal unit to review, the unit is not accused of them (appended to the detail)."""
+    if not titles:
+        return ""
+    return f" Cần xem xét (chưa đủ căn cứ để kết luận) {len(titles)} mục: {_few(titles)}."

@@ -294,7 +294,9 @@ def _directive_items(
 ) -> list[DirectiveItem]:
     flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
     return [
-        DirectiveItem(draft.title, flag.not_directive, flag.full_text, draft.attachment_url)
+        DirectiveItem(
+            draft.title, flag.not_directive, flag.full_text, draft.attachment_url, flag.review
+        )
         for draft, flag in flagged
         if flag is not None
     ]
@@ -329,7 +331,8 @@ def _judge(
     since = portal.monitoring_since
     return store.PostingJudgement(
         publication_due_at=_due(deps, kind, issued_on),
-        not_directive=None if flag is None else flag.not_directive,
+        # an item to review is neither accused nor cleared: unknown
+        not_directive=None if flag is None or flag.review else flag.not_directive,
         posting_time_known=issued_on is None or since is None or issued_on >= local_date(since),
     )
 

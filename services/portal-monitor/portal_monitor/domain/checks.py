@@ -54,6 +54,7 @@ class DirectiveItem:
     not_directive: bool
     full_text: FullText
     attachment_url: str | None = None
+    review: bool = False  # looks like no directive, on a guess: "cần xem xét", not accused
 
     @property
     def no_full_text(self) -> bool:
@@ -272,7 +273,8 @@ def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
     if section is None or section.status != "present":
         return []
     directives = [i for i in o.directive_items if not i.not_directive]
-    foreign = [i.title for i in o.directive_items if i.not_directive]
+    foreign = [i.title for i in o.directive_items if i.not_directive and not i.review]
+    review = [i.title for i in o.directive_items if i.not_directive and i.review]
     bare = [i.title for i in directives if i.no_full_text]
     unknown = sum(1 for i in directives if i.full_text_unknown)
     return [
@@ -280,7 +282,8 @@ def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
             check="directive_section_clean",
             passed=not foreign and not bare,
             section=section.section,
-            detail=messages.directive_section(foreign, bare, unknown),
+            detail=messages.directive_section(foreign, bare, unknown)
+            + messages.directive_review(review),
             evidence_url=section.evidence_url,
             items=tuple(dict.fromkeys([*foreign, *bare])),
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal_monitor.domain.attachments import FullText
-from portal_monitor.domain.classify import Classifier
+from portal_monitor.domain.classify import OTHER, Classifier
 from portal_monitor.domain.extract import ListedItem
 from portal_monitor.domain.text import normalize_text, parse_document_number
 from portal_monitor.domain.urls import canonical_url
@@ -43,6 +43,7 @@ class DocumentDraft:
     document_type: str | None = None  # chỉ thị, công văn ... (Decree 30/2020), apart from kind
     type_rule: str | None = None  # how the type was read: number:CT, number:letter, title:...
     legal_normative: bool = False
+    confident: bool = True  # the kind came from a rule the plan trusts (not a guess)
 
     @property
     def fingerprint(self) -> str | None:
@@ -85,6 +86,7 @@ def draft_of(item: ListedItem, section: str, classifier: Classifier) -> Document
         document_type=found.document_type,
         type_rule=found.type_rule,
         legal_normative=found.legal,
+        confident=found.confident,
     )
 
 
@@ -107,10 +109,13 @@ class DirectiveFlag:
 
     `full_text` is "no" only when the absence is established (no file linked, or the file
     checked and not there), "unknown" for a file linked but not checked or not reached yet:
-    neither accused nor counted as full text."""
+    neither accused nor counted as full text. `review`: the item looks like no directive but
+    neither its type nor a rule the plan trusts says so: a person reviews it ("cần xem xét"),
+    the unit is not accused."""
 
     not_directive: bool
     full_text: FullText
+    review: bool = False
 
     @property
     def no_full_text(self) -> bool:
@@ -127,8 +132,18 @@ class DirectiveFlag:
 
 def is_directive(draft: DocumentDraft, directive_types: Collection[str]) -> bool:
     """Task 4.1 asks the document's type (chỉ thị, công văn ...), not its topic; a legal
-    normative document belongs in its own section."""
-    return draft.document_type in directive_types and not draft.legal_normative
+    normative document belongs in its own section, and a notice of a directive type that a
+    rule sorts as no document of the plan (a recruitment or tender notice, a schedule, a
+    personnel decision: kind `other`) is no directive either."""
+    return (
+        draft.document_type in directive_types and not draft.legal_normative and draft.kind != OTHER
+    )
+
+
+def not_directive_is_certain(draft: DocumentDraft) -> bool:
+    """The finding "not a directive" accuses the unit only when the document's type is known
+    (its number's symbol or its title's first words) or a rule the plan trusts sorted it."""
+    return draft.document_type is not None or draft.confident
 
 
 def directive_flag(
@@ -143,6 +158,9 @@ def directive_flag(
         return None
     if full_text is None:
         full_text = "yes" if draft.full_text_linked else "no"
+    not_directive = not is_directive(draft, directive_types)
     return DirectiveFlag(
-        not_directive=not is_directive(draft, directive_types), full_text=full_text
+        not_directive=not_directive,
+        full_text=full_text,
+        review=not_directive and not not_directive_is_certain(draft),
     )
