@@ -129,7 +129,7 @@ FETCH_PROBLEMS = {
     "network": "lỗi kết nối",
     "server_error": "máy chủ báo lỗi",
     "blocked_address": "địa chỉ không được phép truy cập",
-    "invalid_encoding": "nội dung không đúng mã UTF-8",
+    "invalid_encoding": "nội dung không đúng bảng mã khai báo (mặc định UTF-8)",
     "malformed": "định dạng không đọc được",
     "robots": "robots.txt không cho phép",
 }

@@ -33,6 +33,7 @@ from minhbach.plan.models import (
 from minhbach.plan.plan import Plan
 from minhbach.plan.portal import (
     ClassificationRule,
+    DetailPage,
     DocumentType,
     IssuerSymbol,
     ListingSelectors,
@@ -50,6 +51,7 @@ __all__ = [
     "CalendarOverrides",
     "ClassificationRule",
     "DatedReason",
+    "DetailPage",
     "DocumentKindEntry",
     "DocumentType",
     "DraftSigner",

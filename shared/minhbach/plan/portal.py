@@ -34,7 +34,21 @@ class ListingSelectors(Frozen):
     issuer: Text | None = None
     summary: Text | None = None
     attachment: Text | None = None  # a link to the full text (PDF, DOC ...)
+    posted_on: Text | None = None  # the portal's posting date ("Ngày đăng"), not the issue date
     next_page: Text | None = None  # relative to the page, not the item
+
+
+class DetailPage(Frozen):
+    """A document's own page, where portals that list titles only show the rest: a table of
+    label/value rows ("thuộc tính văn bản") or "Label: value" text. Each field lists the labels
+    that may introduce it, as the portal writes them (case and marks ignored)."""
+
+    rows: Text = "tr"  # CSS selector of the label/value rows (label in the first cell)
+    document_number: tuple[Text, ...] = ()  # "Số ký hiệu", "Số hiệu"
+    issued_on: tuple[Text, ...] = ()  # "Ngày ban hành"
+    issuer: tuple[Text, ...] = ()  # "Cơ quan ban hành"
+    posted_on: tuple[Text, ...] = ()  # "Ngày đăng": the posting date, never the issue date
+    attachment: Text | None = None  # CSS selector of the link to the file ("File đính kèm")
 
 
 class SectionSource(Frozen):
@@ -46,6 +60,9 @@ class SectionSource(Frozen):
     selectors: ListingSelectors | None = None
     max_pages: int = Field(default=1, ge=1, le=50)
     url_prefix: Path | None = None  # sitemap: only URLs under this path belong to the section
+    # Read each new document's own page (once: a document already stored keeps what was read).
+    detail: DetailPage | None = None
+    max_details: int = Field(default=20, ge=1, le=200)  # detail pages per section and probe
 
     @model_validator(mode="after")
     def _selectors_fit_source(self) -> SectionSource:
@@ -186,6 +203,9 @@ class PortalMonitoring(Frozen):
     directive_types: tuple[Code, ...] = ()  # task 4.1: the types a directive section may carry
     # Names whose words must not count as a topic ("Phòng Tài chính - Kế hoạch" is no plan).
     neutral_phrases: tuple[Text, ...] = ()
+    # A listing page that answers 200 with none of its items and one of these phrases is a
+    # "soft 404": the section is missing, not present and empty (case and marks ignored).
+    soft_404_phrases: tuple[Text, ...] = ()
     classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
 
     def platform(self, code: str) -> PortalPlatform:

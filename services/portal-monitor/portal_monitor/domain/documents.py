@@ -44,6 +44,7 @@ class DocumentDraft:
     type_rule: str | None = None  # how the type was read: number:CT, number:letter, title:...
     legal_normative: bool = False
     confident: bool = True  # the kind came from a rule the plan trusts (not a guess)
+    attachment_unknown: bool = False  # no file listed, but its detail page is not read yet
 
     @property
     def fingerprint(self) -> str | None:
@@ -87,6 +88,7 @@ def draft_of(item: ListedItem, section: str, classifier: Classifier) -> Document
         type_rule=found.type_rule,
         legal_normative=found.legal,
         confident=found.confident,
+        attachment_unknown=item.detail_pending and item.attachment_url is None,
     )
 
 
@@ -158,6 +160,8 @@ def directive_flag(
         return None
     if full_text is None:
         full_text = "yes" if draft.full_text_linked else "no"
+    if draft.attachment_unknown:
+        full_text = "unknown"  # "no file" is established only once its page has been read
     not_directive = not is_directive(draft, directive_types)
     return DirectiveFlag(
         not_directive=not_directive,

@@ -15,6 +15,7 @@ from portal_monitor.store.documents import (
     StoredDocuments,
     district_documents_seen_by,
     store_documents,
+    stored_details,
 )
 from portal_monitor.store.probes import (
     PortalState,
@@ -54,4 +55,5 @@ __all__ = [
     "register_portals",
     "save_attachment_checks",
     "store_documents",
+    "stored_details",
 ]

@@ -23,6 +23,7 @@ from minhbach.events.catalogue import (
 from portal_monitor import db
 from portal_monitor.domain.attachments import AttachmentCheck, unchecked
 from portal_monitor.domain.documents import DocumentDraft, changed_fields
+from portal_monitor.domain.extract import DetailFields
 from portal_monitor.domain.promptness import DistrictDocument
 
 # --- documents and postings --------------------------------------------------------------------
@@ -181,6 +182,17 @@ async def _known_documents(
         ):
             by_fp.setdefault(r.fingerprint, r)
     return by_url, by_fp
+
+
+async def stored_details(
+    session: AsyncSession, canonical_urls: Iterable[str]
+) -> dict[str, DetailFields]:
+    """What was read of stored documents (their detail page is read once: a document stored
+    keeps its number, date, issuer and file without its page being fetched again)."""
+    return {
+        url: DetailFields(r.document_number, r.issued_on, r.issuer, None, r.attachment_url)
+        for url, r in (await _documents_by_url(session, canonical_urls)).items()
+    }
 
 
 async def _documents_by_url(session: AsyncSession, urls: Iterable[str]) -> dict[str, Any]:
