@@ -31,7 +31,12 @@ from portal_monitor.domain.checks import (
     outcome_of,
     refreshed,
 )
-from portal_monitor.domain.documents import DirectiveFlag, DocumentDraft, directive_flag
+from portal_monitor.domain.documents import (
+    DirectiveFlag,
+    DocumentDraft,
+    corrected,
+    directive_flag,
+)
 from portal_monitor.domain.extract import page_links
 from portal_monitor.domain.promptness import copy_finding, publication_due, window_for_kind
 from portal_monitor.fetcher import Validators
@@ -132,6 +137,7 @@ async def _conclude(
     else:
         home_links = state.home_links
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
+    await _apply_corrections(session, network)
     known, checked = attachments
     files = {**known, **{c.url: c for c in checked}}
     portal = store.Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
@@ -213,6 +219,20 @@ async def _conclude(
         report.events.append(_finished(record, unit.portal))
     await deps.emit(session, *report.events)
     return report
+
+
+async def _apply_corrections(session: AsyncSession, network: NetworkPhase) -> None:
+    """A person's correction of a document's kind wins over the rules, on every re-probe."""
+    urls = [d.canonical_url for read in network.sections for d in read.drafts or ()]
+    found = await store.kind_corrections(session, urls)
+    if not found:
+        return
+    for read in network.sections:
+        if read.drafts is not None:
+            read.drafts = [
+                corrected(d, found[d.canonical_url]) if d.canonical_url in found else d
+                for d in read.drafts
+            ]
 
 
 def _finished(record: store.ProbeRecord, portal_url: str) -> ProbeFinished:
@@ -314,6 +334,7 @@ def _directive_flag(
         monitoring.directive_section,
         monitoring.directive_types,
         full_text=full_text_of(draft.attachment_url, check),
+        directive_kind=monitoring.directive_kind,
     )
 
 

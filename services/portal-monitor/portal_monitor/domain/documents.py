@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from portal_monitor.domain.attachments import FullText
@@ -45,6 +45,7 @@ class DocumentDraft:
     legal_normative: bool = False
     confident: bool = True  # the kind came from a rule the plan trusts (not a guess)
     attachment_unknown: bool = False  # no file listed, but its detail page is not read yet
+    corrected: bool = False  # a person set its kind (`corrected`)
 
     @property
     def fingerprint(self) -> str | None:
@@ -132,11 +133,23 @@ class DirectiveFlag:
         return self.not_directive
 
 
-def is_directive(draft: DocumentDraft, directive_types: Collection[str]) -> bool:
+CORRECTION_RULE = "correction"
+
+
+def corrected(draft: DocumentDraft, kind: str) -> DocumentDraft:
+    """The draft with the kind a person gave it: certain, recorded as rule `correction`."""
+    return replace(draft, kind=kind, matched_rule=CORRECTION_RULE, confident=True, corrected=True)
+
+
+def is_directive(
+    draft: DocumentDraft, directive_types: Collection[str], directive_kind: str = "directive"
+) -> bool:
     """Task 4.1 asks the document's type (chỉ thị, công văn ...), not its topic; a legal
     normative document belongs in its own section, and a notice of a directive type that a
     rule sorts as no document of the plan (a recruitment or tender notice, a schedule, a
-    personnel decision: kind `other`) is no directive either."""
+    personnel decision: kind `other`) is no directive either. A person's correction decides."""
+    if draft.corrected:
+        return draft.kind == directive_kind
     return (
         draft.document_type in directive_types and not draft.legal_normative and draft.kind != OTHER
     )
@@ -153,6 +166,7 @@ def directive_flag(
     directive_section: str | None,
     directive_types: Collection[str],
     full_text: FullText | None = None,
+    directive_kind: str = "directive",
 ) -> DirectiveFlag | None:
     """`full_text`: what the check of the file established (`attachments.full_text_of`;
     default: a linked file counts, for callers that check no file)."""
@@ -162,7 +176,7 @@ def directive_flag(
         full_text = "yes" if draft.full_text_linked else "no"
     if draft.attachment_unknown:
         full_text = "unknown"  # "no file" is established only once its page has been read
-    not_directive = not is_directive(draft, directive_types)
+    not_directive = not is_directive(draft, directive_types, directive_kind)
     return DirectiveFlag(
         not_directive=not_directive,
         full_text=full_text,

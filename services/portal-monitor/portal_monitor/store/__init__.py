@@ -8,6 +8,12 @@ from portal_monitor.store.attachments import (
     attachments_due,
     save_attachment_checks,
 )
+from portal_monitor.store.corrections import (
+    UnknownDocument,
+    correct_kind,
+    kind_corrections,
+    labelled_examples,
+)
 from portal_monitor.store.documents import (
     Judge,
     Portal,
@@ -42,12 +48,16 @@ __all__ = [
     "SectionRecord",
     "StoredDocuments",
     "StoredSection",
+    "UnknownDocument",
     "attachment_checks",
     "attachment_events",
     "attachments_due",
     "claim_due",
+    "correct_kind",
     "district_documents_seen_by",
     "due_backlog",
+    "kind_corrections",
+    "labelled_examples",
     "last_outcomes",
     "portal_schedule",
     "portal_state",
