@@ -4,18 +4,33 @@ consumes), and the corrections export as labelled examples for the classifier's 
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
+import httpx
+import nats.errors
+from nats.aio.client import Client as NatsClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
 from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.events.catalogue import DocumentChanged, DocumentFound, ProbeFinished
+from minhbach.settings import Settings
 from portal_monitor import db, store
+from portal_monitor.app import create_app
 from portal_monitor.probe import ProbeReport, probe_portal
-from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
+from tests.portal_monitor.helpers import (
+    T0,
+    fast_settings,
+    make_plan,
+    probe_deps,
+    simulated,
+    unit_code,
+)
+from tests.support.servers import eventually, serving
 
 
 def _directive_check(report: ProbeReport | None) -> tuple[bool, str, tuple[str, ...]]:
@@ -98,3 +113,69 @@ async def test_a_corrected_kind_wins_on_every_reprobe_and_is_exported(
             lines = await store.labelled_examples(session)
         mine = [line.split("\t") for line in lines if line.startswith(title)]
         assert mine == [[title, "directives", "directive", "", found.url]]
+
+
+async def test_the_correction_route_over_http_reaches_jetstream(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], nats_client: NatsClient
+) -> None:
+    """The service itself: a person posts the correction; the portal is probed again at once
+    and `portal.document.changed` with the corrected kind leaves on JetStream."""
+    plan = make_plan(communes=1)
+    clock = FixedClock(T0)
+    unit = unit_code(plan, "xa-1")
+    title = f"Triển khai nhiệm vụ sau Tết, đợt {uuid.uuid4().hex[:6]}"
+    async with simulated(plan) as world:
+        world.portal("xa-1").section("directives").items.insert(
+            0, SimItem(8_990_000 + uuid.uuid4().int % 9_000, title, None, T0.date(), "", "UBND")
+        )
+        world.simulator.changed()
+        config = fast_settings(settings, world)
+        async with serving(create_app(settings=config, clock=clock, plan=plan)) as base:
+            document_id = await eventually(lambda: _document_id(sessions, title), timeout=60)
+            async with httpx.AsyncClient() as client:
+                wrong = await client.post(
+                    f"{base}/documents/{document_id}/kind",
+                    json={"kind": "zoning", "corrected_by": "Văn phòng"},
+                )
+                unknown = await client.post(
+                    f"{base}/documents/{uuid.uuid4()}/kind",
+                    json={"kind": "directive", "corrected_by": "Văn phòng"},
+                )
+                done = await client.post(
+                    f"{base}/documents/{document_id}/kind",
+                    json={"kind": "directive", "corrected_by": "Văn phòng", "note": "Kế hoạch"},
+                )
+            assert wrong.status_code == 422 and "zoning" in wrong.text
+            assert unknown.status_code == 404
+            assert done.status_code == 200 and done.json()["reprobed"] == [unit]
+            changed = await eventually(
+                lambda: _changed_on_jetstream(nats_client, document_id), timeout=60
+            )
+            assert (changed["kind"], changed["matched_rule"]) == ("directive", "correction")
+            async with httpx.AsyncClient() as client:
+                exported = (await client.get(f"{base}/corrections.tsv")).text
+            assert f"{title}\tdirectives\tdirective\t\t" in exported
+
+
+async def _document_id(sessions: async_sessionmaker[AsyncSession], title: str) -> str | None:
+    async with sessions() as session:
+        found = await session.scalar(
+            select(db.documents.c.document_id).where(db.documents.c.title == title)
+        )
+    return None if found is None else str(found)
+
+
+async def _changed_on_jetstream(nats_client: NatsClient, document_id: str) -> dict[str, Any] | None:
+    js = nats_client.jetstream()
+    sub = await js.subscribe("portal.document.changed", ordered_consumer=True)
+    try:
+        while True:
+            try:
+                msg = await sub.next_msg(timeout=1.0)
+            except nats.errors.TimeoutError:
+                return None
+            document: dict[str, Any] = json.loads(msg.data)["document"]
+            if document["document_id"] == document_id and document["kind"] == "directive":
+                return document
+    finally:
+        await sub.unsubscribe()
