@@ -12,6 +12,7 @@ from minhbach.devtools.portal_simulator.content import SimItem, detail_page, enc
 from minhbach.plan import DetailPage
 from portal_monitor.domain.extract import ListedItem, parse_detail, with_detail
 from portal_monitor.domain.text import own_document_number, own_issue_date
+from portal_monitor.domain.urls import resolve
 from portal_monitor.fetcher import FetchResult, meta_charset
 
 
@@ -111,3 +112,18 @@ def test_windows_1258_declared_only_in_meta_is_decoded() -> None:
     assert meta_charset(b'<meta charset="utf-8">') == "utf-8"
     assert meta_charset(b'<meta charset="no-such-charset">') is None
     assert meta_charset(b"<p>no meta</p>") is None
+
+
+def test_component_portals_on_one_host_keep_their_path() -> None:
+    assert resolve("https://tinh.gov.vn/xa-bao-dai/", "/van-ban") == (
+        "https://tinh.gov.vn/xa-bao-dai/van-ban"
+    )
+    assert resolve("https://tinh.gov.vn/xa-cam-ly", "/van-ban") == (
+        "https://tinh.gov.vn/xa-cam-ly/van-ban"
+    )
+    assert resolve("https://baodai.lucnam.bacgiang.gov.vn", "/van-ban") == (
+        "https://baodai.lucnam.bacgiang.gov.vn/van-ban"
+    )
+    assert resolve("https://tinh.gov.vn/xa-a", "https://dichvucong.gov.vn/p") == (
+        "https://dichvucong.gov.vn/p"
+    )
