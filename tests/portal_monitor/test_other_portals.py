@@ -172,6 +172,8 @@ async def _world(plan: Plan) -> AsyncIterator[tuple[World, dict[str, list[SimIte
             if source.section == "directives":
                 sim.items = _items(base + offset * 30, platform)
                 items[platform] = sim.items
+            elif source.delegated_to is not None:
+                sim.links_to = f"{source.delegated_to}/p/home/dvc-trang-chu.html"
             else:
                 sim.soft_404 = True  # 200, "không tồn tại", no item
             sections.append(sim)
@@ -262,6 +264,10 @@ async def test_no_false_accusation_and_no_false_clearance(
         (finished,) = [e for e in reports["aspx-xa"].events if isinstance(e, ProbeFinished)]  # type: ignore[union-attr]
         present = {(c.check, c.section): c for c in finished.checks}
         assert not present[("section_present", "qa")].passed
+        # Procedures kept on the public-service portal, linked: present, not "empty".
+        delegated = present[("section_present", "administrative_procedures")]
+        assert delegated.passed and "cổng khác" in delegated.detail
+        assert ("section_not_empty", "administrative_procedures") not in present
 
         # Each detail page was read once: after a new document appears, the next probe reads
         # the listing again and only the new document's page.

@@ -145,3 +145,9 @@ def directive_review(titles: list[str]) -> str:
     if not titles:
         return ""
     return f" Cần xem xét (chưa đủ căn cứ để kết luận) {len(titles)} mục: {_few(titles)}."
+
+
+def section_delegated(name: str, url: str) -> str:
+    """A section the plan places on another portal (thủ tục hành chính on the public-service
+    portal), linked from this one."""
+    return f"Chuyên mục “{name}” đặt tại cổng khác theo kế hoạch, có liên kết đến {url}."

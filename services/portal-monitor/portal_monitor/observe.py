@@ -86,7 +86,9 @@ async def read_section(
     name = section_name(deps.plan, source.section)
 
     def observed(status: Any, **kw: Any) -> SectionObservation:
-        return SectionObservation(source.section, name, status, url, **kw)
+        return SectionObservation(
+            source.section, name, status, url, delegated_to=source.delegated_to, **kw
+        )
 
     if not robots.allows(url):
         metrics.ROBOTS_REFUSALS.inc()

@@ -289,6 +289,7 @@ def _settle_section(
             http_status=previous.http_status,
             page_problems=previous.page_problems,
             links=previous.links,
+            delegated_to=obs.delegated_to,
         )
         return restored, stored_items
     if obs.status != "present":

@@ -62,6 +62,9 @@ class SectionSource(Frozen):
     url_prefix: Path | None = None  # sitemap: only URLs under this path belong to the section
     # Read each new document's own page (once: a document already stored keeps what was read).
     detail: DetailPage | None = None
+    # The section lives on another portal (procedures on the public-service portal): present,
+    # and not judged empty or stale, when the section's page or the home page links there.
+    delegated_to: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
     max_details: int = Field(default=20, ge=1, le=200)  # detail pages per section and probe
 
     @model_validator(mode="after")

@@ -117,3 +117,38 @@ def test_a_certain_non_directive_still_fails_the_check() -> None:
     )
     assert not passed and items == ("Thông báo tuyển dụng công chức",)
     assert "không phải văn bản chỉ đạo" in detail and "Cần xem xét" in detail
+
+
+@pytest.mark.parametrize(
+    ("home_links", "passed"),
+    [(frozenset({"https://dichvucong.gov.vn/p/home"}), True), (frozenset(), False)],
+)
+def test_a_section_kept_on_another_portal_counts_when_linked(
+    home_links: frozenset[str], passed: bool
+) -> None:
+    procedures = SectionObservation(
+        "administrative_procedures",
+        "Thủ tục hành chính",
+        "missing",
+        "http://p.test/tthc",
+        http_status=404,
+        delegated_to="https://dichvucong.gov.vn",
+    )
+    observation = PortalObservation(
+        portal_url="http://p.test",
+        home_status=200,
+        home_problem=None,
+        latency_ms=100.0,
+        tls_days_left=None,
+        home_links=home_links,
+        sections=(procedures,),
+        required_sections=("administrative_procedures",),
+        today=date(2026, 3, 10),
+    )
+    checks = {
+        c.check: c
+        for c in evaluate(observation, MONITORING, PLAN.reference_links)
+        if c.section == "administrative_procedures"
+    }
+    assert checks["section_present"].passed is passed
+    assert "section_not_empty" not in checks

@@ -41,6 +41,7 @@ class SectionObservation:
     problem: str | None = None  # the fetch problem when unreachable
     page_problems: tuple[str, ...] = ()  # bounded/odd pages: too large, bad encoding ...
     links: frozenset[str] = frozenset()
+    delegated_to: str | None = None  # the plan says the section lives on this other portal
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,11 @@ def _section_checks(
         return [check("section_reachable", False, messages.section_unreachable(s.name, reason))]
     if s.status == "robots":
         return [check("section_reachable", False, messages.section_blocked_by_robots(s.name))]
+    if s.delegated_to and (
+        _links_to(s.links, s.delegated_to) or _links_to(o.home_links, s.delegated_to)
+    ):
+        detail = messages.section_delegated(s.name, s.delegated_to)
+        return [check("section_reachable", True, detail), check("section_present", True, detail)]
     results = [check("section_reachable", True, messages.section_present(s.name))]
     if s.page_problems:
         problems = [messages.problem(p) for p in s.page_problems]

@@ -49,6 +49,7 @@ class SimSection:
     missing_after: float | None = None  # the section disappears (404) after this many seconds
     url_prefix: str = "/cong-khai/"
     soft_404: bool = False  # answers 200 with "không tồn tại" and no item
+    links_to: str | None = None  # a page with no item that links to another portal instead
 
 
 # Titles by section, as portals write them; {n} number, {d} date, {y} year, {u} unit name.
@@ -256,6 +257,15 @@ SOFT_404_PAGE = (
     '<body><div class="error">Trang bạn yêu cầu không tồn tại hoặc đã bị xóa.</div>'
     "</body></html>"
 )
+
+
+def delegated_page(name: str, url: str) -> str:
+    """A section kept on another portal: a line and a link (the public-service portal)."""
+    return (
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{_e(name)}</title>'
+        "</head><body><p>Tra cứu và nộp hồ sơ thủ tục hành chính trên "
+        f'<a href="{_e(url)}">Cổng Dịch vụ công</a>.</p></body></html>'
+    )
 
 
 def detail_path(style: str, item: SimItem) -> str:

@@ -226,6 +226,10 @@ class PortalSimulator:
             return Response(404, "Không tìm thấy trang".encode(), html_type)
         if section.soft_404:
             return Response(200, content.SOFT_404_PAGE.encode(), html_type)
+        if section.links_to is not None:
+            return Response(
+                200, content.delegated_page(portal.name, section.links_to).encode(), html_type
+            )
         items = sorted(
             (i for i in section.items if i.appears_at <= now),
             key=lambda i: (i.issued_on, i.id),
