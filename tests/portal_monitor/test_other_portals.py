@@ -22,7 +22,7 @@ from minhbach.clock import FixedClock
 from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal
 from minhbach.devtools.portal_simulator.content import SimItem, SimSection
 from minhbach.devtools.portal_simulator.scenario import portal_origin
-from minhbach.events.catalogue import ProbeFinished
+from minhbach.events.catalogue import DocumentFound, ProbeFinished
 from minhbach.plan import Plan
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.documents import DocumentDraft
@@ -127,6 +127,15 @@ def _items(base: int, platform: str) -> list[SimItem]:
                 "77/QĐ-UBND",
                 12,
                 3,
+                True,
+            ),
+            # issued long before monitoring began and posted a month late, says its page
+            _item(
+                base + 4,
+                "Công văn về việc rà soát hộ nghèo năm 2024",
+                "388/UBND-LĐTBXH",
+                60,
+                30,
                 True,
             ),
         ]
@@ -259,6 +268,20 @@ async def test_no_false_accusation_and_no_false_clearance(
         passed, detail, accused = checks["aspx-xa"]
         assert passed and accused == (), detail
         assert "Cần xem xét" in detail and "Lễ khánh thành nhà văn hóa thôn Đồng Mai" in detail
+
+        # Promptness from the portal's own posting date ("Ngày đăng"), never from the date of
+        # issue: known even for documents issued before monitoring began.
+        posted = {
+            e.document.title: e.document
+            for r in reports.values()
+            if r is not None
+            for e in r.events
+            if isinstance(e, DocumentFound)
+        }
+        late = posted["Công văn về việc rà soát hộ nghèo năm 2024"]
+        assert (late.posting_time_known, late.posted_on_time) == (True, False)
+        prompt = posted["Chỉ thị về tăng cường phòng cháy, chữa cháy mùa hanh khô"]
+        assert (prompt.posting_time_known, prompt.posted_on_time) == (True, True)
 
         # The soft 404 (200 with "không tồn tại") is a section not there.
         (finished,) = [e for e in reports["aspx-xa"].events if isinstance(e, ProbeFinished)]  # type: ignore[union-attr]

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.calendar import local_date
+from minhbach.calendar import local_date, start_of_day
 from minhbach.events.base import Event
 from minhbach.events.catalogue import DocumentFound, ProbeFinished, ProbeOutcome
 from minhbach.observability.logging import get_logger
@@ -351,11 +351,20 @@ def _judge(
     it stays out of the on-time share (issue 12, first sweep)."""
     flag = _directive_flag(deps, draft, files)
     since = portal.monitoring_since
+    # The portal's own posting date ("Ngày đăng", pubDate) makes the posting time known, even
+    # for a document issued before monitoring began; never the date of issue (issue 19).
+    posted_at = start_of_day(draft.listed_on) if draft.listed_on is not None else None
     return store.PostingJudgement(
         publication_due_at=_due(deps, kind, issued_on),
         # an item to review is neither accused nor cleared: unknown
         not_directive=None if flag is None or flag.review else flag.not_directive,
-        posting_time_known=issued_on is None or since is None or issued_on >= local_date(since),
+        posting_time_known=(
+            issued_on is None
+            or since is None
+            or issued_on >= local_date(since)
+            or posted_at is not None
+        ),
+        posted_at=posted_at,
     )
 
 

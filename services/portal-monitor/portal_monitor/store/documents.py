@@ -38,6 +38,9 @@ class PostingJudgement:
     publication_due_at: datetime | None
     not_directive: bool | None
     posting_time_known: bool = True
+    # When the portal says it posted it ("Ngày đăng", a feed's pubDate): judged from that day,
+    # never later than first seen (issue 19); None: from when the monitor first saw it.
+    posted_at: datetime | None = None
 
 
 # (the listing's draft, the stored document's kind, its date of issue) -> the judgement
@@ -139,7 +142,9 @@ async def store_documents(
                 "url": draft.url,
                 "publication_due_at": due,
                 "posted_on_time": (
-                    None if due is None or not judgement.posting_time_known else now < due
+                    None
+                    if due is None or not judgement.posting_time_known
+                    else min(judgement.posted_at or now, now) < due
                 ),
                 "not_directive": judgement.not_directive,
                 "attachment_url": draft.attachment_url,
