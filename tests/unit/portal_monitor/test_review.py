@@ -152,3 +152,18 @@ def test_a_section_kept_on_another_portal_counts_when_linked(
     }
     assert checks["section_present"].passed is passed
     assert "section_not_empty" not in checks
+
+
+def test_copies_without_a_number_match_on_a_long_title_and_date() -> None:
+    title = "Kế hoạch phát triển kinh tế - xã hội năm 2026 của tỉnh Bắc Giang"
+
+    def draft(url: str, text: str, issued: date | None) -> str | None:
+        item = ListedItem(url=url, title=text, issued_on=issued)
+        return draft_of(item, "planning", CLASSIFIER).fingerprint
+
+    province = draft("https://tinh.test/a/1", title, date(2026, 1, 5))
+    ward = draft("https://phuong.test/b/9", title.upper(), date(2026, 1, 5))
+    assert province is not None and province == ward
+    assert draft("https://phuong.test/b/9", title, date(2026, 1, 6)) != province
+    assert draft("https://phuong.test/b/9", title, None) is None
+    assert draft("https://phuong.test/b/9", "Kế hoạch năm 2026", date(2026, 1, 5)) is None

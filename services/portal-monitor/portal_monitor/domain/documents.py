@@ -9,8 +9,16 @@ from datetime import date
 from portal_monitor.domain.attachments import FullText
 from portal_monitor.domain.classify import OTHER, Classifier
 from portal_monitor.domain.extract import ListedItem
-from portal_monitor.domain.text import normalize_text, parse_document_number
+from portal_monitor.domain.text import (
+    fold_case,
+    normalize_text,
+    parse_document_number,
+    strip_diacritics,
+)
 from portal_monitor.domain.urls import canonical_url
+
+# A title this long (in syllables) with its date of issue names one document across portals.
+_TITLE_FINGERPRINT_WORDS = 8
 
 # Fields whose change makes `portal.document.changed`.
 TRACKED_FIELDS = (
@@ -49,9 +57,14 @@ class DocumentDraft:
 
     @property
     def fingerprint(self) -> str | None:
-        """The same document reposted elsewhere: same number and date of issue."""
+        """The same document reposted elsewhere: same number and date of issue; without a
+        number, the same long title (case, marks and spacing ignored) and date of issue
+        (a provincial listing that shows no number, issue 19)."""
         if self.document_number is None:
-            return None
+            words = strip_diacritics(fold_case(self.title)).split()
+            if self.issued_on is None or len(words) < _TITLE_FINGERPRINT_WORDS:
+                return None
+            return f"title:{' '.join(words)}|{self.issued_on.isoformat()}"
         issued = self.issued_on.isoformat() if self.issued_on else "?"
         return f"{self.document_number.lstrip('0').casefold()}|{issued}"
 
