@@ -181,7 +181,7 @@ async def test_hostile_portal_costs_bounded_time_and_memory_and_is_recorded(
         "Kế hoạch số 77/KH-UBND ngày 03/10/2024 về chuyển đổi số",
         "Quyết định số 9/2024/QĐ-UBND quy định quản lý chợ",
     }
-    assert {d.kind for d in nfd} == {"planning", "legal_normative"}
+    assert {d.kind for d in nfd} == {"directive", "legal_normative"}  # an operational plan (0015)
     assert report.outcome == ProbeOutcome.PARTIAL
 
 

@@ -1,21 +1,26 @@
 """The portal-monitor service: inspects the portals the plan names (issue 4).
 
 Background loops: the scheduler (claims due portals, queues probe requests) and the probe worker
-(takes requests from the shared JetStream work queue). Route: GET /portals (schedule and last
-outcome of each portal).
+(takes requests from the shared JetStream work queue). Routes: GET /portals (schedule and last
+outcome of each portal); POST /documents/{id}/kind (a person corrects a document's kind) and GET
+/corrections.tsv (the corrections as labelled examples), issue 19.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 from minhbach.app import service_app
 from minhbach.events.catalogue import ProbeOutcome
+from minhbach.plan.portal import OTHER_KIND
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from minhbach.settings import Settings
@@ -34,6 +39,14 @@ from portal_monitor.workqueue import (
 )
 
 SPEC = service("portal-monitor")
+
+
+class KindCorrection(BaseModel):
+    kind: str = Field(min_length=1, max_length=40)
+    corrected_by: str = Field(min_length=1, max_length=200)  # who corrects (the focal unit)
+    note: str | None = Field(default=None, max_length=2000)
+
+
 USER_AGENT = "MinhBach-PortalMonitor/0.1 (+mailto:{contact}; transparency plan inspection)"
 
 
@@ -131,6 +144,35 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     async def portals() -> list[dict[str, Any]]:
         async with runtime.sessions() as session:
             return await store.portal_schedule(session)
+
+    kinds = {k.code for k in runtime.plan.document_kinds} | {OTHER_KIND}
+
+    @router.post("/documents/{document_id}/kind")
+    async def correct_kind(document_id: uuid.UUID, correction: KindCorrection) -> dict[str, Any]:
+        """A person corrects a document's kind (issue 19): kept across re-probes; the portals
+        posting it are probed next, and the change reaches every figure as
+        `portal.document.changed`."""
+        if correction.kind not in kinds:
+            raise HTTPException(422, f"unknown kind {correction.kind!r}; one of {sorted(kinds)}")
+        async with runtime.sessions() as session, session.begin():
+            try:
+                units = await store.correct_kind(
+                    session,
+                    document_id,
+                    correction.kind,
+                    correction.corrected_by,
+                    correction.note,
+                    runtime.clock.now(),
+                )
+            except store.UnknownDocument:
+                raise HTTPException(404, f"no document {document_id}") from None
+        return {"document_id": str(document_id), "kind": correction.kind, "reprobed": units}
+
+    @router.get("/corrections.tsv", response_class=PlainTextResponse)
+    async def corrections() -> str:
+        """Corrections as labelled examples, in the classifier's test-set format."""
+        async with runtime.sessions() as session:
+            return "".join(line + "\n" for line in await store.labelled_examples(session))
 
     app.include_router(router)
 

@@ -95,6 +95,20 @@ documents = Table(
     Index("ix_documents_fingerprint", "fingerprint"),
 )
 
+# A person's correction of a document's kind (issue 19), by canonical URL: applied to every
+# probe's reading of it (kept across re-probes) and exportable as labelled examples.
+kind_corrections = Table(
+    "kind_corrections",
+    metadata,
+    Column("canonical_url", Text, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("previous_kind", String(40)),
+    Column("previous_rule", String(64)),
+    Column("corrected_by", Text, nullable=False),
+    Column("note", Text),
+    Column("corrected_at", TS, nullable=False),
+)
+
 # Where each document is posted: one row per (document, portal, section), first seen when.
 postings = Table(
     "postings",

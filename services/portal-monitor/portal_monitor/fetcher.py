@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import re
 import time
 import zlib
 from collections.abc import Iterable
@@ -71,14 +73,38 @@ class FetchResult:
         return self.problem is None and self.status is not None and self.status >= 500
 
     def text(self) -> tuple[str, bool]:
-        """The body as text and whether it decoded cleanly as its charset (default UTF-8)."""
+        """The body as text and whether it decoded cleanly as its charset: the one the
+        Content-Type header declares, else the page's own `<meta charset>` (legacy portals
+        declare windows-1258 only there), else UTF-8."""
         charset = "utf-8"
         if "charset=" in self.content_type:
             charset = self.content_type.split("charset=", 1)[1].split(";")[0].strip() or charset
+        elif (declared := meta_charset(self.body)) is not None:
+            charset = declared
         try:
             return self.body.decode(charset), True
         except (UnicodeDecodeError, LookupError):
             return self.body.decode("utf-8", errors="replace"), False
+
+
+# The HTML prescan (WHATWG "prescan a byte stream"), simplified: a charset in the first
+# <meta> tags: <meta charset="windows-1258"> or <meta http-equiv=... content="...; charset=...">.
+_META_CHARSET = re.compile(
+    rb"<meta[^>]{0,512}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]{1,40})", re.IGNORECASE
+)
+_PRESCAN_BYTES = 4096
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in its first 4 KiB, if Python knows it."""
+    match = _META_CHARSET.search(body[:_PRESCAN_BYTES])
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii", errors="replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 class HostGate:

@@ -131,7 +131,7 @@ FETCH_PROBLEMS = {
     "network": "lỗi kết nối",
     "server_error": "máy chủ báo lỗi",
     "blocked_address": "địa chỉ không được phép truy cập",
-    "invalid_encoding": "nội dung không đúng mã UTF-8",
+    "invalid_encoding": "nội dung không đúng bảng mã khai báo (mặc định UTF-8)",
     "malformed": "định dạng không đọc được",
     "robots": "robots.txt không cho phép",
 }
@@ -139,3 +139,17 @@ FETCH_PROBLEMS = {
 
 def problem(kind: str) -> str:
     return FETCH_PROBLEMS.get(kind, kind)
+
+
+def directive_review(titles: list[str]) -> str:
+    """Items that look like no directive on a guess (no known type, no trusted rule): listed
+    for the focal unit to review, the unit is not accused of them (appended to the detail)."""
+    if not titles:
+        return ""
+    return f" Cần xem xét (chưa đủ căn cứ để kết luận) {len(titles)} mục: {_few(titles)}."
+
+
+def section_delegated(name: str, url: str) -> str:
+    """A section the plan places on another portal (thủ tục hành chính on the public-service
+    portal), linked from this one."""
+    return f"Chuyên mục “{name}” đặt tại cổng khác theo kế hoạch, có liên kết đến {url}."

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from minhbach.plan import Plan, SectionSource, Unit
-from portal_monitor import metrics
+from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.attachments import (
     ATTACHMENT_PREFIX_BYTES,
@@ -23,9 +23,18 @@ from portal_monitor.domain.attachments import (
 )
 from portal_monitor.domain.checks import SectionObservation
 from portal_monitor.domain.documents import DocumentDraft, deduplicate, draft_of
-from portal_monitor.domain.extract import ParsedPage, parse_feed, parse_listing, parse_sitemap
+from portal_monitor.domain.extract import (
+    ListedItem,
+    ParsedPage,
+    parse_detail,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    with_detail,
+)
 from portal_monitor.domain.robots import RobotsPolicy
-from portal_monitor.domain.urls import host_of, resolve
+from portal_monitor.domain.text import fold_case, strip_diacritics
+from portal_monitor.domain.urls import canonical_url, host_of, resolve
 from portal_monitor.fetcher import FetchResult, Validators
 from portal_monitor.tls import tls_days_left
 
@@ -77,7 +86,9 @@ async def read_section(
     name = section_name(deps.plan, source.section)
 
     def observed(status: Any, **kw: Any) -> SectionObservation:
-        return SectionObservation(source.section, name, status, url, **kw)
+        return SectionObservation(
+            source.section, name, status, url, delegated_to=source.delegated_to, **kw
+        )
 
     if not robots.allows(url):
         metrics.ROBOTS_REFUSALS.inc()
@@ -116,6 +127,13 @@ async def read_section(
             if nxt.ok:
                 current = nxt
     items = [item for page in pages for item in page.items]
+    if source.detail is not None and items:
+        items = await _with_details(deps, source, items, hosts, robots, read)
+    if not items and source.source == "listing" and _soft_404(deps, result):
+        # 200 with "không tồn tại" and no item: the section is not there
+        read.observation = observed("missing", problem="soft_404")
+        read.drafts = []
+        return read
     drafts = deduplicate(draft_of(item, source.section, deps.classifier) for item in items)
     read.drafts = drafts
     read.validators = result.validators
@@ -128,6 +146,50 @@ async def read_section(
         links=frozenset().union(*(p.links for p in pages)),
     )
     return read
+
+
+async def _with_details(
+    deps: ProbeDeps,
+    source: SectionSource,
+    items: list[ListedItem],
+    hosts: Sequence[str],
+    robots: RobotsPolicy,
+    read: SectionRead,
+) -> list[ListedItem]:
+    """Items completed by their own page: a stored document from what was read before (its
+    page is fetched once), a new one by fetching its page, politely (the host gate spaces the
+    requests) and at most `max_details` a read; the rest stay pending (their file unknown, not
+    absent) and are read on the next probes."""
+    assert source.detail is not None
+    async with deps.sessions() as session:
+        known = await store.stored_details(session, [canonical_url(i.url) for i in items])
+    budget = source.max_details
+    completed: list[ListedItem] = []
+    for item in items:
+        stored = known.get(canonical_url(item.url))
+        if stored is not None:
+            completed.append(with_detail(item, stored))
+            continue
+        if budget <= 0 or not robots.allows(item.url):
+            completed.append(replace(item, detail_pending=True))
+            continue
+        budget -= 1
+        page = await fetch_retrying(deps, item.url, hosts)
+        read.pages_fetched += 1
+        if not page.ok:
+            completed.append(replace(item, detail_pending=True))
+            continue
+        text, _clean = page.text()
+        completed.append(with_detail(item, parse_detail(text, page.final_url, source.detail)))
+    return completed
+
+
+def _soft_404(deps: ProbeDeps, result: FetchResult) -> bool:
+    phrases = deps.monitoring.soft_404_phrases
+    if not phrases:
+        return False
+    page = strip_diacritics(fold_case(result.text()[0]))
+    return any(strip_diacritics(fold_case(p)) in page for p in phrases)
 
 
 def _parse(source: SectionSource, result: FetchResult) -> tuple[ParsedPage, bool]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.calendar import local_date
+from minhbach.calendar import local_date, start_of_day
 from minhbach.events.base import Event
 from minhbach.events.catalogue import DocumentFound, ProbeFinished, ProbeOutcome
 from minhbach.observability.logging import get_logger
@@ -31,7 +31,12 @@ from portal_monitor.domain.checks import (
     outcome_of,
     refreshed,
 )
-from portal_monitor.domain.documents import DirectiveFlag, DocumentDraft, directive_flag
+from portal_monitor.domain.documents import (
+    DirectiveFlag,
+    DocumentDraft,
+    corrected,
+    directive_flag,
+)
 from portal_monitor.domain.extract import page_links
 from portal_monitor.domain.promptness import (
     copy_due,
@@ -135,6 +140,7 @@ async def _conclude(
     else:
         home_links = state.home_links
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
+    await _apply_corrections(session, network)
     known, checked = attachments
     files = {**known, **{c.url: c for c in checked}}
     portal = store.Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
@@ -218,6 +224,20 @@ async def _conclude(
     return report
 
 
+async def _apply_corrections(session: AsyncSession, network: NetworkPhase) -> None:
+    """A person's correction of a document's kind wins over the rules, on every re-probe."""
+    urls = [d.canonical_url for read in network.sections for d in read.drafts or ()]
+    found = await store.kind_corrections(session, urls)
+    if not found:
+        return
+    for read in network.sections:
+        if read.drafts is not None:
+            read.drafts = [
+                corrected(d, found[d.canonical_url]) if d.canonical_url in found else d
+                for d in read.drafts
+            ]
+
+
 def _finished(record: store.ProbeRecord, portal_url: str) -> ProbeFinished:
     return ProbeFinished(
         probe_id=record.probe_id,
@@ -272,6 +292,7 @@ def _settle_section(
             http_status=previous.http_status,
             page_problems=previous.page_problems,
             links=previous.links,
+            delegated_to=obs.delegated_to,
         )
         return restored, stored_items
     if obs.status != "present":
@@ -297,7 +318,9 @@ def _directive_items(
 ) -> list[DirectiveItem]:
     flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
     return [
-        DirectiveItem(draft.title, flag.not_directive, flag.full_text, draft.attachment_url)
+        DirectiveItem(
+            draft.title, flag.not_directive, flag.full_text, draft.attachment_url, flag.review
+        )
         for draft, flag in flagged
         if flag is not None
     ]
@@ -315,6 +338,7 @@ def _directive_flag(
         monitoring.directive_section,
         monitoring.directive_types,
         full_text=full_text_of(draft.attachment_url, check),
+        directive_kind=monitoring.directive_kind,
     )
 
 
@@ -330,10 +354,20 @@ def _judge(
     it stays out of the on-time share (issue 12, first sweep)."""
     flag = _directive_flag(deps, draft, files)
     since = portal.monitoring_since
+    # The portal's own posting date ("Ngày đăng", pubDate) makes the posting time known, even
+    # for a document issued before monitoring began; never the date of issue (issue 19).
+    posted_at = start_of_day(draft.listed_on) if draft.listed_on is not None else None
     return store.PostingJudgement(
         publication_due_at=_due(deps, kind, issued_on),
-        not_directive=None if flag is None else flag.not_directive,
-        posting_time_known=issued_on is None or since is None or issued_on >= local_date(since),
+        # an item to review is neither accused nor cleared: unknown
+        not_directive=None if flag is None or flag.review else flag.not_directive,
+        posting_time_known=(
+            issued_on is None
+            or since is None
+            or issued_on >= local_date(since)
+            or posted_at is not None
+        ),
+        posted_at=posted_at,
     )
 
 

@@ -40,6 +40,7 @@ from minhbach.plan.plan import Plan
 from minhbach.plan.portal import (
     ClassificationRule,
     CopyDuty,
+    DetailPage,
     DocumentType,
     IssuerSymbol,
     ListingSelectors,
@@ -60,6 +61,7 @@ __all__ = [
     "ClassificationRule",
     "CopyDuty",
     "DatedReason",
+    "DetailPage",
     "DocumentKindEntry",
     "DocumentType",
     "DraftSigner",

@@ -35,7 +35,21 @@ class ListingSelectors(Frozen):
     issuer: Text | None = None
     summary: Text | None = None
     attachment: Text | None = None  # a link to the full text (PDF, DOC ...)
+    posted_on: Text | None = None  # the portal's posting date ("Ngày đăng"), not the issue date
     next_page: Text | None = None  # relative to the page, not the item
+
+
+class DetailPage(Frozen):
+    """A document's own page, where portals that list titles only show the rest: a table of
+    label/value rows ("thuộc tính văn bản") or "Label: value" text. Each field lists the labels
+    that may introduce it, as the portal writes them (case and marks ignored)."""
+
+    rows: Text = "tr"  # CSS selector of the label/value rows (label in the first cell)
+    document_number: tuple[Text, ...] = ()  # "Số ký hiệu", "Số hiệu"
+    issued_on: tuple[Text, ...] = ()  # "Ngày ban hành"
+    issuer: tuple[Text, ...] = ()  # "Cơ quan ban hành"
+    posted_on: tuple[Text, ...] = ()  # "Ngày đăng": the posting date, never the issue date
+    attachment: Text | None = None  # CSS selector of the link to the file ("File đính kèm")
 
 
 class SectionSource(Frozen):
@@ -47,6 +61,12 @@ class SectionSource(Frozen):
     selectors: ListingSelectors | None = None
     max_pages: int = Field(default=1, ge=1, le=50)
     url_prefix: Path | None = None  # sitemap: only URLs under this path belong to the section
+    # Read each new document's own page (once: a document already stored keeps what was read).
+    detail: DetailPage | None = None
+    # The section lives on another portal (procedures on the public-service portal): present,
+    # and not judged empty or stale, when the section's page or the home page links there.
+    delegated_to: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    max_details: int = Field(default=20, ge=1, le=200)  # detail pages per section and probe
 
     @model_validator(mode="after")
     def _selectors_fit_source(self) -> SectionSource:
@@ -108,10 +128,17 @@ class ClassificationRule(Frozen):
     text_any: tuple[Text, ...] = ()
     text_all: tuple[Text, ...] = ()
     text_none: tuple[Text, ...] = ()
+    # A regular expression searched in the title, case-folded and normalised ("\\?$": a
+    # question; "^(đăng ký|cấp) ": a procedure's name); written with diacritics, it also matches
+    # a title typed without them.
+    title_pattern: Text | None = None
     number_pattern: Text | None = None  # a regular expression searched in the document number
+    # False: the rule guesses (a broad phrase, the fallback); a finding that accuses a unit is
+    # not made from it, the document is listed "cần xem xét" for a person instead.
+    confident: bool = True
     note: Text | None = None
 
-    @field_validator("number_pattern")
+    @field_validator("number_pattern", "title_pattern")
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
         if value is not None:
@@ -126,6 +153,7 @@ class ClassificationRule(Frozen):
         positive = (
             self.text_any
             or self.text_all
+            or self.title_pattern
             or self.number_pattern
             or self.sections
             or self.types
@@ -209,6 +237,9 @@ class PortalMonitoring(Frozen):
     directive_types: tuple[Code, ...] = ()  # task 4.1: the types a directive section may carry
     # Names whose words must not count as a topic ("Phòng Tài chính - Kế hoạch" is no plan).
     neutral_phrases: tuple[Text, ...] = ()
+    # A listing page that answers 200 with none of its items and one of these phrases is a
+    # "soft 404": the section is missing, not present and empty (case and marks ignored).
+    soft_404_phrases: tuple[Text, ...] = ()
     classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
 
     def platform(self, code: str) -> PortalPlatform:

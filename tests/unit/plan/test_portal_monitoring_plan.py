@@ -87,13 +87,13 @@ _QA_FEED_THEN_DISCLOSURE_LISTING = (
             "kind: zoning",
         ),
         (
-            "      types: [ke-hoach, chuong-trinh, de-an]\n",
+            "      types: [ke-hoach, chuong-trinh, de-an, phuong-an]\n",
             '      number_pattern: "/KH-("\n',
             "not a valid regular expression",
             '"/KH-("',
         ),
         (
-            "      types: [ke-hoach, chuong-trinh, de-an]\n",
+            "      types: [ke-hoach, chuong-trinh, de-an, phuong-an]\n",
             "      types: [ke-hoach, ke-hoach-x]\n",
             "unknown document type 'ke-hoach-x'",
             "ke-hoach-x",

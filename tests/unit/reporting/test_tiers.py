@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from minhbach.calendar import TZ
 from minhbach.plan import default_plan_path, load_plan, parse_plan
-from reporting.report_document import consolidated_document
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.schedule import report_periods
 from reporting.render.document import Paragraph
+from reporting.report_document import consolidated_document
 from tests.support.tiers import seed_with_rules, two_focal_tiers
 
 

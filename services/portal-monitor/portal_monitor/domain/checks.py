@@ -42,6 +42,7 @@ class SectionObservation:
     problem: str | None = None  # the fetch problem when unreachable
     page_problems: tuple[str, ...] = ()  # bounded/odd pages: too large, bad encoding ...
     links: frozenset[str] = frozenset()
+    delegated_to: str | None = None  # the plan says the section lives on this other portal
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class DirectiveItem:
     not_directive: bool
     full_text: FullText
     attachment_url: str | None = None
+    review: bool = False  # looks like no directive, on a guess: "cần xem xét", not accused
 
     @property
     def no_full_text(self) -> bool:
@@ -190,6 +192,11 @@ def _section_checks(
         return [check("section_reachable", False, messages.section_unreachable(s.name, reason))]
     if s.status == "robots":
         return [check("section_reachable", False, messages.section_blocked_by_robots(s.name))]
+    if s.delegated_to and (
+        _links_to(s.links, s.delegated_to) or _links_to(o.home_links, s.delegated_to)
+    ):
+        detail = messages.section_delegated(s.name, s.delegated_to)
+        return [check("section_reachable", True, detail), check("section_present", True, detail)]
     results = [check("section_reachable", True, messages.section_present(s.name))]
     if s.page_problems:
         problems = [messages.problem(p) for p in s.page_problems]
@@ -274,7 +281,8 @@ def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
     if section is None or section.status != "present":
         return []
     directives = [i for i in o.directive_items if not i.not_directive]
-    foreign = [i.title for i in o.directive_items if i.not_directive]
+    foreign = [i.title for i in o.directive_items if i.not_directive and not i.review]
+    review = [i.title for i in o.directive_items if i.not_directive and i.review]
     bare = [i.title for i in directives if i.no_full_text]
     unknown = sum(1 for i in directives if i.full_text_unknown)
     return [
@@ -282,7 +290,8 @@ def _directives(o: PortalObservation, m: PortalMonitoring) -> list[CheckResult]:
             check="directive_section_clean",
             passed=not foreign and not bare,
             section=section.section,
-            detail=messages.directive_section(foreign, bare, unknown),
+            detail=messages.directive_section(foreign, bare, unknown)
+            + messages.directive_review(review),
             evidence_url=section.evidence_url,
             items=tuple(dict.fromkeys([*foreign, *bare])),
         )

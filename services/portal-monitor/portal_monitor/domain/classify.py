@@ -10,11 +10,18 @@ apply them. Compiled once per plan (`Classifier.from_monitoring`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from minhbach.plan import ClassificationRule, DocumentType, IssuerSymbol, PortalMonitoring
-from portal_monitor.domain.text import fold_case, has_diacritics, strip_diacritics, symbol_parts
+from portal_monitor.domain.text import (
+    fold_case,
+    has_diacritics,
+    own_document_number,
+    strip_diacritics,
+    symbol_parts,
+)
 
 OTHER = "other"
 FALLBACK_RULE = "no-rule-matched"
@@ -36,11 +43,16 @@ class DocumentTyping:
 
 @dataclass(frozen=True)
 class Classification:
+    """`confident`: the matched rule is one the plan trusts (`confident: true`); a finding that
+    accuses a unit is made only from a confident classification, the others are listed for a
+    person to review ("cần xem xét")."""
+
     kind: str
     rule: str
     document_type: str | None = None
     type_rule: str | None = None
     legal: bool = False
+    confident: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,11 +95,31 @@ def _alternation(phrases: Sequence[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class _Pattern:
+    """A rule's `title_pattern`, as written and without diacritics (for bare titles)."""
+
+    accented: re.Pattern[str] | None
+    bare: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, pattern: str | None) -> _Pattern:
+        if pattern is None:
+            return cls(None, None)
+        folded = unicodedata.normalize("NFC", pattern).casefold()
+        return cls(re.compile(folded), re.compile(strip_diacritics(folded)))
+
+    def search(self, title: str, accented: bool) -> bool:
+        pattern = self.accented if accented else self.bare
+        return pattern is None or pattern.search(title) is not None
+
+
+@dataclass(frozen=True)
 class _CompiledRule:
     rule: ClassificationRule
     any_of: _Phrases
     none_of: _Phrases
     number: re.Pattern[str] | None
+    title_pattern: _Pattern = _Pattern(None, None)
 
     def matches(
         self,
@@ -96,8 +128,11 @@ class _CompiledRule:
         number: str | None,
         section: str | None,
         typing: DocumentTyping,
+        title: str = "",
     ) -> bool:
         rule = self.rule
+        if not self.title_pattern.search(title, accented):
+            return False
         if rule.sections and section not in rule.sections:
             return False
         if rule.types and typing.code not in rule.types:
@@ -184,6 +219,7 @@ class Classifier:
                 any_of=_Phrases.of(rule.text_any),
                 none_of=_Phrases.of(rule.text_none),
                 number=re.compile(rule.number_pattern) if rule.number_pattern else None,
+                title_pattern=_Pattern.of(rule.title_pattern),
             )
             for rule in monitoring.classification_rules
         )
@@ -212,11 +248,18 @@ class Classifier:
         )
         text = self.neutral.remove(text, accented)
         for compiled in self.rules:
-            if compiled.matches(text, accented, document_number, section, typing):
+            if compiled.matches(text, accented, document_number, section, typing, folded_title):
+                rule = compiled.rule
                 return Classification(
-                    compiled.rule.kind, compiled.rule.code, typing.code, typing.rule, typing.legal
+                    rule.kind, rule.code, typing.code, typing.rule, typing.legal, rule.confident
                 )
-        return Classification(OTHER, FALLBACK_RULE, typing.code, typing.rule, typing.legal)
+        return Classification(
+            OTHER, FALLBACK_RULE, typing.code, typing.rule, typing.legal, confident=False
+        )
+
+    def own_number(self, title: str) -> str | None:
+        """The document's own number in its title, not one it cites (see `own_document_number`)."""
+        return own_document_number(title)
 
     def issuer_of(self, document_number: str | None) -> str | None:
         """The issuing body from the number's symbol (`42/2022/NĐ-CP` -> Chính phủ)."""

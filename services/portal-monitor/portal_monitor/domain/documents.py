@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from portal_monitor.domain.attachments import FullText
-from portal_monitor.domain.classify import Classifier
+from portal_monitor.domain.classify import OTHER, Classifier
 from portal_monitor.domain.extract import ListedItem
-from portal_monitor.domain.text import normalize_text, parse_document_number
+from portal_monitor.domain.text import (
+    fold_case,
+    normalize_text,
+    parse_document_number,
+    strip_diacritics,
+)
 from portal_monitor.domain.urls import canonical_url
+
+# A title this long (in syllables) with its date of issue names one document across portals.
+_TITLE_FINGERPRINT_WORDS = 8
 
 # Fields whose change makes `portal.document.changed`.
 TRACKED_FIELDS = (
@@ -43,12 +51,20 @@ class DocumentDraft:
     document_type: str | None = None  # chỉ thị, công văn ... (Decree 30/2020), apart from kind
     type_rule: str | None = None  # how the type was read: number:CT, number:letter, title:...
     legal_normative: bool = False
+    confident: bool = True  # the kind came from a rule the plan trusts (not a guess)
+    attachment_unknown: bool = False  # no file listed, but its detail page is not read yet
+    corrected: bool = False  # a person set its kind (`corrected`)
 
     @property
     def fingerprint(self) -> str | None:
-        """The same document reposted elsewhere: same number and date of issue."""
+        """The same document reposted elsewhere: same number and date of issue; without a
+        number, the same long title (case, marks and spacing ignored) and date of issue
+        (a provincial listing that shows no number, issue 19)."""
         if self.document_number is None:
-            return None
+            words = strip_diacritics(fold_case(self.title)).split()
+            if self.issued_on is None or len(words) < _TITLE_FINGERPRINT_WORDS:
+                return None
+            return f"title:{' '.join(words)}|{self.issued_on.isoformat()}"
         issued = self.issued_on.isoformat() if self.issued_on else "?"
         return f"{self.document_number.lstrip('0').casefold()}|{issued}"
 
@@ -66,7 +82,7 @@ class DocumentDraft:
 def draft_of(item: ListedItem, section: str, classifier: Classifier) -> DocumentDraft:
     title = normalize_text(item.title)
     summary = normalize_text(item.summary) if item.summary else None
-    number = parse_document_number(item.document_number) or parse_document_number(title)
+    number = parse_document_number(item.document_number) or classifier.own_number(title)
     found = classifier.classify(title, summary, number, section)
     issuer = normalize_text(item.issuer) if item.issuer else classifier.issuer_of(number)
     return DocumentDraft(
@@ -85,6 +101,8 @@ def draft_of(item: ListedItem, section: str, classifier: Classifier) -> Document
         document_type=found.document_type,
         type_rule=found.type_rule,
         legal_normative=found.legal,
+        confident=found.confident,
+        attachment_unknown=item.detail_pending and item.attachment_url is None,
     )
 
 
@@ -107,10 +125,13 @@ class DirectiveFlag:
 
     `full_text` is "no" only when the absence is established (no file linked, or the file
     checked and not there), "unknown" for a file linked but not checked or not reached yet:
-    neither accused nor counted as full text."""
+    neither accused nor counted as full text. `review`: the item looks like no directive but
+    neither its type nor a rule the plan trusts says so: a person reviews it ("cần xem xét"),
+    the unit is not accused."""
 
     not_directive: bool
     full_text: FullText
+    review: bool = False
 
     @property
     def no_full_text(self) -> bool:
@@ -125,10 +146,32 @@ class DirectiveFlag:
         return self.not_directive
 
 
-def is_directive(draft: DocumentDraft, directive_types: Collection[str]) -> bool:
+CORRECTION_RULE = "correction"
+
+
+def corrected(draft: DocumentDraft, kind: str) -> DocumentDraft:
+    """The draft with the kind a person gave it: certain, recorded as rule `correction`."""
+    return replace(draft, kind=kind, matched_rule=CORRECTION_RULE, confident=True, corrected=True)
+
+
+def is_directive(
+    draft: DocumentDraft, directive_types: Collection[str], directive_kind: str = "directive"
+) -> bool:
     """Task 4.1 asks the document's type (chỉ thị, công văn ...), not its topic; a legal
-    normative document belongs in its own section."""
-    return draft.document_type in directive_types and not draft.legal_normative
+    normative document belongs in its own section, and a notice of a directive type that a
+    rule sorts as no document of the plan (a recruitment or tender notice, a schedule, a
+    personnel decision: kind `other`) is no directive either. A person's correction decides."""
+    if draft.corrected:
+        return draft.kind == directive_kind
+    return (
+        draft.document_type in directive_types and not draft.legal_normative and draft.kind != OTHER
+    )
+
+
+def not_directive_is_certain(draft: DocumentDraft) -> bool:
+    """The finding "not a directive" accuses the unit only when the document's type is known
+    (its number's symbol or its title's first words) or a rule the plan trusts sorted it."""
+    return draft.document_type is not None or draft.confident
 
 
 def directive_flag(
@@ -136,6 +179,7 @@ def directive_flag(
     directive_section: str | None,
     directive_types: Collection[str],
     full_text: FullText | None = None,
+    directive_kind: str = "directive",
 ) -> DirectiveFlag | None:
     """`full_text`: what the check of the file established (`attachments.full_text_of`;
     default: a linked file counts, for callers that check no file)."""
@@ -143,6 +187,11 @@ def directive_flag(
         return None
     if full_text is None:
         full_text = "yes" if draft.full_text_linked else "no"
+    if draft.attachment_unknown:
+        full_text = "unknown"  # "no file" is established only once its page has been read
+    not_directive = not is_directive(draft, directive_types, directive_kind)
     return DirectiveFlag(
-        not_directive=not is_directive(draft, directive_types), full_text=full_text
+        not_directive=not_directive,
+        full_text=full_text,
+        review=not_directive and not not_directive_is_certain(draft),
     )

@@ -3,8 +3,9 @@ a sitemap. Pure: bytes or text in, items out. XML is parsed with defusedxml (no 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
@@ -13,8 +14,14 @@ from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from minhbach.plan import ListingSelectors
-from portal_monitor.domain.text import normalize_text, parse_date, parse_document_number
+from minhbach.plan import DetailPage, ListingSelectors
+from portal_monitor.domain.text import (
+    normalize_text,
+    own_document_number,
+    own_issue_date,
+    parse_date,
+    parse_document_number,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,10 @@ class ListedItem:
     issuer: str | None = None
     summary: str | None = None
     attachment_url: str | None = None
-    listed_on: date | None = None  # the feed's or sitemap's date, when there is one
+    # The portal's posting date (feed pubDate, sitemap lastmod, a listing's or detail page's
+    # "Ngày đăng"): when it was posted, never the date of issue.
+    listed_on: date | None = None
+    detail_pending: bool = False  # its detail page is due but not read yet: no file is unknown
 
 
 @dataclass(frozen=True)
@@ -81,16 +91,80 @@ def _listing_item(
     return ListedItem(
         url=urljoin(page_url, href.strip()),
         title=title,
-        document_number=parse_document_number(number_text) or parse_document_number(title),
+        document_number=parse_document_number(number_text) or own_document_number(title),
         issued_on=parse_date(date_text) or _date_in_title(title, summary),
         issuer=_text_of(node, selectors.issuer),
         summary=summary,
         attachment_url=urljoin(page_url, attachment_href.strip()) if attachment_href else None,
+        listed_on=parse_date(_text_of(node, selectors.posted_on)),
+    )
+
+
+@dataclass(frozen=True)
+class DetailFields:
+    """What a document's own page says of it."""
+
+    document_number: str | None = None
+    issued_on: date | None = None
+    issuer: str | None = None
+    posted_on: date | None = None
+    attachment_url: str | None = None
+
+
+def parse_detail(html: str, page_url: str, detail: DetailPage) -> DetailFields:
+    """The label/value rows of a document's page ("Số ký hiệu | 15/KH-UBND"), else "Label:
+    value" anywhere in its text; the file from the plan's selector."""
+    tree = LexborHTMLParser(html)
+    values: dict[str, str] = {}
+    for row in tree.css(detail.rows):
+        cells = [_text(c) for c in row.css("th, td")]
+        if len(cells) >= 2 and cells[0]:
+            values.setdefault(_label_key(cells[0]), cells[1])
+    body = tree.body
+    text = normalize_text(body.text(separator="\n")) if body is not None else ""
+
+    def field(labels: tuple[str, ...]) -> str | None:
+        for label in labels:
+            key = _label_key(label)
+            if key in values:
+                return values[key]
+            found = re.search(rf"{re.escape(label)}\s*:?\s*(.{{1,80}})", text, re.IGNORECASE)
+            if found is not None:
+                return found.group(1)
+        return None
+
+    link = tree.css_first(detail.attachment) if detail.attachment else None
+    href = link.attributes.get("href") if link is not None else None
+    return DetailFields(
+        document_number=parse_document_number(field(detail.document_number)),
+        issued_on=parse_date(field(detail.issued_on)),
+        issuer=field(detail.issuer),
+        posted_on=parse_date(field(detail.posted_on)),
+        attachment_url=urljoin(page_url, href.strip()) if href else None,
+    )
+
+
+def _label_key(label: str) -> str:
+    return normalize_text(label).casefold().rstrip(" :")
+
+
+def with_detail(item: ListedItem, found: DetailFields) -> ListedItem:
+    """The listed item completed by its page: the listing's own values win where it has them."""
+    return replace(
+        item,
+        document_number=item.document_number or found.document_number,
+        issued_on=item.issued_on or found.issued_on,
+        issuer=item.issuer or found.issuer,
+        attachment_url=item.attachment_url or found.attachment_url,
+        listed_on=item.listed_on or found.posted_on,
+        detail_pending=False,
     )
 
 
 def _date_in_title(title: str, summary: str | None) -> date | None:
-    return parse_date(title) or parse_date(summary)
+    """The date of issue a title or summary states for the document itself ("Kế hoạch số
+    57/KH-UBND ngày 11/3/2024 ..."), not a date it cites or an event's date."""
+    return own_issue_date(title) or own_issue_date(summary)
 
 
 def _text(node: LexborNode) -> str:
@@ -157,7 +231,7 @@ def _feed_item(entry: Element, page_url: str) -> ListedItem | None:
     return ListedItem(
         url=urljoin(page_url, link.strip()),
         title=title,
-        document_number=parse_document_number(title),
+        document_number=own_document_number(title),
         issued_on=_date_in_title(title, summary),
         summary=summary,
         attachment_url=urljoin(page_url, enclosure) if enclosure else None,
@@ -185,8 +259,8 @@ def parse_sitemap(data: bytes, page_url: str, url_prefix: str | None) -> ParsedP
             ListedItem(
                 url=url,
                 title=title,
-                document_number=parse_document_number(title),
-                issued_on=parse_date(title),
+                document_number=own_document_number(title),
+                issued_on=own_issue_date(title),
                 listed_on=parse_date(_child_text(entry, "lastmod")),
             )
         )

@@ -102,6 +102,69 @@ def parse_document_number(value: str | None) -> str | None:
     return f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
 
 
+# Words that, before a number in a title, make it a number the document cites ("Kế hoạch triển
+# khai Nghị quyết 138/NQ-CP", "Về việc thực hiện Luật 143/2025/QH15"), not its own.
+_CITING = re.compile(
+    r"(?<!\w)(?:thực hiện|triển khai|theo|về|của|tại|kèm|hướng dẫn thi hành|sửa đổi|thay thế"
+    r"|quy định chi tiết|căn cứ|v/v)(?!\w)"
+)
+_OWN_PREFIX_WORDS = 5  # syllables: "Quyết định", "Luật Thủ đô", "Văn bản hợp nhất", then "số"
+
+
+def own_document_number(title: str | None) -> str | None:
+    """The document's own number in its title: at its start, or after at most five syllables that
+    name its type ("Kế hoạch số 15/KH-UBND ...", "Luật Thủ đô số 39/2024/QH15", "Công văn
+    1310/UBND-KT về việc triển khai Quyết định 18/2025/QĐ-TTg"). A number further in, or after
+    words that cite ("thực hiện", "triển khai", "theo" ...), is one the document cites: None."""
+    if not title:
+        return None
+    text = normalize_text(title)
+    match = _NUMBER.search(text)
+    if match is None:
+        return None
+    prefix = text[: match.start()].casefold()
+    prefix = re.sub(r"(?:s[oố]|số hiệu|ký hiệu)\s*:?\s*$", "", prefix.strip()).strip(" :,.-–")
+    if _CITING.search(prefix) or len(prefix.split()) > _OWN_PREFIX_WORDS:
+        return None
+    return parse_document_number(text[match.start() :])
+
+
+_OWN_DATE = re.compile(r"^[\s,;:(\-–]*(?:ngày|ban hành ngày|ngày ban hành)\s*:?\s*", re.IGNORECASE)
+_LEADING_DATE = re.compile(r"^(?:ngày|ban hành ngày|ngày ban hành)\s*:?\s*", re.IGNORECASE)
+
+
+def own_issue_date(text: str | None) -> date | None:
+    """The date of issue a title states for the document itself: "ngày ..." right after its own
+    number ("Kế hoạch số 57/KH-UBND ngày 11/3/2024 ...") or at the very start ("Ngày 05/3/2026
+    ..." in a summary). A date elsewhere is a date the document cites, an event's or a
+    question's: None, so that an unknown date stays unknown."""
+    if not text:
+        return None
+    normalized = normalize_text(text)
+    rest: str | None = None
+    if _LEADING_DATE.match(normalized):
+        rest = _LEADING_DATE.sub("", normalized, count=1)
+    elif (number := own_document_number(normalized)) is not None:
+        match = _NUMBER.search(normalized)
+        if match is not None and parse_document_number(match.group(0)) == number:
+            after = normalized[match.end() :]
+            if _OWN_DATE.match(after):
+                rest = _OWN_DATE.sub("", after, count=1)
+    if rest is None:
+        return None
+    found = _first_date_at_start(rest)
+    return found
+
+
+def _first_date_at_start(text: str) -> date | None:
+    for pattern, order in ((_DMY, "dmy"), (_ISO, "ymd")):
+        match = pattern.match(text)
+        if match is not None:
+            return _to_date(match.groups()[:3], order)
+    words = re.match(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", text, re.IGNORECASE)
+    return _to_date(words.groups(), "dmy") if words is not None else None
+
+
 def symbol_parts(document_number: str) -> tuple[str, ...]:
     """`15/2023/QĐ-UBND` -> ('QĐ', 'UBND')."""
     return tuple(document_number.rsplit("/", 1)[-1].split("-"))

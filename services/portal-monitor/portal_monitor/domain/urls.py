@@ -34,7 +34,10 @@ def host_of(url: str) -> str:
 
 
 def resolve(base: str, path: str) -> str:
-    """A plan path (`/chuyen-muc/...`) or full URL, against the portal's address."""
+    """A plan path (`/chuyen-muc/...`) or full URL, against the portal's address. A portal that
+    is a path on a shared host (a commune's component portal on the province's host,
+    `https://tinh.gov.vn/xa-a`) keeps its path: its sections are under it."""
     if path.startswith(("http://", "https://")):
         return path
-    return origin(base) + path
+    prefix = urlsplit(base).path.rstrip("/")
+    return origin(base) + prefix + path

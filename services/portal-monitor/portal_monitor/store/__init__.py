@@ -8,6 +8,12 @@ from portal_monitor.store.attachments import (
     attachments_due,
     save_attachment_checks,
 )
+from portal_monitor.store.corrections import (
+    UnknownDocument,
+    correct_kind,
+    kind_corrections,
+    labelled_examples,
+)
 from portal_monitor.store.documents import (
     Judge,
     Portal,
@@ -15,6 +21,7 @@ from portal_monitor.store.documents import (
     StoredDocuments,
     source_documents_seen_by,
     store_documents,
+    stored_details,
 )
 from portal_monitor.store.probes import (
     PortalState,
@@ -41,11 +48,15 @@ __all__ = [
     "SectionRecord",
     "StoredDocuments",
     "StoredSection",
+    "UnknownDocument",
     "attachment_checks",
     "attachment_events",
     "attachments_due",
     "claim_due",
+    "correct_kind",
     "due_backlog",
+    "kind_corrections",
+    "labelled_examples",
     "last_outcomes",
     "portal_schedule",
     "portal_state",
@@ -54,4 +65,5 @@ __all__ = [
     "save_attachment_checks",
     "source_documents_seen_by",
     "store_documents",
+    "stored_details",
 ]

@@ -22,6 +22,7 @@ from minhbach.events.catalogue import (
 from portal_monitor import db
 from portal_monitor.domain.attachments import AttachmentCheck, unchecked
 from portal_monitor.domain.documents import DocumentDraft, changed_fields
+from portal_monitor.domain.extract import DetailFields
 from portal_monitor.domain.promptness import SourceDocument
 
 # --- documents and postings --------------------------------------------------------------------
@@ -36,6 +37,9 @@ class PostingJudgement:
     publication_due_at: datetime | None
     not_directive: bool | None
     posting_time_known: bool = True
+    # When the portal says it posted it ("Ngày đăng", a feed's pubDate): judged from that day,
+    # never later than first seen (issue 19); None: from when the monitor first saw it.
+    posted_at: datetime | None = None
 
 
 # (the listing's draft, the stored document's kind, its date of issue) -> the judgement
@@ -137,7 +141,9 @@ async def store_documents(
                 "url": draft.url,
                 "publication_due_at": due,
                 "posted_on_time": (
-                    None if due is None or not judgement.posting_time_known else now < due
+                    None
+                    if due is None or not judgement.posting_time_known
+                    else min(judgement.posted_at or now, now) < due
                 ),
                 "not_directive": judgement.not_directive,
                 "attachment_url": draft.attachment_url,
@@ -180,6 +186,17 @@ async def _known_documents(
         ):
             by_fp.setdefault(r.fingerprint, r)
     return by_url, by_fp
+
+
+async def stored_details(
+    session: AsyncSession, canonical_urls: Iterable[str]
+) -> dict[str, DetailFields]:
+    """What was read of stored documents (their detail page is read once: a document stored
+    keeps its number, date, issuer and file without its page being fetched again)."""
+    return {
+        url: DetailFields(r.document_number, r.issued_on, r.issuer, None, r.attachment_url)
+        for url, r in (await _documents_by_url(session, canonical_urls)).items()
+    }
 
 
 async def _documents_by_url(session: AsyncSession, urls: Iterable[str]) -> dict[str, Any]:

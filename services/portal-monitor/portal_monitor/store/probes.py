@@ -95,7 +95,11 @@ def _stored_item(item: dict[str, Any]) -> DirectiveItem:
     else:
         full_text = "unknown" if item["no_full_text"] else "yes"
     return DirectiveItem(
-        item["title"], item["not_directive"], full_text, item.get("attachment_url")
+        item["title"],
+        item["not_directive"],
+        full_text,
+        item.get("attachment_url"),
+        review=item.get("review", False),
     )
 
 
@@ -251,4 +255,5 @@ def _item_json(item: DirectiveItem) -> dict[str, Any]:
         "not_directive": item.not_directive,
         "full_text": item.full_text,
         "attachment_url": item.attachment_url,
+        "review": item.review,
     }

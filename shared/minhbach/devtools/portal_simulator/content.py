@@ -1,11 +1,17 @@
 """What the simulated portals carry: Vietnamese documents by section, generated from a seed, and
-the HTML/RSS/sitemap markup of the two portal softwares the seed plan describes."""
+the HTML/RSS/sitemap markup of the two portal softwares the seed plan describes, and of three
+layouts modelled on portals nobody here designed (`OTHER_STYLES`): a DotNetNuke-style province
+portal listing titles only, paged "Trang 1 2 3 … Xem tiếp"; a WordPress-style ward portal whose
+documents come as an RSS feed with enclosures; a legacy ASP.NET commune portal in windows-1258
+declared only in `<meta charset>`. On all three, the number, date of issue, issuer, file and
+"Ngày đăng" are only on each document's own page."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.utils import format_datetime
@@ -26,6 +32,11 @@ class SimItem:
     attachment: bool = True
     attachment_missing: bool = False  # linked, but the file answers 404
     appears_at: float = 0.0  # simulator seconds after start; later items appear over time
+    posted_on: date | None = None  # "Ngày đăng" on the portal (default: the date of issue)
+
+    @property
+    def posted(self) -> date:
+        return self.posted_on or self.issued_on
 
 
 @dataclass
@@ -37,6 +48,8 @@ class SimSection:
     items: list[SimItem] = field(default_factory=list)
     missing_after: float | None = None  # the section disappears (404) after this many seconds
     url_prefix: str = "/cong-khai/"
+    soft_404: bool = False  # answers 200 with "không tồn tại" and no item
+    links_to: str | None = None  # a page with no item that links to another portal instead
 
 
 # Titles by section, as portals write them; {n} number, {d} date, {y} year, {u} unit name.
@@ -234,3 +247,141 @@ def _slug(title: str) -> str:
     bare = unicodedata.normalize("NFD", title.lower()).replace("đ", "d")
     bare = "".join(c for c in bare if not unicodedata.combining(c))
     return "-".join("".join(c if c.isalnum() else " " for c in bare).split())[:60]
+
+
+# --- layouts of portals nobody here designed -----------------------------------------------------
+
+OTHER_STYLES = ("dnn", "wp", "aspx")
+SOFT_404_PAGE = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Thông báo</title></head>'
+    '<body><div class="error">Trang bạn yêu cầu không tồn tại hoặc đã bị xóa.</div>'
+    "</body></html>"
+)
+
+
+def delegated_page(name: str, url: str) -> str:
+    """A section kept on another portal: a line and a link (the public-service portal)."""
+    return (
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{_e(name)}</title>'
+        "</head><body><p>Tra cứu và nộp hồ sơ thủ tục hành chính trên "
+        f'<a href="{_e(url)}">Cổng Dịch vụ công</a>.</p></body></html>'
+    )
+
+
+def detail_path(style: str, item: SimItem) -> str:
+    """Where each layout serves a document's own page."""
+    if style == "dnn":
+        return f"/Default.aspx?tabid=95&ItemID={item.id}"
+    if style == "wp":
+        return f"/{item.id}/{_slug(item.title)}/"
+    return f"/VanBan/ChiTiet.aspx?id={item.id}"
+
+
+def other_listing_page(
+    name: str, section: SimSection, items: list[SimItem], page: int, pages: int
+) -> str:
+    """Titles and links only; the DotNetNuke layout pages "Trang 1 2 3 … Xem tiếp"."""
+    if section.style == "dnn":
+        rows = "".join(
+            f'<li><a href="{_e(detail_path("dnn", i))}">{_e(i.title)}</a></li>' for i in items
+        )
+        numbers = " ".join(
+            f'<a href="?page={n}">{n}</a>' if n != page else f"<span>{n}</span>"
+            for n in range(1, min(pages, 3) + 1)
+        )
+        more = (
+            f' … <a title="Xem tiếp" href="?page={page + 1}">Xem tiếp</a>' if page < pages else ""
+        )
+        return (
+            f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{_e(name)}'
+            '</title></head><body><div class="DnnModule"><div class="Normal">'
+            f'<ul class="dnn-van-ban">{rows}</ul></div><div class="PagingTable">Trang {numbers}'
+            f"{more}</div></div></body></html>"
+        )
+    rows = "".join(
+        f'<tr><td>{n}</td><td><a href="{_e(detail_path("aspx", i))}">{_e(i.title)}</a></td></tr>'
+        for n, i in enumerate(items, start=1)
+    )
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
+        f'<title>{_e(name)}</title></head><body><form id="form1">'
+        f'<table id="dgVanBan"><tr><th>STT</th><th>Trích yếu</th></tr>{rows}</table>'
+        "</form></body></html>"
+    )
+
+
+def detail_page(name: str, style: str, item: SimItem) -> str:
+    """A document's own page: a "thuộc tính văn bản" table (DotNetNuke, ASP.NET) or a post with
+    its meta line and a table (WordPress)."""
+    d = "%d/%m/%Y"
+    file = (
+        f'<a class="file-dinh-kem" href="/files/{item.id}.pdf">{item.id}.pdf</a>'
+        if item.attachment
+        else "Không có"
+    )
+    rows = [
+        ("Số ký hiệu", _e(item.number or "")),
+        ("Ngày ban hành", item.issued_on.strftime(d)),
+        ("Ngày hiệu lực", item.issued_on.strftime(d)),
+        ("Cơ quan ban hành", _e(item.issuer)),
+        ("Người ký", "Nguyễn Văn A"),
+        ("Trích yếu", _e(item.summary)),
+        ("File đính kèm", file),
+    ]
+    if style == "aspx":
+        table = "".join(f"<tr><th>{k}:</th><td>{v}</td></tr>" for k, v in rows)
+        return (
+            '<html><head><meta charset="windows-1258"><title>Chi tiết văn bản</title></head>'
+            f'<body><h2>{_e(item.title)}</h2><table id="tblThuocTinh">{table}</table>'
+            f"<p>Ngày đăng: {item.posted.strftime(d)}</p></body></html>"
+        )
+    table = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    meta = (
+        f'<div class="entry-meta">Ngày đăng: {item.posted.strftime(d)} | Lượt xem: 87</div>'
+        if style == "wp"
+        else f'<div class="ngay-dang">Ngày đăng: {item.posted.strftime(d)}</div>'
+    )
+    css = "thuoc-tinh-van-ban" if style == "dnn" else "wp-block-table"
+    return (
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{_e(name)}</title>'
+        f'</head><body><article><h1 class="entry-title">{_e(item.title)}</h1>{meta}'
+        f'<table class="{css}">{table}</table></article></body></html>'
+    )
+
+
+def rss_with_enclosures(name: str, items: list[SimItem]) -> str:
+    """WordPress's feed: a link to each post, its posting date and the file as an enclosure."""
+    entries = "".join(
+        f"<item><title>{_e(i.title)}</title><link>{_e(detail_path('wp', i))}</link>"
+        f"<pubDate>{format_datetime(datetime.combine(i.posted, time(9), TZ))}</pubDate>"
+        f"<description>{_e(i.summary)}</description>"
+        + (
+            f'<enclosure url="/files/{i.id}.pdf" length="2048" type="application/pdf"/>'
+            if i.attachment
+            else ""
+        )
+        + "</item>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{_e(name)}</title><link>/</link>{entries}</channel></rss>"
+    )
+
+
+# Windows-1258 writes Vietnamese as a base letter (with its shape: â, ê, ô, ơ, ư, ă) and a
+# separate tone mark; Python's codec wants the text in that form.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def encode_cp1258(text: str) -> bytes:
+    out: list[str] = []
+    base = -1  # index of the last letter in `out`
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and char not in _TONES and base >= 0:
+            out[base] = unicodedata.normalize("NFC", out[base] + char)  # the shape joins it
+        else:
+            if not unicodedata.combining(char):
+                base = len(out)
+            out.append(char)
+    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")

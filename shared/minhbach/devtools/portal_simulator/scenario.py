@@ -115,8 +115,16 @@ def _demo_scenario(
             )
             next_id += 1
             _add(commune, section, copy)
-    # A news item in the district's directive section (task 4.1 forbids it).
+    # A news item in the district's directive section (task 4.1 forbids it; without a type the
+    # monitor lists it "cần xem xét") and a recruitment notice, a directive type that is no
+    # directive (accused, issue 19).
     _add(district, "directives", content.news_item(next_id, today, district.name))
+    notice = "Thông báo tuyển dụng công chức cấp xã năm {y}"
+    _add(
+        district,
+        "directives",
+        content.item_from(next_id + 1, notice, "{n}/TB-UBND", 25, today, district.name),
+    )
     if len(communes) >= 3:
         communes[0].sections = [
             _going_missing(s, 10 * every) if s.code == "qa" else s for s in communes[0].sections

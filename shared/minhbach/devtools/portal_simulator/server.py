@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import gzip
 import hashlib
+import re
 import unicodedata
 import zlib
 from collections.abc import Awaitable, Callable
@@ -182,7 +183,11 @@ class PortalSimulator:
         path = parts.path or "/"
         if path.startswith(HOSTILE_PREFIX):
             return hostile(portal, path, self.host)
-        page = int((parse_qs(parts.query).get("page") or ["1"])[0] or 1)
+        query = parse_qs(parts.query)
+        page = int((query.get("page") or ["1"])[0] or 1)
+        detail = _detail(portal, path, query, self.elapsed())
+        if detail is not None:
+            return detail
         gz = "gzip" in headers.get("accept-encoding", "")
         response = self._render(portal, path, page, gz)
         etag = response.headers.get("ETag")
@@ -219,11 +224,32 @@ class PortalSimulator:
         section = portal.section_at(path)
         if section is None or _missing(section, now):
             return Response(404, "Không tìm thấy trang".encode(), html_type)
+        if section.soft_404:
+            return Response(200, content.SOFT_404_PAGE.encode(), html_type)
+        if section.links_to is not None:
+            return Response(
+                200, content.delegated_page(portal.name, section.links_to).encode(), html_type
+            )
         items = sorted(
             (i for i in section.items if i.appears_at <= now),
             key=lambda i: (i.issued_on, i.id),
             reverse=True,
         )
+        if section.source == "feed" and section.style == "wp":
+            return Response(
+                200,
+                content.rss_with_enclosures(portal.name, items).encode(),
+                {"Content-Type": "application/rss+xml; charset=UTF-8"},
+            )
+        if section.style in ("dnn", "aspx"):
+            size = content.PAGE_SIZE
+            pages = max(1, -(-len(items) // size))
+            body = content.other_listing_page(
+                portal.name, section, items[(page - 1) * size : page * size], page, pages
+            )
+            if section.style == "aspx":  # windows-1258, declared only in <meta>
+                return Response(200, content.encode_cp1258(body), {"Content-Type": "text/html"})
+            return Response(200, body.encode(), html_type)
         if section.source == "feed":
             return Response(
                 200,
@@ -243,6 +269,34 @@ class PortalSimulator:
             portal.name, section, shown, page, len(items) > start + content.PAGE_SIZE, links
         )
         return Response(200, body.encode(), html_type)
+
+
+_WP_POST = re.compile(r"^/(\d+)/[^/]*/?$")
+
+
+def _detail(
+    portal: SimPortal, path: str, query: dict[str, list[str]], now: float
+) -> Response | None:
+    """A document's own page in the layouts that keep metadata there (see `content`)."""
+    item_id: str | None = None
+    if path == "/Default.aspx":
+        item_id = next(iter(query.get("ItemID", [])), None)
+    elif path == "/VanBan/ChiTiet.aspx":
+        item_id = next(iter(query.get("id", [])), None)
+    elif (match := _WP_POST.match(path)) is not None:
+        item_id = match.group(1)
+    if item_id is None or not item_id.isdigit():
+        return None
+    for section in portal.sections:
+        if section.style not in content.OTHER_STYLES:
+            continue
+        for item in section.items:
+            if item.id == int(item_id) and item.appears_at <= now:
+                body = content.detail_page(portal.name, section.style, item)
+                if section.style == "aspx":
+                    return Response(200, content.encode_cp1258(body), {"Content-Type": "text/html"})
+                return Response(200, body.encode(), {"Content-Type": "text/html; charset=utf-8"})
+    return Response(404, "Không tìm thấy trang".encode(), {"Content-Type": "text/html"})
 
 
 def _missing(section: SimSection, now: float) -> bool:
