@@ -1,0 +1,366 @@
+"""The appendix table ("Phụ lục"): indicators, targets, tasks, lead and supporting units, timing.
+
+Pure: a `Table` from an adapter in, indicators and tasks out. Columns are found by their
+header's words, in any order; merged cells (a vertical merge, or an empty cell under a task)
+share the cell above, and say so (`merged_cells_from`); a row split by a page break (no code, no
+unit) continues the row above; several coded tasks in one cell become several tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from minhbach.plan_import import messages
+from minhbach.plan_import.cells import (
+    number_of,
+    read_target,
+    read_timing,
+    read_units,
+    split_role,
+    split_target,
+    split_tasks,
+    task_code_of,
+)
+from minhbach.plan_import.errors import ImportFailure
+from minhbach.plan_import.model import (
+    Cell,
+    IndicatorDraft,
+    Note,
+    Table,
+    TargetDraft,
+    TaskDraft,
+    TimingDraft,
+    UnitRef,
+)
+from minhbach.plan_import.text import clean, correct_typos, fold
+
+# Each column's role and the folded words its header contains; the first role a header matches
+# wins, so the more specific come first ("Cơ quan chủ trì thực hiện nhiệm vụ" is the lead).
+COLUMNS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("lead", ("chu tri",)),
+    ("supporting", ("phoi hop",)),
+    ("timing", ("thoi gian", "thoi han", "tien do", "han hoan thanh", "moc hoan thanh")),
+    ("target", ("muc tieu", "phan dau")),
+    ("indicator", ("chi tieu", "chi so")),
+    ("task", ("nhiem vu", "giai phap", "noi dung")),
+    ("stt", ("stt", "so thu tu")),
+)
+TITLES: Final[Mapping[str, str]] = {
+    "stt": "STT",
+    "indicator": "Chỉ tiêu",
+    "target": "Mục tiêu",
+    "task": "Nhiệm vụ, giải pháp",
+    "lead": "Cơ quan chủ trì",
+    "supporting": "Cơ quan phối hợp",
+    "timing": "Thời gian thực hiện",
+}
+REQUIRED: Final = ("task", "lead")
+
+
+@dataclass
+class Appendix:
+    """What the table gives: indicators and tasks in order, notes, typos corrected, and the
+    header as written (for messages)."""
+
+    table: int
+    header: dict[str, str]
+    indicators: list[IndicatorDraft] = field(default_factory=list)
+    tasks: list[TaskDraft] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
+
+
+def find_columns(row: Sequence[Cell]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        if cell.continues_left:
+            continue
+        words = fold(cell.text)
+        for role, keys in COLUMNS:
+            if role in columns:
+                continue
+            exact_stt = role == "stt" and words in ("tt", "stt")
+            if exact_stt or any(key in words for key in keys):
+                columns[role] = index
+                break
+    return columns
+
+
+def locate(tables: Sequence[Table], source: str) -> tuple[Table, int, dict[str, int]]:
+    """The appendix table, its header row and its columns; a clear error if there is none or a
+    column it needs is missing."""
+    partial: tuple[Table, int, dict[str, int]] | None = None
+    for table in reversed(tables):  # the appendix comes last
+        for index, row in enumerate(table.rows[:3]):
+            columns = find_columns(row)
+            if all(role in columns for role in REQUIRED):
+                return table, index, columns
+            roles = set(columns)
+            if len(roles) >= 2 and roles & {"task", "indicator", "lead"} and partial is None:
+                partial = (table, index, columns)
+    if partial is not None:
+        table, index, columns = partial
+        missing = [TITLES[role] for role in REQUIRED if role not in columns]
+        header = [clean(cell.text) for cell in table.rows[index] if not cell.continues_left]
+        raise ImportFailure(messages.missing_columns(source, table.number, missing, header))
+    raise ImportFailure(messages.no_appendix(source, len(tables)))
+
+
+@dataclass
+class _Shared:
+    """The lead/supporting/timing values a merged cell passes down, and the task it came from."""
+
+    lead: tuple[UnitRef, ...]
+    supporting: tuple[UnitRef, ...]
+    role: str | None
+    timing: TimingDraft
+    source: str
+
+
+def read_appendix(
+    tables: Sequence[Table], source: str, groups: Mapping[str, str], year: int | None
+) -> Appendix:
+    table, header_index, columns = locate(tables, source)
+    header = table.rows[header_index]
+    out = Appendix(table.number, {role: clean(header[i].text) for role, i in columns.items()})
+    state = _Walk(out, columns, groups, year, source)
+    for number, row in enumerate(table.rows[header_index + 1 :], start=header_index + 2):
+        state.row(number, row)
+    if not out.tasks:
+        raise ImportFailure(messages.no_tasks(source, table.number))
+    out.indicators = [
+        IndicatorDraft(i.number, i.title, i.target, tuple(state.tasks_of[i.number]), i.row)
+        for i in out.indicators
+    ]
+    return out
+
+
+class _Walk:
+    """The table read row by row, remembering the current indicator and the merged values."""
+
+    def __init__(
+        self,
+        out: Appendix,
+        columns: dict[str, int],
+        groups: Mapping[str, str],
+        year: int | None,
+        source: str,
+    ) -> None:
+        self.out, self.columns, self.groups, self.year = out, columns, groups, year
+        self.source = source
+        self.indicator: int | None = None
+        self.shared: _Shared | None = None
+        self.tasks_of: dict[int, list[str]] = {}
+
+    def cell(self, row: Sequence[Cell], role: str) -> Cell | None:
+        index = self.columns.get(role)
+        if index is None or index >= len(row):
+            return None
+        cell = row[index]
+        if cell.continues_left:
+            return Cell("", continues_above=cell.continues_above, continues_left=True)
+        text, notes = correct_typos(clean(cell.text))
+        self.out.corrections.extend(notes)
+        return Cell(text, cell.continues_above)
+
+    def text(self, row: Sequence[Cell], role: str) -> str:
+        cell = self.cell(row, role)
+        return "" if cell is None or cell.continues_above else cell.text
+
+    def row(self, number: int, row: Sequence[Cell]) -> None:
+        stt, task_text = self.text(row, "stt"), self.text(row, "task")
+        title = self.text(row, "indicator")
+        lead_cell = self.cell(row, "lead")
+        lead_text = "" if lead_cell is None or lead_cell.continues_above else lead_cell.text
+        if _is_numbering_row([c.text for c in row]) or fold(task_text) == fold(
+            self.out.header.get("task", "")
+        ):
+            return  # the "(1) (2) (3)" row under a header, or the header repeated on a page
+        code_in_stt = task_code_of(stt)
+        if title and self.repeats_indicator(number_of(stt), title):
+            pass  # each row repeats its indicator instead of merging the cells
+        elif title and (number_of(stt) is not None or not self.out.indicators):
+            self.new_indicator(number, number_of(stt), title, self.text(row, "target"))
+        elif title and self.out.indicators and not stt:
+            self.continue_indicator(title)  # a title split by a page break
+        if not task_text:
+            if not title and stt and lead_text == "" and self.text(row, "indicator") == "":
+                self.section_row(number, stt)
+            return
+        pieces = split_tasks(task_text)
+        starts_coded = pieces[0][0] is not None or code_in_stt is not None
+        if not starts_coded and not stt and not lead_text and self.out.tasks:
+            self.continue_task(task_text)  # the rest of the task above, after a page break
+            return
+        if "indicator" not in self.columns and not lead_text and not starts_coded:
+            self.section_row(number, f"{stt} {task_text}".strip())
+            return
+        self.add_tasks(number, row, pieces, code_in_stt)
+
+    def repeats_indicator(self, parsed: int | None, title: str) -> bool:
+        if not self.out.indicators:
+            return False
+        last = self.out.indicators[-1]
+        same_title = fold(split_target(title)[0]) == fold(last.title)
+        return same_title and parsed in (None, last.number)
+
+    def section_row(self, number: int, text: str) -> None:
+        """A row that only names an indicator ("1. Tiếp cận ..."), in a table with no
+        "Chỉ tiêu" column."""
+        words = text.split(maxsplit=1)
+        parsed = number_of(words[0]) if words else None
+        title = words[1] if parsed is not None and len(words) > 1 else text
+        self.new_indicator(number, parsed, title, "")
+
+    def new_indicator(self, row: int, parsed: int | None, title: str, target_text: str) -> None:
+        known = [i.number for i in self.out.indicators]
+        number = parsed if parsed is not None and parsed not in known else max(known, default=0) + 1
+        if parsed is None:
+            self.note(("indicator", str(number)), f"chỉ tiêu không có số thứ tự, đánh số {number}")
+        title, target, note = split_target(title)
+        if target is None and target_text:
+            target, note = read_target(target_text)
+        if note:
+            self.note(("indicator", str(number), "target"), note)
+        if target is None:
+            self.note(("indicator", str(number), "target"), "kế hoạch không ghi mục tiêu")
+        self.out.indicators.append(IndicatorDraft(number, title, target, (), row))
+        self.tasks_of[number] = []
+        self.indicator = number
+
+    def continue_indicator(self, more: str) -> None:
+        last = self.out.indicators[-1]
+        title, target, _ = split_target(f"{last.title} {more}")
+        self.out.indicators[-1] = IndicatorDraft(
+            last.number, title, last.target or target, last.tasks, last.row
+        )
+
+    def continue_task(self, more: str) -> None:
+        last = self.out.tasks[-1]
+        self.out.tasks[-1] = _replace_text(last, f"{last.text} {more}")
+
+    def add_tasks(
+        self,
+        number: int,
+        row: Sequence[Cell],
+        pieces: list[tuple[str | None, str]],
+        code_in_stt: str | None,
+    ) -> None:
+        if self.indicator is None:
+            first = pieces[0][0] or code_in_stt
+            major = int(first.split(".")[0]) if first else 1
+            self.new_indicator(number, major, f"Chỉ tiêu {major}", "")
+        assert self.indicator is not None
+        shared = self.shared_values(number, row, pieces[0][0] or code_in_stt)
+        for index, (code, text) in enumerate(pieces):
+            code = code or (code_in_stt if index == 0 else None)
+            if code is None or int(code.split(".")[0]) != self.indicator:
+                guessed = f"{self.indicator}.{len(self.tasks_of[self.indicator]) + 1}"
+                why = "không có mã" if code is None else f"mã “{code}” không thuộc chỉ tiêu này"
+                self.note(("task", guessed), f"nhiệm vụ {why}, đánh mã {guessed}")
+                code = guessed
+            merged = shared.source if shared.source != code else None
+            task = TaskDraft(
+                code=code,
+                indicator=self.indicator,
+                text=text,
+                lead=shared.lead,
+                supporting=shared.supporting,
+                supporting_role=shared.role,
+                timing=shared.timing,
+                merged_cells_from=merged,
+                row=number,
+            )
+            if index == 0 and shared.source == "?":
+                shared.source = code
+                task = _replace_merged(task, None)
+            self.out.tasks.append(task)
+            self.tasks_of[self.indicator].append(code)
+
+    def shared_values(self, number: int, row: Sequence[Cell], code: str | None) -> _Shared:
+        """This row's lead/supporting/timing, or those of the cell above where merged."""
+        lead_cell = self.cell(row, "lead")
+        merged = lead_cell is None or lead_cell.continues_above or not lead_cell.text
+        if merged and self.shared is not None and self.shared.source != "?":
+            if lead_cell is not None and not lead_cell.continues_above:
+                self.note(
+                    ("task", code or "?", "lead"),
+                    f"ô chủ trì trống (dòng {number}), hiểu là như nhiệm vụ {self.shared.source}",
+                )
+            own_supporting = self.text(row, "supporting")
+            own_timing = self.text(row, "timing")
+            if own_supporting or own_timing:  # only the lead is merged: a task of its own
+                names, role = split_role(own_supporting)
+                timing, timing_note = read_timing(own_timing, self.year)
+                if timing_note and own_timing:
+                    self.note(("task", code or "?", "timing"), timing_note)
+                self.shared = _Shared(
+                    lead=self.shared.lead,
+                    supporting=(
+                        read_units(names, self.groups) if own_supporting else self.shared.supporting
+                    ),
+                    role=role if own_supporting else self.shared.role,
+                    timing=timing if own_timing else self.shared.timing,
+                    source="?",
+                )
+            return self.shared
+        if merged:
+            column = self.out.header.get("lead", TITLES["lead"])
+            raise ImportFailure(messages.empty_lead(self.source, number, column, code or "?"))
+        assert lead_cell is not None
+        lead_names, lead_role = split_role(lead_cell.text)
+        supporting_names, role = split_role(self.text(row, "supporting"))
+        timing, timing_note = read_timing(self.text(row, "timing"), self.year)
+        self.shared = _Shared(
+            lead=read_units(lead_names, self.groups),
+            supporting=read_units(supporting_names, self.groups),
+            role=role,
+            timing=timing,
+            source="?",
+        )
+        if lead_role:
+            self.note(("task", code or "?", "lead"), f"ô chủ trì ghi thêm “{lead_role}”, bỏ qua")
+        if timing_note:
+            self.note(("task", code or "?", "timing"), timing_note)
+        return self.shared
+
+    def note(self, about: tuple[str, ...], text: str) -> None:
+        self.out.notes.append(Note(about, text))
+
+
+def _is_numbering_row(texts: Sequence[str]) -> bool:
+    words = [t.strip().strip("()") for t in texts if t.strip()]
+    return bool(words) and all(w.isdigit() for w in words) and len(words) >= 3
+
+
+def _replace_text(task: TaskDraft, text: str) -> TaskDraft:
+    return TaskDraft(
+        task.code,
+        task.indicator,
+        text,
+        task.lead,
+        task.supporting,
+        task.supporting_role,
+        task.timing,
+        task.merged_cells_from,
+        task.row,
+    )
+
+
+def _replace_merged(task: TaskDraft, merged: str | None) -> TaskDraft:
+    return TaskDraft(
+        task.code,
+        task.indicator,
+        task.text,
+        task.lead,
+        task.supporting,
+        task.supporting_role,
+        task.timing,
+        merged,
+        task.row,
+    )
+
+
+__all__ = ["COLUMNS", "TITLES", "Appendix", "TargetDraft", "find_columns", "read_appendix"]

@@ -1,0 +1,227 @@
+"""Every Vietnamese text of the plan import (errors, KIỂM TRA notes, the summary)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# --- errors: what is wrong, where, and what to do -------------------------------------------
+
+
+def not_a_docx(name: str) -> str:
+    return (
+        f"Tệp “{name}” không phải tệp Word (.docx) đọc được. Hãy mở kế hoạch bằng Word hoặc "
+        "LibreOffice và lưu lại dưới dạng .docx (tệp .doc cũ và .pdf không đọc được)."
+    )
+
+
+def not_an_xlsx(name: str) -> str:
+    return (
+        f"Tệp “{name}” không phải bảng tính Excel (.xlsx) đọc được. Hãy lưu danh sách đơn vị "
+        "dưới dạng .xlsx (có thể tạo mẫu bằng lệnh `minhbach units template`)."
+    )
+
+
+def no_appendix(name: str, tables: int) -> str:
+    found = f"có {tables} bảng nhưng không bảng nào" if tables else "không có bảng nào, nên không"
+    return (
+        f"Tệp “{name}”: {found} có các cột của Phụ lục nhiệm vụ (STT, Chỉ tiêu, Nhiệm vụ giải "
+        "pháp, Cơ quan chủ trì, Cơ quan phối hợp, Thời gian thực hiện). Phụ lục phải là một "
+        "bảng trong tệp, không phải ảnh chụp hay văn bản tách rời."
+    )
+
+
+def missing_columns(name: str, table: int, missing: Sequence[str], header: Sequence[str]) -> str:
+    return (
+        f"Tệp “{name}”, bảng {table} (Phụ lục): thiếu cột {', '.join(missing)}. Dòng tiêu đề "
+        f"đọc được: {' | '.join(header)}. Thêm cột còn thiếu hoặc sửa tên cột cho đúng."
+    )
+
+
+def no_tasks(name: str, table: int) -> str:
+    return f"Tệp “{name}”, bảng {table} (Phụ lục): không đọc được nhiệm vụ nào dưới dòng tiêu đề."
+
+
+def empty_lead(name: str, row: int, column: str, code: str) -> str:
+    return (
+        f"Tệp “{name}”, Phụ lục, dòng {row}, cột “{column}”: nhiệm vụ {code} không có cơ quan "
+        "chủ trì. Ghi tên cơ quan chủ trì vào ô này."
+    )
+
+
+def unknown_unit(source: str, row: int, column: str, code: str, name: str, units: str) -> str:
+    return (
+        f"Tệp “{source}”, Phụ lục, dòng {row}, cột “{column}” (nhiệm vụ {code}): không tìm thấy "
+        f"đơn vị “{name}” trong danh sách đơn vị “{units}”. Thêm đơn vị này vào danh sách (hoặc "
+        "ghi tên này vào cột “Tên khác” của đơn vị đúng), hoặc sửa tên trong kế hoạch."
+    )
+
+
+def unknown_recipient(source: str, name: str, units: str) -> str:
+    return (
+        f"Tệp “{source}”, phần Tổ chức thực hiện: không tìm thấy người nhận báo cáo “{name}” "
+        f"trong danh sách đơn vị “{units}”. Thêm một dòng cho người nhận (ví dụ loại "
+        "“Lãnh đạo”) vào danh sách đơn vị."
+    )
+
+
+def unknown_focal(source: str, name: str | None, units: str) -> str:
+    if name is None:
+        return (
+            f"Tệp “{source}”: không tìm thấy đơn vị đầu mối (dòng “Đơn vị đầu mối: ...” hoặc "
+            "“Giao ... là cơ quan đầu mối”). Ghi rõ đơn vị đầu mối trong kế hoạch."
+        )
+    return (
+        f"Tệp “{source}”: đơn vị đầu mối “{name}” không có trong danh sách đơn vị “{units}”. "
+        "Thêm đơn vị này vào danh sách."
+    )
+
+
+def units_missing_columns(name: str, missing: Sequence[str]) -> str:
+    return (
+        f"Tệp “{name}”, dòng 1: thiếu cột {', '.join(missing)}. Các cột cần có: Mã, Tên đơn vị, "
+        "Loại, Thư điện tử, Cổng TTĐT, Đơn vị cấp trên (tạo mẫu bằng `minhbach units template`)."
+    )
+
+
+def units_cell(name: str, row: int, column: str, problem: str) -> str:
+    return f"Tệp “{name}”, dòng {row}, cột “{column}”: {problem}"
+
+
+def duplicate_code(code: str, first_row: int) -> str:
+    return f"mã “{code}” đã dùng ở dòng {first_row}; mỗi đơn vị một mã riêng."
+
+
+def bad_email(value: str) -> str:
+    return f"“{value}” không phải địa chỉ thư điện tử (dạng ten@co-quan.gov.vn)."
+
+
+def bad_portal(value: str) -> str:
+    return f"“{value}” không phải địa chỉ trang web (dạng https://ten.gov.vn)."
+
+
+def bad_code(value: str) -> str:
+    return (
+        f"mã “{value}” chỉ được gồm chữ thường không dấu, số, dấu gạch ngang "
+        "(ví dụ “phong-tu-phap”)."
+    )
+
+
+def unknown_kind(value: str, known: str) -> str:
+    return f"không hiểu loại “{value}”. Ghi một trong: {known}."
+
+
+def unknown_parent(value: str) -> str:
+    return f"đơn vị cấp trên “{value}” không có trong cột “Mã” của danh sách."
+
+
+def required(column: str) -> str:
+    return f"ô “{column}” không được để trống."
+
+
+def no_units(name: str) -> str:
+    return f"Tệp “{name}”: không có đơn vị nào dưới dòng tiêu đề."
+
+
+def invalid_result(problems: Sequence[str]) -> str:
+    return (
+        "Kế hoạch đọc được chưa thành tệp kế hoạch hợp lệ, chưa ghi tệp nào. Các lỗi:\n"
+        + "\n".join(f"  - {problem}" for problem in problems)
+    )
+
+
+# --- KIỂM TRA notes (a comment in the file and a line of the summary) ------------------------
+
+
+def check(text: str) -> str:
+    return f"KIỂM TRA: {text}"
+
+
+def file_header(document: str, units: str, from_base: bool) -> list[str]:
+    origin = "cập nhật từ tệp kế hoạch cũ (--base)" if from_base else "tạo mới"
+    return [
+        "Minh Bạch plan file, written by `minhbach plan import` "
+        f"({origin}) from “{document}” and “{units}”.",
+        "Mỗi dòng “KIỂM TRA: ...” là giá trị máy đoán hoặc không tìm thấy trong văn bản: người",
+        "phụ trách xem lại rồi xóa dòng đó. Kiểm tra tệp bằng: minhbach plan validate <tệp>",
+        "",
+    ]
+
+
+# --- differences against the plan in use ---------------------------------------------------
+
+
+def added(what: str, code: str, name: str) -> str:
+    return f"+ thêm {what} {code}: {name}"
+
+
+def removed(what: str, code: str, name: str) -> str:
+    return f"- bỏ {what} {code}: {name}"
+
+
+def changed(what: str, field: str, before: object, after: object) -> str:
+    label = f" ({field})" if field else ""
+    return f"~ {what}{label}: {_shown(before)} → {_shown(after)}"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "(không có)"
+    if value is None:
+        return "(không có)"
+    return str(value)
+
+
+# --- the summary printed after an import ---------------------------------------------------
+
+
+def summary_lines(
+    *,
+    title: str,
+    issuer: str,
+    year: int,
+    signer: str,
+    focal: str,
+    counts: tuple[int, int, int, int],
+    matches: list[tuple[str, str, str, float]],
+    rules: list[str],
+    checks: list[str],
+    corrections: list[str],
+    differences: list[str],
+) -> list[str]:
+    indicators, tasks, units, groups = counts
+    lines = [
+        f"Đã đọc: {title}",
+        f"  {issuer}, năm {year}; người ký: {signer}",
+        f"  Đơn vị đầu mối: {focal}",
+        f"  {indicators} chỉ tiêu, {tasks} nhiệm vụ; {units} đơn vị trong danh sách, "
+        f"{groups} nhóm đơn vị",
+        "",
+        "Hạn báo cáo đọc được:",
+        *(f"  - {rule}" for rule in rules),
+        "",
+        "Tên đơn vị trong kế hoạch → đơn vị trong danh sách (độ khớp):",
+        *(f"  {name} → {code} “{unit}” ({score:g}%)" for name, code, unit, score in matches),
+    ]
+    if corrections:
+        lines += ["", "Đã sửa lỗi chính tả của văn bản:", *(f"  - {c}" for c in corrections)]
+    if differences:
+        lines += ["", f"Khác với tệp kế hoạch cũ ({len(differences)}):"]
+        lines += [f"  {d}" for d in differences]
+    elif differences is not None:
+        pass
+    lines += ["", f"Cần người kiểm tra ({len(checks)} mục, có dòng “KIỂM TRA” trong tệp):"]
+    lines += [f"  - {c}" for c in checks] or ["  (không có)"]
+    return lines
+
+
+def rule_line(reporter: str, period: str, day: int, month: int | None, recipient: str) -> str:
+    who = "Các đơn vị chủ trì" if reporter == "lead_units" else "Đơn vị đầu mối"
+    if period == "quarter":
+        when = f"hằng quý, trước ngày {day:02d} tháng đầu quý sau"
+    else:
+        when = f"hằng năm, trước ngày {day:02d}/{month:02d}"
+    return f"{who} báo cáo {recipient}, {when}"
+
+
+def no_differences() -> str:
+    return "Không khác tệp kế hoạch cũ."

@@ -1,0 +1,145 @@
+"""Test documents written the way offices write them: the seed plan as a real .docx (python-docx,
+the appendix's merged cells as the seed's layout implies) and unit directories as .xlsx."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from openpyxl import Workbook
+
+from minhbach.plan import default_plan_path
+from minhbach.plan_import.schema import KIND_LABELS
+
+REPO = Path(__file__).resolve().parents[3]
+SEED_DIR = REPO.parent / "shared" / "seed"
+
+
+def seed_text() -> str:
+    return next(SEED_DIR.glob("*.txt")).read_text(encoding="utf-8")
+
+
+def _plain(line: str) -> str:
+    line = re.sub(r"</?[bi]>", "", line)
+    line = line.lstrip("#").strip()
+    return line.replace("*", "").strip()
+
+
+def seed_parts() -> tuple[list[str], list[str], list[list[str]]]:
+    """The seed's body paragraphs, the appendix header cells and the appendix rows."""
+    text = seed_text().replace("****", "\n").replace("***(", "\n(")
+    body: list[str] = []
+    header: list[str] = []
+    rows: list[list[str]] = []
+    for raw in text.splitlines():
+        if "\t" in raw and not header:
+            header = [_plain(c) for c in raw.split("\t")]
+            continue
+        if header:
+            if raw.strip():
+                rows.append([_plain(c) for c in raw.split("\t")])
+            continue
+        if raw.strip():
+            body.append(_plain(raw))
+    return body, header, rows
+
+
+def _vmerge(cell: Any, restart: bool) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    for old in properties.findall(qn("w:vMerge")):
+        properties.remove(old)
+    merge = OxmlElement("w:vMerge")
+    if restart:
+        merge.set(qn("w:val"), "restart")
+    properties.append(merge)
+
+
+def table_docx(
+    body: Sequence[str],
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    merge_down: Iterable[tuple[int, int]] = (),
+    after: Sequence[str] = (),
+) -> bytes:
+    """A document: paragraphs, one table (header + rows; `merge_down` = (row, column) cells
+    that continue the cell above, rows counted from 1 under the header), more paragraphs."""
+    document = Document()
+    for line in body:
+        document.add_paragraph(line)
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    for column, title in enumerate(header):
+        table.cell(0, column).text = title
+    merged = set(merge_down)
+    for r, row in enumerate(rows, start=1):
+        for column, text in enumerate(row):
+            if (r, column) in merged:
+                _vmerge(table.cell(r, column), restart=False)
+                above = r - 1
+                while (above, column) in merged:
+                    above -= 1
+                _vmerge(table.cell(above, column), restart=True)
+            else:
+                table.cell(r, column).text = text
+    for line in after:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def seed_docx(nfd_rows: Sequence[int] = ()) -> bytes:
+    """The seed plan as its office would have saved it: STT and "Chỉ tiêu" merged down over an
+    indicator's tasks, 6.2-6.5's lead/supporting/timing merged with 6.1's, 8.1-8.3 in one cell,
+    the rows a page break split (3.1, 7.1) as the seed shows them. `nfd_rows`: rows typed in
+    NFD (decomposed Unicode)."""
+    body, header, rows = seed_parts()
+    width = len(header)
+    grid = [(row + [""] * width)[:width] for row in rows]
+    merges = []
+    for r, row in enumerate(grid, start=1):
+        coded = re.match(r"^\d+\.\d+\.", row[2]) is not None
+        for column in (0, 1):
+            if not row[column] and not (column == 0 and not row[1] and not coded and False):
+                merges.append((r, column))
+        for column in (3, 4, 5):
+            if not row[column] and coded:
+                merges.append((r, column))
+    for r in nfd_rows:
+        grid[r - 1] = [unicodedata.normalize("NFD", cell) for cell in grid[r - 1]]
+    return table_docx(body, header, grid, merges)
+
+
+def seed_units() -> list[dict[str, Any]]:
+    data = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
+    return list(data["units"])
+
+
+UNIT_HEADER = ["Mã", "Tên đơn vị", "Loại", "Thư điện tử", "Cổng TTĐT", "Đơn vị cấp trên",
+               "Người phụ trách", "Tên khác"]
+
+
+def units_xlsx(units: Sequence[dict[str, Any]], header: Sequence[str] = UNIT_HEADER,
+               parent: str | None = "ubnd-huyen") -> bytes:
+    """A unit directory as an office keeps it: kinds in Vietnamese words, parents named."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Đơn vị"
+    sheet.append(list(header))
+    for unit in units:
+        kind = KIND_LABELS.get(unit["kind"], unit["kind"])
+        up = "" if unit["kind"] in ("district",) or parent is None else parent
+        sheet.append([unit["code"], unit["name"], kind, unit.get("email", ""),
+                      unit.get("portal", ""), up, unit.get("person", ""),
+                      unit.get("aliases", "")][: len(header)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
