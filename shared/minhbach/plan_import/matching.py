@@ -8,6 +8,7 @@ a little less surely). A unit's "Tên khác" column adds names it is also known 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -36,10 +37,36 @@ class Match:
 
 
 def score(query: str, candidate: str) -> float:
-    a, b = fold(query), fold(candidate)
+    """100 for the same folded name; else the whole-name similarity, or 90 when every word of
+    the plan's name is in the unit's (a shorter way of writing it). Abbreviations in capitals
+    ("TT-TT") are first spelt out from the candidate's initials ("Thông tin - Thể thao")."""
+    a, b = fold(_spelt_out(query, candidate)), fold(candidate)
     if a == b:
         return 100.0
-    return max(fuzz.token_sort_ratio(a, b), SUBSET_WEIGHT * fuzz.token_set_ratio(a, b))
+    whole = float(fuzz.token_sort_ratio(a, b))
+    words_a, words_b = set(a.split()) - {"-"}, set(b.split()) - {"-"}
+    subset = SUBSET_WEIGHT * 100 if words_a and words_a <= words_b else 0.0
+    return max(whole, subset)
+
+
+def _spelt_out(query: str, candidate: str) -> str:
+    words = [w for w in re.split(r"[\s\-–]+", fold(candidate)) if w]
+    out: list[str] = []
+    start = 0
+    for token in re.split(r"(\s+|\s*-\s*)", query):
+        letters = token.replace("Đ", "D")
+        if 2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper():
+            for index in range(start, len(words) - len(letters) + 1):
+                window = words[index : index + len(letters)]
+                if "".join(w[0] for w in window) == letters.lower():
+                    out.append(" ".join(window))
+                    start = index + len(letters)
+                    break
+            else:
+                out.append(token)
+        else:
+            out.append(token)
+    return "".join(out)
 
 
 def match_unit(name: str, units: Sequence[DirectoryUnit]) -> Match:

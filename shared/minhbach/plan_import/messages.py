@@ -225,3 +225,58 @@ def rule_line(reporter: str, period: str, day: int, month: int | None, recipient
 
 def no_differences() -> str:
     return "Không khác tệp kế hoạch cũ."
+
+
+# --- spreadsheets --------------------------------------------------------------------------
+
+SHEET_UNITS = "Đơn vị"
+SHEET_INDICATORS = "Chỉ tiêu"
+SHEET_TASKS = "Nhiệm vụ"
+SHEET_DEADLINES = "Hạn trong năm"
+SHEET_HELP = "Hướng dẫn"
+EXPORT_INDICATOR_HEADER = ("STT", "Chỉ tiêu", "Mục tiêu", "Nhiệm vụ")
+EXPORT_TASK_HEADER = (
+    "Mã",
+    "Chỉ tiêu",
+    "Nhiệm vụ, giải pháp",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Vai trò phối hợp",
+    "Thời gian thực hiện",
+    "Hạn cuối",
+)
+EXPORT_DEADLINE_HEADER = ("Hạn cuối (ngày cuối được nộp)", "Đơn vị", "Việc", "Mã")
+EXPORT_LEAD_UNITS = "Các đơn vị chủ trì"
+TEMPLATE_HELP_HEADER = "Cách điền danh sách đơn vị"
+TEMPLATE_HELP = [
+    ["Mỗi dòng một đơn vị. Cột bắt buộc: Tên đơn vị, Loại, Thư điện tử."],
+    ["Mã: chữ thường không dấu và dấu gạch ngang; để trống thì máy đặt mã."],
+    ["Cổng TTĐT: bắt buộc với UBND huyện, xã, thị trấn (đơn vị có cổng riêng)."],
+    ["Đơn vị cấp trên: mã của đơn vị cấp trên (ví dụ UBND huyện)."],
+    ["Tên khác: tên đơn vị được viết trong kế hoạch nếu khác tên chính, cách nhau bằng “;”."],
+    ["Loại: một trong các giá trị dưới đây."],
+]
+
+
+def export_report(period: str, year: int, recipient: str) -> str:
+    label = "năm" if period == "year" else f"quý {period[1:]}"
+    return f"Báo cáo {label} {year} gửi {recipient}"
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def written(path: str, checks: int) -> str:
+    return f"Đã ghi {path} ({checks} dòng KIỂM TRA cần người xem lại)."
+
+
+def not_written() -> str:
+    return "Chưa ghi tệp nào."
+
+
+def cannot_read(path: str, error: str) -> str:
+    return f"Không đọc được tệp “{path}”: {error}"
+
+
+def exported(path: str) -> str:
+    return f"Đã ghi {path}."

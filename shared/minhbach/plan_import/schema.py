@@ -129,7 +129,7 @@ POLICY_BLOCKS: Final = (
 
 
 def unit_kind(word: str) -> tuple[str | None, str | None]:
-    """"Phòng", "Phòng/Sở/Ban", "department" -> department; unknown -> (None, None)."""
+    """ "Phòng", "Phòng/Sở/Ban", "department" -> department; unknown -> (None, None)."""
     import re
 
     for part in (word, *re.split(r"[/,]", word)):

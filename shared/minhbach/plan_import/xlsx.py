@@ -23,7 +23,8 @@ def read_units_xlsx(data: bytes, name: str) -> list[UnitRow]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportFailure(messages.not_an_xlsx(name)) from error
-    sheet = book.worksheets[0]
+    names = book.sheetnames
+    sheet = book[messages.SHEET_UNITS] if messages.SHEET_UNITS in names else book.worksheets[0]
     rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
     header_at = next((i for i, row in enumerate(rows[:5]) if len(header_columns(row)) >= 3), 0)

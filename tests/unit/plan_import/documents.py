@@ -107,7 +107,7 @@ def seed_docx(nfd_rows: Sequence[int] = ()) -> bytes:
     for r, row in enumerate(grid, start=1):
         coded = re.match(r"^\d+\.\d+\.", row[2]) is not None
         for column in (0, 1):
-            if not row[column] and not (column == 0 and not row[1] and not coded and False):
+            if not row[column]:  # STT and "Chỉ tiêu" merge down over the indicator's rows
                 merges.append((r, column))
         for column in (3, 4, 5):
             if not row[column] and coded:
@@ -122,12 +122,23 @@ def seed_units() -> list[dict[str, Any]]:
     return list(data["units"])
 
 
-UNIT_HEADER = ["Mã", "Tên đơn vị", "Loại", "Thư điện tử", "Cổng TTĐT", "Đơn vị cấp trên",
-               "Người phụ trách", "Tên khác"]
+UNIT_HEADER = [
+    "Mã",
+    "Tên đơn vị",
+    "Loại",
+    "Thư điện tử",
+    "Cổng TTĐT",
+    "Đơn vị cấp trên",
+    "Người phụ trách",
+    "Tên khác",
+]
 
 
-def units_xlsx(units: Sequence[dict[str, Any]], header: Sequence[str] = UNIT_HEADER,
-               parent: str | None = "ubnd-huyen") -> bytes:
+def units_xlsx(
+    units: Sequence[dict[str, Any]],
+    header: Sequence[str] = UNIT_HEADER,
+    parent: str | None = "ubnd-huyen",
+) -> bytes:
     """A unit directory as an office keeps it: kinds in Vietnamese words, parents named."""
     book = Workbook()
     sheet = book.active
@@ -137,9 +148,18 @@ def units_xlsx(units: Sequence[dict[str, Any]], header: Sequence[str] = UNIT_HEA
     for unit in units:
         kind = KIND_LABELS.get(unit["kind"], unit["kind"])
         up = "" if unit["kind"] in ("district",) or parent is None else parent
-        sheet.append([unit["code"], unit["name"], kind, unit.get("email", ""),
-                      unit.get("portal", ""), up, unit.get("person", ""),
-                      unit.get("aliases", "")][: len(header)])
+        sheet.append(
+            [
+                unit["code"],
+                unit["name"],
+                kind,
+                unit.get("email", ""),
+                unit.get("portal", ""),
+                up,
+                unit.get("person", ""),
+                unit.get("aliases", ""),
+            ][: len(header)]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -76,7 +76,9 @@ def test_every_indicator_and_target_comes_back() -> None:
         else:
             assert got.target is not None
             assert (got.target.value, got.target.unit, got.target.comparison) == (
-                want.target.value, want.target.unit, want.target.comparison,
+                want.target.value,
+                want.target.unit,
+                want.target.comparison,
             )
             assert got.target.text == want.target.text
 
@@ -88,10 +90,15 @@ def test_every_task_its_units_role_and_timing_come_back() -> None:
     for task in expected.tasks:
         got, want = task_view(plan, task.code), task_view(expected, task.code)
         assert got == want, task.code
-        rows.append(f"{task.code:5} lead {len(got['lead']):2}  supporting {len(got['supporting']):2}"
-                    f"  {got['timing'][0]:14} {got['merged_cells_from'] or ''}")
-    print("\n".join(["task  lead/supporting units, timing, merged from (all equal to the seed)",
-                     *rows]))
+        rows.append(
+            f"{task.code:5} lead {len(got['lead']):2}  supporting {len(got['supporting']):2}"
+            f"  {got['timing'][0]:14} {got['merged_cells_from'] or ''}"
+        )
+    print(
+        "\n".join(
+            ["task  lead/supporting units, timing, merged from (all equal to the seed)", *rows]
+        )
+    )
 
 
 def test_meta_roles_and_reporting_rules_come_back() -> None:
