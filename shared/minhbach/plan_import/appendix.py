@@ -253,14 +253,17 @@ class _Walk:
             major = int(first.split(".")[0]) if first else 1
             self.new_indicator(number, major, f"Chỉ tiêu {major}", "")
         assert self.indicator is not None
-        shared = self.shared_values(number, row, pieces[0][0] or code_in_stt)
-        for index, (code, text) in enumerate(pieces):
+        codes: list[str] = []
+        for index, (code, _) in enumerate(pieces):
             code = code or (code_in_stt if index == 0 else None)
             if code is None or int(code.split(".")[0]) != self.indicator:
-                guessed = f"{self.indicator}.{len(self.tasks_of[self.indicator]) + 1}"
+                guessed = f"{self.indicator}.{len(self.tasks_of[self.indicator]) + 1 + index}"
                 why = "không có mã" if code is None else f"mã “{code}” không thuộc chỉ tiêu này"
                 self.note(("task", guessed), f"nhiệm vụ {why}, đánh mã {guessed}")
                 code = guessed
+            codes.append(code)
+        shared = self.shared_values(number, row, codes[0])
+        for code, (_, text) in zip(codes, pieces, strict=True):
             merged = shared.source if shared.source != code else None
             task = TaskDraft(
                 code=code,
@@ -273,20 +276,20 @@ class _Walk:
                 merged_cells_from=merged,
                 row=number,
             )
-            if index == 0 and shared.source == "?":
+            if code == codes[0] and shared.source == "?":
                 shared.source = code
                 task = _replace_merged(task, None)
             self.out.tasks.append(task)
             self.tasks_of[self.indicator].append(code)
 
-    def shared_values(self, number: int, row: Sequence[Cell], code: str | None) -> _Shared:
+    def shared_values(self, number: int, row: Sequence[Cell], code: str) -> _Shared:
         """This row's lead/supporting/timing, or those of the cell above where merged."""
         lead_cell = self.cell(row, "lead")
         merged = lead_cell is None or lead_cell.continues_above or not lead_cell.text
         if merged and self.shared is not None and self.shared.source != "?":
             if lead_cell is not None and not lead_cell.continues_above:
                 self.note(
-                    ("task", code or "?", "lead"),
+                    ("task", code, "lead"),
                     f"ô chủ trì trống (dòng {number}), hiểu là như nhiệm vụ {self.shared.source}",
                 )
             own_supporting = self.text(row, "supporting")
@@ -295,7 +298,7 @@ class _Walk:
                 names, role = split_role(own_supporting)
                 timing, timing_note = read_timing(own_timing, self.year)
                 if timing_note and own_timing:
-                    self.note(("task", code or "?", "timing"), timing_note)
+                    self.note(("task", code, "timing"), timing_note)
                 self.shared = _Shared(
                     lead=self.shared.lead,
                     supporting=(
@@ -308,7 +311,7 @@ class _Walk:
             return self.shared
         if merged:
             column = self.out.header.get("lead", TITLES["lead"])
-            raise ImportFailure(messages.empty_lead(self.source, number, column, code or "?"))
+            raise ImportFailure(messages.empty_lead(self.source, number, column, code))
         assert lead_cell is not None
         lead_names, lead_role = split_role(lead_cell.text)
         supporting_names, role = split_role(self.text(row, "supporting"))
@@ -321,9 +324,9 @@ class _Walk:
             source="?",
         )
         if lead_role:
-            self.note(("task", code or "?", "lead"), f"ô chủ trì ghi thêm “{lead_role}”, bỏ qua")
+            self.note(("task", code, "lead"), f"ô chủ trì ghi thêm “{lead_role}”, bỏ qua")
         if timing_note:
-            self.note(("task", code or "?", "timing"), timing_note)
+            self.note(("task", code, "timing"), timing_note)
         return self.shared
 
     def note(self, about: tuple[str, ...], text: str) -> None:

@@ -151,7 +151,8 @@ _UNIT_START: Final = (
     "Phòng|Sở|UBND|Ủy ban|Uỷ ban|Trung tâm|Chi cục|Cục|Ban|Văn phòng|Hội|Công an|Đài|Thanh tra|"
     "Kho bạc|Bảo hiểm|Ngân hàng|Bộ chỉ huy|Ban chỉ huy|Liên đoàn|Đoàn|Cơ quan|Các|Chủ tịch|"
     "Phó Chủ tịch|Đảng ủy|Hạt|Trạm|Chi nhánh|Công ty|Báo|Viện|Trường|Tòa án|Viện kiểm sát|"
-    "Bưu điện|Điện lực|Hợp tác xã|Mặt trận|Tỉnh đoàn|Huyện đoàn|Lãnh đạo|Thủ trưởng|Người đứng đầu"
+    "Bưu điện|Điện lực|Hợp tác xã|Mặt trận|Tỉnh đoàn|Huyện đoàn|Lãnh đạo|Thủ trưởng|Người đứng đầu|"
+    "Thuế|Hải quan|Tòa|Trạm|Bệnh viện|Quỹ|Chi hội|Hiệp hội"
 )
 _STARTS_UNIT = re.compile(rf"^(?:{_UNIT_START})\b")
 _AND_UNIT = re.compile(rf"\s+(?:và|với)\s+(?=(?:{_UNIT_START})\b)")

@@ -93,6 +93,12 @@ def _ref(
         if ref.group not in out.groups:
             out.groups.append(ref.group)
         return [ref.group]
+    if "," in ref.text:  # names a comma list joined ("Văn phòng UBND tỉnh, Thuế tỉnh")?
+        parts = [p.strip() for p in ref.text.split(",") if p.strip()]
+        whole = match_unit(ref.text, units)
+        split = [match_unit(part, units) for part in parts]
+        if all(m.unit is not None for m in split) and min(m.score for m in split) > whole.score:
+            return [unit.code for part in parts if (unit := _named(out, part, units)) is not None]
     unit = _named(out, ref.text, units)
     if unit is None:
         raise ImportFailure(

@@ -68,10 +68,18 @@ def table_docx(
     rows: Sequence[Sequence[str]],
     merge_down: Iterable[tuple[int, int]] = (),
     after: Sequence[str] = (),
+    heading: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """A document: paragraphs, one table (header + rows; `merge_down` = (row, column) cells
-    that continue the cell above, rows counted from 1 under the header), more paragraphs."""
+    """A document: a two-column heading table (issuer | national motto, as offices lay it out),
+    paragraphs, one table (header + rows; `merge_down` = (row, column) cells that continue the
+    cell above, rows counted from 1 under the header; a row of one cell spans the whole
+    width), more paragraphs."""
     document = Document()
+    if heading:
+        top = document.add_table(rows=len(heading), cols=2)
+        for r, (left, right) in enumerate(heading):
+            top.cell(r, 0).text = left
+            top.cell(r, 1).text = right
     for line in body:
         document.add_paragraph(line)
     table = document.add_table(rows=1 + len(rows), cols=len(header))
@@ -79,6 +87,10 @@ def table_docx(
         table.cell(0, column).text = title
     merged = set(merge_down)
     for r, row in enumerate(rows, start=1):
+        if len(row) == 1:
+            merged_cell = table.cell(r, 0).merge(table.cell(r, len(header) - 1))
+            merged_cell.text = row[0]
+            continue
         for column, text in enumerate(row):
             if (r, column) in merged:
                 _vmerge(table.cell(r, column), restart=False)
