@@ -179,10 +179,11 @@ class _Walk:
         ):
             return  # the "(1) (2) (3)" row under a header, or the header repeated on a page
         code_in_stt = task_code_of(stt)
-        if title and self.repeats_indicator(number_of(stt), title):
+        parsed = number_of(stt) if code_in_stt is None else int(code_in_stt.split(".")[0])
+        if title and self.repeats_indicator(parsed, title):
             pass  # each row repeats its indicator instead of merging the cells
-        elif title and (number_of(stt) is not None or not self.out.indicators):
-            self.new_indicator(number, number_of(stt), title, self.text(row, "target"))
+        elif title and (parsed is not None or not self.out.indicators):
+            self.new_indicator(number, parsed, title, self.text(row, "target"))
         elif title and self.out.indicators and not stt:
             self.continue_indicator(title)  # a title split by a page break
         if not task_text:

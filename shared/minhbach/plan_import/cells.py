@@ -158,6 +158,12 @@ _STARTS_UNIT = re.compile(rf"^(?:{_UNIT_START})\b")
 _AND_UNIT = re.compile(rf"\s+(?:và|với)\s+(?=(?:{_UNIT_START})\b)")
 
 
+def and_parts(text: str) -> list[str]:
+    """ "Sở A và Sở B" -> ["Sở A", "Sở B"] (only where the second starts like a unit's name;
+    whether it is two units or one name, "Văn phòng HĐND và UBND", the directory decides)."""
+    return [part.strip() for part in _AND_UNIT.split(text) if part.strip()]
+
+
 def split_role(text: str) -> tuple[str, str | None]:
     """ "Phòng A, Phòng B đôn đốc, hướng dẫn" -> ("Phòng A, Phòng B", "đôn đốc, hướng dẫn")."""
     match = _ROLE.search(text)
@@ -172,7 +178,7 @@ def read_units(text: str, groups: Mapping[str, str]) -> tuple[UnitRef, ...]:
     tran") to its group code; a name starting with a group phrase is that group."""
     parts: list[str] = []
     for piece in re.split(r"[,;\n]", text):
-        for part in _AND_UNIT.split(piece.strip()):
+        for part in (piece.strip(),):
             part = clean(part).strip(" .-–•+")
             part = re.sub(r"^(?:và|với)\s+", "", part, flags=re.IGNORECASE)
             if not part:

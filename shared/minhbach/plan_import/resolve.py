@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from minhbach.plan_import import messages, schema
 from minhbach.plan_import.appendix import TITLES
+from minhbach.plan_import.cells import and_parts
 from minhbach.plan_import.duties import FOCAL_WORDS
 from minhbach.plan_import.errors import ImportFailure
 from minhbach.plan_import.matching import Match, match_unit
@@ -93,8 +94,8 @@ def _ref(
         if ref.group not in out.groups:
             out.groups.append(ref.group)
         return [ref.group]
-    if "," in ref.text:  # names a comma list joined ("Văn phòng UBND tỉnh, Thuế tỉnh")?
-        parts = [p.strip() for p in ref.text.split(",") if p.strip()]
+    parts = _split(ref.text)
+    if len(parts) > 1:  # "Văn phòng UBND tỉnh, Thuế tỉnh", "Sở A và Sở B": one name or several?
         whole = match_unit(ref.text, units)
         split = [match_unit(part, units) for part in parts]
         if all(m.unit is not None for m in split) and min(m.score for m in split) > whole.score:
@@ -105,6 +106,10 @@ def _ref(
             messages.unknown_unit(source, task.row, title, task.code, ref.text, directory.source)
         )
     return [unit.code]
+
+
+def _split(text: str) -> list[str]:
+    return [piece for part in text.split(",") if part.strip() for piece in and_parts(part.strip())]
 
 
 def _named(

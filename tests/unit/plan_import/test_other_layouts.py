@@ -275,3 +275,120 @@ def test_a_task_naming_a_unit_of_another_province_stops_with_its_row() -> None:
         import_bytes(docx, "kh.docx", units_xlsx(PROVINCE_UNITS, parent=None), "dv.xlsx")
     assert "dòng 7, cột “Cơ quan chủ trì” (nhiệm vụ 2.2)" in caught.value.message
     assert "“Sở Giao thông vận tải”" in caught.value.message
+
+
+# A ward plan (two-tier government, 2026): the ward's own heading, "Nội dung" for the task
+# column, task codes in the STT column beside merged indicator cells, a unit whose name has a
+# comma ("Phòng Kinh tế, Hạ tầng và Đô thị"), a yearly duty only.
+WARD_HEADING = [
+    ("UBND PHƯỜNG ĐÔNG TIẾN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("Số: 07/KH-UBND", "Đông Tiến, ngày 05 tháng 02 năm 2026"),
+]
+WARD_BODY = [
+    "KẾ HOẠCH",
+    "Nâng cao chỉ số Tính minh bạch trên địa bàn phường năm 2026",
+    "Thực hiện Kế hoạch số 58/KH-UBND ngày 16/3/2026 của UBND tỉnh Hưng Nam về việc cải thiện "
+    "chỉ số thành phần Tính minh bạch; UBND phường ban hành Kế hoạch như sau:",
+    "Mục tiêu: chỉ số Tính minh bạch của phường đạt trên hoặc bằng 7,2 điểm.",
+    "Đơn vị đầu mối: Văn phòng HĐND và UBND phường",
+    "TỔ CHỨC THỰC HIỆN",
+    "Giao Văn phòng HĐND và UBND phường là đơn vị đầu mối tổng hợp, báo cáo Chủ tịch UBND "
+    "phường trước ngày 15/12 hằng năm.",
+    "Nơi nhận:",
+    "- Lưu: VT.",
+    "CHỦ TỊCH",
+    "Lê Thị Hoa",
+]
+WARD_HEADER = ["STT", "Chỉ tiêu", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"]
+WARD_ROWS = [
+    [
+        "1.1",
+        "Thông tin về quy hoạch của phường (≥ 55%)",
+        "Đăng tải quy hoạch chi tiết trên Trang thông tin điện tử phường",
+        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        "Văn phòng HĐND và UBND phường",
+        "Trong vòng 05 ngày sau khi được phê duyệt",
+    ],
+    [
+        "1.2",
+        "",
+        "Trả lời kiến nghị của doanh nghiệp về quy hoạch",
+        "Phòng Kinh tế - Hạ tầng - Đô thị",
+        "",
+        "Thường xuyên",
+    ],
+    [
+        "2.1",
+        "Thủ tục hành chính công khai đầy đủ",
+        "Niêm yết thủ tục hành chính tại Trung tâm Phục vụ hành chính công",
+        "Trung tâm Phục vụ hành chính công phường",
+        "Phòng Văn hóa - Xã hội",
+        "Trước 31/3/2026",
+    ],
+]
+WARD_UNITS: list[dict[str, Any]] = [
+    {
+        "code": "ubnd-phuong",
+        "name": "UBND phường Đông Tiến",
+        "kind": "Phường",
+        "email": "ubnd@dongtien.example.invalid",
+        "portal": "https://dongtien.example.invalid",
+    },
+    {
+        "code": "chu-tich",
+        "name": "Chủ tịch UBND phường",
+        "kind": "Lãnh đạo",
+        "email": "chutich@dongtien.example.invalid",
+        "person": "Lê Thị Hoa",
+    },
+    {
+        "code": "van-phong",
+        "name": "Văn phòng HĐND và UBND phường",
+        "kind": "Văn phòng",
+        "email": "vp@dongtien.example.invalid",
+    },
+    {
+        "code": "kt-ht-dt",
+        "name": "Phòng Kinh tế, Hạ tầng và Đô thị",
+        "kind": "Phòng",
+        "email": "kt@dongtien.example.invalid",
+    },
+    {
+        "code": "vh-xh",
+        "name": "Phòng Văn hóa - Xã hội",
+        "kind": "Phòng",
+        "email": "vhxh@dongtien.example.invalid",
+    },
+    {
+        "code": "tt-hcc",
+        "name": "Trung tâm Phục vụ hành chính công phường",
+        "kind": "Trung tâm",
+        "email": "hcc@dongtien.example.invalid",
+    },
+]
+
+
+def test_a_ward_plan_with_codes_in_the_stt_column() -> None:
+    docx = table_docx(WARD_BODY, WARD_HEADER, WARD_ROWS, merge_down=[(2, 1)], heading=WARD_HEADING)
+    result = import_bytes(docx, "kh-07.docx", units_xlsx(WARD_UNITS, parent=None), "dv.xlsx")
+    print(result.summary)
+    plan = result.plan
+    assert (plan.meta.issuer, plan.meta.district, plan.meta.province) == (
+        "UBND phường Đông Tiến",
+        "Đông Tiến",
+        "Hưng Nam",
+    )
+    assert plan.roles.focal_unit == "van-phong"
+    assert [(i.number, i.tasks) for i in plan.indicators] == [(1, ("1.1", "1.2")), (2, ("2.1",))]
+    assert plan.task("1.1").lead == ("kt-ht-dt",) and plan.task("1.2").lead == ("kt-ht-dt",)
+    assert plan.task("1.2").supporting == ()
+    assert plan.task("1.1").timing.kind == "after_issue"
+    assert plan.task("2.1").timing.deadline == date(2026, 3, 30)
+    assert [
+        (r.reporter, r.period, r.due_before_day, r.due_before_month, r.recipient)
+        for r in plan.reporting_rules
+    ] == [("focal_unit", "year", 15, 12, "chu-tich")]
+    assert "KIỂM TRA: kế hoạch của phường" in result.text
+    assert (
+        plan.meta.signer.name == "Lê Thị Hoa" and plan.roles.vice_chairman_in_charge == "chu-tich"
+    )
