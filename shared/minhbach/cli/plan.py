@@ -60,8 +60,6 @@ def import_(
         typer.echo(messages.not_written(), err=True)
         raise typer.Exit(1) from None
     typer.echo(result.summary)
-    if base is not None and not result.differences:
-        typer.echo(messages.no_differences())
     output.write_text(result.text, encoding="utf-8")
     typer.echo(messages.written(str(output), check_count(result.text)))
 

@@ -98,7 +98,8 @@ def import_plan(
     except PlanError as error:
         raise ImportFailure(messages.invalid_result([i.format() for i in error.issues])) from None
     diff = tuple(differences(base_plan, plan)) if base_plan is not None else ()
-    report = summary(draft, directory, res, plan, notes.notes, diff)
+    checks = text.count("KIỂM TRA:")
+    report = summary(draft, directory, res, plan, notes.notes, diff, from_base, checks)
     return ImportResult(text, plan, report, draft, res, diff)
 
 

@@ -187,6 +187,8 @@ def summary_lines(
     checks: list[str],
     corrections: list[str],
     differences: list[str],
+    from_base: bool,
+    file_checks: int,
 ) -> list[str]:
     indicators, tasks, units, groups = counts
     lines = [
@@ -207,9 +209,13 @@ def summary_lines(
     if differences:
         lines += ["", f"Khác với tệp kế hoạch cũ ({len(differences)}):"]
         lines += [f"  {d}" for d in differences]
-    elif differences is not None:
-        pass
-    lines += ["", f"Cần người kiểm tra ({len(checks)} mục, có dòng “KIỂM TRA” trong tệp):"]
+    elif from_base:
+        lines += ["", no_differences()]
+    lines += [
+        "",
+        f"Cần người kiểm tra ({len(checks)} mục đọc từ văn bản; tệp có {file_checks} dòng "
+        "“KIỂM TRA”, kể cả thiết lập lấy theo mẫu):",
+    ]
     lines += [f"  - {c}" for c in checks] or ["  (không có)"]
     return lines
 

@@ -19,6 +19,8 @@ def summary(
     plan: Plan,
     notes: Sequence[Note],
     differences: Sequence[str],
+    from_base: bool,
+    file_checks: int,
 ) -> str:
     matches = [
         (name, match.unit.code, match.unit.name, match.score)
@@ -48,6 +50,8 @@ def summary(
         checks=list(dict.fromkeys(checks)),
         corrections=list(draft.corrections),
         differences=list(differences),
+        from_base=from_base,
+        file_checks=file_checks,
     )
     del directory
     return "\n".join(lines)
