@@ -161,7 +161,10 @@ class _Walk:
         cell = row[index]
         if cell.continues_left:
             return Cell("", continues_above=cell.continues_above, continues_left=True)
-        text, notes = correct_typos(clean(cell.text))
+        raw = cell.text
+        if role in ("lead", "supporting"):  # one unit per line is a list, not one long name
+            raw = "; ".join(line for line in raw.splitlines() if line.strip())
+        text, notes = correct_typos(clean(raw))
         self.out.corrections.extend(notes)
         return Cell(text, cell.continues_above)
 

@@ -92,10 +92,11 @@ def read_timing(text: str, year: int | None) -> tuple[TimingDraft, str | None]:
     -> the month's or quarter's last day (noted). Unreadable -> ongoing, noted."""
     words = clean(text)
     low = words.lower()
+    within, within_note = _within(words)
     if "sau khi" in low and ("ban hành" in low or "phê duyệt" in low or "được duyệt" in low):
-        return TimingDraft("after_issue", words), None
+        return TimingDraft("after_issue", words, within_working_days=within), within_note
     if "khi có" in low and ("thay đổi" in low or "sửa đổi" in low or "phát sinh" in low):
-        return TimingDraft("on_change", words), None
+        return TimingDraft("on_change", words, within_working_days=within), within_note
     if match := _BEFORE.search(words):
         day = _date(match, year)
         if day is not None:
@@ -126,6 +127,21 @@ def read_timing(text: str, year: int | None) -> tuple[TimingDraft, str | None]:
         if words
         else "không ghi thời gian thực hiện, tạm ghi là thường xuyên"
     )
+
+
+_WITHIN = re.compile(r"trong (?:vòng|thời hạn)?\s*(\d{1,3})\s*ngày(\s*làm việc)?", re.IGNORECASE)
+
+
+def _within(words: str) -> tuple[int | None, str | None]:
+    """ "trong vòng 05 ngày làm việc" -> 5; "05 ngày" (calendar days) is read as working days,
+    noted."""
+    match = _WITHIN.search(words)
+    if match is None or not 1 <= int(match.group(1)) <= 365:
+        return None, None
+    days = int(match.group(1))
+    if match.group(2):
+        return days, None
+    return days, f"“{clean(match.group(0))}”: hiểu là {days} ngày làm việc"
 
 
 def _date(match: re.Match[str], year: int | None) -> date | None:

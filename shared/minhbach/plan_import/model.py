@@ -121,6 +121,7 @@ class TimingDraft:
     kind: Literal["ongoing", "after_issue", "on_change", "fixed_deadline"]
     text: str
     deadline: date | None = None
+    within_working_days: int | None = None  # "trong vòng 05 ngày làm việc"
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,6 +318,8 @@ def task_block(
     timing: dict[str, Any] = {"kind": task.timing.kind}
     if task.timing.deadline is not None:
         timing["deadline"] = task.timing.deadline
+    if task.timing.within_working_days is not None:
+        timing["within_working_days"] = task.timing.within_working_days
     timing["text"] = task.timing.text
     block: dict[str, Any] = {
         "code": task.code,

@@ -322,7 +322,7 @@ WARD_ROWS = [
         "Thủ tục hành chính công khai đầy đủ",
         "Niêm yết thủ tục hành chính tại Trung tâm Phục vụ hành chính công",
         "Trung tâm Phục vụ hành chính công phường",
-        "Phòng Văn hóa - Xã hội",
+        "Phòng Văn hóa - Xã hội\nVăn phòng HĐND và UBND phường",  # one unit per line
         "Trước 31/3/2026",
     ],
 ]
@@ -383,7 +383,10 @@ def test_a_ward_plan_with_codes_in_the_stt_column() -> None:
     assert plan.task("1.1").lead == ("kt-ht-dt",) and plan.task("1.2").lead == ("kt-ht-dt",)
     assert plan.task("1.2").supporting == ()
     assert plan.task("1.1").timing.kind == "after_issue"
+    assert plan.task("1.1").timing.within_working_days == 5
+    assert "KIỂM TRA: “Trong vòng 05 ngày”: hiểu là 5 ngày làm việc" in result.text
     assert plan.task("2.1").timing.deadline == date(2026, 3, 30)
+    assert plan.task("2.1").supporting == ("vh-xh", "van-phong")  # one unit per line
     assert [
         (r.reporter, r.period, r.due_before_day, r.due_before_month, r.recipient)
         for r in plan.reporting_rules
