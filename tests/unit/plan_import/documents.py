@@ -12,8 +12,10 @@ from typing import Any
 
 import yaml
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from openpyxl import Workbook
 
 from minhbach.plan import default_plan_path
@@ -82,7 +84,21 @@ def table_docx(
             top.cell(r, 1).text = right
     for line in body:
         document.add_paragraph(line)
+    appendix = document.add_section(WD_SECTION.NEW_PAGE)  # the appendix on landscape pages
+    appendix.orientation = WD_ORIENT.LANDSCAPE
+    appendix.page_width, appendix.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin"):
+        setattr(appendix, side, Cm(1.5))
     table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = False
+    weights = [
+        1 if len(title) <= 4 else 6 if "Nhiệm vụ" in title or "Nội dung" in title else 3
+        for title in header
+    ]
+    for column, weight in zip(table.columns, weights, strict=True):
+        for cell in column.cells:
+            cell.width = Cm(26.7 * weight / sum(weights))
     for column, title in enumerate(header):
         table.cell(0, column).text = title
     merged = set(merge_down)
