@@ -162,7 +162,7 @@ def _date(match: re.Match[str], year: int | None) -> date | None:
 _ROLE_WORDS: Final = "đôn đốc|kiểm tra|hướng dẫn|theo dõi|giám sát|tham mưu"
 _ROLE = re.compile(rf"\s\b(?:{_ROLE_WORDS})\b|\(\s*(?i:{_ROLE_WORDS})\b")
 # Words a unit's name starts with: a part of a comma list that starts otherwise continues the
-# name before it ("Sở Văn hóa, Thể thao và Du lịch"; "UBND các xã, thị trấn").
+# name before it ("Sở Văn hóa, Thể thao và Du lịch"; "UBND các xã, phường").
 _UNIT_START: Final = (
     "Phòng|Sở|UBND|Ủy ban|Uỷ ban|Trung tâm|Chi cục|Cục|Ban|Văn phòng|Hội|Công an|Đài|Thanh tra|"
     "Kho bạc|Bảo hiểm|Ngân hàng|Bộ chỉ huy|Ban chỉ huy|Liên đoàn|Đoàn|Cơ quan|Các|Chủ tịch|"

@@ -94,8 +94,8 @@ def _names(plan: Plan, codes: tuple[str, ...]) -> list[str]:
 def template_book() -> bytes:
     """The unit directory's columns, one example row per usual kind, and a sheet of help."""
     examples = [
-        ["ubnd", "UBND huyện A", "Huyện", "vanphong@a.gov.vn", "https://a.gov.vn", "", "", ""],
-        ["chu-tich", "Chủ tịch UBND huyện", "Lãnh đạo", "chutich@a.gov.vn", "", "ubnd", "", ""],
+        ["ubnd", "UBND tỉnh A", "Tỉnh", "vanphong@a.gov.vn", "https://a.gov.vn", "", "", ""],
+        ["chu-tich", "Chủ tịch UBND tỉnh", "Lãnh đạo", "chutich@a.gov.vn", "", "ubnd", "", ""],
         [
             "vhtt",
             "Phòng Văn hóa và Thông tin",

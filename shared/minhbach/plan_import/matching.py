@@ -2,7 +2,7 @@
 
 Names are folded first (case, diacritics, "hoá"/"hóa", hyphen spacing, "Ủy ban nhân dân" =
 "UBND"); the score is the better of the whole-name comparison and a slightly discounted
-subset comparison (so "Hội các doanh nghiệp huyện" finds "Hội các doanh nghiệp huyện Lục Nam",
+subset comparison (so "Hội Doanh nghiệp tỉnh" finds "Hội Doanh nghiệp tỉnh Hưng Nam",
 a little less surely). A unit's "Tên khác" column adds names it is also known by.
 """
 

@@ -257,8 +257,8 @@ TEMPLATE_HELP_HEADER = "Cách điền danh sách đơn vị"
 TEMPLATE_HELP = [
     ["Mỗi dòng một đơn vị. Cột bắt buộc: Tên đơn vị, Loại, Thư điện tử."],
     ["Mã: chữ thường không dấu và dấu gạch ngang; để trống thì máy đặt mã."],
-    ["Cổng TTĐT: bắt buộc với UBND huyện, xã, thị trấn (đơn vị có cổng riêng)."],
-    ["Đơn vị cấp trên: mã của đơn vị cấp trên (ví dụ UBND huyện)."],
+    ["Cổng TTĐT: bắt buộc với UBND tỉnh, xã, phường, đặc khu (đơn vị có cổng riêng)."],
+    ["Đơn vị cấp trên: mã của đơn vị cấp trên (ví dụ UBND tỉnh)."],
     ["Tên khác: tên đơn vị được viết trong kế hoạch nếu khác tên chính, cách nhau bằng “;”."],
     ["Loại: một trong các giá trị dưới đây."],
 ]

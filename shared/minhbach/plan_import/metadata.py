@@ -2,7 +2,7 @@
 and locality, the plan it implements, the overall target, the focal unit and the signer.
 
 Pure: cleaned lines in document order (paragraphs, and the text of tables that are not the
-appendix) in, a `MetaDraft` and notes out. The level words ("huyện", "xã", "đặc khu" ...) are
+appendix) in, a `MetaDraft` and notes out. The level words ("tỉnh", "xã", "đặc khu" ...) are
 given by the caller (the schema module owns them).
 """
 
@@ -112,8 +112,8 @@ def _year(title: str | None, date_year: object) -> int | None:
 def _issuer(
     lines: Sequence[str], levels: Sequence[str], place: object
 ) -> tuple[str | None, str | None, str | None]:
-    """The issuing government: the header ("ỦY BAN NHÂN DÂN" over "HUYỆN LỤC NAM"), or the
-    appendix's "(Kèm theo Kế hoạch ... của UBND huyện Lục Nam)", or "UBND <level> ban hành"
+    """The issuing government: the header ("ỦY BAN NHÂN DÂN" over "TỈNH HƯNG NAM"), or the
+    appendix's "(Kèm theo Kế hoạch ... của UBND tỉnh Hưng Nam)", or "UBND <level> ban hành"
     with the place of the date line."""
     upper_levels = sorted(levels, key=len, reverse=True)
     for index, line in enumerate(lines[:8]):
@@ -210,7 +210,7 @@ def _references(
                 continue
             who = clean(match.group("issuer"))
             if issuer and level and who.lower() == f"ubnd {level}".lower():
-                who = issuer  # "của UBND huyện": the plan's own government
+                who = issuer  # "của UBND tỉnh": the plan's own government
             title = f"{match.group('kind')} {clean(match.group('title'))}"
             refs.setdefault(
                 match.group("number"), Reference(match.group("number"), day, who, title)

@@ -99,8 +99,8 @@ class Reference:
 @dataclass(frozen=True, slots=True)
 class MetaDraft:
     title: str | None = None
-    issuer: str | None = None  # "UBND huyện Lục Nam"
-    level_word: str | None = None  # "huyện", as the document writes it
+    issuer: str | None = None  # "UBND tỉnh Hưng Nam"
+    level_word: str | None = None  # "tỉnh", as the document writes it
     locality: str | None = None  # "Lục Nam"
     province: str | None = None
     place: str | None = None  # "Lục Nam, ngày ..."
@@ -162,7 +162,7 @@ class DutyDraft:
     period: Literal["quarter", "year"]
     due_before_day: int
     due_before_month: int | None
-    recipient: str  # the words naming the recipient ("đơn vị đầu mối", "Chủ tịch UBND huyện")
+    recipient: str  # the words naming the recipient ("đơn vị đầu mối", "Chủ tịch UBND tỉnh")
     text: str
 
 
