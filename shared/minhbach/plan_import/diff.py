@@ -48,8 +48,8 @@ def differences(before: Plan, after: Plan) -> Iterator[str]:
     for code in sorted(old_tasks.keys() & new_tasks.keys()):
         old_task, new_task = old_tasks[code], new_tasks[code]
         pairs: tuple[tuple[str, object, object], ...] = (
-            ("chủ trì", before.lead_unit_codes(code), after.lead_unit_codes(code)),
-            ("phối hợp", before.supporting_unit_codes(code), after.supporting_unit_codes(code)),
+            ("chủ trì", old_task.lead, new_task.lead),  # as written: a group stays a group
+            ("phối hợp", old_task.supporting, new_task.supporting),
             ("thời gian", _timing(old_task), _timing(new_task)),
             ("nội dung", " ".join(old_task.text.split()), " ".join(new_task.text.split())),
         )

@@ -87,6 +87,10 @@ def units_cell(name: str, row: int, column: str, problem: str) -> str:
     return f"Tệp “{name}”, dòng {row}, cột “{column}”: {problem}"
 
 
+def more_problems(count: int) -> str:
+    return f"... và {count} lỗi khác cùng loại."
+
+
 def duplicate_code(code: str, first_row: int) -> str:
     return f"mã “{code}” đã dùng ở dòng {first_row}; mỗi đơn vị một mã riêng."
 
@@ -106,12 +110,16 @@ def bad_code(value: str) -> str:
     )
 
 
+def portal_required(kind: str) -> str:
+    return f"đơn vị loại “{kind}” có cổng thông tin riêng: ghi địa chỉ cổng (https://...)."
+
+
 def unknown_kind(value: str, known: str) -> str:
     return f"không hiểu loại “{value}”. Ghi một trong: {known}."
 
 
 def unknown_parent(value: str) -> str:
-    return f"đơn vị cấp trên “{value}” không có trong cột “Mã” của danh sách."
+    return f"đơn vị cấp trên “{value}” không có trong danh sách (ghi mã hoặc đúng tên đơn vị)."
 
 
 def required(column: str) -> str:

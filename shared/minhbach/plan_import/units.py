@@ -29,6 +29,7 @@ COLUMNS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("portal", "Cổng TTĐT", ("cong ttdt", "cong thong tin", "trang thong tin", "website")),
 )
 REQUIRED: Final = ("name", "kind", "email")
+MAX_PROBLEMS: Final = 20  # a wrong column makes every row wrong: show the first ones
 TITLE: Final[Mapping[str, str]] = {field: title for field, title, _ in COLUMNS}
 
 
@@ -122,6 +123,8 @@ def build_directory(source: str, rows: Sequence[UnitRow]) -> Directory:
             portal = f"https://{portal}"
         if portal and not schema.valid_portal(portal):
             problem(row.row, "portal", messages.bad_portal(row.portal))
+        if kind is not None and schema.needs_portal(kind) and not portal:
+            problem(row.row, "portal", messages.portal_required(row.kind))
         units.append(
             DirectoryUnit(
                 code=code,
@@ -129,18 +132,28 @@ def build_directory(source: str, rows: Sequence[UnitRow]) -> Directory:
                 kind=kind or "",
                 email=email,
                 portal=portal,
-                parent=clean(row.parent).lower() or None,
+                parent=(p.lower() if schema.valid_code(p.lower()) else p)
+                if (p := clean(row.parent))
+                else None,
                 person=clean(row.person) or None,
                 aliases=tuple(clean(a) for a in row.aliases if clean(a)),
                 row=row.row,
             )
         )
     codes = {unit.code for unit in units}
-    for unit in units:
+    by_name = {fold(unit.name): unit.code for unit in units}
+    for index, unit in enumerate(units):
         if unit.parent and unit.parent not in codes:
-            problem(unit.row, "parent", messages.unknown_parent(unit.parent))
+            parent = by_name.get(fold(unit.parent))  # the parent written by its name
+            if parent is None:
+                problem(unit.row, "parent", messages.unknown_parent(unit.parent))
+            else:
+                units[index] = replace(unit, parent=parent)
     if problems:
-        raise ImportFailure("\n".join(problems))
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(messages.more_problems(len(problems) - MAX_PROBLEMS))
+        raise ImportFailure("\n".join(shown))
     return Directory(source, tuple(units), tuple(notes))
 
 

@@ -82,6 +82,14 @@ def test_duplicate_codes_and_a_malformed_email_name_their_rows() -> None:
     assert "dòng 8, cột “Thư điện tử”: “ktht at lucnam” không phải địa chỉ thư điện tử" in message
 
 
+def test_a_commune_without_its_portal_names_the_cell() -> None:
+    units = seed_units()
+    index = next(i for i, u in enumerate(units) if u["code"] == "bao-dai")
+    units[index] = {k: v for k, v in units[index].items() if k != "portal"}
+    message = failure(seed_docx(), units_xlsx(units))
+    assert f"dòng {index + 2}, cột “Cổng TTĐT”: đơn vị loại “Xã” có cổng thông tin riêng" in message
+
+
 def test_a_directory_without_the_email_column() -> None:
     message = failure(seed_docx(), units_xlsx(seed_units(), header=UNIT_HEADER[:3]))
     assert "dòng 1: thiếu cột “Thư điện tử”" in message

@@ -4,6 +4,7 @@ shared/plans/luc-nam-2024.yaml, and the same obligations through scoring's rules
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -14,7 +15,13 @@ from minhbach.plan_import.docx_reader import read_docx
 from minhbach.plan_import.importer import ImportResult, import_plan
 from minhbach.plan_import.xlsx import read_units_xlsx
 from scoring.obligations.rules import ObligationRules
-from tests.unit.plan_import.documents import seed_docx, seed_units, units_xlsx
+from tests.unit.plan_import.documents import (
+    seed_docx,
+    seed_parts,
+    seed_units,
+    table_docx,
+    units_xlsx,
+)
 
 
 def run_import(docx: bytes, xlsx: bytes, base: bool = False) -> ImportResult:
@@ -154,3 +161,52 @@ def test_with_the_seed_as_base_nothing_in_use_changes(base: bool) -> None:
         i.readiness_weights for i in expected.indicators
     ]
     assert result.differences == ()
+
+
+def test_a_revised_plan_keeps_the_codes_in_use_and_lists_what_changed() -> None:
+    """ "Kế hoạch điều chỉnh": indicator 2's target raised, task 5.1 gets a second lead, a unit
+    added; the directory comes without codes. Every code in use is kept."""
+    body, header, rows = seed_parts()
+    revised = []
+    for row in rows:
+        cells = list(row)
+        if cells[0] == "2":
+            cells[1] = cells[1].replace("50%", "55%")
+        if cells[2].startswith("5.1."):
+            cells[3] = "Phòng Tư pháp, Phòng Nội vụ"
+        revised.append(cells)
+    width = len(header)
+    grid = [(r + [""] * width)[:width] for r in revised]
+    merges = [
+        (r, c)
+        for r, row in enumerate(grid, start=1)
+        for c in range(width)
+        if not row[c] and (c < 2 or re.match(r"^\d+\.\d+\.", row[2]))
+    ]
+    units = [{**u, "code": ""} for u in seed_units()]
+    units.append(
+        {
+            "code": "",
+            "name": "Phòng Giao dịch Ngân hàng Chính sách xã hội",
+            "kind": "department",
+            "email": "nhcs@lucnam.example.invalid",
+        }
+    )
+    directory = units_xlsx(units, parent="UBND huyện Lục Nam")  # parents by name, not code
+    result = run_import(table_docx(body, header, grid, merges), directory, base=True)
+    print("\n".join(result.differences))
+    plan = result.plan
+    assert [u.code for u in plan.units][: len(seed().units)] == [u.code for u in seed().units]
+    assert plan.task("5.1").lead == ("tu-phap", "noi-vu")
+    new_code = "phong-giao-dich-ngan-hang-chinh-sach-xa-hoi"
+    gained = obligations(plan) - obligations(seed())
+    assert obligations(seed()) <= obligations(plan)  # nothing owed before moves or goes
+    assert gained and {o[1] for o in gained} == {new_code}  # the new department reports too
+    assert "~ chỉ tiêu 2 (mục tiêu): >=, 50.0, percent → >=, 55.0, percent" in result.differences
+    assert "~ nhiệm vụ 5.1 (chủ trì): tu-phap → tu-phap, noi-vu" in result.differences
+    added = [d for d in result.differences if d.startswith("+ thêm đơn vị")]
+    assert added == [
+        "+ thêm đơn vị phong-giao-dich-ngan-hang-chinh-sach-xa-hoi: "
+        "Phòng Giao dịch Ngân hàng Chính sách xã hội"
+    ]
+    assert "Khác với tệp kế hoạch cũ (3):" in result.summary
