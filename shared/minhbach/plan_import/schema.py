@@ -4,7 +4,7 @@ unit kinds, group codes and level words. Another schema version changes this mod
 Written for schema_version 1 as on this branch (`meta.district`, kinds district/department/tax/
 association/centre/commune/town/leadership, `portal_monitoring.commune_copy_tasks`). Where the
 two-tier schema (decision 0013: `meta.level` + `meta.locality`, kinds province, central_agency,
-ward, special_zone, `copy_duties`) differs, the place is marked "0013".
+ward, special_zone, `copy_duties`) differs, the place is marked "0013" and `TWO_TIER` switches.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ from minhbach.plan_import.yamlout import Noted
 
 SCHEMA_VERSION: Final = 1
 TIMEZONE: Final = "Asia/Ho_Chi_Minh"
+# Decision 0013's schema (meta.level + meta.locality; kinds province, central_agency, ward,
+# special_zone; portal_monitoring.copy_duties). False writes the schema of this branch; the
+# lead flips it when 0013's loader is merged (tests/unit/plan_import/test_schema_switch.py
+# checks what each setting writes).
+TWO_TIER: bool = False
 
 # Level words as documents write them ("UBND huyện Lục Nam") -> the level they name (0013's
 # `meta.level`; this schema only keeps the locality, in `meta.district`).
@@ -107,6 +112,20 @@ _KINDS: Final[Mapping[str, tuple[str, str | None]]] = {
     "leadership": ("leadership", None),
     "lanh dao": ("leadership", None),
 }
+# 0013's kinds where they differ from the table above (no note: the schema has the kind).
+_KINDS_0013: Final[Mapping[str, str]] = {
+    "co quan trung uong": "central_agency",
+    "central_agency": "central_agency",
+    "thue": "central_agency",
+    "tax": "central_agency",
+    "ward": "ward",
+    "phuong": "ward",
+    "special_zone": "special_zone",
+    "dac khu": "special_zone",
+    "province": "province",
+    "tinh": "province",
+    "thanh pho": "province",
+}
 KIND_HELP: Final = "Phòng/Sở/Ban, Trung tâm, Thuế, Hội, Xã, Phường, Thị trấn, Huyện, Tỉnh, Lãnh đạo"
 # How the template and the export write each kind.
 KIND_LABELS: Final[Mapping[str, str]] = {
@@ -133,12 +152,16 @@ def unit_kind(word: str) -> tuple[str | None, str | None]:
     import re
 
     for part in (word, *re.split(r"[/,]", word)):
+        if TWO_TIER and fold(part) in _KINDS_0013:
+            return _KINDS_0013[fold(part)], None
         if fold(part) in _KINDS:
             return _KINDS[fold(part)]
     return None, None
 
 
 def group_kinds(code: str) -> tuple[str, ...]:
+    if TWO_TIER and code == "all_communes":
+        return ("commune", "ward", "special_zone", "town")
     return GROUPS[code][0]
 
 
@@ -148,7 +171,8 @@ def group_phrases() -> dict[str, str]:
 
 
 def needs_portal(kind: str) -> bool:
-    return kind in _NEEDS_PORTAL
+    extra = ("province", "ward", "special_zone") if TWO_TIER else ()
+    return kind in (*_NEEDS_PORTAL, *extra)
 
 
 def valid_code(code: str) -> bool:
@@ -237,7 +261,7 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
     assert year is not None
     level = meta.level_word
     locality_notes = list(notes.about("meta", "locality"))
-    if level is not None and LEVELS.get(level) not in ("district", None):
+    if not TWO_TIER and level is not None and LEVELS.get(level) not in ("district", None):
         locality_notes.append(
             check(f"kế hoạch của {level}; tệp kế hoạch hiện ghi địa phương vào `district`")
         )
@@ -284,7 +308,7 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
         "title": noted(
             meta.title or "Kế hoạch", [] if meta.title else [check("không đọc được tên kế hoạch")]
         ),
-        "district": noted(meta.locality or "CHƯA RÕ", locality_notes),
+        **_place(meta.level_word, meta.locality, locality_notes),
         "province": noted(
             meta.province or meta.locality or "CHƯA RÕ",
             [] if meta.province else [check("không đọc được tên tỉnh")],
@@ -303,6 +327,19 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
         "timezone": TIMEZONE,
         "effective_from": noted(effective, [check(effective_note)] if effective_note else []),
         "overall_target": noted(target_block, notes.about("meta", "overall_target")),
+    }
+
+
+def _place(level_word: str | None, locality: str | None, notes: list[str]) -> dict[str, Any]:
+    if not TWO_TIER:
+        return {"district": noted(locality or "CHƯA RÕ", notes)}
+    level = LEVELS.get(level_word or "")
+    level_notes = [] if level else [check("không đọc được cấp chính quyền (tỉnh, xã, phường ...)")]
+    if level_word == "thành phố":
+        level_notes.append(check("“thành phố” hiểu là thành phố trực thuộc trung ương"))
+    return {
+        "level": noted(level or "commune", level_notes),
+        "locality": noted(locality or "CHƯA RÕ", notes),
     }
 
 
@@ -408,7 +445,8 @@ def plan_document(
     portals = {unit.code for unit in directory.units if unit.portal} | {
         code for code, unit in base_units.items() if unit.get("portal") and code in codes
     }
-    monitoring = _monitoring(policy.get("portal_monitoring"), portals, tasks_known, from_base)
+    refs = codes | set(res.groups)
+    monitoring = _monitoring(policy.get("portal_monitoring"), portals, tasks_known, refs, from_base)
     if monitoring is not None:
         data["portal_monitoring"] = monitoring
     drafting = policy.get("drafting") if from_base else None
@@ -527,13 +565,30 @@ def _escalation(policy: Mapping[str, Any], res: Any, from_base: bool) -> dict[st
 
 
 def _monitoring(
-    block: Mapping[str, Any] | None, portals: set[str], tasks: set[str], from_base: bool
+    block: Mapping[str, Any] | None,
+    portals: set[str],
+    tasks: set[str],
+    refs: set[str],
+    from_base: bool,
 ) -> Any:
     if not block:
         return None
     entries = [p for p in block.get("portals", []) if p.get("unit") in portals]
-    copies = [code for code in block.get("commune_copy_tasks", []) if code in tasks]  # 0013
-    out = {**block, "portals": entries, "commune_copy_tasks": copies}
+    out = {**block, "portals": entries}
+    if "commune_copy_tasks" in block:
+        out["commune_copy_tasks"] = [c for c in block["commune_copy_tasks"] if c in tasks]
+    if "copy_duties" in block:  # 0013: keep each duty's tasks and units that still exist
+        duties = []
+        for duty in block["copy_duties"]:
+            kept = {
+                **duty,
+                "documents_of": [c for c in duty.get("documents_of", []) if c in refs],
+                "reposted_on": [c for c in duty.get("reposted_on", []) if c in refs],
+                "tasks": [c for c in duty.get("tasks", []) if c in tasks],
+            }
+            if kept["documents_of"] and kept["reposted_on"] and kept["tasks"]:
+                duties.append(kept)
+        out["copy_duties"] = duties
     if from_base:
         return out
     return Noted(
