@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+WIDTH = 100
 _PLAIN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _RESERVED = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n"})
 
@@ -67,11 +69,7 @@ def _mapping(data: Mapping[str, Any], indent: int, lines: list[str], first: str 
     for position, (key, raw) in enumerate(data.items()):
         value, notes = _unwrap(raw)
         lead = first if position == 0 and first else pad
-        if notes:
-            if position == 0 and first:
-                _comments(notes, indent, lines)
-            else:
-                _comments(notes, indent, lines)
+        _comments(notes, indent, lines)
         head = f"{lead}{key}:"
         if isinstance(value, Mapping):
             if not value:
@@ -86,8 +84,23 @@ def _mapping(data: Mapping[str, Any], indent: int, lines: list[str], first: str 
             else:
                 lines.append(head)
                 _sequence(value, indent + 2, lines)
+        elif _folds(value, indent):
+            lines.append(f"{head} >-")
+            width = max(40, WIDTH - indent - 2)
+            wrapped = textwrap.wrap(value, width, break_long_words=False, break_on_hyphens=False)
+            lines.extend(" " * (indent + 2) + line for line in wrapped)
         else:
             lines.append(f"{head} {scalar(value)}")
+
+
+def _folds(value: Any, indent: int) -> bool:
+    """A long plain sentence is written folded (">-"), as the seed plan writes its texts."""
+    return (
+        isinstance(value, str)
+        and len(value) + indent > WIDTH
+        and value == " ".join(value.split())  # one space between words, none around
+        and "\t" not in value
+    )
 
 
 def _sequence(items: Sequence[Any], indent: int, lines: list[str]) -> None:
