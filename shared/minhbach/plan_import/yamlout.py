@@ -84,7 +84,7 @@ def _mapping(data: Mapping[str, Any], indent: int, lines: list[str], first: str 
             else:
                 lines.append(head)
                 _sequence(value, indent + 2, lines)
-        elif _folds(value, indent):
+        elif _folds(value, indent + len(str(key)) + 4):
             lines.append(f"{head} >-")
             width = max(40, WIDTH - indent - 2)
             wrapped = textwrap.wrap(value, width, break_long_words=False, break_on_hyphens=False)
