@@ -37,11 +37,12 @@ from minhbach.plan_import.model import (
 from minhbach.plan_import.text import clean, correct_typos, fold
 
 # Each column's role and the folded words its header contains; the first role a header matches
-# wins, so the more specific come first ("Cơ quan chủ trì thực hiện nhiệm vụ" is the lead).
+# wins, so the more specific come first ("Thời gian thực hiện" is the timing, "Đơn vị thực
+# hiện" the lead, "Đơn vị phối hợp thực hiện" the supporting units).
 COLUMNS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    ("lead", ("chu tri",)),
     ("supporting", ("phoi hop",)),
     ("timing", ("thoi gian", "thoi han", "tien do", "han hoan thanh", "moc hoan thanh")),
+    ("lead", ("chu tri", "don vi thuc hien", "co quan thuc hien", "co quan don vi thuc hien")),
     ("target", ("muc tieu", "phan dau")),
     ("indicator", ("chi tieu", "chi so")),
     ("task", ("nhiem vu", "giai phap", "noi dung")),

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from minhbach.plan_import.appendix import find_columns
 from minhbach.plan_import.cells import (
     read_target,
     read_timing,
@@ -17,6 +18,7 @@ from minhbach.plan_import.cells import (
     split_tasks,
 )
 from minhbach.plan_import.matching import ACCEPTED, SURE, match_unit, score
+from minhbach.plan_import.model import Cell
 from minhbach.plan_import.schema import group_phrases, unit_kind
 from minhbach.plan_import.text import correct_typos, fold, spaced_hyphens
 from minhbach.plan_import.units import DirectoryUnit
@@ -125,3 +127,46 @@ def test_matching_is_sure_only_of_the_same_name_and_never_of_a_near_other_unit()
     assert match_unit("Hội các doanh nghiệp huyện", units).score == 90
     assert match_unit("Phòng Kinh tế và Hạ tầng", units).unit is None
     assert score("UBND TP Hà Nội", "Ủy ban nhân dân thành phố Hà Nội") == 100
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [
+        (
+            [
+                "STT",
+                "Chỉ tiêu",
+                "Nhiệm vụ, giải pháp trọng tâm",
+                "Cơ quan chủ trì thực hiện",
+                "Cơ quan phối hợp thực hiện",
+                "Thời gian thực hiện",
+            ],
+            ["stt", "indicator", "task", "lead", "supporting", "timing"],
+        ),
+        (
+            [
+                "TT",
+                "Nội dung công việc",
+                "Đơn vị thực hiện",
+                "Đơn vị phối hợp thực hiện",
+                "Thời hạn hoàn thành",
+                "Ghi chú",
+            ],
+            ["stt", "task", "lead", "supporting", "timing"],
+        ),
+        (
+            [
+                "Số thứ tự",
+                "Chỉ số thành phần",
+                "Mục tiêu phấn đấu",
+                "Giải pháp",
+                "Tiến độ",
+                "Cơ quan, đơn vị thực hiện",
+            ],
+            ["stt", "indicator", "target", "task", "timing", "lead"],
+        ),
+    ],
+)
+def test_columns_are_found_by_their_words_in_any_order(header: list[str], roles: list[str]) -> None:
+    found = find_columns([Cell(title) for title in header])
+    assert sorted(found, key=found.__getitem__) == roles
