@@ -91,7 +91,7 @@ def import_plan(
     res = resolve(draft, directory, document.name, header)
     notes = schema.Notes([*draft.notes, *directory.notes, *res.notes])
     data = schema.plan_document(draft, directory, res, policy, from_base, notes)
-    header_lines = messages.file_header(document.name, units_source, from_base)
+    header_lines = messages.file_header(document.name, units_source, from_base, draft.corrections)
     text = render(data, header_lines)
     try:
         plan = parse_plan(text, "plan.yaml")

@@ -144,15 +144,19 @@ def check(text: str) -> str:
     return f"KIỂM TRA: {text}"
 
 
-def file_header(document: str, units: str, from_base: bool) -> list[str]:
+def file_header(
+    document: str, units: str, from_base: bool, corrections: Sequence[str] = ()
+) -> list[str]:
     origin = "cập nhật từ tệp kế hoạch cũ (--base)" if from_base else "tạo mới"
-    return [
+    lines = [
         "Minh Bạch plan file, written by `minhbach plan import` "
         f"({origin}) from “{document}” and “{units}”.",
         "Mỗi dòng “KIỂM TRA: ...” là giá trị máy đoán hoặc không tìm thấy trong văn bản: người",
         "phụ trách xem lại rồi xóa dòng đó. Kiểm tra tệp bằng: minhbach plan validate <tệp>",
-        "",
     ]
+    if corrections:
+        lines.append("KIỂM TRA: đã sửa lỗi chính tả của văn bản: " + "; ".join(corrections))
+    return [*lines, ""]
 
 
 # --- differences against the plan in use ---------------------------------------------------

@@ -69,7 +69,9 @@ def test_the_imported_file_validates_on_its_own() -> None:
     result = imported()
     reloaded = parse_plan(result.text, "imported.yaml")
     assert reloaded.meta.year == 2024
-    assert "KIỂM TRA" in result.text
+    assert "# KIỂM TRA: đã sửa lỗi chính tả của văn bản: “Tín minh bạch” sửa thành" in result.text
+    assert "  # KIỂM TRA: kế hoạch không ghi ngày ký: tính từ ngày đầu tháng ký\n" in result.text
+    assert "# KIỂM TRA: “Trung tâm Văn hoá TT-TT” hiểu là" in result.text
 
 
 def test_every_indicator_and_target_comes_back() -> None:
