@@ -20,12 +20,17 @@ from minhbach.plan_import.units import COLUMNS, check_header, header_columns
 
 def read_units_xlsx(data: bytes, name: str) -> list[UnitRow]:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportFailure(messages.not_an_xlsx(name)) from error
     names = book.sheetnames
     sheet = book[messages.SHEET_UNITS] if messages.SHEET_UNITS in names else book.worksheets[0]
     rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:  # "Xã" typed once beside a block of communes
+        top = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                rows[r][c] = top
     book.close()
     header_at = next((i for i, row in enumerate(rows[:5]) if len(header_columns(row)) >= 3), 0)
     columns = check_header(name, rows[header_at] if rows else [])

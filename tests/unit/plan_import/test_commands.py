@@ -62,3 +62,22 @@ def test_units_template_has_the_columns_the_import_reads(tmp_path: Path) -> None
     rows = read_units_xlsx(path.read_bytes(), path.name)
     assert [r.code for r in rows] == ["ubnd", "chu-tich", "vhtt", "xa-b"]
     assert rows[2].aliases == ("Phòng VH&TT",)
+
+
+def test_a_directory_with_merged_kind_cells_and_numbers(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["STT", "Mã", "Tên đơn vị", "Loại", "Email", "Website"])
+    sheet.append([1, "xa-a", "UBND xã A", "Xã", "a@x.vn", "xa-a.gov.vn"])
+    sheet.append([2, "xa-b", "UBND xã B", None, "b@x.vn", "https://xa-b.gov.vn"])
+    sheet.merge_cells("D2:D3")
+    out = tmp_path / "dv.xlsx"
+    book.save(out)
+    rows = read_units_xlsx(out.read_bytes(), out.name)
+    assert [(r.code, r.kind, r.portal) for r in rows] == [
+        ("xa-a", "Xã", "xa-a.gov.vn"),
+        ("xa-b", "Xã", "https://xa-b.gov.vn"),
+    ]
