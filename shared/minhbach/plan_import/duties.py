@@ -33,8 +33,9 @@ _HALF = re.compile(r"(?:6 tháng|sáu tháng|bán niên)", re.IGNORECASE)
 _TO_FOCAL = re.compile(r"(?:tới|gửi|về)\s+(?:cơ quan|đơn vị)\s+đầu mối", re.IGNORECASE)
 _IS_FOCAL = re.compile(r"là\s+(?:cơ quan|đơn vị)\s+đầu mối", re.IGNORECASE)
 _RECIPIENT = re.compile(
-    r"báo cáo\s+(?P<who>(?:Chủ tịch|Phó Chủ tịch|Thường trực|UBND|Ủy ban nhân dân|Ban chỉ đạo|"
-    r"lãnh đạo)[^,(;.]*?)(?=\s+theo\b|\s*\(|\s*[,;.]|\s+(?:định kỳ|hằng|trước)\b|$)",
+    r"báo cáo(?:\s+(?:kết quả|định kỳ|tình hình)[^,(;.]*?)?\s+(?:về|gửi|tới|lên)?\s*"
+    r"(?P<who>(?:Chủ tịch|Phó Chủ tịch|Thường trực|UBND|Ủy ban nhân dân|Ban chỉ đạo|lãnh đạo)"
+    r"[^,(;.]*?)(?=\s+theo\b|\s*\(|\s*[,;.]|\s+(?:định kỳ|hằng|trước)\b|$)",
 )
 
 

@@ -62,6 +62,14 @@ def resolve(
         if fold(duty.recipient) == fold(FOCAL_WORDS):
             out.recipients[(duty.reporter, duty.period)] = out.focal
             continue
+        if not duty.recipient:  # "báo cáo ... " without a name the reader could take
+            chair = next((u for u in leaders if fold(u.name).startswith("chu tich")), None)
+            if chair is not None:
+                out.recipients[(duty.reporter, duty.period)] = chair.code
+                out.notes.append(
+                    Note(("duties", duty.reporter), f"không rõ ai nhận báo cáo, chọn {chair.name}")
+                )
+                continue
         unit = _named(out, duty.recipient, leaders) if duty.recipient else None
         if unit is None:
             raise ImportFailure(

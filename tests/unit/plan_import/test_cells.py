@@ -17,6 +17,7 @@ from minhbach.plan_import.cells import (
     split_target,
     split_tasks,
 )
+from minhbach.plan_import.duties import read_duties
 from minhbach.plan_import.matching import ACCEPTED, SURE, match_unit, score
 from minhbach.plan_import.model import Cell
 from minhbach.plan_import.schema import group_phrases, unit_kind
@@ -170,3 +171,23 @@ def test_matching_is_sure_only_of_the_same_name_and_never_of_a_near_other_unit()
 def test_columns_are_found_by_their_words_in_any_order(header: list[str], roles: list[str]) -> None:
     found = find_columns([Cell(title) for title in header])
     assert sorted(found, key=found.__getitem__) == roles
+
+
+def test_reporting_duties_of_the_organisation_section() -> None:
+    lines = [
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Các sở, ngành gửi báo cáo định kỳ hằng quý về cơ quan đầu mối (trước ngày 05 của "
+        "tháng đầu tiên quý tiếp theo).",
+        "2. Giao Sở Tài chính là cơ quan đầu mối tổng hợp, báo cáo kết quả thực hiện về UBND tỉnh "
+        "(qua Văn phòng UBND tỉnh) trước ngày 15/12 hằng năm.",
+        "Nơi nhận:",
+        "- báo cáo trước ngày 01/01 hằng năm (not a duty: after Nơi nhận)",
+    ]
+    duties, notes = read_duties(lines)
+    assert [
+        (d.reporter, d.period, d.due_before_day, d.due_before_month, d.recipient) for d in duties
+    ] == [
+        ("lead_units", "quarter", 5, None, "đơn vị đầu mối"),
+        ("focal_unit", "year", 15, 12, "UBND tỉnh"),
+    ]
+    assert notes == []
