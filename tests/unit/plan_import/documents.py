@@ -191,3 +191,126 @@ def units_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _names(plan: Any, codes: Sequence[str]) -> str:
+    return ", ".join(
+        plan.unit(code).name if plan.has_unit(code) else plan.group(code).name for code in codes
+    )
+
+
+def _duty_sentences(plan: Any) -> list[str]:
+    """ "Tổ chức thực hiện" as an office writes the plan's reporting rules."""
+
+    def when(rules: Sequence[Any]) -> str:
+        parts = []
+        for rule in rules:
+            if rule.period == "quarter":
+                parts.append(
+                    f"trước ngày {rule.due_before_day:02d} của tháng đầu tiên quý tiếp theo"
+                )
+            else:
+                parts.append(
+                    f"trước ngày {rule.due_before_day:02d}/{rule.due_before_month:02d} hằng năm"
+                )
+        return " và ".join(parts)
+
+    lead = [r for r in plan.reporting_rules if r.reporter == "lead_units"]
+    focal = [r for r in plan.reporting_rules if r.reporter == "focal_unit"]
+    out = []
+    if lead:
+        out.append(
+            "1. Các cơ quan, đơn vị được giao chủ trì tổng hợp kết quả và gửi báo cáo "
+            f"định kỳ tới đơn vị đầu mối (báo cáo gửi {when(lead)})."
+        )
+    if focal:
+        recipient = plan.unit(focal[0].recipient).name
+        out.append(
+            f"2. Giao {plan.focal_unit.name} là cơ quan đầu mối tổng hợp, báo cáo "
+            f"{recipient} theo quý, năm ({when(focal)})."
+        )
+    return out
+
+
+def docx_from_plan(plan: Any) -> bytes:
+    """Any plan file written back as the signed document its office would have: heading,
+    body with the focal unit and the reporting duties, signature, and the appendix with each
+    task's cells merged where the plan says `merged_cells_from`."""
+    meta = plan.meta
+    number = meta.document.number or ""
+    day = meta.document.issued_on
+    date_line = (
+        f"ngày {day.day:02d} tháng {day.month} năm {day.year}"
+        if day
+        else f"ngày   tháng {meta.document.issued_month or ''} năm {meta.year}"
+    )
+    place = plan.drafting.place if plan.drafting else meta.issuer.split()[-1]
+    refs = "; ".join(
+        f"Kế hoạch số {r.number} ngày {r.date.day}/{r.date.month}/{r.date.year} của {r.issuer} "
+        f"{r.title.removeprefix('Kế hoạch ')}"
+        for r in meta.references
+    )
+    title = meta.title.removeprefix("Kế hoạch ")
+    body = [
+        f"Số: {number}/{meta.document.symbol}",
+        f"{place}, {date_line}",
+        "KẾ HOẠCH",
+        title,
+        f"Thực hiện {refs}; {meta.issuer} ban hành Kế hoạch như sau:" if refs else "",
+        f"a) Nhiệm vụ: {meta.overall_target.text}.",
+        f"Đơn vị đầu mối: {plan.focal_unit.name}",
+        "III. TỔ CHỨC THỰC HIỆN",
+        *_duty_sentences(plan),
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        *meta.signer.title.split(" - "),
+        meta.signer.name,
+        "Phụ lục",
+        f"(Kèm theo Kế hoạch số {number}/{meta.document.symbol} của {meta.issuer})",
+    ]
+    header = [
+        "STT",
+        "Chỉ tiêu",
+        "Nhiệm vụ, giải pháp trọng tâm",
+        "Cơ quan chủ trì thực hiện",
+        "Cơ quan phối hợp thực hiện",
+        "Thời gian thực hiện",
+    ]
+    rows: list[list[str]] = []
+    merges: list[tuple[int, int]] = []
+    for indicator in plan.indicators:
+        target = f" ({indicator.target.text})" if indicator.target and indicator.target.text else ""
+        for position, code in enumerate(indicator.tasks):
+            task = plan.task(code)
+            r = len(rows) + 1
+            role = f" {task.supporting_role}" if task.supporting_role else ""
+            rows.append(
+                [
+                    str(indicator.number) if position == 0 else "",
+                    f"{indicator.title}{target}" if position == 0 else "",
+                    f"{code}. {' '.join(task.text.split())}",
+                    _names(plan, task.lead),
+                    _names(plan, task.supporting) + role,
+                    task.timing.text,
+                ]
+            )
+            if position:
+                merges += [(r, 0), (r, 1)]
+            if task.merged_cells_from:
+                merges += [(r, 3), (r, 4), (r, 5)]
+    return table_docx([line for line in body if line], header, rows, merges)
+
+
+def directory_from_plan(plan: Any) -> bytes:
+    units = [
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "email": u.email,
+            "portal": u.portal or "",
+            "person": u.person or "",
+        }
+        for u in plan.units
+    ]
+    return units_xlsx(units, parent=None)
