@@ -29,7 +29,6 @@ from minhbach.plan_import.model import (
     IndicatorDraft,
     Note,
     Table,
-    TargetDraft,
     TaskDraft,
     TimingDraft,
     UnitRef,
@@ -371,4 +370,4 @@ def _replace_merged(task: TaskDraft, merged: str | None) -> TaskDraft:
     )
 
 
-__all__ = ["COLUMNS", "TITLES", "Appendix", "TargetDraft", "find_columns", "read_appendix"]
+__all__ = ["COLUMNS", "TITLES", "Appendix", "find_columns", "locate", "read_appendix"]

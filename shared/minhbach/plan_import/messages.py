@@ -137,13 +137,6 @@ def invalid_result(problems: Sequence[str]) -> str:
     )
 
 
-# --- KIỂM TRA notes (a comment in the file and a line of the summary) ------------------------
-
-
-def check(text: str) -> str:
-    return f"KIỂM TRA: {text}"
-
-
 def file_header(
     document: str, units: str, from_base: bool, corrections: Sequence[str] = ()
 ) -> list[str]:

@@ -52,9 +52,6 @@ class Directory:
     units: tuple[DirectoryUnit, ...]
     notes: tuple[Note, ...] = ()
 
-    def by_code(self, code: str) -> DirectoryUnit:
-        return next(unit for unit in self.units if unit.code == code)
-
 
 def header_columns(header: Sequence[str]) -> dict[str, int]:
     """Which spreadsheet column holds each field (by the header's words)."""
