@@ -222,14 +222,14 @@ class _Walk:
         known = [i.number for i in self.out.indicators]
         number = parsed if parsed is not None and parsed not in known else max(known, default=0) + 1
         if parsed is None:
-            self.note(("indicator", str(number)), f"chỉ tiêu không có số thứ tự, đánh số {number}")
+            self.note(("indicator", str(number)), messages.indicator_numbered(number))
         title, target, note = split_target(title)
         if target is None and target_text:
             target, note = read_target(target_text)
         if note:
             self.note(("indicator", str(number), "target"), note)
         if target is None:
-            self.note(("indicator", str(number), "target"), "kế hoạch không ghi mục tiêu")
+            self.note(("indicator", str(number), "target"), messages.TARGET_NO_TARGET)
         self.out.indicators.append(IndicatorDraft(number, title, target, (), row))
         self.tasks_of[number] = []
         self.indicator = number
@@ -255,15 +255,14 @@ class _Walk:
         if self.indicator is None:
             first = pieces[0][0] or code_in_stt
             major = int(first.split(".")[0]) if first else 1
-            self.new_indicator(number, major, f"Chỉ tiêu {major}", "")
+            self.new_indicator(number, major, messages.indicator_placeholder(major), "")
         assert self.indicator is not None
         codes: list[str] = []
         for index, (code, _) in enumerate(pieces):
             code = code or (code_in_stt if index == 0 else None)
             if code is None or int(code.split(".")[0]) != self.indicator:
                 guessed = f"{self.indicator}.{len(self.tasks_of[self.indicator]) + 1 + index}"
-                why = "không có mã" if code is None else f"mã “{code}” không thuộc chỉ tiêu này"
-                self.note(("task", guessed), f"nhiệm vụ {why}, đánh mã {guessed}")
+                self.note(("task", guessed), messages.task_numbered(code, guessed))
                 code = guessed
             codes.append(code)
         shared = self.shared_values(number, row, codes[0])
@@ -294,7 +293,7 @@ class _Walk:
             if lead_cell is not None and not lead_cell.continues_above:
                 self.note(
                     ("task", code, "lead"),
-                    f"ô chủ trì trống (dòng {number}), hiểu là như nhiệm vụ {self.shared.source}",
+                    messages.lead_empty_shared(number, self.shared.source),
                 )
             own_supporting = self.text(row, "supporting")
             own_timing = self.text(row, "timing")
@@ -328,7 +327,7 @@ class _Walk:
             source="?",
         )
         if lead_role:
-            self.note(("task", code, "lead"), f"ô chủ trì ghi thêm “{lead_role}”, bỏ qua")
+            self.note(("task", code, "lead"), messages.lead_role_dropped(lead_role))
         if timing_note:
             self.note(("task", code, "timing"), timing_note)
         return self.shared

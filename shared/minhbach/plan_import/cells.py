@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Final, Literal
 
+from minhbach.plan_import import messages
 from minhbach.plan_import.model import TargetDraft, TimingDraft, UnitRef
 from minhbach.plan_import.text import clean, fold, spaced_hyphens
 
@@ -53,7 +54,7 @@ def read_target(words: str) -> tuple[TargetDraft | None, str | None]:
     )
     notes = []
     if not relation:
-        notes.append("không ghi “trên hoặc bằng”/“dưới hoặc bằng”, hiểu là “trên hoặc bằng”")
+        notes.append(messages.NO_COMPARISON)
     marker = match.group("unit")
     unit: Literal["points", "percent"]
     if marker == "%":
@@ -62,10 +63,9 @@ def read_target(words: str) -> tuple[TargetDraft | None, str | None]:
         unit = "points"
     else:
         unit = "points" if value <= 10 else "percent"
-        scale = "điểm (thang 10)" if unit == "points" else "%"
-        notes.append(f"không ghi đơn vị, hiểu là {scale}")
+        notes.append(messages.unit_of_target(unit == "points"))
     if (unit == "points" and value > 10) or value > 100:
-        return None, f"mục tiêu “{words}” vượt thang điểm, không dùng"
+        return None, messages.target_off_scale(words)
     target = TargetDraft(value=value, unit=unit, comparison=comparison, text=clean(words))
     return target, "; ".join(notes) or None
 
@@ -104,29 +104,24 @@ def read_timing(text: str, year: int | None) -> tuple[TimingDraft, str | None]:
     if match := _BY.search(words):
         day = _date(match, year)
         if day is not None:
-            return TimingDraft("fixed_deadline", words, day), (
-                f"“{words}”: hiểu hạn cuối là chính ngày {day:%d/%m/%Y}"
-            )
+            return TimingDraft("fixed_deadline", words, day), messages.deadline_same_day(words, day)
     if (match := _QUARTER.search(words)) and year is not None:
         quarter = _ROMAN.get(match.group(1).upper()) or int(match.group(1))
         on_year = int(match.group(2) or year)
         last = date(on_year, quarter * 3, calendar.monthrange(on_year, quarter * 3)[1])
-        return TimingDraft("fixed_deadline", words, last), (
-            f"“{words}”: hiểu hạn cuối là ngày cuối quý, {last:%d/%m/%Y}"
+        return TimingDraft("fixed_deadline", words, last), messages.deadline_end_of_quarter(
+            words, last
         )
     if (match := _MONTH.search(words)) and year is not None and 1 <= int(match.group(1)) <= 12:
         month, on_year = int(match.group(1)), int(match.group(2) or year)
         last = date(on_year, month, calendar.monthrange(on_year, month)[1])
-        return TimingDraft("fixed_deadline", words, last), (
-            f"“{words}”: hiểu hạn cuối là ngày cuối tháng, {last:%d/%m/%Y}"
+        return TimingDraft("fixed_deadline", words, last), messages.deadline_end_of_month(
+            words, last
         )
     if low.startswith(("thường xuyên", "liên tục", "hằng ngày", "hàng ngày")):
         return TimingDraft("ongoing", words), None
-    return TimingDraft("ongoing", words or "Thường xuyên"), (
-        f"không hiểu thời gian “{words}”, tạm ghi là thường xuyên"
-        if words
-        else "không ghi thời gian thực hiện, tạm ghi là thường xuyên"
-    )
+    note = messages.timing_unknown(words) if words else messages.NO_TIMING
+    return TimingDraft("ongoing", words or "Thường xuyên"), note
 
 
 _WITHIN = re.compile(r"trong (?:vòng|thời hạn)?\s*(\d{1,3})\s*ngày(\s*làm việc)?", re.IGNORECASE)
@@ -141,7 +136,7 @@ def _within(words: str) -> tuple[int | None, str | None]:
     days = int(match.group(1))
     if match.group(2):
         return days, None
-    return days, f"“{clean(match.group(0))}”: hiểu là {days} ngày làm việc"
+    return days, messages.working_days(clean(match.group(0)), days)
 
 
 def _date(match: re.Match[str], year: int | None) -> date | None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Final, Literal
 
+from minhbach.plan_import import messages
 from minhbach.plan_import.model import DutyDraft, Note
 from minhbach.plan_import.text import clean
 
@@ -60,7 +61,7 @@ def read_duties(lines: Sequence[str]) -> tuple[list[DutyDraft], list[Note]]:
     notes: list[Note] = []
     body = section(lines)
     if not body:
-        notes.append(Note(("duties",), "không thấy phần “Tổ chức thực hiện”"))
+        notes.append(Note(("duties",), messages.NO_ORGANISATION))
     paragraphs = _sentences_with_context(body)
     for paragraph in paragraphs:
         low = paragraph.lower()
@@ -80,8 +81,7 @@ def read_duties(lines: Sequence[str]) -> tuple[list[DutyDraft], list[Note]]:
                 notes.append(
                     Note(
                         ("duties", reporter),
-                        f"“{clean(match.group(0))}”: hạn trong quý đang báo cáo, tệp kế hoạch "
-                        "hiện chỉ ghi được hạn ở tháng đầu quý sau; đã ghi tháng đầu quý sau",
+                        messages.end_of_quarter_duty(clean(match.group(0))),
                     )
                 )
             duties.append(
@@ -109,12 +109,11 @@ def read_duties(lines: Sequence[str]) -> tuple[list[DutyDraft], list[Note]]:
             notes.append(
                 Note(
                     ("duties", reporter),
-                    "kế hoạch có báo cáo 6 tháng; tệp kế hoạch chưa ghi được kỳ 6 tháng, "
-                    "cần thêm bằng tay khi phần mềm hỗ trợ",
+                    messages.HALF_YEAR,
                 )
             )
     if body and not duties:
-        notes.append(Note(("duties",), "không đọc được hạn báo cáo nào trong “Tổ chức thực hiện”"))
+        notes.append(Note(("duties",), messages.NO_DUE_DATES))
     return _unique(duties), notes
 
 

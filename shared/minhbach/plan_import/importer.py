@@ -55,10 +55,7 @@ def read_draft(document: SourceDocument) -> tuple[PlanDraft, dict[str, str]]:
                 lines.append(fixed)
     meta, meta_notes, _ = read_meta(lines, schema.LEVEL_WORDS)
     if meta.year is None:
-        raise ImportFailure(
-            f"Tệp “{document.name}”: không đọc được năm của kế hoạch (trong tên kế hoạch hoặc "
-            "dòng “..., ngày ... tháng ... năm ...”)."
-        )
+        raise ImportFailure(messages.no_year(document.name))
     table = read_appendix(document.tables, document.name, schema.group_phrases(), meta.year)
     duties, duty_notes = read_duties(lines)
     draft = PlanDraft(
@@ -124,8 +121,7 @@ def _keep_base_codes(directory: Directory, base: Plan) -> Directory:
         notes.append(
             Note(
                 ("unit", match.unit.code, "code"),
-                f"giữ mã “{match.unit.code}” của tệp cũ cho “{unit.name}” "
-                f"(độ khớp {match.score:g}%)",
+                messages.code_kept(match.unit.code, unit.name, match.score),
             )
         )
     return replace(with_codes(directory, codes), notes=(*directory.notes, *notes))

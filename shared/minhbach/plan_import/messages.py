@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 # --- errors: what is wrong, where, and what to do -------------------------------------------
 
@@ -291,3 +292,115 @@ def cannot_read(path: str, error: str) -> str:
 
 def exported(path: str) -> str:
     return f"Đã ghi {path}."
+
+
+# --- notes: what a person must check (a KIỂM TRA comment and a line of the summary) ---------
+# (Notes that name the plan file's own fields and kinds live with them in `schema`.)
+
+NO_COMPARISON = "không ghi “trên hoặc bằng”/“dưới hoặc bằng”, hiểu là “trên hoặc bằng”"
+TARGET_NO_TARGET = "kế hoạch không ghi mục tiêu"
+OVERALL_NO_TARGET = "kế hoạch không ghi mục tiêu chung của chỉ số thành phần"
+NO_TIMING = "không ghi thời gian thực hiện, tạm ghi là thường xuyên"
+NO_SIGN_DATE = "không đọc được ngày ký của kế hoạch"
+BLANK_SIGN_DAY = "kế hoạch để trống ngày ký"
+NO_ORGANISATION = "không thấy phần “Tổ chức thực hiện”"
+NO_DUE_DATES = "không đọc được hạn báo cáo nào trong “Tổ chức thực hiện”"
+HALF_YEAR = (
+    "kế hoạch có báo cáo 6 tháng; tệp kế hoạch chưa ghi được kỳ 6 tháng, cần thêm bằng tay "
+    "khi phần mềm hỗ trợ"
+)
+NO_VICE_CHAIR = "danh sách không có Phó Chủ tịch phụ trách; bậc cuối của nhắc việc là Chủ tịch"
+
+
+def unit_of_target(scale_is_points: bool) -> str:
+    scale = "điểm (thang 10)" if scale_is_points else "%"
+    return f"không ghi đơn vị, hiểu là {scale}"
+
+
+def target_off_scale(words: str) -> str:
+    return f"mục tiêu “{words}” vượt thang điểm, không dùng"
+
+
+def deadline_same_day(words: str, day: date) -> str:
+    return f"“{words}”: hiểu hạn cuối là chính ngày {day:%d/%m/%Y}"
+
+
+def deadline_end_of_quarter(words: str, day: date) -> str:
+    return f"“{words}”: hiểu hạn cuối là ngày cuối quý, {day:%d/%m/%Y}"
+
+
+def deadline_end_of_month(words: str, day: date) -> str:
+    return f"“{words}”: hiểu hạn cuối là ngày cuối tháng, {day:%d/%m/%Y}"
+
+
+def timing_unknown(words: str) -> str:
+    return f"không hiểu thời gian “{words}”, tạm ghi là thường xuyên"
+
+
+def working_days(words: str, days: int) -> str:
+    return f"“{words}”: hiểu là {days} ngày làm việc"
+
+
+def indicator_numbered(number: int) -> str:
+    return f"chỉ tiêu không có số thứ tự, đánh số {number}"
+
+
+def indicator_placeholder(number: int) -> str:
+    return f"Chỉ tiêu {number}"
+
+
+def task_numbered(code: str | None, guessed: str) -> str:
+    why = "không có mã" if code is None else f"mã “{code}” không thuộc chỉ tiêu này"
+    return f"nhiệm vụ {why}, đánh mã {guessed}"
+
+
+def lead_empty_shared(row: int, source: str) -> str:
+    return f"ô chủ trì trống (dòng {row}), hiểu là như nhiệm vụ {source}"
+
+
+def lead_role_dropped(role: str) -> str:
+    return f"ô chủ trì ghi thêm “{role}”, bỏ qua"
+
+
+def sign_date_impossible(day: str, month: str, year: int) -> str:
+    return f"ngày ký {day}/{month}/{year} không có thật"
+
+
+def end_of_quarter_duty(words: str) -> str:
+    return (
+        f"“{words}”: hạn trong quý đang báo cáo, tệp kế hoạch hiện chỉ ghi được hạn ở tháng đầu "
+        "quý sau; đã ghi tháng đầu quý sau"
+    )
+
+
+def matched(name: str, unit: str, score: float, runner_up: str | None) -> str:
+    doubt = f", có thể là “{runner_up}”" if runner_up else ""
+    return f"“{name}” hiểu là “{unit}” (độ khớp {score:g}%{doubt})"
+
+
+def recipient_guessed(name: str) -> str:
+    return f"không rõ ai nhận báo cáo, chọn {name}"
+
+
+def chairman_guessed(name: str) -> str:
+    return f"không thấy ai nhận báo cáo của đầu mối, chọn {name}"
+
+
+def vice_chair_chosen(name: str, is_signer: bool) -> str:
+    why = "là người ký kế hoạch" if is_signer else "tên gần nhất với “Phó Chủ tịch phụ trách”"
+    return f"chọn {name} ({why}); giả định"
+
+
+def code_kept(code: str, name: str, score: float) -> str:
+    return f"giữ mã “{code}” của tệp cũ cho “{name}” (độ khớp {score:g}%)"
+
+
+def code_made(name: str, code: str) -> str:
+    return f"“{name}” chưa có mã, đặt mã “{code}”"
+
+
+def no_year(name: str) -> str:
+    return (
+        f"Tệp “{name}”: không đọc được năm của kế hoạch (trong tên kế hoạch hoặc dòng "
+        "“..., ngày ... tháng ... năm ...”)."
+    )

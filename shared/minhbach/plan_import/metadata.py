@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Final
 
+from minhbach.plan_import import messages
 from minhbach.plan_import.cells import read_target
 from minhbach.plan_import.model import MetaDraft, Note, Reference, TargetDraft
 from minhbach.plan_import.text import clean
@@ -156,15 +157,15 @@ def _province(lines: Sequence[str], level: str | None, locality: str | None) -> 
 def _issue_date(found: dict[str, object], notes: list[Note]) -> tuple[date | None, int | None]:
     year, day, month = found.get("date_year"), found.get("day"), found.get("month")
     if not isinstance(year, int) or not isinstance(month, str):
-        notes.append(Note(("meta", "issued"), "không đọc được ngày ký của kế hoạch"))
+        notes.append(Note(("meta", "issued"), messages.NO_SIGN_DATE))
         return None, None
     if not isinstance(day, str):
-        notes.append(Note(("meta", "issued"), "kế hoạch để trống ngày ký"))
+        notes.append(Note(("meta", "issued"), messages.BLANK_SIGN_DAY))
         return None, int(month)
     try:
         return date(year, int(month), int(day)), int(month)
     except ValueError:
-        notes.append(Note(("meta", "issued"), f"ngày ký {day}/{month}/{year} không có thật"))
+        notes.append(Note(("meta", "issued"), messages.sign_date_impossible(day, month, year)))
         return None, int(month)
 
 
@@ -246,4 +247,4 @@ def _overall_target(
         if target is not None:
             text = clean(sentence).rstrip(".")
             return replace(target, text=text), text, note
-    return None, None, "kế hoạch không ghi mục tiêu chung của chỉ số thành phần"
+    return None, None, messages.OVERALL_NO_TARGET

@@ -67,7 +67,7 @@ def resolve(
             if chair is not None:
                 out.recipients[(duty.reporter, duty.period)] = chair.code
                 out.notes.append(
-                    Note(("duties", duty.reporter), f"không rõ ai nhận báo cáo, chọn {chair.name}")
+                    Note(("duties", duty.reporter), messages.recipient_guessed(chair.name))
                 )
                 continue
         unit = _named(out, duty.recipient, leaders) if duty.recipient else None
@@ -130,11 +130,11 @@ def _named(
         match = match_unit(name, units)
     out.matches.setdefault(name, match)
     if match.unit is not None and not match.sure:
-        doubt = f", có thể là “{match.runner_up.name}”" if match.runner_up else ""
+        runner_up = match.runner_up.name if match.runner_up else None
         out.notes.append(
             Note(
                 ("unit", match.unit.code, "match"),
-                f"“{name}” hiểu là “{match.unit.name}” (độ khớp {match.score:g}%{doubt})",
+                messages.matched(name, match.unit.name, match.score, runner_up),
             )
         )
     return match.unit
@@ -157,11 +157,7 @@ def _leaders(
         if chair is None:
             raise ImportFailure(messages.unknown_recipient(source, "Chủ tịch", directory.source))
         focal_recipient = chair.code
-        out.notes.append(
-            Note(
-                ("roles", "chairman"), f"không thấy ai nhận báo cáo của đầu mối, chọn {chair.name}"
-            )
-        )
+        out.notes.append(Note(("roles", "chairman"), messages.chairman_guessed(chair.name)))
     out.chairman = focal_recipient
     signer = fold(draft.meta.signer_name or "")
     by_person = next((u for u in leaders if u.person and fold(u.person) == signer), None)
@@ -176,12 +172,14 @@ def _leaders(
         out.notes.append(
             Note(
                 ("roles", "vice_chairman_in_charge"),
-                "danh sách không có Phó Chủ tịch phụ trách; bậc cuối của nhắc việc là Chủ tịch",
+                messages.NO_VICE_CHAIR,
             )
         )
         return
     out.vice_chairman = vice.code
-    why = "là người ký kế hoạch" if by_person else "tên gần nhất với “Phó Chủ tịch phụ trách”"
     out.notes.append(
-        Note(("roles", "vice_chairman_in_charge"), f"chọn {vice.name} ({why}); giả định")
+        Note(
+            ("roles", "vice_chairman_in_charge"),
+            messages.vice_chair_chosen(vice.name, by_person is not None),
+        )
     )

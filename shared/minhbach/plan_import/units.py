@@ -99,7 +99,7 @@ def build_directory(source: str, rows: Sequence[UnitRow]) -> Directory:
         code = clean(row.code).lower()
         if not code:
             code = _free_code(slug(schema.short_name(name)), first_row)
-            notes.append(Note(("unit", code, "code"), f"“{name}” chưa có mã, đặt mã “{code}”"))
+            notes.append(Note(("unit", code, "code"), messages.code_made(name, code)))
         elif not schema.valid_code(code):
             problem(row.row, "code", messages.bad_code(code))
         if code in first_row:
