@@ -404,3 +404,18 @@ def no_year(name: str) -> str:
         f"Tệp “{name}”: không đọc được năm của kế hoạch (trong tên kế hoạch hoặc dòng "
         "“..., ngày ... tháng ... năm ...”)."
     )
+
+
+def about(what: tuple[str, ...]) -> str:
+    """Where a note belongs, in words: ("task", "3.1", "lead") -> "Nhiệm vụ 3.1"."""
+    kind, rest = (what[0], what[1:]) if what else ("", ())
+    named = {
+        "indicator": "Chỉ tiêu",
+        "task": "Nhiệm vụ",
+        "unit": "Đơn vị",
+    }
+    if kind in named and rest:
+        return f"{named[kind]} {rest[0]}"
+    return {"meta": "Thông tin chung", "roles": "Vai trò", "duties": "Chế độ báo cáo"}.get(
+        kind, kind
+    )

@@ -37,7 +37,7 @@ def summary(
         )
         for rule in plan.reporting_rules
     ]
-    checks = [f"{'/'.join(note.about)}: {note.text}" for note in notes]
+    checks = [f"{messages.about(note.about)}: {note.text}" for note in notes]
     lines = messages.summary_lines(
         title=plan.meta.title,
         issuer=plan.meta.issuer,
