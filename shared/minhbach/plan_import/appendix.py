@@ -9,7 +9,7 @@ unit) continues the row above; several coded tasks in one cell become several ta
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from minhbach.plan_import import messages
@@ -25,6 +25,7 @@ from minhbach.plan_import.cells import (
 )
 from minhbach.plan_import.errors import ImportFailure
 from minhbach.plan_import.model import (
+    Block,
     Cell,
     IndicatorDraft,
     Note,
@@ -66,6 +67,7 @@ class Appendix:
 
     table: int
     header: dict[str, str]
+    tables: list[int] = field(default_factory=list)  # more than one: split by Word
     indicators: list[IndicatorDraft] = field(default_factory=list)
     tasks: list[TaskDraft] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -88,15 +90,23 @@ def find_columns(row: Sequence[Cell]) -> dict[str, int]:
     return columns
 
 
-def locate(tables: Sequence[Table], source: str) -> tuple[Table, int, dict[str, int]]:
-    """The appendix table, its header row and its columns; a clear error if there is none or a
-    column it needs is missing."""
+def locate(blocks: Sequence[Block], source: str) -> tuple[list[Table], int, dict[str, int]]:
+    """The appendix: its table(s), the header row and the columns; a clear error if there is
+    none or a column it needs is missing. The first table with the columns after the last
+    "Phụ lục" heading (else in the document) starts it; each table after it of the same width
+    continues it (a table Word split at a page or section break, header repeated or not)."""
+    tables = [block for block in blocks if isinstance(block, Table)]
+    headings = [i for i, b in enumerate(blocks) if isinstance(b, str) and _is_appendix_title(b)]
+    after = headings[-1] if headings else -1
+    ordered = [b for b in blocks[after + 1 :] if isinstance(b, Table)] + [
+        b for b in blocks[: after + 1] if isinstance(b, Table)
+    ]
     partial: tuple[Table, int, dict[str, int]] | None = None
-    for table in reversed(tables):  # the appendix comes last
+    for table in ordered:
         for index, row in enumerate(table.rows[:3]):
             columns = find_columns(row)
             if all(role in columns for role in REQUIRED):
-                return table, index, columns
+                return [table, *_continued(blocks, table)], index, columns
             roles = set(columns)
             if len(roles) >= 2 and roles & {"task", "indicator", "lead"} and partial is None:
                 partial = (table, index, columns)
@@ -119,15 +129,44 @@ class _Shared:
     source: str
 
 
+def _continued(blocks: Sequence[Block], first: Table) -> list[Table]:
+    """The tables after `first` that go on with it: same width, no new "Phụ lục" between."""
+    out: list[Table] = []
+    start = next(i for i, block in enumerate(blocks) if block is first)
+    for block in blocks[start + 1 :]:
+        if isinstance(block, str):
+            if _is_appendix_title(block):
+                break
+            continue
+        if _width(block) != _width(first):
+            break
+        out.append(block)
+    return out
+
+
+def _is_appendix_title(text: str) -> bool:
+    return fold(text).startswith("phu luc")
+
+
+def _width(table: Table) -> int:
+    return max((len(row) for row in table.rows), default=0)
+
+
 def read_appendix(
-    tables: Sequence[Table], source: str, groups: Mapping[str, str], year: int | None
+    blocks: Sequence[Block], source: str, groups: Mapping[str, str], year: int | None
 ) -> Appendix:
-    table, header_index, columns = locate(tables, source)
+    tables, header_index, columns = locate(blocks, source)
+    table = tables[0]
     header = table.rows[header_index]
     out = Appendix(table.number, {role: clean(header[i].text) for role, i in columns.items()})
+    out.tables = [t.number for t in tables]
     state = _Walk(out, columns, groups, year, source)
     for number, row in enumerate(table.rows[header_index + 1 :], start=header_index + 2):
         state.row(number, row)
+    for more in tables[1:]:
+        state.table = more.number
+        for number, row in enumerate(more.rows, start=1):
+            state.row(number, row)
     if not out.tasks:
         raise ImportFailure(messages.no_tasks(source, table.number))
     out.indicators = [
@@ -150,6 +189,7 @@ class _Walk:
     ) -> None:
         self.out, self.columns, self.groups, self.year = out, columns, groups, year
         self.source = source
+        self.table: int | None = None  # set when the appendix goes on in another table
         self.indicator: int | None = None
         self.shared: _Shared | None = None
         self.tasks_of: dict[int, list[str]] = {}
@@ -278,6 +318,7 @@ class _Walk:
                 timing=shared.timing,
                 merged_cells_from=merged,
                 row=number,
+                table=self.table,
             )
             if code == codes[0] and shared.source == "?":
                 shared.source = code
@@ -314,7 +355,11 @@ class _Walk:
             return self.shared
         if merged:
             column = self.out.header.get("lead", TITLES["lead"])
-            raise ImportFailure(messages.empty_lead(self.source, number, column, code))
+            raise ImportFailure(
+                messages.empty_lead(
+                    self.source, messages.place_in_table(self.table, number), column, code
+                )
+            )
         assert lead_cell is not None
         lead_names, lead_role = split_role(lead_cell.text)
         supporting_names, role = split_role(self.text(row, "supporting"))
@@ -342,31 +387,11 @@ def _is_numbering_row(texts: Sequence[str]) -> bool:
 
 
 def _replace_text(task: TaskDraft, text: str) -> TaskDraft:
-    return TaskDraft(
-        task.code,
-        task.indicator,
-        text,
-        task.lead,
-        task.supporting,
-        task.supporting_role,
-        task.timing,
-        task.merged_cells_from,
-        task.row,
-    )
+    return replace(task, text=text)
 
 
 def _replace_merged(task: TaskDraft, merged: str | None) -> TaskDraft:
-    return TaskDraft(
-        task.code,
-        task.indicator,
-        task.text,
-        task.lead,
-        task.supporting,
-        task.supporting_role,
-        task.timing,
-        merged,
-        task.row,
-    )
+    return replace(task, merged_cells_from=merged)
 
 
 __all__ = ["COLUMNS", "TITLES", "Appendix", "find_columns", "locate", "read_appendix"]

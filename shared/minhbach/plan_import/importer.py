@@ -41,12 +41,12 @@ class ImportResult:
 
 def read_draft(document: SourceDocument) -> tuple[PlanDraft, dict[str, str]]:
     """The plan as the document says it (no units resolved yet), and the appendix header."""
-    appendix_table, _, _ = locate(document.tables, document.name)
+    appendix_tables, _, _ = locate(document.blocks, document.name)
     lines: list[str] = []
     corrections: list[str] = []
     for block in document.blocks:
         texts = block.lines() if not isinstance(block, str) else tuple(block.splitlines())
-        if block is appendix_table:
+        if any(block is table for table in appendix_tables):
             continue
         for text in texts:
             fixed, notes = correct_typos(clean(text))
@@ -56,7 +56,7 @@ def read_draft(document: SourceDocument) -> tuple[PlanDraft, dict[str, str]]:
     meta, meta_notes, _ = read_meta(lines, schema.LEVEL_WORDS)
     if meta.year is None:
         raise ImportFailure(messages.no_year(document.name))
-    table = read_appendix(document.tables, document.name, schema.group_phrases(), meta.year)
+    table = read_appendix(document.blocks, document.name, schema.group_phrases(), meta.year)
     duties, duty_notes = read_duties(lines)
     draft = PlanDraft(
         meta=meta,

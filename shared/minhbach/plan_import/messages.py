@@ -42,16 +42,20 @@ def no_tasks(name: str, table: int) -> str:
     return f"Tệp “{name}”, bảng {table} (Phụ lục): không đọc được nhiệm vụ nào dưới dòng tiêu đề."
 
 
-def empty_lead(name: str, row: int, column: str, code: str) -> str:
+def empty_lead(name: str, where: str, column: str, code: str) -> str:
     return (
-        f"Tệp “{name}”, Phụ lục, dòng {row}, cột “{column}”: nhiệm vụ {code} không có cơ quan "
+        f"Tệp “{name}”, Phụ lục, {where}, cột “{column}”: nhiệm vụ {code} không có cơ quan "
         "chủ trì. Ghi tên cơ quan chủ trì vào ô này."
     )
 
 
-def unknown_unit(source: str, row: int, column: str, code: str, name: str, units: str) -> str:
+def place_in_table(table: int | None, row: int) -> str:
+    return f"dòng {row}" if table is None else f"bảng {table}, dòng {row}"
+
+
+def unknown_unit(source: str, where: str, column: str, code: str, name: str, units: str) -> str:
     return (
-        f"Tệp “{source}”, Phụ lục, dòng {row}, cột “{column}” (nhiệm vụ {code}): không tìm thấy "
+        f"Tệp “{source}”, Phụ lục, {where}, cột “{column}” (nhiệm vụ {code}): không tìm thấy "
         f"đơn vị “{name}” trong danh sách đơn vị “{units}”. Thêm đơn vị này vào danh sách (hoặc "
         "ghi tên này vào cột “Tên khác” của đơn vị đúng), hoặc sửa tên trong kế hoạch."
     )

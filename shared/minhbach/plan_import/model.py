@@ -143,6 +143,7 @@ class TaskDraft:
     timing: TimingDraft
     merged_cells_from: str | None
     row: int  # the table row it starts on (1 = the header)
+    table: int | None = None  # the table, when the appendix goes on in several
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,7 +96,7 @@ def _ref(
         if not kinds & set(schema.group_kinds(ref.group)):
             raise ImportFailure(
                 messages.unknown_unit(
-                    source, task.row, title, task.code, ref.text, directory.source
+                    source, _where(task), title, task.code, ref.text, directory.source
                 )
             )
         if ref.group not in out.groups:
@@ -111,9 +111,15 @@ def _ref(
     unit = _named(out, ref.text, units)
     if unit is None:
         raise ImportFailure(
-            messages.unknown_unit(source, task.row, title, task.code, ref.text, directory.source)
+            messages.unknown_unit(
+                source, _where(task), title, task.code, ref.text, directory.source
+            )
         )
     return [unit.code]
+
+
+def _where(task: TaskDraft) -> str:
+    return messages.place_in_table(task.table, task.row)
 
 
 def _split(text: str) -> list[str]:

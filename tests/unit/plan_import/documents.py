@@ -71,6 +71,8 @@ def table_docx(
     merge_down: Iterable[tuple[int, int]] = (),
     after: Sequence[str] = (),
     heading: Sequence[tuple[str, str]] = (),
+    split_at: int | None = None,
+    repeat_header: bool = True,
 ) -> bytes:
     """A document: a two-column heading table (issuer | national motto, as offices lay it out),
     paragraphs, one table (header + rows; `merge_down` = (row, column) cells that continue the
@@ -116,6 +118,8 @@ def table_docx(
                 _vmerge(table.cell(above, column), restart=True)
             else:
                 table.cell(r, column).text = text
+    if split_at is not None:  # Word split the table at a page break: rows move to a new one
+        _split_table(document, table, split_at, repeat_header)
     for line in after:
         document.add_paragraph(line)
     out = io.BytesIO()
@@ -123,7 +127,25 @@ def table_docx(
     return out.getvalue()
 
 
-def seed_docx(nfd_rows: Sequence[int] = ()) -> bytes:
+def _split_table(document: Any, table: Any, split_at: int, repeat_header: bool) -> None:
+    import copy
+
+    second = copy.deepcopy(table._tbl)
+    rows_first, rows_second = table._tbl.tr_lst, second.tr_lst
+    for tr in rows_first[1 + split_at :]:
+        table._tbl.remove(tr)
+    for tr in rows_second[1 : 1 + split_at]:
+        second.remove(tr)
+    if not repeat_header:
+        second.remove(rows_second[0])
+    gap = document.add_paragraph("")
+    table._tbl.addnext(gap._p)
+    gap._p.addnext(second)
+
+
+def seed_docx(
+    nfd_rows: Sequence[int] = (), split_at: int | None = None, repeat_header: bool = True
+) -> bytes:
     """The seed plan as its office would have saved it: STT and "Chỉ tiêu" merged down over an
     indicator's tasks, 6.2-6.5's lead/supporting/timing merged with 6.1's, 8.1-8.3 in one cell,
     the rows a page break split (3.1, 7.1) as the seed shows them. `nfd_rows`: rows typed in
@@ -142,7 +164,7 @@ def seed_docx(nfd_rows: Sequence[int] = ()) -> bytes:
                 merges.append((r, column))
     for r in nfd_rows:
         grid[r - 1] = [unicodedata.normalize("NFD", cell) for cell in grid[r - 1]]
-    return table_docx(body, header, grid, merges)
+    return table_docx(body, header, grid, merges, split_at=split_at, repeat_header=repeat_header)
 
 
 def seed_units() -> list[dict[str, Any]]:

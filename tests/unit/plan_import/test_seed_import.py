@@ -12,6 +12,7 @@ import pytest
 
 from minhbach.plan import Plan, default_plan_path, load_plan, parse_plan
 from minhbach.plan_import.docx_reader import read_docx
+from minhbach.plan_import.errors import ImportFailure
 from minhbach.plan_import.importer import ImportResult, import_plan
 from minhbach.plan_import.xlsx import read_units_xlsx
 from scoring.obligations.rules import ObligationRules
@@ -212,3 +213,19 @@ def test_a_revised_plan_keeps_the_codes_in_use_and_lists_what_changed() -> None:
         "Phòng Giao dịch Ngân hàng Chính sách xã hội"
     ]
     assert "Khác với tệp kế hoạch cũ (3):" in result.summary
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_an_appendix_word_split_into_two_tables_reads_whole(repeat_header: bool) -> None:
+    _, _, rows = seed_parts()
+    at = next(i for i, row in enumerate(rows) if row[0] == "5")  # before indicator 5
+    result = run_import(
+        seed_docx(split_at=at, repeat_header=repeat_header), units_xlsx(seed_units())
+    )
+    assert [t.code for t in result.plan.tasks] == [t.code for t in seed().tasks]
+    assert obligations(result.plan) == obligations(seed())
+    units = [u for u in seed_units() if u["code"] != "tu-phap"]
+    with pytest.raises(ImportFailure) as caught:
+        run_import(seed_docx(split_at=at, repeat_header=repeat_header), units_xlsx(units))
+    first = 2 if repeat_header else 1
+    assert f"Phụ lục, bảng 2, dòng {first}, cột" in caught.value.message
