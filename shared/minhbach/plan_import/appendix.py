@@ -232,6 +232,11 @@ class _Walk:
         if not task_text:
             if not title and stt and lead_text == "" and self.text(row, "indicator") == "":
                 self.section_row(number, stt)
+            elif lead_text and self.indicator is not None:  # units named, but no task
+                self.note(
+                    ("indicator", str(self.indicator)),
+                    messages.row_without_task(messages.place_in_table(self.table, number)),
+                )
             return
         pieces = split_tasks(task_text)
         starts_coded = pieces[0][0] is not None or code_in_stt is not None
@@ -263,6 +268,8 @@ class _Walk:
         number = parsed if parsed is not None and parsed not in known else max(known, default=0) + 1
         if parsed is None:
             self.note(("indicator", str(number)), messages.indicator_numbered(number))
+        elif parsed != number:
+            self.note(("indicator", str(number)), messages.indicator_renumbered(parsed, number))
         title, target, note = split_target(title)
         if target is None and target_text:
             target, note = read_target(target_text)
@@ -304,6 +311,15 @@ class _Walk:
                 guessed = f"{self.indicator}.{len(self.tasks_of[self.indicator]) + 1 + index}"
                 self.note(("task", guessed), messages.task_numbered(code, guessed))
                 code = guessed
+            taken = {t.code for t in self.out.tasks} | set(codes)
+            if code in taken:  # the same code twice: a typo in the table
+                free = next(
+                    f"{self.indicator}.{n}"
+                    for n in range(1, 100)
+                    if f"{self.indicator}.{n}" not in taken
+                )
+                self.note(("task", free), messages.task_code_repeated(code, free))
+                code = free
             codes.append(code)
         shared = self.shared_values(number, row, codes[0])
         for code, (_, text) in zip(codes, pieces, strict=True):

@@ -349,6 +349,18 @@ def indicator_numbered(number: int) -> str:
     return f"chỉ tiêu không có số thứ tự, đánh số {number}"
 
 
+def indicator_renumbered(written: int, number: int) -> str:
+    return f"số thứ tự {written} của chỉ tiêu đã dùng, đánh số {number}"
+
+
+def task_code_repeated(code: str, free: str) -> str:
+    return f"mã nhiệm vụ {code} có hai lần trong bảng, lần sau đánh mã {free}"
+
+
+def row_without_task(where: str) -> str:
+    return f"{where} có cơ quan chủ trì nhưng không có nội dung nhiệm vụ: bỏ qua dòng này"
+
+
 def indicator_placeholder(number: int) -> str:
     return f"Chỉ tiêu {number}"
 

@@ -191,3 +191,29 @@ def test_reporting_duties_of_the_organisation_section() -> None:
         ("focal_unit", "year", 15, 12, "UBND tỉnh"),
     ]
     assert notes == []
+
+
+def test_repeated_codes_and_a_row_without_its_task_are_noted_not_lost() -> None:
+    from minhbach.plan_import.appendix import read_appendix
+    from minhbach.plan_import.model import Table
+
+    def row(*texts: str) -> tuple[Cell, ...]:
+        return tuple(Cell(t) for t in texts)
+
+    table = Table(
+        1,
+        (
+            row("STT", "Chỉ tiêu", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"),
+            row("1", "Chỉ tiêu A (≥ 50%)", "1.1. Việc một", "Phòng A", "", "Thường xuyên"),
+            row("", "", "1.1. Việc hai", "Phòng B", "", "Thường xuyên"),
+            row("", "", "", "Phòng C", "", "Thường xuyên"),
+            row("1", "Chỉ tiêu B", "1.1. Việc ba", "Phòng A", "", "Thường xuyên"),
+        ),
+    )
+    appendix = read_appendix([table], "kh.docx", group_phrases(), 2026)
+    assert [t.code for t in appendix.tasks] == ["1.1", "1.2", "2.1"]
+    assert [i.number for i in appendix.indicators] == [1, 2]
+    notes = [n.text for n in appendix.notes]
+    assert "mã nhiệm vụ 1.1 có hai lần trong bảng, lần sau đánh mã 1.2" in notes
+    assert "dòng 4 có cơ quan chủ trì nhưng không có nội dung nhiệm vụ: bỏ qua dòng này" in notes
+    assert "số thứ tự 1 của chỉ tiêu đã dùng, đánh số 2" in notes
