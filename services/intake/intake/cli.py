@@ -1,9 +1,10 @@
-"""`minhbach units ...`: issue, list and revoke the units' intake tokens."""
+"""`minhbach units ...`: issue, list and revoke the units' intake tokens; the directory template."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -81,3 +82,15 @@ def list_units() -> None:
             else ("lead" if unit.code in leads else "-")
         )
         typer.echo(f"{unit.code:<20} {role:<6} tokens={active.get(unit.code, 0)}  {unit.name}")
+
+
+@units_app.command("template")
+def template(
+    path: Path = typer.Argument(..., help="Where to write the unit directory template (.xlsx)"),
+) -> None:
+    """Write the unit directory template `minhbach plan import --units` reads."""
+    from minhbach.plan_import.export import template_book
+    from minhbach.plan_import.messages import exported
+
+    path.write_bytes(template_book())
+    typer.echo(exported(str(path)))

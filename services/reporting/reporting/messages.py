@@ -259,3 +259,9 @@ DRAFT_KINDS: Final = {
     "consolidated_report": "Báo cáo tổng hợp gửi {chairman}",
     "inspection_notice": "Thông báo kết quả kiểm tra Cổng TTĐT",
 }
+
+# --- importing a plan from its documents (the upload page) ------------------------------------
+
+IMPORT_TOO_LARGE: Final = "Tệp “{name}” lớn hơn {limit} MB; hãy gửi tệp nhỏ hơn."
+IMPORT_MISSING_FILE: Final = "Hãy chọn cả tệp kế hoạch (.docx) và danh sách đơn vị (.xlsx)."
+IMPORT_NOT_WRITTEN: Final = "Chưa tạo tệp kế hoạch nào."

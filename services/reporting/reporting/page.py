@@ -1,14 +1,19 @@
 """The coordinator's page (Vietnamese, server-rendered, no JavaScript): the current period at a
-glance, each unit's history, every draft (HTML view, .docx, PDF). Readers only (`access`)."""
+glance, each unit's history, every draft (HTML view, .docx, PDF), and a form that imports a
+plan from its .docx and unit .xlsx (`minhbach.plan_import`). Readers only (`access`)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
+from minhbach.plan_import.commands import check_count, import_bytes
+from minhbach.plan_import.errors import ImportFailure
 from minhbach.runtime import Runtime
 from reporting import messages as msg
 from reporting import store, views
@@ -120,7 +125,68 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
             return refused(denied)
         return await file_response(runtime, draft_id, filename.rpartition(".")[2])
 
+    @router.get("/nhap-ke-hoach")
+    async def import_form(request: Request) -> Response:
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        return render("import.html", reader=reader, keep=False, error=None, summary=None)
+
+    @router.post("/nhap-ke-hoach")
+    async def import_plan(request: Request) -> Response:
+        """The two uploaded files -> the same summary and plan file as `minhbach plan import`;
+        nothing is stored or changed."""
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        form = await request.form()
+        keep = form.get("giu_ma") == "1"
+        uploads = [form.get("ke_hoach"), form.get("don_vi")]
+        files: list[tuple[bytes, str]] = []
+        for upload in uploads:
+            if not isinstance(upload, StarletteUpload) or not upload.filename:
+                return _import_error(render, reader, keep, msg.IMPORT_MISSING_FILE)
+            data = await upload.read(IMPORT_LIMIT_MB * 1024 * 1024 + 1)
+            if len(data) > IMPORT_LIMIT_MB * 1024 * 1024:
+                error = msg.IMPORT_TOO_LARGE.format(name=upload.filename, limit=IMPORT_LIMIT_MB)
+                return _import_error(render, reader, keep, error)
+            files.append((data, upload.filename))
+        base = runtime.settings.plan_file.read_text(encoding="utf-8") if keep else None
+        (docx, docx_name), (xlsx, xlsx_name) = files
+        try:
+            result = await asyncio.to_thread(import_bytes, docx, docx_name, xlsx, xlsx_name, base)
+        except ImportFailure as failure:
+            return _import_error(render, reader, keep, failure.message)
+        return render(
+            "import.html",
+            reader=reader,
+            keep=keep,
+            error=None,
+            summary=result.summary,
+            text=result.text,
+            checks=check_count(result.text),
+            filename=f"ke-hoach-{result.plan.year}.yaml",
+        )
+
     return router
+
+
+IMPORT_LIMIT_MB = 10
+
+
+def _import_error(render: Any, reader: Any, keep: bool, error: str) -> Response:
+    response: Response = render(
+        "import.html",
+        422,
+        reader=reader,
+        keep=keep,
+        error=error,
+        not_written=msg.IMPORT_NOT_WRITTEN,
+        summary=None,
+    )
+    return response
 
 
 async def _draft(runtime: Runtime, draft_id: str, column: str) -> Any:

@@ -1,4 +1,4 @@
-"""`minhbach plan ...`: validate and show a plan file."""
+"""`minhbach plan ...`: validate, show, import (from .docx/.xlsx) and export a plan file."""
 
 from __future__ import annotations
 
@@ -40,6 +40,55 @@ def validate(
                 "count as days off); add the year's notices or the plan's calendar overrides",
                 err=True,
             )
+
+
+@plan_app.command("import")
+def import_(
+    docx: Annotated[Path, typer.Argument(help="The signed plan (.docx) with its appendix table.")],
+    units: Annotated[Path, typer.Option("--units", help="The unit directory (.xlsx).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The plan file to write.")],
+    base: Annotated[
+        Path | None,
+        typer.Option("--base", help="The plan in use: keep its codes, portals and policy."),
+    ] = None,
+) -> None:
+    """Read a plan's .docx and unit .xlsx into a plan file (KIỂM TRA notes where guessed)."""
+    from minhbach.plan_import import messages
+    from minhbach.plan_import.commands import check_count, import_files
+    from minhbach.plan_import.errors import ImportFailure
+
+    try:
+        result = import_files(docx, units, base)
+    except ImportFailure as error:
+        typer.echo(error.message, err=True)
+        typer.echo(messages.not_written(), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(result.summary)
+    output.write_text(result.text, encoding="utf-8")
+    typer.echo(messages.written(str(output), check_count(result.text)))
+
+
+@plan_app.command("export")
+def export(
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="The spreadsheet to write.")],
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Plan YAML (default: MINHBACH_PLAN_FILE or the seed plan)."),
+    ] = None,
+) -> None:
+    """Write the plan as a spreadsheet: indicators, tasks, units, the year's deadlines."""
+    from minhbach.plan_import import messages
+    from minhbach.plan_import.export import plan_book
+
+    path = file if file is not None else _configured_plan_path()
+    try:
+        plan = load_plan(path)
+    except PlanError as error:
+        for issue in error.issues:
+            typer.echo(issue.format(), err=True)
+        raise typer.Exit(1) from None
+    xlsx.write_bytes(plan_book(plan))
+    typer.echo(messages.exported(str(xlsx)))
 
 
 @plan_app.command("show")
