@@ -401,6 +401,13 @@ def sign_date_impossible(day: str, month: str, year: int) -> str:
     return f"ngày ký {day}/{month}/{year} không có thật"
 
 
+def timing_by_law(words: str) -> str:
+    return (
+        f"“{words}”: hiểu là sau khi văn bản ban hành, trong thời hạn công khai của loại văn "
+        "bản đó (publication window)"
+    )
+
+
 def half_year_duty(words: str, day: int, month: int) -> str:
     return (
         f"“{words}”: hiểu là hạn trước ngày {day:02d} tháng thứ {month} của mỗi kỳ 6 tháng "

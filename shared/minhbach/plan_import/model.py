@@ -108,6 +108,9 @@ class MetaDraft:
     symbol: str | None = None
     issued_on: date | None = None
     issued_month: int | None = None
+    issued_year: int | None = (
+        None  # the year of the date line (a plan may be signed before its year)
+    )
     year: int | None = None
     signer_name: str | None = None
     signer_title: str | None = None

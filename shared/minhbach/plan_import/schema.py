@@ -289,14 +289,18 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
     locality_notes = list(notes.about("meta", "locality"))
     if meta.locality is None:
         locality_notes.append(check("không đọc được tên địa phương ban hành"))
+    effective_note: str | None
     if meta.issued_on is not None:
         effective, effective_note = meta.issued_on, None
     elif meta.issued_month is not None:
-        effective = date(year, meta.issued_month, 1)
+        effective = date(meta.issued_year or year, meta.issued_month, 1)
         effective_note = "kế hoạch không ghi ngày ký: tính từ ngày đầu tháng ký"
     else:
         effective = date(year, 1, 1)
         effective_note = "không rõ ngày ký: tính từ đầu năm"
+    if effective < date(year, 1, 1):  # signed in the year before the plan's year
+        effective = date(year, 1, 1)
+        effective_note = "kế hoạch ký trước năm kế hoạch: tính từ đầu năm"
     references = []
     for ref in meta.references:
         if abs(ref.date.year - year) > 1:

@@ -261,10 +261,13 @@ def docx_from_plan(plan: Any) -> bytes:
     meta = plan.meta
     number = meta.document.number or ""
     day = meta.document.issued_on
+    month = meta.document.issued_month
+    # a plan signed before its year (tan-ky: December, in force from 1 January)
+    signed_year = meta.year - 1 if month and month > meta.effective_from.month else meta.year
     date_line = (
         f"ngày {day.day:02d} tháng {day.month} năm {day.year}"
         if day
-        else f"ngày   tháng {meta.document.issued_month or ''} năm {meta.year}"
+        else f"ngày   tháng {month or ''} năm {signed_year}"
     )
     place = plan.drafting.place if plan.drafting else meta.issuer.split()[-1]
     refs = "; ".join(
