@@ -1,8 +1,6 @@
 """Every shipped plan written back as its office's .docx and unit .xlsx (`docx_from_plan`)
-imports to the same indicators, tasks, units and scoring obligations.
-
-Add the 2026 province and ward plans of decision 0013 here once their schema is merged and
-`schema.TWO_TIER` is on (their "tháng cuối quý" rules are then expressible too)."""
+imports to the same indicators, tasks, units and scoring obligations: the seed (a district of
+the old three tiers), the province Bắc Ninh and the commune Tân Kỳ (decision 0013)."""
 
 from __future__ import annotations
 
