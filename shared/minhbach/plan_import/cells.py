@@ -97,6 +97,11 @@ def read_timing(text: str, year: int | None) -> tuple[TimingDraft, str | None]:
         return TimingDraft("after_issue", words, within_working_days=within), within_note
     if "khi có" in low and ("thay đổi" in low or "sửa đổi" in low or "phát sinh" in low):
         return TimingDraft("on_change", words, within_working_days=within), within_note
+    if low.startswith(("theo thời hạn", "đúng thời hạn", "theo quy định")):
+        # "Theo thời hạn công khai ngân sách": the law's own deadline after the document
+        return TimingDraft("after_issue", words, within_working_days=within), (
+            within_note or messages.timing_by_law(words)
+        )
     if match := _BEFORE.search(words):
         day = _date(match, year)
         if day is not None:

@@ -43,7 +43,9 @@ def deadline_rows(plan: Plan) -> list[list[Any]]:
         who = plan.focal_unit.name if rule.reporter == "focal_unit" else messages.EXPORT_LEAD_UNITS
         for period in rule.periods:
             due = last_on_time_day(rule.due(calendar, plan.year, period))
-            what = messages.export_report(period, plan.year, plan.unit(rule.recipient).name)
+            what = messages.export_report(
+                period, plan.year, ", ".join(plan.unit(code).name for code in rule.recipients)
+            )
             rows.append((due, who, what, rule.code))
     for task in plan.tasks:
         if task.timing.deadline is not None:

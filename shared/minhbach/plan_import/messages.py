@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from minhbach.periods import kind_name, period_name
+
 # --- errors: what is wrong, where, and what to do -------------------------------------------
 
 
@@ -230,13 +232,30 @@ def summary_lines(
     return lines
 
 
-def rule_line(reporter: str, period: str, day: int, month: int | None, recipient: str) -> str:
+def rule_line(
+    reporter: str,
+    period: str,
+    day: int,
+    month: int | None,
+    due_month: str | int | None,
+    folded: str,
+    recipients: str,
+) -> str:
+    """ "Đơn vị đầu mối báo cáo Chủ tịch UBND tỉnh: báo cáo quý, trước ngày 20 tháng cuối quý"."""
     who = "Các đơn vị chủ trì" if reporter == "lead_units" else "Đơn vị đầu mối"
-    if period == "quarter":
-        when = f"hằng quý, trước ngày {day:02d} tháng đầu quý sau"
+    if period == "year" or month is not None:
+        when = f"báo cáo năm, trước ngày {day:02d}/{month or 0:02d}"
     else:
-        when = f"hằng năm, trước ngày {day:02d}/{month:02d}"
-    return f"{who} báo cáo {recipient}, {when}"
+        of = "quý" if period == "quarter" else "kỳ"
+        which = {
+            "next": f"tháng đầu {of} sau",
+            "last": f"tháng cuối {of}",
+            "first": f"tháng đầu {of}",
+        }.get(str(due_month or "next"), f"tháng thứ {due_month} của {of}")
+        when = f"báo cáo {kind_name(period)}, trước ngày {day:02d} {which}"
+        if folded:
+            when += f" ({period_name(folded).lower()} gộp vào báo cáo năm)"
+    return f"{who} báo cáo {recipients}: {when}"
 
 
 def no_differences() -> str:
@@ -310,8 +329,8 @@ BLANK_SIGN_DAY = "kế hoạch để trống ngày ký"
 NO_ORGANISATION = "không thấy phần “Tổ chức thực hiện”"
 NO_DUE_DATES = "không đọc được hạn báo cáo nào trong “Tổ chức thực hiện”"
 HALF_YEAR = (
-    "kế hoạch có báo cáo 6 tháng; tệp kế hoạch chưa ghi được kỳ 6 tháng, cần thêm bằng tay "
-    "khi phần mềm hỗ trợ"
+    "kế hoạch có báo cáo 6 tháng nhưng không đọc được hạn (“trước ngày 20/6”): thêm quy tắc "
+    "period: half_year bằng tay"
 )
 NO_VICE_CHAIR = "danh sách không có Phó Chủ tịch phụ trách; bậc cuối của nhắc việc là Chủ tịch"
 
@@ -382,10 +401,24 @@ def sign_date_impossible(day: str, month: str, year: int) -> str:
     return f"ngày ký {day}/{month}/{year} không có thật"
 
 
-def end_of_quarter_duty(words: str) -> str:
+def timing_by_law(words: str) -> str:
     return (
-        f"“{words}”: hạn trong quý đang báo cáo, tệp kế hoạch hiện chỉ ghi được hạn ở tháng đầu "
-        "quý sau; đã ghi tháng đầu quý sau"
+        f"“{words}”: hiểu là sau khi văn bản ban hành, trong thời hạn công khai của loại văn "
+        "bản đó (publication window)"
+    )
+
+
+def half_year_duty(words: str, day: int, month: int) -> str:
+    return (
+        f"“{words}”: hiểu là hạn trước ngày {day:02d} tháng thứ {month} của mỗi kỳ 6 tháng "
+        f"(6 tháng cuối năm: trước ngày {day:02d}/{month + 6:02d})"
+    )
+
+
+def fold_without_year(words: str) -> str:
+    return (
+        f"“{words}”: kế hoạch không ghi hạn báo cáo năm của đơn vị này, nên kỳ cuối vẫn báo cáo "
+        "riêng; thêm quy tắc năm rồi ghi fold_last_into_year: true"
     )
 
 

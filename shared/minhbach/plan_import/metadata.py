@@ -81,6 +81,7 @@ def read_meta(
         symbol=found.get("symbol"),  # type: ignore[arg-type]
         issued_on=issued_on,
         issued_month=month,
+        issued_year=found.get("date_year"),  # type: ignore[arg-type]
         year=year,
         signer_name=signer_name,
         signer_title=signer_title,

@@ -108,6 +108,9 @@ class MetaDraft:
     symbol: str | None = None
     issued_on: date | None = None
     issued_month: int | None = None
+    issued_year: int | None = (
+        None  # the year of the date line (a plan may be signed before its year)
+    )
     year: int | None = None
     signer_name: str | None = None
     signer_title: str | None = None
@@ -160,11 +163,16 @@ class DutyDraft:
     """A reporting duty of "Tổ chức thực hiện": who reports to whom, per period, before when."""
 
     reporter: Literal["lead_units", "focal_unit"]
-    period: Literal["quarter", "year"]
+    period: Literal["quarter", "half_year", "nine_months", "year"]
     due_before_day: int
-    due_before_month: int | None
+    due_before_month: int | None  # a yearly duty's fixed month
     recipient: str  # the words naming the recipient ("đơn vị đầu mối", "Chủ tịch UBND tỉnh")
     text: str
+    # A periodic duty's month: "next" (the month after the period), "first", "last" or the
+    # month's number in the period (decision 0017).
+    due_month: str | int = "next"
+    fold_last_into_year: bool = False  # Q4 (H2) is covered by the annual report
+    data_cutoff_day: int | None = None  # figures up to this day of the period's last month
 
 
 @dataclass(frozen=True, slots=True)

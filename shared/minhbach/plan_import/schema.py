@@ -1,33 +1,35 @@
 """The plan file as the importer writes it: the ONE module that knows the schema's field names,
 unit kinds, group codes and level words. Another schema version changes this module only.
 
-Written for schema_version 1 as on this branch (`meta.district`, kinds district/department/tax/
-association/centre/commune/town/leadership, `portal_monitoring.commune_copy_tasks`). Where the
-two-tier schema (decision 0013: `meta.level` + `meta.locality`, kinds province, central_agency,
-ward, special_zone, `copy_duties`) differs, the place is marked "0013" and `TWO_TIER` switches.
+Written for schema_version 1 of the two-tier government (decision 0013): `meta.level` +
+`meta.locality`, the unit kinds province, department, central_agency, association, centre,
+commune, ward, special_zone, leadership (and the legacy district, town, tax a base plan may
+keep), `portal_monitoring.copy_duties`, and the reporting rules of decision 0017 (`due_month`,
+periods quarter/half_year/nine_months/year, `fold_last_into_year`, `data_cutoff_day`, one
+recipient or a list).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
-from minhbach.plan.types import check_email, check_http_url
-from minhbach.plan_import.model import Note, PlanDraft, TaskDraft
+from minhbach.plan.types import (
+    COMMUNE_LEVEL_KINDS,
+    LOCAL_GOVERNMENT_KINDS,
+    check_email,
+    check_http_url,
+)
+from minhbach.plan_import.model import DutyDraft, Note, PlanDraft, TaskDraft
 from minhbach.plan_import.text import fold
 from minhbach.plan_import.yamlout import Noted
 
 SCHEMA_VERSION: Final = 1
 TIMEZONE: Final = "Asia/Ho_Chi_Minh"
-# Decision 0013's schema (meta.level + meta.locality; kinds province, central_agency, ward,
-# special_zone; portal_monitoring.copy_duties). False writes the schema of this branch; the
-# lead flips it when 0013's loader is merged (tests/unit/plan_import/test_schema_switch.py
-# checks what each setting writes).
-TWO_TIER: bool = True
 
-# Level words as documents write them ("UBND huyện Lục Nam") -> the level they name (0013's
-# `meta.level`; this schema only keeps the locality, in `meta.district`).
+# Level words as documents write them ("UBND tỉnh Bắc Ninh") -> `meta.level`.
 LEVELS: Final[Mapping[str, str]] = {
     "tỉnh": "province",
     "thành phố": "central_city",
@@ -41,7 +43,8 @@ LEVELS: Final[Mapping[str, str]] = {
 }
 LEVEL_WORDS: Final = tuple(LEVELS)
 
-# Unit groups a task may name, with the phrases plans use for them (any one, folded).
+# Unit groups a task may name: the kinds they take in, and the phrases plans use for them (any
+# one, folded).
 GROUPS: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "all_departments": (
         ("department", "centre"),
@@ -52,10 +55,19 @@ GROUPS: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
             "Các phòng, ban, ngành",
             "Các sở, ban, ngành",
             "Các cơ quan, đơn vị liên quan",
+            "Các phòng, đơn vị",
+            "Các phòng, đơn vị thuộc UBND xã",
+            "Các phòng, đơn vị thuộc UBND phường",
+            "Các phòng, đơn vị thuộc UBND đặc khu",
+            "Các phòng chuyên môn",
+            "Các phòng chuyên môn thuộc UBND xã",
+            "Các phòng chuyên môn thuộc UBND phường",
+            "Các sở, ban, ngành tỉnh",
+            "Các sở, ban, ngành thành phố",
         ),
     ),
     "all_communes": (
-        ("commune", "town"),  # 0013: ("commune", "ward", "special_zone", "town")
+        COMMUNE_LEVEL_KINDS,
         (
             "UBND các xã, thị trấn",
             "UBND cấp xã",
@@ -66,79 +78,85 @@ GROUPS: Final[Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
             "UBND các xã, phường, thị trấn",
             "Các xã, thị trấn",
             "Các xã, phường",
+            "Các xã, phường, đặc khu",
+        ),
+    ),
+    "central_agencies": (
+        ("central_agency", "tax"),
+        (
+            "Các cơ quan Trung ương đóng trên địa bàn",
+            "Các cơ quan Trung ương trên địa bàn",
+            "Các cơ quan Trung ương đóng trên địa bàn tỉnh",
+            "Các cơ quan Trung ương đóng trên địa bàn thành phố",
+            "Các cơ quan ngành dọc",
+            "Các cơ quan ngành dọc trên địa bàn",
         ),
     ),
 }
 
-# The unit directory's "Loại" column: words an office writes -> this schema's kind, and a note
-# where the schema has no kind of that name yet (0013 adds province, central_agency, ward,
-# special_zone).
-_KINDS: Final[Mapping[str, tuple[str, str | None]]] = {
-    "department": ("department", None),
-    "phong": ("department", None),
-    "so": ("department", None),
-    "ban": ("department", None),
-    "van phong": ("department", None),
-    "thanh tra": ("department", None),
-    "co quan chuyen mon": ("department", None),
-    "centre": ("centre", None),
-    "trung tam": ("centre", None),
-    "don vi su nghiep": ("centre", None),
-    "tax": ("tax", None),
-    "thue": ("tax", None),
-    "co quan trung uong": (
-        "tax",
-        "cơ quan trung ương ghi là loại tax (tệp hiện chưa có loại riêng)",
-    ),
-    "central_agency": ("tax", "cơ quan trung ương ghi là loại tax (tệp hiện chưa có loại riêng)"),
-    "association": ("association", None),
-    "hoi": ("association", None),
-    "hiep hoi": ("association", None),
-    "commune": ("commune", None),
-    "xa": ("commune", None),
-    "ward": ("commune", "phường ghi là loại commune (tệp hiện chưa có loại ward)"),
-    "phuong": ("commune", "phường ghi là loại commune (tệp hiện chưa có loại ward)"),
-    "special_zone": ("commune", "đặc khu ghi là loại commune (tệp hiện chưa có loại riêng)"),
-    "dac khu": ("commune", "đặc khu ghi là loại commune (tệp hiện chưa có loại riêng)"),
-    "town": ("town", None),
-    "thi tran": ("town", None),
-    "district": ("district", None),
-    "huyen": ("district", None),
-    "quan": ("district", None),
-    "thi xa": ("district", None),
-    "province": ("district", "tỉnh ghi là loại district (tệp hiện chưa có loại province)"),
-    "tinh": ("district", "tỉnh ghi là loại district (tệp hiện chưa có loại province)"),
-    "thanh pho": ("district", "thành phố ghi là loại district (tệp hiện chưa có loại riêng)"),
-    "leadership": ("leadership", None),
-    "lanh dao": ("leadership", None),
-}
-# 0013's kinds where they differ from the table above (no note: the schema has the kind).
-_KINDS_0013: Final[Mapping[str, str]] = {
-    "co quan trung uong": "central_agency",
+# The unit directory's "Loại" column: words an office writes (folded) -> the kind.
+_KINDS: Final[Mapping[str, str]] = {
+    "department": "department",
+    "phong": "department",
+    "so": "department",
+    "ban": "department",
+    "van phong": "department",
+    "thanh tra": "department",
+    "co quan chuyen mon": "department",
+    "centre": "centre",
+    "trung tam": "centre",
+    "don vi su nghiep": "centre",
     "central_agency": "central_agency",
+    "co quan trung uong": "central_agency",
     "thue": "central_agency",
-    "tax": "central_agency",
+    "kho bac": "central_agency",
+    "cong an": "central_agency",
+    "tax": "tax",  # the legacy kind, written as such only by a plan file's own code
+    "association": "association",
+    "hoi": "association",
+    "hiep hoi": "association",
+    "commune": "commune",
+    "xa": "commune",
     "ward": "ward",
     "phuong": "ward",
     "special_zone": "special_zone",
     "dac khu": "special_zone",
+    "town": "town",
+    "thi tran": "town",
+    "district": "district",
+    "huyen": "district",
+    "quan": "district",
+    "thi xa": "district",
     "province": "province",
     "tinh": "province",
     "thanh pho": "province",
+    "leadership": "leadership",
+    "lanh dao": "leadership",
 }
-KIND_HELP: Final = "Phòng/Sở/Ban, Trung tâm, Thuế, Hội, Xã, Phường, Thị trấn, Huyện, Tỉnh, Lãnh đạo"
-# How the template and the export write each kind.
+# A legacy kind of a base plan and the kind a directory writes for the same unit today: the
+# base's kind is kept, so a revised plan changes nothing in use (the seed's `tax`).
+_LEGACY_KINDS: Final[Mapping[str, str]] = {"tax": "central_agency"}
+# The words the template's help sheet lists (one a row); the last two are the old three tiers'.
+KIND_HELP: Final = (
+    "Phòng/Sở/Ban, Trung tâm, Cơ quan trung ương, Thuế, Hội, Tỉnh, Xã, Phường, Đặc khu, "
+    "Lãnh đạo, Huyện, Thị trấn"
+)
+# How the template and the export write each kind (each reads back as the same kind, except
+# the legacy `tax`, read as central_agency).
 KIND_LABELS: Final[Mapping[str, str]] = {
+    "province": "Tỉnh",
     "department": "Phòng/Sở/Ban",
     "centre": "Trung tâm",
+    "central_agency": "Cơ quan trung ương",
     "tax": "Thuế",
     "association": "Hội",
     "commune": "Xã",
+    "ward": "Phường",
+    "special_zone": "Đặc khu",
     "town": "Thị trấn",
     "district": "Huyện",
     "leadership": "Lãnh đạo",
 }
-_NEEDS_PORTAL: Final = ("district", "commune", "town")  # a local government has a portal
 POLICY_BLOCKS: Final = (
     "document_kinds",
     "portal_sections",
@@ -147,22 +165,25 @@ POLICY_BLOCKS: Final = (
 )
 
 
-def unit_kind(word: str) -> tuple[str | None, str | None]:
-    """ "Phòng", "Phòng/Sở/Ban", "department" -> department; unknown -> (None, None)."""
-    import re
-
+def unit_kind(word: str) -> str | None:
+    """ "Phòng", "Phòng/Sở/Ban", "department" -> department; "Thuế" -> central_agency;
+    unknown -> None."""
     for part in (word, *re.split(r"[/,]", word)):
-        if TWO_TIER and fold(part) in _KINDS_0013:
-            return _KINDS_0013[fold(part)], None
         if fold(part) in _KINDS:
             return _KINDS[fold(part)]
-    return None, None
+    return None
+
+
+def kept_kind(kind: str, base_kind: str | None) -> str:
+    """The kind to write for a unit the base plan has as `base_kind`: the base's legacy kind
+    where it means the same."""
+    if base_kind is not None and _LEGACY_KINDS.get(base_kind) == kind:
+        return base_kind
+    return kind
 
 
 def group_kinds(code: str) -> tuple[str, ...]:
-    if TWO_TIER and code == "all_communes":
-        return ("commune", "ward", "special_zone", "town")
-    return GROUPS[code][0]
+    return tuple(GROUPS[code][0])
 
 
 def group_phrases() -> dict[str, str]:
@@ -171,13 +192,11 @@ def group_phrases() -> dict[str, str]:
 
 
 def needs_portal(kind: str) -> bool:
-    extra = ("province", "ward", "special_zone") if TWO_TIER else ()
-    return kind in (*_NEEDS_PORTAL, *extra)
+    """A local government has a portal of its own."""
+    return kind in LOCAL_GOVERNMENT_KINDS
 
 
 def valid_code(code: str) -> bool:
-    import re
-
     return re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code) is not None and len(code) <= 64
 
 
@@ -205,9 +224,17 @@ def short_name(name: str) -> str:
     return name
 
 
+_PERIOD_CODES: Final = {
+    "quarter": "quarterly",
+    "half_year": "half-yearly",
+    "nine_months": "nine-months",
+    "year": "yearly",
+}
+
+
 def rule_code(reporter: str, period: str) -> str:
     who = "lead" if reporter == "lead_units" else "focal"
-    return f"{who}-{'quarterly' if period == 'quarter' else 'yearly'}"
+    return f"{who}-{_PERIOD_CODES[period]}"
 
 
 def task_fields(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -259,22 +286,21 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
     meta = draft.meta
     year = meta.year
     assert year is not None
-    level = meta.level_word
     locality_notes = list(notes.about("meta", "locality"))
-    if not TWO_TIER and level is not None and LEVELS.get(level) not in ("district", None):
-        locality_notes.append(
-            check(f"kế hoạch của {level}; tệp kế hoạch hiện ghi địa phương vào `district`")
-        )
     if meta.locality is None:
         locality_notes.append(check("không đọc được tên địa phương ban hành"))
+    effective_note: str | None
     if meta.issued_on is not None:
         effective, effective_note = meta.issued_on, None
     elif meta.issued_month is not None:
-        effective = date(year, meta.issued_month, 1)
+        effective = date(meta.issued_year or year, meta.issued_month, 1)
         effective_note = "kế hoạch không ghi ngày ký: tính từ ngày đầu tháng ký"
     else:
         effective = date(year, 1, 1)
         effective_note = "không rõ ngày ký: tính từ đầu năm"
+    if effective < date(year, 1, 1):  # signed in the year before the plan's year
+        effective = date(year, 1, 1)
+        effective_note = "kế hoạch ký trước năm kế hoạch: tính từ đầu năm"
     references = []
     for ref in meta.references:
         if abs(ref.date.year - year) > 1:
@@ -331,10 +357,12 @@ def meta_block(draft: PlanDraft, notes: Notes) -> dict[str, Any]:
 
 
 def _place(level_word: str | None, locality: str | None, notes: list[str]) -> dict[str, Any]:
-    if not TWO_TIER:
-        return {"district": noted(locality or "CHƯA RÕ", notes)}
+    """`meta.level` and `meta.locality` ("tỉnh", "Bắc Ninh")."""
     level = LEVELS.get(level_word or "")
     level_notes = [] if level else [check("không đọc được cấp chính quyền (tỉnh, xã, phường ...)")]
+    if level == "town":  # a thị trấn's plan (before 2025): the schema's nearest level
+        level = "commune"
+        level_notes.append(check("kế hoạch của thị trấn: ghi cấp commune"))
     if level_word == "thành phố":
         level_notes.append(check("“thành phố” hiểu là thành phố trực thuộc trung ương"))
     return {
@@ -459,7 +487,8 @@ def plan_document(
 
 
 def _unit(unit: Any, base: Mapping[str, Any] | None, notes: Notes) -> Any:
-    entry: dict[str, Any] = {"code": unit.code, "name": unit.name, "kind": unit.kind}
+    kind = kept_kind(unit.kind, str(base["kind"]) if base and base.get("kind") else None)
+    entry: dict[str, Any] = {"code": unit.code, "name": unit.name, "kind": kind}
     entry["email"] = unit.email
     portal = unit.portal or (base or {}).get("portal")
     if portal:
@@ -529,21 +558,29 @@ def _rules(draft: PlanDraft, res: Any, policy: Mapping[str, Any]) -> list[Any]:
         (str(r["reporter"]), str(r["period"])): str(r["code"])
         for r in policy.get("reporting_rules", [])
     }
-    rules = []
-    for duty in draft.duties:
-        key = (duty.reporter, duty.period)
-        rules.append(
-            {
-                "code": base_codes.get(key, rule_code(*key)),
-                "reporter": duty.reporter,
-                "period": duty.period,
-                "due_before_day": duty.due_before_day,
-                "due_before_month": duty.due_before_month,
-                "recipient": res.recipients[key],
-                "text": duty.text,
-            }
-        )
-    return rules
+    return [_rule(duty, base_codes.get((duty.reporter, duty.period)), res) for duty in draft.duties]
+
+
+def _rule(duty: DutyDraft, code: str | None, res: Any) -> dict[str, Any]:
+    """One rule; `due_month`, `fold_last_into_year` and `data_cutoff_day` only where the plan
+    says something other than their defaults (a file as a person would write it)."""
+    key = (duty.reporter, duty.period)
+    rule: dict[str, Any] = {
+        "code": code or rule_code(*key),
+        "reporter": duty.reporter,
+        "period": duty.period,
+        "due_before_day": duty.due_before_day,
+        "due_before_month": duty.due_before_month,
+    }
+    if duty.period != "year" and duty.due_month != "next":
+        rule["due_month"] = duty.due_month
+    if duty.fold_last_into_year:
+        rule["fold_last_into_year"] = True
+    if duty.data_cutoff_day is not None:
+        rule["data_cutoff_day"] = duty.data_cutoff_day
+    rule["recipient"] = res.recipients[key]
+    rule["text"] = duty.text
+    return rule
 
 
 def _escalation(policy: Mapping[str, Any], res: Any, from_base: bool) -> dict[str, Any]:
@@ -575,9 +612,7 @@ def _monitoring(
         return None
     entries = [p for p in block.get("portals", []) if p.get("unit") in portals]
     out = {**block, "portals": entries}
-    if "commune_copy_tasks" in block:
-        out["commune_copy_tasks"] = [c for c in block["commune_copy_tasks"] if c in tasks]
-    if "copy_duties" in block:  # 0013: keep each duty's tasks and units that still exist
+    if "copy_duties" in block:  # keep each duty's tasks and units that still exist
         duties = []
         for duty in block["copy_duties"]:
             kept = {

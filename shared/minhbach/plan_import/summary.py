@@ -33,7 +33,9 @@ def summary(
             rule.period,
             rule.due_before_day,
             rule.due_before_month,
-            plan.unit(rule.recipient).name,
+            rule.due_month,
+            rule.periods_folded(),
+            ", ".join(plan.unit(code).name for code in rule.recipients),
         )
         for rule in plan.reporting_rules
     ]

@@ -105,11 +105,9 @@ def build_directory(source: str, rows: Sequence[UnitRow]) -> Directory:
         if code in first_row:
             problem(row.row, "code", messages.duplicate_code(code, first_row[code]))
         first_row.setdefault(code, row.row)
-        kind, kind_note = schema.unit_kind(row.kind)
+        kind = schema.unit_kind(row.kind)
         if kind is None:
             problem(row.row, "kind", messages.unknown_kind(row.kind, schema.KIND_HELP))
-        elif kind_note:
-            notes.append(Note(("unit", code, "kind"), kind_note))
         email = clean(row.email)
         if not email:
             problem(row.row, "email", messages.required(TITLE["email"]))

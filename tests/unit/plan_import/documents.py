@@ -227,15 +227,27 @@ def _duty_sentences(plan: Any) -> list[str]:
     def when(rules: Sequence[Any]) -> str:
         parts = []
         for rule in rules:
-            if rule.period == "quarter":
-                parts.append(
-                    f"trước ngày {rule.due_before_day:02d} của tháng đầu tiên quý tiếp theo"
-                )
-            else:
-                parts.append(
-                    f"trước ngày {rule.due_before_day:02d}/{rule.due_before_month:02d} hằng năm"
-                )
-        return " và ".join(parts)
+            day = f"trước ngày {rule.due_before_day:02d}"
+            month = rule.due_month or "next"
+            if rule.period == "year":
+                parts.append(f"{day}/{rule.due_before_month:02d} hằng năm")
+            elif rule.period == "quarter":
+                which = {
+                    "next": "tháng đầu tiên quý tiếp theo",
+                    "last": "tháng cuối quý",
+                    "first": "tháng đầu quý",
+                }[str(month)]
+                parts.append(f"{day} của {which}")
+            else:  # "báo cáo 6 tháng trước ngày 20/06": the date of the first such report
+                what = "6 tháng" if rule.period == "half_year" else "9 tháng"
+                parts.append(f"báo cáo {what} {day}/{rule.due_month_index:02d}")
+        extra = []
+        if any(r.fold_last_into_year and r.period == "quarter" for r in rules):
+            extra.append("báo cáo quý IV tổng hợp vào báo cáo năm")
+        cutoff = next((r.data_cutoff_day for r in rules if r.data_cutoff_day), None)
+        if cutoff:
+            extra.append(f"số liệu tính đến ngày {cutoff} của tháng cuối kỳ")
+        return "; ".join([" và ".join(parts), *extra])
 
     lead = [r for r in plan.reporting_rules if r.reporter == "lead_units"]
     focal = [r for r in plan.reporting_rules if r.reporter == "focal_unit"]
@@ -261,10 +273,13 @@ def docx_from_plan(plan: Any) -> bytes:
     meta = plan.meta
     number = meta.document.number or ""
     day = meta.document.issued_on
+    month = meta.document.issued_month
+    # a plan signed before its year (tan-ky: December, in force from 1 January)
+    signed_year = meta.year - 1 if month and month > meta.effective_from.month else meta.year
     date_line = (
         f"ngày {day.day:02d} tháng {day.month} năm {day.year}"
         if day
-        else f"ngày   tháng {meta.document.issued_month or ''} năm {meta.year}"
+        else f"ngày   tháng {month or ''} năm {signed_year}"
     )
     place = plan.drafting.place if plan.drafting else meta.issuer.split()[-1]
     refs = "; ".join(

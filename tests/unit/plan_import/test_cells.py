@@ -105,9 +105,10 @@ def test_text_forms() -> None:
     )
     fixed, notes = correct_typos("chỉ số “Tín minh bạch”, đơn đốc")
     assert fixed == "chỉ số “Tính minh bạch”, đôn đốc" and len(notes) == 2
-    assert unit_kind("Phòng/Sở/Ban") == ("department", None)
-    assert unit_kind("Phường") == ("ward", None)
-    assert unit_kind("Hợp tác xã") == (None, None)
+    assert unit_kind("Phòng/Sở/Ban") == "department"
+    assert unit_kind("Phường") == "ward"
+    assert unit_kind("Thuế") == "central_agency"
+    assert unit_kind("Hợp tác xã") is None
 
 
 def _unit(code: str, name: str) -> DirectoryUnit:

@@ -202,7 +202,7 @@ def province() -> ImportResult:
 
 def test_the_province_plan_reads_its_heading_table_and_signer() -> None:
     meta = province().plan.meta
-    assert (meta.issuer, meta.district, meta.province, meta.year) == (
+    assert (meta.issuer, meta.locality, meta.province, meta.year) == (
         "UBND tỉnh Hưng Nam",
         "Hưng Nam",
         "Hưng Nam",
@@ -245,26 +245,27 @@ def test_deadlines_the_way_a_province_writes_them() -> None:
     }
 
 
-def test_reporting_duties_and_what_the_file_cannot_say_yet_are_noted() -> None:
+def test_reporting_duties_as_the_plan_writes_them() -> None:
     result = province()
     rules = {
-        (r.reporter, r.period): (r.due_before_day, r.due_before_month, r.recipient)
+        (r.reporter, r.period): (r.due_before_day, r.due_before_month, r.due_month, r.recipient)
         for r in result.plan.reporting_rules
     }
     assert rules == {
-        ("lead_units", "quarter"): (15, None, "so-tai-chinh"),
-        ("lead_units", "year"): (15, 11, "so-tai-chinh"),
-        ("focal_unit", "quarter"): (20, None, "chu-tich"),
-        ("focal_unit", "year"): (25, 11, "chu-tich"),
+        ("lead_units", "quarter"): (15, None, "last", "so-tai-chinh"),  # tháng cuối quý
+        ("lead_units", "year"): (15, 11, None, "so-tai-chinh"),
+        ("focal_unit", "quarter"): (20, None, None, "chu-tich"),  # None: the month after
+        ("focal_unit", "year"): (25, 11, None, "chu-tich"),
+        ("focal_unit", "half_year"): (20, None, "last", "chu-tich"),  # "6 tháng ... 20/6"
     }
     text = result.text
-    assert "KIỂM TRA: “trước ngày 15 của tháng cuối quý”" in text
-    assert "KIỂM TRA: kế hoạch có báo cáo 6 tháng" in text
+    assert "due_month: last" in text and "period: half_year" in text
+    assert "KIỂM TRA: “6 tháng gửi trước ngày 20/6”: hiểu là hạn trước ngày 20 tháng thứ 6" in text
     assert "KIỂM TRA: “Quý II/2026”: hiểu hạn cuối là ngày cuối quý, 30/06/2026" in text
     assert "KIỂM TRA: không hiểu thời gian “Năm 2026”" in text
-    assert "KIỂM TRA: tỉnh ghi là loại district" in text
-    assert "KIỂM TRA: kế hoạch của tỉnh; tệp kế hoạch hiện ghi địa phương vào `district`" in text
     assert "KIỂM TRA: nhiệm vụ không có mã, đánh mã 1.1" in text
+    kinds = {u.code: u.kind for u in result.plan.units}
+    assert kinds["ubnd-tinh"] == "province" and result.plan.meta.level == "province"
 
 
 def test_a_task_naming_a_unit_of_another_province_stops_with_its_row() -> None:
@@ -373,7 +374,7 @@ def test_a_ward_plan_with_codes_in_the_stt_column() -> None:
     result = import_bytes(docx, "kh-07.docx", units_xlsx(WARD_UNITS, parent=None), "dv.xlsx")
     print(result.summary)
     plan = result.plan
-    assert (plan.meta.issuer, plan.meta.district, plan.meta.province) == (
+    assert (plan.meta.issuer, plan.meta.locality, plan.meta.province) == (
         "UBND phường Đông Tiến",
         "Đông Tiến",
         "Hưng Nam",
@@ -391,7 +392,7 @@ def test_a_ward_plan_with_codes_in_the_stt_column() -> None:
         (r.reporter, r.period, r.due_before_day, r.due_before_month, r.recipient)
         for r in plan.reporting_rules
     ] == [("focal_unit", "year", 15, 12, "chu-tich")]
-    assert "KIỂM TRA: kế hoạch của phường" in result.text
+    assert plan.meta.level == "ward" and plan.locality_unit.kind == "ward"
     assert (
         plan.meta.signer.name == "Lê Thị Hoa" and plan.roles.vice_chairman_in_charge == "chu-tich"
     )

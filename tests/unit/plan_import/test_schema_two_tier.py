@@ -1,12 +1,10 @@
-"""What `schema` writes for this branch's schema and, with `TWO_TIER`, for decision 0013's
-(meta.level + meta.locality, kinds province/central_agency/ward, copy_duties). The 0013 output
-cannot be loaded on this branch; the test checks the fields, the lead's merge loads it."""
+"""What `schema` writes: decision 0013's two-tier schema (meta.level + meta.locality, kinds
+province/central_agency/ward, copy_duties filtered to what the imported plan has)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import yaml
 
 from minhbach.plan import default_plan_path
@@ -44,9 +42,8 @@ def province_document(copy_duties: bool = False) -> dict[str, Any]:
     directory = build_directory("dv.xlsx", rows)
     res = resolve(draft, directory, "kh.docx", header)
     policy = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
-    if copy_duties:  # a 0013 template: the copy duty as a relation
+    if copy_duties:  # a template whose copy duties name units this plan has and has not
         monitoring = dict(policy["portal_monitoring"])
-        monitoring.pop("commune_copy_tasks")
         monitoring["copy_duties"] = [
             {
                 "documents_of": ["ubnd-tinh"],
@@ -60,20 +57,7 @@ def province_document(copy_duties: bool = False) -> dict[str, Any]:
     return plain(schema.plan_document(draft, directory, res, policy, False, notes))
 
 
-def test_this_branch_writes_district_and_the_nearest_kinds() -> None:
-    data = province_document()
-    assert data["meta"]["district"] == "Hưng Nam" and "level" not in data["meta"]
-    kinds = {u["code"]: u["kind"] for u in data["units"]}
-    assert (kinds["ubnd-tinh"], kinds["thue-tinh"], kinds["phuong-dong-tien"]) == (
-        "district",
-        "tax",
-        "commune",
-    )
-    assert "commune_copy_tasks" in data["portal_monitoring"]
-
-
-def test_two_tier_writes_level_locality_and_its_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schema, "TWO_TIER", True)
+def test_two_tier_writes_level_locality_and_its_kinds() -> None:
     data = province_document(copy_duties=True)
     meta = data["meta"]
     assert (meta["level"], meta["locality"], meta["province"]) == (
