@@ -25,8 +25,9 @@ from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
 # Scoring's signals computed from reports and the ledger; every other signal reads probes.
 REPORT_SIGNALS: Final = frozenset({"tasks_reported_done", "fixed_deadline_met"})
 PROBE_OBLIGATIONS: Final = frozenset({"document_posting"})
-# The notifier's own items about what a probe found (a portal down), not in scoring's ledger.
-PROBE_NOTICE_PREFIXES: Final = ("portal-down:",)
+# Notice items about what a probe found: a portal down (the notifier's own), a document to
+# re-post (scoring's `copy:` obligations, known only once a probe saw the document).
+PROBE_NOTICE_PREFIXES: Final = ("portal-down:", "copy:")
 REPORT_OBLIGATION_PREFIX: Final = "report:"
 INSPECTION_NOTICE: Final = "inspection_notice"
 PROBING_DEPENDS_ON: Final = frozenset(
@@ -52,7 +53,7 @@ def judge(calm: Snapshot, chaos: Snapshot, probe_bound_seconds: float) -> list[V
         notices_same(calm, chaos),
         drafts_same(calm, chaos),
         every_probe_applied(chaos),
-        every_portal_its_turn(chaos, probe_bound_seconds),
+        every_portal_its_turn(chaos, max(probe_bound_seconds, 2 * longest_wait(calm))),
         no_dead_letters(chaos),
     ]
 
@@ -275,6 +276,19 @@ def every_portal_its_turn(run: Snapshot, bound_seconds: float) -> Verdict:
     if worst[0] > bound_seconds:
         return Verdict(name, False, f"{worst[1]} waited {worst[0]:.1f} s beyond outages")
     return Verdict(name, True, f"{len(run.probes)} portals; longest wait {worst[0]:.1f} s")
+
+
+def longest_wait(run: Snapshot) -> float:
+    """The calm run's longest real wait between two probes of a portal: what this machine's
+    load alone costs, so the chaos run is held to twice that (and PROBE_BOUND at least)."""
+    waits = [
+        (after - before).total_seconds() / run.speed
+        for starts in run.probes.values()
+        for before, after in itertools.pairwise(
+            [t for t in starts if run.span_start <= t < run.span_end]
+        )
+    ]
+    return max(waits, default=0.0)
 
 
 def _outage_within(run: Snapshot, low: float, high: float) -> float:

@@ -19,6 +19,7 @@ from tests.chaos.scenario import (
     behaviours,
     fault_schedule,
     filings,
+    ladder_span,
     portal_bad_days,
 )
 from tests.chaos.snapshot import Snapshot, take
@@ -53,7 +54,7 @@ def span_of(plan: Plan, name: str) -> Span:
         return datetime.combine(datetime(year, month, day).date(), time(), zone)
 
     if name == "quarter":
-        return Span("quarter", at(9, 12), at(10, 26), real_seconds=60.0, faults=16)
+        return Span("quarter", at(9, 12), at(11, 8), real_seconds=60.0, faults=16)
     if name == "year":
         return Span("year", at(1, 1), at(12, 31), real_seconds=480.0, faults=104)
     raise ValueError(f"unknown span {name!r}: quarter or year")
@@ -82,13 +83,19 @@ async def _drive(world: World, plan: Plan, seed: int, faults: list[Fault]) -> Sn
     filer = Filer(world, plan)
     await filer.issue_tokens()
     conduct = behaviours(seed, list(plan.lead_unit_codes_all()))
-    planned = filings(conduct, await filer.report_deadlines(), world.span)
+    ladder = ladder_span(_ladder_working_days(plan))
+    planned = filings(conduct, await filer.report_deadlines(), world.span, ladder)
     filing = asyncio.create_task(filer.run(planned))
     await _inflict_all(world, faults)
     await _until(world, world.span.real_seconds)
     await filing
     await _settle(world)
     return await take(world, filer.receipts, filer.refusals)
+
+
+def _ladder_working_days(plan: Plan) -> int:
+    steps = [step.after_overdue_working_days for step in plan.escalation.steps]
+    return plan.escalation.overdue_notice_after_working_days + max(steps, default=0)
 
 
 async def _inflict_all(world: World, faults: list[Fault]) -> None:

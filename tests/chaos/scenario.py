@@ -104,22 +104,32 @@ def behaviours(seed: int, units: list[str]) -> dict[str, Behaviour]:
 
 
 def filings(
-    conduct: dict[str, Behaviour], due: list[tuple[str, str, str, datetime]], span: Span
+    conduct: dict[str, Behaviour],
+    due: list[tuple[str, str, str, datetime]],
+    span: Span,
+    ladder: timedelta = timedelta(0),
 ) -> list[Filing]:
     """Every filing of the run, in clock order, from each unit's conduct and its report
-    obligations (unit, obligation id, period, due at); none outside the span."""
+    obligations (unit, obligation id, period, due at); none outside the span. A late unit files
+    a margin after the plan's whole escalation `ladder`, so a delay cannot move its filing
+    across a step either (every step fires in both runs)."""
     margin = max(MARGIN_CLOCK, timedelta(seconds=MARGIN_REAL_SECONDS * span.speed))
     planned: list[Filing] = []
     for unit, obligation_id, period, due_at in due:
         behaviour = conduct.get(unit, "never")
         if behaviour == "never":
             continue
-        first = due_at + margin if behaviour == "late" else due_at - margin
+        first = due_at + ladder + margin if behaviour == "late" else due_at - margin
         planned.append(Filing(unit, obligation_id, period, first, amends=False))
         if behaviour == "amended":
             planned.append(Filing(unit, obligation_id, period, first + AMENDED_AFTER, True))
     inside = [f for f in planned if span.start <= f.at < span.end]
     return sorted(inside, key=lambda f: (f.at, f.unit, f.period, f.amends))
+
+
+def ladder_span(working_days: int) -> timedelta:
+    """Calendar time that surely holds `working_days` working days (weekends and a holiday)."""
+    return timedelta(days=working_days * 7 // 5 + 4)
 
 
 def portal_bad_days(seed: int, portals: list[str], span: Span) -> list[PortalBadDay]:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from minhbach.db.session import make_engine
 from minhbach.messaging.dead_letters import pending_dead_letters
 from minhbach.services import SERVICES
+from minhbach.settings import Settings
 from reporting.domain.schedule import inspection_round
 from tests.chaos.filer import Receipt
 from tests.chaos.mailbox import Delivered
@@ -99,15 +100,21 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
             )
             probes = await db.execute(
                 text(
-                    "SELECT unit_code, started_at, finished_at FROM portal_monitor.probes "
+                    "SELECT unit_code, started_at, finished_at, outcome = 'unreachable' "
+                    "AND attempt < :attempts FROM portal_monitor.probes "
                     "ORDER BY started_at"
-                )
+                ),
+                {"attempts": Settings().portal_probe_attempts},
             )
             not_scored = await db.execute(
                 text(
+                    # A failed attempt retried before it counts is never announced.
                     "SELECT p.probe_id FROM portal_monitor.probes p "
-                    "LEFT JOIN scoring.probes s USING (probe_id) WHERE s.probe_id IS NULL"
-                )
+                    "LEFT JOIN scoring.probes s USING (probe_id) WHERE s.probe_id IS NULL "
+                    "AND p.finished_at < :end AND NOT (p.outcome = 'unreachable' AND "
+                    "p.attempt < :attempts)"
+                ),
+                {"end": world.span.end, "attempts": Settings().portal_probe_attempts},
             )
             reported = await db.execute(
                 text("SELECT portal_unit_code, round_key FROM reporting.probes")
@@ -121,9 +128,11 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
             draft_rows = [DraftRow(*r) for r in drafts]
             by_portal: dict[str, list[datetime]] = {}
             probe_rounds: set[tuple[str, str]] = set()
-            for unit, started, finished in probes:
+            for unit, started, finished, retried in probes:
                 by_portal.setdefault(unit, []).append(started)
-                probe_rounds.add((unit, inspection_round(round_kind, finished).key))
+                # A retried attempt is never announced; later ones may still be on their way.
+                if not retried and finished < world.span.end:
+                    probe_rounds.add((unit, inspection_round(round_kind, finished).key))
             probes_not_scored = [str(r[0]) for r in not_scored]
             rounds_reported = {(r[0], r[1]) for r in reported}
     finally:

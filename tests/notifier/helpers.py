@@ -116,6 +116,7 @@ class SmtpServer:
     port: int
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    data_reply: str | None = None  # the whole transaction refused with this reply (say, 554)
     _controller: Controller | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -128,6 +129,8 @@ class SmtpServer:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if self.data_reply is not None:
+            return self.data_reply
         content = envelope.original_content or b""
         with self._lock:
             self.received.append(Received(tuple(str(r) for r in envelope.rcpt_tos), content))

@@ -273,6 +273,40 @@ async def test_a_refused_recipient_is_dead_lettered_for_operators(
     assert smtp_server.for_plan(plan) == []
 
 
+async def test_a_relay_refusing_every_message_is_retried_and_delivers_once_when_it_recovers(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    nats_client: NatsClient,
+    smtp_server: SmtpServer,
+) -> None:
+    """A 5xx to the whole transaction is the relay's state, not the recipient's (a recipient
+    refused with 5xx stays dead, above): retried with the back-off, sent once (chaos run)."""
+    plan = unique_plan()
+    ob = obligation(plan, "tckh", Q3_DUE)
+    smtp_server.data_reply = "554 5.3.0 Transaction failed"
+    clock = FixedClock(datetime(2024, 10, 2, 9, 0, tzinfo=TZ))
+    try:
+        async with running_notifier(notifier_settings(settings, smtp_server.port), plan, clock):
+            await publish(nats_client, ob)
+            await eventually(lambda: _states_are(sessions, plan, ["pending"]), timeout=30)
+            await eventually(lambda: _attempted(sessions, plan), timeout=30)
+            smtp_server.data_reply = None
+            await eventually(lambda: _states_are(sessions, plan, ["sent"]), timeout=30)
+    finally:
+        smtp_server.data_reply = None
+    assert len(smtp_server.for_plan(plan)) == 1
+
+
+async def _attempted(sessions: async_sessionmaker[AsyncSession], plan: Plan) -> bool:
+    async with sessions() as session:
+        errors = await session.scalars(
+            select(notices.c.last_error).where(
+                notices.c.recipient_unit.in_([u.code for u in plan.units])
+            )
+        )
+        return any(error and "554" in error for error in errors)
+
+
 async def test_portal_down_sends_one_notice_instead_of_one_per_section(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],

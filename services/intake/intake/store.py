@@ -24,7 +24,7 @@ import asyncpg
 
 from intake.db import SCHEMA
 from intake.repository import ReportRow, StoredResponse
-from minhbach.db.session import async_url
+from minhbach.db.session import CONNECT_TIMEOUT_SECONDS, async_url
 from minhbach.events.base import Event
 from minhbach.events.catalogue import ReportSubmitted
 from minhbach.messaging.outbox import OUTBOX_COLUMNS, Outbox, OutboxRow
@@ -130,7 +130,11 @@ class WriteStore:
         async with self._lock:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=2, max_size=self._max_size, reset=_keep_session
+                    self._dsn,
+                    min_size=2,
+                    max_size=self._max_size,
+                    reset=_keep_session,
+                    timeout=CONNECT_TIMEOUT_SECONDS,
                 )
 
     async def close(self, timeout: float = 10.0) -> None:

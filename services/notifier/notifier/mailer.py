@@ -70,8 +70,10 @@ class SmtpMailer:
             failure = PermanentFailure if all(c >= 500 for c in codes) else TransientFailure
             raise failure(f"recipient refused: {exc!r}") from exc
         except aiosmtplib.SMTPResponseException as exc:
-            failure = PermanentFailure if exc.code >= 500 else TransientFailure
-            raise failure(f"{exc.code} {exc.message}") from exc
+            # A refusal of the whole transaction (4xx or 5xx at MAIL or DATA) says how the relay
+            # is now, not that the recipient is wrong: retried with the back-off, up to
+            # notifier_max_attempts (a recipient refused with 5xx, above, is final).
+            raise TransientFailure(f"{exc.code} {exc.message}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             await self.close()
             raise TransientFailure(repr(exc)) from exc

@@ -23,9 +23,20 @@ def async_url(url: str) -> str:
     return url
 
 
+# A connection attempt gives up after this many seconds (asyncpg's default is 60). After a
+# kill -9 of PostgreSQL a surviving backend may still hold the old listening socket: a connect
+# is queued and never answered, and every loop of the service stood still for the whole minute
+# (found by the chaos run). Retrying sooner reaches the restarted server.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 

@@ -5,6 +5,11 @@ message without retry. The policy here:
 - the event id is recorded in the service's inbox in the same transaction as the handler's effect,
   so a redelivered event is acknowledged without a second effect;
 - a failing handler is retried with backoff (`nak(delay)`), up to `max_deliveries`;
+- while the service's database is unreachable (restarting, recovering, gone) the event is held,
+  not failed: the consumer waits with the same backoff, telling JetStream it is still in
+  progress, and applies it when the database is back. An outage says nothing about the event,
+  so it spends none of its deliveries (before, a restart of PostgreSQL longer than the backoff
+  dead-lettered every event in flight; found by the chaos run, tests/chaos);
 - after the last attempt, or at once for a message that cannot be parsed, the message is kept in the
   service's `dead_letters` table (operators list and replay it with `minhbach deadletters`) and
   acknowledged, so one poison message never blocks the stream.
@@ -28,6 +33,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.db.messaging_tables import MessagingTables
+from minhbach.db.outage import database_unavailable
 from minhbach.events.base import Event
 from minhbach.events.catalogue import stream_for
 from minhbach.observability.logging import get_logger
@@ -97,13 +103,36 @@ class EventConsumer:
             return
         started = time.perf_counter()
         try:
-            applied = await self.apply_once(consumer, event, apply)
+            applied = await self._apply_through_outages(consumer, msg, event, apply)
         except Exception as exc:
             await self._failed(consumer, msg, event, exc, deliveries)
             return
         EVENT_HANDLING_SECONDS.labels(self.service, subject).observe(time.perf_counter() - started)
         EVENTS_HANDLED.labels(self.service, subject, "applied" if applied else "duplicate").inc()
         await msg.ack()
+
+    async def _apply_through_outages(
+        self, consumer: str, msg: NatsMessage, event: E, apply: Apply[E]
+    ) -> bool:
+        waited = 0
+        while True:
+            try:
+                return await self.apply_once(consumer, event, apply)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                waited += 1
+                delay = self.policy.delay_after(waited)
+                log.warning(
+                    "database unavailable; holding the event",
+                    consumer=consumer,
+                    event_id=str(event.event_id),
+                    retry_in=delay,
+                    error=repr(exc),
+                )
+            with contextlib.suppress(Exception):  # NATS may be away too: redelivery covers it
+                await msg.in_progress()
+            await asyncio.sleep(delay)
 
     async def _failed(
         self, consumer: str, msg: NatsMessage, event: Event, exc: Exception, deliveries: int
