@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test unit lint bench install system-deps lock clean
+.PHONY: run test unit lint bench chaos install system-deps lock clean
 
 run: $(STAMP)
 	$(BIN)/minhbach run
@@ -25,6 +25,11 @@ lint: $(STAMP)
 # Installs what the benchmarks drive (wrk) as `make test` does; a missing tool fails its row.
 bench: $(STAMP) system-deps
 	$(BIN)/python -m tests.benchmarks
+
+# The plan year, calm and under faults (tests/chaos; decision 0019). CHAOS_ARGS="--span quarter
+# --seed N" replays a shorter run or the seed a run printed.
+chaos: $(STAMP) system-deps
+	$(BIN)/python -m tests.chaos $(CHAOS_ARGS)
 
 install: $(STAMP)
 
