@@ -33,6 +33,8 @@ from portal_monitor.workqueue import (
     DURABLE,
     STREAM,
     claim_due,
+    declare_probe_consumer,
+    declare_work_stream,
     publish_requests,
     register_portals,
     request_subject,
@@ -124,13 +126,19 @@ async def test_requests_held_by_a_dead_replica_come_back(
     clock = ScaledClock(start=T0, speed=SPEED)
     async with simulated(plan) as world:
         config = _settings(settings, world)
+        js = nats_client.jetstream()
+        # An earlier run with other settings left the consumer holding requests for 15 minutes;
+        # this run's ack wait must be the one in force.
+        await declare_work_stream(js)
+        await declare_probe_consumer(js, ack_wait_seconds=900)
         # A replica claimed every portal, took the requests, and died before probing any.
         await register_portals(sessions, plan, clock.now())
-        js = nats_client.jetstream()
         claimed = await claim_due(sessions, units, clock.now(), timedelta(hours=1))
         await publish_requests(js, claimed)
         async with serving(create_app(settings=config, clock=clock, plan=plan)):
             pass  # declares the stream and the durable consumer as a replica does
+        consumer = await js.consumer_info(STREAM, DURABLE)
+        assert consumer.config.ack_wait == ACK_WAIT
         dead = await js.pull_subscribe(request_subject("*"), durable=DURABLE, stream=STREAM)
         taken = await dead.fetch(len(units), timeout=5)
         assert len(taken) >= 1

@@ -89,7 +89,8 @@ async def test_the_focal_unit_reads_the_page_and_a_draft_a_unit_gets_403(
         assert answer is not None and answer.status == 401
         await page.fill("#token", unit_token)
         await page.click("button[type=submit]")
-        assert msg.NOT_A_READER in await page.inner_text("[role=alert]")
+        refusal = msg.NOT_A_READER.format(leadership=seed.words.leadership)
+        assert refusal in await page.inner_text("[role=alert]")
 
         await page.goto(reporting.url + "/bao-cao-tong-hop")
         await page.fill("#token", reader)

@@ -33,6 +33,7 @@ import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import (
+    AckPolicy,
     ConsumerConfig,
     DeliverPolicy,
     DiscardPolicy,
@@ -142,6 +143,25 @@ async def schedule_once(
     return await publish_requests(js, claimed)
 
 
+async def declare_probe_consumer(js: JetStreamContext, ack_wait_seconds: float) -> None:
+    """Create the shared durable consumer, or bring an existing one to this configuration.
+
+    `pull_subscribe` keeps an existing consumer's configuration as it is, so an ack wait changed
+    in the settings (or left by an earlier run) would go on holding a dead replica's requests for
+    the old time. Creating it explicitly updates it in place on the server."""
+    await js.add_consumer(
+        STREAM,
+        ConsumerConfig(
+            durable_name=DURABLE,
+            filter_subject=SUBJECTS,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=ack_wait_seconds,
+            max_ack_pending=-1,
+            deliver_policy=DeliverPolicy.ALL,
+        ),
+    )
+
+
 class ProbeWorker:
     """Pulls probe requests from the shared durable consumer and probes up to `concurrency`
     portals at once; whatever it holds when stopped it hands back."""
@@ -162,14 +182,8 @@ class ProbeWorker:
         self.units = {code for code, _ in monitored_units(deps.plan)}
 
     async def run(self) -> None:
-        sub = await self.js.pull_subscribe(
-            SUBJECTS,
-            durable=DURABLE,
-            stream=STREAM,
-            config=ConsumerConfig(
-                ack_wait=self.ack_wait, max_ack_pending=-1, deliver_policy=DeliverPolicy.ALL
-            ),
-        )
+        await declare_probe_consumer(self.js, self.ack_wait)
+        sub = await self.js.pull_subscribe_bind(DURABLE, STREAM)
         running: set[asyncio.Task[None]] = set()
         try:
             while True:
