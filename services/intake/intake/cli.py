@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from intake.auth import issue_token, list_tokens, revoke_tokens
-from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.cli.database import with_database
 from minhbach.plan import load_plan
-from minhbach.settings import NO_DATABASE, get_settings
+from minhbach.settings import get_settings
 
 units_app = typer.Typer(help="Units' access tokens for intake (reports and evidence).")
 COMMANDS = {"units": units_app}
-
-T = TypeVar("T")
-
-
-def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
-    settings = get_settings()
-    if not settings.database_url:
-        typer.echo(NO_DATABASE, err=True)
-        raise typer.Exit(2)
-
-    async def run() -> T:
-        engine = make_engine(settings.database_url, pool_size=1)
-        try:
-            return await work(make_sessionmaker(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
 
 
 def _known_unit(unit: str) -> None:
@@ -51,7 +29,7 @@ def issue(
 ) -> None:
     """Issue a token for UNIT and print it once (only its hash is stored)."""
     _known_unit(unit)
-    token = _with_database(lambda sessions: issue_token(sessions, unit, keep_others=keep_old))
+    token = with_database(lambda sessions: issue_token(sessions, unit, keep_others=keep_old))
     typer.echo(token)
     typer.echo(
         f"token for {unit} printed above; it is stored hashed and cannot be shown again", err=True
@@ -61,7 +39,7 @@ def issue(
 @units_app.command("revoke")
 def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
     """Revoke every token of UNIT."""
-    count = _with_database(lambda sessions: revoke_tokens(sessions, unit))
+    count = with_database(lambda sessions: revoke_tokens(sessions, unit))
     typer.echo(f"revoked {count} token(s) of {unit}")
 
 
@@ -69,7 +47,7 @@ def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
 def list_units() -> None:
     """Units of the plan with their active tokens."""
     plan = load_plan(get_settings().plan_file)
-    tokens = _with_database(list_tokens)
+    tokens = with_database(list_tokens)
     active: dict[str, int] = {}
     for info in tokens:
         if info.revoked_at is None:

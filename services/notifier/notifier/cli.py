@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ
-from minhbach.db.session import make_engine, make_sessionmaker, transaction
-from minhbach.settings import NO_DATABASE, get_settings
+from minhbach.cli.database import with_database
+from minhbach.db.session import transaction
 from notifier import store
 
 notifier_app = typer.Typer(help="Notifier: silences and failed notices.", no_args_is_help=True)
@@ -22,20 +21,13 @@ T = TypeVar("T")
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    url = get_settings().database_url
-    if not url:
-        typer.echo(NO_DATABASE, err=True)
-        raise typer.Exit(2)
+    """`work` in one transaction on the configured database."""
 
-    async def main() -> T:
-        engine = make_engine(url, pool_size=1)
-        try:
-            async with transaction(make_sessionmaker(engine)) as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
+    async def in_transaction(sessions: async_sessionmaker[AsyncSession]) -> T:
+        async with transaction(sessions) as session:
+            return await work(session)
 
-    return asyncio.run(main())
+    return with_database(in_transaction)
 
 
 def _until(value: str) -> datetime:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach import tokens
-from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.cli.database import with_database
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
 from reporting import store
@@ -18,24 +14,6 @@ from reporting.db import reader_tokens
 
 reporting_app = typer.Typer(help="Reporting: the coordinator's page and the drafted documents.")
 COMMANDS = {"reporting": reporting_app}
-
-T = TypeVar("T")
-
-
-def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
-    settings = get_settings()
-    if not settings.database_url:
-        typer.echo("MINHBACH_DATABASE_URL is not set", err=True)
-        raise typer.Exit(2)
-
-    async def run() -> T:
-        engine = make_engine(settings.database_url, pool_size=1)
-        try:
-            return await work(make_sessionmaker(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
 
 
 @reporting_app.command("issue-token")
@@ -52,7 +30,7 @@ def issue(
             f"{unit!r} is not a reader of the plan's drafts ({', '.join(readers)})", err=True
         )
         raise typer.Exit(2)
-    token = _with_database(
+    token = with_database(
         lambda sessions: tokens.issue_token(sessions, reader_tokens, unit, keep_others=keep_old)
     )
     typer.echo(token)
@@ -64,7 +42,7 @@ def issue(
 @reporting_app.command("revoke")
 def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
     """Revoke every reporting token of UNIT."""
-    count = _with_database(lambda sessions: tokens.revoke_tokens(sessions, reader_tokens, unit))
+    count = with_database(lambda sessions: tokens.revoke_tokens(sessions, reader_tokens, unit))
     typer.echo(f"revoked {count} token(s) of {unit}")
 
 
@@ -76,7 +54,7 @@ def drafts() -> None:
         async with sessions() as session:
             return await store.list_drafts(session)
 
-    for row in _with_database(work):
+    for row in with_database(work):
         pdf = "pdf" if row.has_pdf else "no-pdf"
         typer.echo(
             f"{row.drafted_at:%Y-%m-%d %H:%M} {row.kind:<20} {row.period_key:<10} "

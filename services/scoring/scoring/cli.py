@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -10,11 +9,11 @@ from typing import TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from minhbach.cli.database import with_database
 from minhbach.clock import clock_from_settings
-from minhbach.db.session import make_engine, make_sessionmaker
 from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
-from minhbach.settings import NO_DATABASE, get_settings
+from minhbach.settings import get_settings
 from scoring.db import messaging
 from scoring.scorer import Scorer
 
@@ -26,19 +25,8 @@ T = TypeVar("T")
 
 def _run(work: Callable[[Scorer, async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     settings = get_settings()
-    if not settings.database_url:
-        typer.echo(NO_DATABASE, err=True)
-        raise typer.Exit(2)
     scorer = Scorer(load_plan(settings.plan_file), settings.scoring_due_soon_working_days)
-
-    async def run() -> T:
-        engine = make_engine(settings.database_url, pool_size=1)
-        try:
-            return await work(scorer, make_sessionmaker(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return with_database(lambda sessions: work(scorer, sessions))
 
 
 def _now() -> datetime:
