@@ -174,3 +174,6 @@ FORM_AMENDING: Final = (
     "{next_version}; các phiên bản cũ vẫn được lưu."
 )
 FORM_EVIDENCE_SAVED: Final = "Đã nhận minh chứng cho nhiệm vụ {code}."
+
+# The receipt's sentence: "Đã nhận báo cáo định kỳ quý III năm 2024, phiên bản 1 (đúng hạn)."
+RECEIPT: Final = "Đã nhận {report} {period}, phiên bản {version} ({timeliness})."

@@ -250,10 +250,11 @@ def _report_event(
 def _receipt(event: ReportSubmitted) -> ReportReceipt:
     assert event.first_submitted_at is not None
     not_done = [task.task_code for task in event.tasks if task.status is not TaskStatus.DONE]
-    message = (
-        f"Đã nhận {msg.REPORTER_LABELS[event.reporter].lower()} "
-        f"{msg.period_label(event.period, event.plan_year)}, phiên bản {event.version_no} "
-        f"({msg.on_time_label(event.on_time).lower()})."
+    message = msg.RECEIPT.format(
+        report=msg.REPORTER_LABELS[event.reporter].lower(),
+        period=msg.period_label(event.period, event.plan_year),
+        version=event.version_no,
+        timeliness=msg.on_time_label(event.on_time).lower(),
     )
     return ReportReceipt(
         report_id=event.report_id,

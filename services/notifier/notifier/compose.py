@@ -27,12 +27,6 @@ from notifier.ladder import Digest, Item
 
 _CONTROL = frozenset({"Cc", "Cf", "Zl", "Zp"})
 SECTION_ORDER = ("escalation", "overdue", "portal_down", "reminder")
-SECTION_TITLES = {
-    "escalation": "Báo cáo vượt cấp",
-    "overdue": "Quá hạn",
-    "portal_down": "Cổng thông tin điện tử không truy cập được",
-    "reminder": "Nhắc hạn",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +116,7 @@ def _sections(digest: Digest, plan: Plan, intake_url: str) -> list[dict[str, Any
         action_text, action_url = _action(key, intake_url)
         sections.append(
             {
-                "title": SECTION_TITLES[key],
+                "title": messages.SECTION_TITLES[key],
                 "intro": messages.INTRO[key],
                 "lines": [_line(item, digest.recipient, plan) for item in grouped[key]],
                 "action": f"{action_text} {action_url}".strip() + ".",
@@ -155,7 +149,7 @@ def _line(item: Item, recipient: str, plan: Plan) -> dict[str, Any]:
     fields = []
     if item.subject_unit != recipient:
         fields.append((messages.LABEL_UNIT, unit_name))
-    fields.append(("Loại", messages.KIND_LABELS.get(obligation.kind, obligation.kind)))
+    fields.append((messages.LABEL_KIND, messages.KIND_LABELS.get(obligation.kind, obligation.kind)))
     if obligation.task_code:
         fields.append((messages.LABEL_TASK, _task_text(plan, obligation.task_code)))
     if obligation.period:

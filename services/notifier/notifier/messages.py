@@ -134,3 +134,13 @@ def draft_missing(count: int) -> str:
     if not count:
         return ""
     return f"Lưu ý: dự thảo nêu {count} đơn vị chưa gửi báo cáo hoặc chưa được kiểm tra.\n\n"
+
+
+# The digest's sections, in SECTION_ORDER (compose.py).
+SECTION_TITLES: Final = {
+    "escalation": "Báo cáo vượt cấp",
+    "overdue": "Quá hạn",
+    "portal_down": "Cổng thông tin điện tử không truy cập được",
+    "reminder": "Nhắc hạn",
+}
+LABEL_KIND: Final = "Loại"

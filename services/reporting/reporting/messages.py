@@ -265,3 +265,8 @@ DRAFT_KINDS: Final = {
 IMPORT_TOO_LARGE: Final = "Tệp “{name}” lớn hơn {limit} MB; hãy gửi tệp nhỏ hơn."
 IMPORT_MISSING_FILE: Final = "Hãy chọn cả tệp kế hoạch (.docx) và danh sách đơn vị (.xlsx)."
 IMPORT_NOT_WRITTEN: Final = "Chưa tạo tệp kế hoạch nào."
+
+# Decree 30's national header and the recipients' label, the same in the .docx and the page.
+NATION: Final = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO: Final = "Độc lập - Tự do - Hạnh phúc"
+RECIPIENTS_LABEL: Final = "Nơi nhận:"

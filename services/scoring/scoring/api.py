@@ -210,7 +210,7 @@ async def get_indicator(request: Request, number: int) -> IndicatorOut:
     for indicator in await _indicators(request):
         if indicator.number == number:
             return indicator
-    raise HTTPException(404, f"Không có chỉ tiêu số {number} trong kế hoạch")
+    raise HTTPException(404, messages.NO_SUCH_INDICATOR.format(number=number))
 
 
 @router.get("/indicators/{number}/history", response_model=list[HistoryPoint])
@@ -221,7 +221,7 @@ async def indicator_history(
 ) -> list[HistoryPoint]:
     """The indicator's figure each time it moved, oldest first (the latest `limit` points)."""
     if number not in _scorer(request).all_indicators:
-        raise HTTPException(404, f"Không có chỉ tiêu số {number} trong kế hoạch")
+        raise HTTPException(404, messages.NO_SUCH_INDICATOR.format(number=number))
     async with _runtime(request).sessions() as session:
         points = await figures.history(session, number, limit)
     return [HistoryPoint.model_validate(point, from_attributes=True) for point in points]
@@ -271,7 +271,7 @@ async def get_unit(request: Request, unit_code: str) -> UnitOut:
     for record in await _records(request):
         if record.unit_code == unit_code:
             return _unit_out(record)
-    raise HTTPException(404, f"Không có đơn vị “{unit_code}” trong kế hoạch")
+    raise HTTPException(404, messages.NO_SUCH_UNIT.format(unit=unit_code))
 
 
 @router.get("/obligations", response_model=ObligationPage)

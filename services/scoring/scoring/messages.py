@@ -194,3 +194,8 @@ def fixed_deadline_summary(ok: int, total: int) -> str:
 
 def obligation_label(unit_name: str, title: str, status: ObligationStatus) -> str:
     return f"{unit_name}: {title} – {OBLIGATION_STATUS[status]}"
+
+
+# Answers of the HTTP API when a path names something the plan does not have.
+NO_SUCH_INDICATOR = "Không có chỉ tiêu số {number} trong kế hoạch"
+NO_SUCH_UNIT = "Không có đơn vị “{unit}” trong kế hoạch"

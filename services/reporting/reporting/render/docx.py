@@ -29,6 +29,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from reporting import messages as msg
 from reporting.render.document import (
     Appendix,
     Block,
@@ -49,9 +50,6 @@ BODY_MARKER = "MINHBACH-BODY-9f1c2e"  # a paragraph replaced by the body after s
 APPENDIX_MARKER = "MINHBACH-APPENDIX-4b7d0a"  # and one replaced by the appendix
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 LANDSCAPE_TEXT_WIDTH_MM = 297.0 - MARGINS_MM["left"] - MARGINS_MM["right"]
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-RECIPIENTS_LABEL = "Nơi nhận:"
 
 
 def render_docx(doc: OfficialDocument) -> bytes:
@@ -131,8 +129,8 @@ def _header(document: Document, doc: OfficialDocument) -> None:
     _cell_line(left, doc.superior_body, HEADER_PT, first=True)
     _cell_line(left, doc.issuing_body, HEADER_PT, bold=True)
     _rule(left, Mm(20))
-    _cell_line(right, NATION, NATION_PT, bold=True, first=True)
-    _cell_line(right, MOTTO, BODY_PT, bold=True)
+    _cell_line(right, msg.NATION, NATION_PT, bold=True, first=True)
+    _cell_line(right, msg.MOTTO, BODY_PT, bold=True)
     _rule(right, Mm(28))
     number, place = table.rows[1].cells
     _cell_line(number, doc.number_line, HEADER_PT, first=True)
@@ -363,7 +361,7 @@ def _closing(document: Document, doc: OfficialDocument) -> None:
     recipients.width, signature.width = Mm(85), Mm(80)
     label = recipients.paragraphs[0]
     label.paragraph_format.space_after = Pt(0)
-    _font(label.add_run(RECIPIENTS_LABEL), 12, bold=True, italic=True)
+    _font(label.add_run(msg.RECIPIENTS_LABEL), 12, bold=True, italic=True)
     for line in doc.recipients:
         paragraph = recipients.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
