@@ -21,8 +21,8 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from minhbach.db.migrations import migrate_all
 from minhbach.db.session import make_engine, make_sessionmaker
-from minhbach.devtools.stack import migrate_all
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.settings import REPO_ROOT, Settings

@@ -155,7 +155,7 @@ class Settings(BaseSettings):
 
 
 # What a command that needs the database says when it finds none (`make run` publishes its servers
-# in var/run.json; see minhbach.devtools.run_state).
+# in var/run.json; see minhbach.infra.run_state).
 NO_DATABASE = (
     "no database: start `make run` in another terminal of this folder (commands find its "
     "servers), or set MINHBACH_DATABASE_URL"

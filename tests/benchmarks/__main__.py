@@ -18,10 +18,11 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from minhbach.devtools.stack import infrastructure, migrate_all
+from minhbach.db.migrations import migrate_all
 from minhbach.infra.embedded import free_port
 from minhbach.observability.logging import configure_logging
 from minhbach.settings import REPO_ROOT, Settings
+from minhbach_dev.stack import infrastructure
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow, render
 

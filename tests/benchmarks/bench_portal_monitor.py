@@ -104,8 +104,8 @@ def bench_plan(portals: int) -> Plan:
 
 
 def _simulator_main(plan_file: str, ports_file: str) -> None:
-    from minhbach.devtools.portal_simulator import PortalSimulator, portals_from_plan
-    from minhbach.devtools.portal_simulator.content import SimItem
+    from minhbach_dev.portal_simulator import PortalSimulator, portals_from_plan
+    from minhbach_dev.portal_simulator.content import SimItem
 
     plan = Plan.model_validate_json(Path(plan_file).read_text())
 

@@ -21,13 +21,14 @@ from pathlib import Path
 import httpx
 
 from minhbach.clock import ScaledClock
-from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal, portals_from_plan
-from minhbach.devtools.portal_simulator.scenario import portal_origin
-from minhbach.devtools.portal_simulator.server import Mode
-from minhbach.devtools.stack import ProcessGroup, migrate_all, python_command
+from minhbach.db.migrations import migrate_all
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from minhbach.plan import Plan
 from minhbach.services import SERVICES
+from minhbach_dev.portal_simulator import PortalSimulator, SimPortal, portals_from_plan
+from minhbach_dev.portal_simulator.scenario import portal_origin
+from minhbach_dev.portal_simulator.server import Mode
+from minhbach_dev.stack import ProcessGroup, python_command
 from tests.chaos.mailbox import Mailbox, MailFault, start_mailbox
 from tests.chaos.scenario import Fault, PortalBadDay, Span
 

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from minhbach.calendar import TZ
 from minhbach.clock import FixedClock
+from minhbach.db.migrations import migrate_all
 from minhbach.db.session import async_url
-from minhbach.devtools.stack import migrate_all
 from minhbach.infra.embedded import EmbeddedNats, free_port
 from minhbach.services import SERVICES
 from minhbach.settings import REPO_ROOT, Settings

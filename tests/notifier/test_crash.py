@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ
 from minhbach.db.session import transaction
-from minhbach.devtools.smtp_sink import eml_name
 from minhbach.plan import Plan
 from minhbach.plan.loader import parse_plan
 from minhbach.settings import REPO_ROOT, Settings
+from minhbach_dev.smtp_sink import eml_name
 from notifier import store
 from notifier.db import notices
 from tests.notifier.crash_child import CRASH_EXIT

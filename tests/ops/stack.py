@@ -23,8 +23,8 @@ import yaml
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from minhbach.db.migrations import migrate_all
 from minhbach.db.session import async_url
-from minhbach.devtools.stack import migrate_all
 from minhbach.infra.embedded import EmbeddedNats, free_port
 from minhbach.services import SERVICES, ServiceSpec
 from tests.ops.tools import PROMETHEUS_DIR

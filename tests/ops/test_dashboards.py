@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
-from minhbach.devtools.portal_simulator import address_map
-from minhbach.devtools.smtp_sink import start_smtp_sink
 from minhbach.infra.embedded import free_port, free_port_range
 from minhbach.plan import load_plan
 from minhbach.services import ServiceSpec
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator import address_map
+from minhbach_dev.smtp_sink import start_smtp_sink
 from tests.ops import traffic
 from tests.ops.stack import (
     Prometheus,

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import local_date
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator import PortalSimulator, portals_from_plan
-from minhbach.devtools.portal_simulator.scenario import portal_origin
 from minhbach.messaging.outbox import Outbox
 from minhbach.plan import Plan, default_plan_path, load_plan
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator import PortalSimulator, portals_from_plan
+from minhbach_dev.portal_simulator.scenario import portal_origin
 from portal_monitor import db
 from portal_monitor.addresses import AddressPolicy
 from portal_monitor.deps import ProbeDeps

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.events.catalogue import DocumentChanged, DocumentFound, ProbeFinished
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor import db, store
 from portal_monitor.app import create_app
 from portal_monitor.probe import ProbeReport, probe_portal

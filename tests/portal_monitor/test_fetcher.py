@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal
+from minhbach_dev.portal_simulator import PortalSimulator, SimPortal
 from portal_monitor.addresses import AddressPolicy
 from portal_monitor.fetcher import Fetcher, FetchLimits, Validators, make_client
 from portal_monitor.tls import tls_days_left

@@ -19,11 +19,11 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator import PortalSimulator, SimPortal
-from minhbach.devtools.portal_simulator.content import SimItem, SimSection
-from minhbach.devtools.portal_simulator.scenario import portal_origin
 from minhbach.events.catalogue import DocumentFound, ProbeFinished
 from minhbach.plan import Plan
+from minhbach_dev.portal_simulator import PortalSimulator, SimPortal
+from minhbach_dev.portal_simulator.content import SimItem, SimSection
+from minhbach_dev.portal_simulator.scenario import portal_origin
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.documents import DocumentDraft
 from portal_monitor.observe import observe

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.events.catalogue import DocumentChanged, DocumentFound, ProbeFinished
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor import db
 from portal_monitor.probe import ProbeReport, probe_portal
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor import db
 from portal_monitor.app import create_app
 from tests.portal_monitor.helpers import T0, fast_settings, make_plan, simulated

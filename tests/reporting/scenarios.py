@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from minhbach.calendar import TZ
-from minhbach.devtools.demo_filer import LATE_AFTER, demo_report
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
     CheckResult,
@@ -28,6 +27,7 @@ from minhbach.events.catalogue import (
     TaskStatus,
 )
 from minhbach.plan import Plan, default_plan_path
+from minhbach_dev.demo_filer import LATE_AFTER, demo_report
 from reporting.domain.facts import Figure, FiledReport, Probe
 from scoring.derive import derive
 from scoring.facts import Facts

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.events.catalogue import DocumentFound, ObligationStatus
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor.probe import probe_portal
 from scoring import messages
 from scoring.facts import document_fact

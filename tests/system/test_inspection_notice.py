@@ -34,9 +34,9 @@ from docx.document import Document as DocxDocument
 
 from minhbach.calendar import TZ, format_vn_date, format_vn_date_short
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator.content import SimItem
 from minhbach.plan import Drafting, Plan
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor.app import create_app as create_monitor
 from reporting import messages as msg
 from reporting.domain import inspection

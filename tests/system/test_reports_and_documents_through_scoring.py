@@ -17,9 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from intake.app import create_app as create_intake
 from intake.auth import issue_token
 from minhbach.clock import FixedClock
-from minhbach.devtools.portal_simulator import PortalSimulator, portals_from_plan
-from minhbach.devtools.portal_simulator.content import TEMPLATES, item_from
-from minhbach.devtools.portal_simulator.scenario import portal_origin
 from minhbach.events.catalogue import (
     DocumentFound,
     IndicatorChanged,
@@ -28,6 +25,9 @@ from minhbach.events.catalogue import (
     parse_event,
 )
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator import PortalSimulator, portals_from_plan
+from minhbach_dev.portal_simulator.content import TEMPLATES, item_from
+from minhbach_dev.portal_simulator.scenario import portal_origin
 from portal_monitor import db as pm_db
 from portal_monitor.app import create_app as create_portal_monitor
 from tests.intake.builders import report_body

@@ -19,13 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from minhbach.devtools.demo_clock import resume_point
-from minhbach.devtools.run import DEMO_CLOCK_START
-from minhbach.devtools.run_state import STATE_FILE
 from minhbach.infra.embedded import free_port, free_port_range
+from minhbach.infra.run_state import STATE_FILE
 from minhbach.plan import load_plan
 from minhbach.services import SERVICES
 from minhbach.settings import REPO_ROOT, Settings
+from minhbach_dev.demo_clock import resume_point
+from minhbach_dev.run import DEMO_CLOCK_START
 
 pytestmark = pytest.mark.slow
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach import tokens
 from minhbach.cli.database import with_database
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
 from reporting import store
-from reporting.db import reader_tokens
+from reporting.access import issue_reader_token, revoke_reader_tokens
 
 reporting_app = typer.Typer(help="Reporting: the coordinator's page and the drafted documents.")
 COMMANDS = {"reporting": reporting_app}
@@ -30,9 +29,7 @@ def issue(
             f"{unit!r} is not a reader of the plan's drafts ({', '.join(readers)})", err=True
         )
         raise typer.Exit(2)
-    token = with_database(
-        lambda sessions: tokens.issue_token(sessions, reader_tokens, unit, keep_others=keep_old)
-    )
+    token = with_database(lambda sessions: issue_reader_token(sessions, unit, keep_others=keep_old))
     typer.echo(token)
     typer.echo(
         f"token for {unit} printed above; it is stored hashed and cannot be shown again", err=True
@@ -42,7 +39,7 @@ def issue(
 @reporting_app.command("revoke")
 def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
     """Revoke every reporting token of UNIT."""
-    count = with_database(lambda sessions: tokens.revoke_tokens(sessions, reader_tokens, unit))
+    count = with_database(lambda sessions: revoke_reader_tokens(sessions, unit))
     typer.echo(f"revoked {count} token(s) of {unit}")
 
 

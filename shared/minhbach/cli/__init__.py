@@ -9,7 +9,6 @@ from pathlib import Path
 import typer
 
 from minhbach.cli.deadletters import deadletters_app
-from minhbach.cli.dev import dev_app
 from minhbach.cli.plan import plan_app
 from minhbach.services import SERVICES, service
 from minhbach.settings import NO_DATABASE, get_settings
@@ -22,7 +21,6 @@ app = typer.Typer(
 )
 app.add_typer(plan_app, name="plan")
 app.add_typer(deadletters_app, name="deadletters")
-app.add_typer(dev_app, name="dev")
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -40,7 +38,7 @@ def main(ctx: typer.Context) -> None:
 def _adopt_running_stack() -> None:
     """A command started from the repository while `make run` is up uses its embedded servers
     (var/run.json) unless servers are configured; the services it starts get them too."""
-    from minhbach.devtools.run_state import with_running_stack
+    from minhbach.infra.run_state import with_running_stack
 
     settings = get_settings()
     adopted = with_running_stack(settings)
@@ -50,27 +48,27 @@ def _adopt_running_stack() -> None:
         get_settings.cache_clear()
 
 
+# The development tools (`minhbach run`, `minhbach dev ...`) live beside the core, not in it: they
+# may import the services (the demo filer issues tokens through theirs), the core may not.
+DEV_TOOLS = "minhbach_dev"
+
+
 def _mount_service_commands() -> None:
-    """Services contribute their operator commands (e.g. `units`, `notifier`) from `<pkg>.cli`."""
+    """Services contribute their operator commands (e.g. `units`, `notifier`) from `<pkg>.cli`,
+    and the development tools theirs; found by name, so the core imports neither."""
     import importlib
 
-    for spec in SERVICES:
+    for package in [*(spec.package for spec in SERVICES), DEV_TOOLS]:
         try:
-            module = importlib.import_module(f"{spec.package}.cli")
+            module = importlib.import_module(f"{package}.cli")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{spec.package}.cli":
+            if exc.name not in (package, f"{package}.cli"):
                 raise
             continue
         for name, sub_app in getattr(module, "COMMANDS", {}).items():
             app.add_typer(sub_app, name=name)
-
-
-@app.command()
-def run() -> None:
-    """Start the whole system locally (embedded NATS and PostgreSQL unless configured)."""
-    from minhbach.devtools.run import run_stack
-
-    raise typer.Exit(run_stack(get_settings()))
+        for name, command in getattr(module, "TOP_LEVEL_COMMANDS", {}).items():
+            app.command(name)(command)
 
 
 @app.command()
@@ -98,7 +96,7 @@ def serve(
 @db_app.command("migrate")
 def migrate() -> None:
     """Bring every service's schema to the newest revision."""
-    from minhbach.devtools.stack import migrate_all
+    from minhbach.db.migrations import migrate_all
 
     url = get_settings().database_url or os.environ.get("DATABASE_URL", "")
     if not url:

@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from minhbach.db.messaging_tables import add_messaging_tables
 from minhbach.db.session import async_url
+from minhbach.services import SERVICES
 
 
 def alembic_config(package: str, schema: str, database_url: str) -> Config:
@@ -28,6 +29,12 @@ def alembic_config(package: str, schema: str, database_url: str) -> Config:
 
 def upgrade(package: str, schema: str, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(package, schema, database_url), revision)
+
+
+def migrate_all(database_url: str) -> None:
+    """Every service's schema to its newest revision (`minhbach db migrate`, tests, `make run`)."""
+    for spec in SERVICES:
+        upgrade(spec.package, spec.schema, database_url)
 
 
 def run_env(metadata: MetaData) -> None:

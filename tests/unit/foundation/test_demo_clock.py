@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from minhbach.clock import ScaledClock
-from minhbach.devtools import demo_clock
-from minhbach.devtools.run import DEMO_CLOCK_SPEED, DEMO_CLOCK_START, _demo_clock
 from minhbach.settings import Settings
+from minhbach_dev import demo_clock
+from minhbach_dev.run import DEMO_CLOCK_SPEED, DEMO_CLOCK_START, _demo_clock
 
 
 def test_fresh_data_starts_the_demo_year(tmp_path: Path) -> None:

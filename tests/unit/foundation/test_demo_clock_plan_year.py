@@ -9,9 +9,9 @@ from pathlib import Path
 
 from minhbach.calendar import TZ
 from minhbach.clock import ScaledClock
-from minhbach.devtools import demo_clock
-from minhbach.devtools.run import DEMO_CLOCK_SPEED, DEMO_CLOCK_START, _demo_clock
 from minhbach.settings import REPO_ROOT, Settings
+from minhbach_dev import demo_clock
+from minhbach_dev.run import DEMO_CLOCK_SPEED, DEMO_CLOCK_START, _demo_clock
 
 PROVINCE = REPO_ROOT / "shared" / "plans" / "bac-ninh-2026.yaml"
 START_2026 = datetime(2026, 9, 30, 7, tzinfo=TZ)

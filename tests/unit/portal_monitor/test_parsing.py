@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from minhbach.devtools.portal_simulator.content import SimItem, detail_page, encode_cp1258
 from minhbach.plan import DetailPage
+from minhbach_dev.portal_simulator.content import SimItem, detail_page, encode_cp1258
 from portal_monitor.domain.extract import ListedItem, parse_detail, with_detail
 from portal_monitor.domain.text import own_document_number, own_issue_date
 from portal_monitor.domain.urls import resolve

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from minhbach.db.migrations import upgrade
 from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres
 from minhbach.infra.lifeline import die_with_parent, supervised_env
 from minhbach.services import SERVICES
@@ -53,11 +52,6 @@ def infrastructure(settings: Settings, var_dir: Path | None = None) -> Iterator[
             stack.callback(nats.stop)
             nats_url = nats.url
         yield Infra(database_url=database_url, nats_url=nats_url)
-
-
-def migrate_all(database_url: str) -> None:
-    for spec in SERVICES:
-        upgrade(spec.package, spec.schema, database_url)
 
 
 @dataclass

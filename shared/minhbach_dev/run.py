@@ -17,20 +17,21 @@ from datetime import datetime
 from types import FrameType
 
 from minhbach.clock import ScaledClock
-from minhbach.devtools import demo_clock
-from minhbach.devtools.run_state import published_run_state
-from minhbach.devtools.stack import ProcessGroup, infrastructure, migrate_all, python_command
+from minhbach.db.migrations import migrate_all
+from minhbach.infra.run_state import published_run_state
 from minhbach.observability.logging import configure_logging, get_logger
 from minhbach.services import SERVICES
 from minhbach.settings import Settings
+from minhbach_dev import demo_clock
+from minhbach_dev.stack import ProcessGroup, infrastructure, python_command
 
 log = get_logger("minhbach.run")
 
 # Local stand-ins for the outside world; started when their modules exist.
 DEV_PROCESSES = {
-    "smtp-sink": ("minhbach.devtools.smtp_sink", ["dev", "smtp-sink"]),
-    "portals": ("minhbach.devtools.portal_simulator", ["dev", "portal-simulator"]),
-    "demo-filer": ("minhbach.devtools.demo_filer", ["dev", "demo-filer"]),
+    "smtp-sink": ("minhbach_dev.smtp_sink", ["dev", "smtp-sink"]),
+    "portals": ("minhbach_dev.portal_simulator", ["dev", "portal-simulator"]),
+    "demo-filer": ("minhbach_dev.demo_filer", ["dev", "demo-filer"]),
 }
 
 
@@ -139,8 +140,8 @@ def _portal_address_env(settings: Settings) -> dict[str, str]:
     module = DEV_PROCESSES["portals"][0]
     if settings.portal_address_map or importlib.util.find_spec(module) is None:
         return {}
-    from minhbach.devtools.portal_simulator import address_map
     from minhbach.plan import load_plan
+    from minhbach_dev.portal_simulator import address_map
 
     mapping = address_map(load_plan(settings.plan_file), settings.portal_simulator_base_port)
     return {"MINHBACH_PORTAL_ADDRESS_MAP": json.dumps(mapping)}

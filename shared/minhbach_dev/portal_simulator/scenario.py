@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from minhbach.devtools.portal_simulator import content
-from minhbach.devtools.portal_simulator.content import SimItem, SimSection
-from minhbach.devtools.portal_simulator.server import SimPortal
 from minhbach.plan import Plan
+from minhbach_dev.portal_simulator import content
+from minhbach_dev.portal_simulator.content import SimItem, SimSection
+from minhbach_dev.portal_simulator.server import SimPortal
 
 # The simulator's two markups follow the seed plan's two platforms; any other platform gets the
 # district markup.

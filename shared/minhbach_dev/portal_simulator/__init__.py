@@ -12,11 +12,11 @@ import asyncio
 
 from minhbach.calendar import local_date
 from minhbach.clock import clock_from_settings
-from minhbach.devtools.portal_simulator.scenario import address_map, portals_from_plan
-from minhbach.devtools.portal_simulator.server import PortalSimulator, SimPortal
 from minhbach.observability.logging import configure_logging, get_logger
 from minhbach.plan import load_plan
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.scenario import address_map, portals_from_plan
+from minhbach_dev.portal_simulator.server import PortalSimulator, SimPortal
 
 __all__ = [
     "PortalSimulator",

@@ -18,8 +18,8 @@ from email.utils import formatdate
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from minhbach.devtools.portal_simulator import content
-from minhbach.devtools.portal_simulator.content import SimItem, SimSection
+from minhbach_dev.portal_simulator import content
+from minhbach_dev.portal_simulator.content import SimItem, SimSection
 
 Mode = Literal["ok", "slow", "broken", "down"]
 HOSTILE_PREFIX = "/hostile/"

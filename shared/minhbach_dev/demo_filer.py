@@ -15,12 +15,13 @@ from typing import Any
 
 import httpx
 
-from minhbach import tokens
+from intake.auth import issue_token
 from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.session import make_engine, make_sessionmaker
 from minhbach.observability.logging import configure_logging, get_logger
 from minhbach.plan import Plan, load_plan
 from minhbach.settings import Settings
+from reporting.access import issue_reader_token
 
 log = get_logger("minhbach.demo_filer")
 
@@ -38,17 +39,14 @@ def serve_demo_filer(settings: Settings) -> None:
 
 
 async def file_demo_reports(settings: Settings) -> None:
-    from intake.db import unit_tokens
-    from reporting.db import reader_tokens
-
     plan = load_plan(settings.plan_file)
     clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor)
     engine = make_engine(settings.database_url, pool_size=1)
     sessions = make_sessionmaker(engine)
     leads = list(plan.lead_unit_codes_all())
     try:
-        intake_tokens = {u: await tokens.issue_token(sessions, unit_tokens, u) for u in leads}
-        page_token = await tokens.issue_token(sessions, reader_tokens, plan.roles.focal_unit)
+        intake_tokens = {u: await issue_token(sessions, u) for u in leads}
+        page_token = await issue_reader_token(sessions, plan.roles.focal_unit)
     finally:
         await engine.dispose()
     (settings.var_dir / "demo-tokens.txt").write_text(
