@@ -38,7 +38,6 @@ OVER_THE_LIMIT_TODAY = {
     "shared/minhbach_dev/portal_simulator/server.py",
     "shared/minhbach/plan_import/messages.py",
     "shared/minhbach/plan/models.py",
-    "shared/minhbach/plan_import/schema.py",
 }
 
 
