@@ -15,7 +15,8 @@ import yaml
 
 from minhbach.plan import Plan, PlanError, parse_plan
 from minhbach.plan_import import messages, schema
-from minhbach.plan_import.appendix import locate, read_appendix
+from minhbach.plan_import.appendix import read_appendix
+from minhbach.plan_import.appendix_table import locate
 from minhbach.plan_import.diff import differences
 from minhbach.plan_import.duties import read_duties
 from minhbach.plan_import.errors import ImportFailure

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from minhbach.plan_import import messages, schema
-from minhbach.plan_import.appendix import TITLES
+from minhbach.plan_import.appendix_table import TITLES
 from minhbach.plan_import.cells import and_parts
 from minhbach.plan_import.duties import FOCAL_WORDS
 from minhbach.plan_import.errors import ImportFailure

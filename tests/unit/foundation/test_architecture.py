@@ -3,7 +3,8 @@
 - No service imports another; they meet only through events, HTTP and the shared core.
 - The core (`minhbach`) imports no service and not the development tools (`minhbach_dev`), which
   sit beside it and may import services (the demo filer issues tokens through theirs).
-- No module grows past `MAX_LINES`: past that a module holds more than one thing.
+- No module grows past `MAX_LINES`: past that a module holds more than one thing. A package's
+  `messages.py` is exempt: it is the one home of the texts people read, split by nothing else.
 
 Read with `ast`, imports inside functions included; nothing is imported to check it. Each rule has
 a test that shows the checker catching a deliberate break in a throwaway package.
@@ -33,10 +34,8 @@ MAX_LINES = 400
 OVER_THE_LIMIT_TODAY = {
     "services/portal-monitor/portal_monitor/probe.py",
     "shared/minhbach/events/catalogue.py",
-    "shared/minhbach/plan_import/appendix.py",
     "shared/minhbach/plan/consistency.py",
     "shared/minhbach_dev/portal_simulator/server.py",
-    "shared/minhbach/plan_import/messages.py",
     "shared/minhbach/plan/models.py",
 }
 
@@ -68,10 +67,11 @@ def forbidden_imports(owner: str, root: Path, forbidden: set[str]) -> list[str]:
 
 
 def long_modules(root: Path, limit: int, base: Path = REPO_ROOT) -> dict[str, int]:
-    """Modules over `limit` lines, named from `base` (migrations excepted: history, not design)."""
+    """Modules over `limit` lines, named from `base` (migrations excepted: history, not design;
+    and texts)."""
     found = {}
     for path in sorted(root.rglob("*.py")):
-        if "migrations" in path.parts:
+        if "migrations" in path.parts or path.name == "messages.py":
             continue
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines > limit:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from minhbach.plan_import.appendix import find_columns
+from minhbach.plan_import.appendix_table import find_columns
 from minhbach.plan_import.cells import (
     read_target,
     read_timing,
