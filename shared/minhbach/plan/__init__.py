@@ -27,7 +27,6 @@ from minhbach.plan.models import (
     ReadinessSignal,
     ReferencedPlan,
     ReferenceLink,
-    ReportingRule,
     Roles,
     Signer,
     Target,
@@ -51,6 +50,7 @@ from minhbach.plan.portal import (
     ResolvedCopyDuty,
     SectionSource,
 )
+from minhbach.plan.rules import ReportingRule
 from minhbach.plan.types import Level, TimingKind, UnitKind
 from minhbach.plan.wording import PlanWords
 

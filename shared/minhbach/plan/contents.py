@@ -22,13 +22,13 @@ from minhbach.plan.models import (
     PortalSection,
     ReadinessSignal,
     ReferenceLink,
-    ReportingRule,
     Roles,
     Task,
     Unit,
     UnitGroup,
 )
 from minhbach.plan.portal import PortalMonitoring, ResolvedCopyDuty, SectionSource
+from minhbach.plan.rules import ReportingRule
 from minhbach.plan.types import (
     COMMUNE_LEVEL_KINDS,
     LEVEL_UNIT_KIND,

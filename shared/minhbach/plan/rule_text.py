@@ -20,7 +20,7 @@ from minhbach.calendar import format_vn_date_short
 from minhbach.periods import ReportingPeriod, period_label
 from minhbach.plan.contents import PlanContents
 from minhbach.plan.errors import PlanIssue
-from minhbach.plan.models import ReportingRule
+from minhbach.plan.rules import ReportingRule
 
 # "ngày 10", "ngày 02/12", "ngày 15 tháng 6" (the month part only as a number)
 _DAY: Final = re.compile(r"ngày\s+0?(\d{1,2})(?:\s*/\s*0?(\d{1,2})|\s+tháng\s+0?(\d{1,2})\b)?")

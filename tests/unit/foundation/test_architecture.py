@@ -36,7 +36,6 @@ OVER_THE_LIMIT_TODAY = {
     "shared/minhbach/events/catalogue.py",
     "shared/minhbach/plan/consistency.py",
     "shared/minhbach_dev/portal_simulator/server.py",
-    "shared/minhbach/plan/models.py",
 }
 
 

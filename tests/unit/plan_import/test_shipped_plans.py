@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from minhbach.plan import load_plan
-from minhbach.plan.models import ReportingRule
+from minhbach.plan.rules import ReportingRule
 from minhbach.plan_import.commands import import_bytes
 from tests.unit.plan_import.documents import REPO, directory_from_plan, docx_from_plan
 from tests.unit.plan_import.test_seed_import import obligations, task_view
