@@ -18,7 +18,6 @@ from datetime import time as dt_time
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ
@@ -28,7 +27,6 @@ from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from reporting import compose, metrics, report_document, store
-from reporting.db import drafts
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.inspection import inspection_notice
 from reporting.domain.schedule import (
@@ -239,30 +237,25 @@ class Drafter:
             recipients=self.plan.drafting.draft_recipients if self.plan.drafting else (),
             missing_units=draft.missing_units,
         )
+        row = store.NewDraft(
+            draft_id=draft_id,
+            kind=str(draft.kind),
+            period_key=draft.period_key,
+            version_no=draft.version_no,
+            trigger=draft.trigger,
+            title=draft.document.summary,
+            drafted_at=now,
+            fingerprint=draft.fingerprint,
+            sources=draft.sources,
+            missing_units=list(draft.missing_units),
+            docx=docx,
+            docx_sha256=digest,
+            pdf=pdf,
+            html=html,
+            xlsx=xlsx,
+        )
         async with transaction(self.sessions) as session:
-            inserted = await session.execute(
-                pg_insert(drafts)
-                .values(
-                    draft_id=draft_id,
-                    kind=str(draft.kind),
-                    period_key=draft.period_key,
-                    version_no=draft.version_no,
-                    trigger=draft.trigger,
-                    title=draft.document.summary,
-                    drafted_at=now,
-                    fingerprint=draft.fingerprint,
-                    sources=draft.sources,
-                    missing_units=list(draft.missing_units),
-                    docx=docx,
-                    docx_sha256=digest,
-                    pdf=pdf,
-                    html=html,
-                    xlsx=xlsx,
-                )
-                .on_conflict_do_nothing()
-                .returning(drafts.c.draft_id)
-            )
-            if inserted.first() is None:
+            if not await store.add_draft(session, row):
                 return None  # another replica stored this version first
             await self.emit(session, event)
         metrics.DRAFTS.labels(str(draft.kind), draft.trigger).inc()

@@ -4,7 +4,7 @@ projections from events (newest wins, so late or repeated events change nothing)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -301,6 +301,38 @@ async def try_lock_drafting(session: AsyncSession) -> bool:
         select(func.pg_try_advisory_xact_lock(func.hashtext(literal(DRAFTING_LOCK))))
     )
     return bool(result.scalar_one())
+
+
+@dataclass(frozen=True)
+class NewDraft:
+    """A drafted version as stored: what it is, what it came from, and its files."""
+
+    draft_id: UUID
+    kind: str
+    period_key: str
+    version_no: int
+    trigger: str
+    title: str
+    drafted_at: datetime
+    fingerprint: str
+    sources: dict[str, Any]
+    missing_units: list[str]
+    docx: bytes
+    docx_sha256: str
+    pdf: bytes | None
+    html: str
+    xlsx: bytes | None
+
+
+async def add_draft(session: AsyncSession, draft: NewDraft) -> bool:
+    """Store a drafted version; False when another replica stored this version first."""
+    inserted = await session.execute(
+        pg_insert(drafts)
+        .values(**asdict(draft))
+        .on_conflict_do_nothing()
+        .returning(drafts.c.draft_id)
+    )
+    return inserted.first() is not None
 
 
 async def latest_draft(session: AsyncSession, kind: str, period_key: str) -> DraftRow | None:
