@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as dt_time
-from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +28,7 @@ from minhbach.plan import Plan
 from reporting import compose, metrics, report_document, store
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.inspection import inspection_notice
+from reporting.domain.planned import Planned
 from reporting.domain.schedule import (
     ROUND_COMPLETE,
     ReportPeriod,
@@ -49,20 +49,6 @@ FILE_PREFIX = {
     DraftKind.CONSOLIDATED_REPORT: "du-thao-bao-cao",
     DraftKind.INSPECTION_NOTICE: "du-thao-thong-bao-kiem-tra",
 }
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A draft due now, with its content built and the facts it came from."""
-
-    kind: DraftKind
-    period_key: str
-    version_no: int
-    trigger: str
-    document: OfficialDocument
-    fingerprint: str
-    sources: dict[str, Any]
-    missing_units: tuple[str, ...]
 
 
 @dataclass
@@ -237,25 +223,9 @@ class Drafter:
             recipients=self.plan.drafting.draft_recipients if self.plan.drafting else (),
             missing_units=draft.missing_units,
         )
-        row = store.NewDraft(
-            draft_id=draft_id,
-            kind=str(draft.kind),
-            period_key=draft.period_key,
-            version_no=draft.version_no,
-            trigger=draft.trigger,
-            title=draft.document.summary,
-            drafted_at=now,
-            fingerprint=draft.fingerprint,
-            sources=draft.sources,
-            missing_units=list(draft.missing_units),
-            docx=docx,
-            docx_sha256=digest,
-            pdf=pdf,
-            html=html,
-            xlsx=xlsx,
-        )
+        files = store.DraftFiles(docx=docx, docx_sha256=digest, pdf=pdf, html=html, xlsx=xlsx)
         async with transaction(self.sessions) as session:
-            if not await store.add_draft(session, row):
+            if not await store.add_draft(session, draft_id, draft, now, files):
                 return None  # another replica stored this version first
             await self.emit(session, event)
         metrics.DRAFTS.labels(str(draft.kind), draft.trigger).inc()

@@ -32,6 +32,7 @@ from reporting.domain.facts import (
     PostedDocument,
     Probe,
 )
+from reporting.domain.planned import Planned
 
 DRAFTING_LOCK = "reporting-drafting"
 
@@ -304,19 +305,7 @@ async def try_lock_drafting(session: AsyncSession) -> bool:
 
 
 @dataclass(frozen=True)
-class NewDraft:
-    """A drafted version as stored: what it is, what it came from, and its files."""
-
-    draft_id: UUID
-    kind: str
-    period_key: str
-    version_no: int
-    trigger: str
-    title: str
-    drafted_at: datetime
-    fingerprint: str
-    sources: dict[str, Any]
-    missing_units: list[str]
+class DraftFiles:
     docx: bytes
     docx_sha256: str
     pdf: bytes | None
@@ -324,11 +313,25 @@ class NewDraft:
     xlsx: bytes | None
 
 
-async def add_draft(session: AsyncSession, draft: NewDraft) -> bool:
+async def add_draft(
+    session: AsyncSession, draft_id: UUID, draft: Planned, drafted_at: datetime, files: DraftFiles
+) -> bool:
     """Store a drafted version; False when another replica stored this version first."""
     inserted = await session.execute(
         pg_insert(drafts)
-        .values(**asdict(draft))
+        .values(
+            draft_id=draft_id,
+            kind=str(draft.kind),
+            period_key=draft.period_key,
+            version_no=draft.version_no,
+            trigger=draft.trigger,
+            title=draft.document.summary,
+            drafted_at=drafted_at,
+            fingerprint=draft.fingerprint,
+            sources=draft.sources,
+            missing_units=list(draft.missing_units),
+            **asdict(files),
+        )
         .on_conflict_do_nothing()
         .returning(drafts.c.draft_id)
     )
