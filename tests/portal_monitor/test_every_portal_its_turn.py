@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from minhbach.clock import ScaledClock
 from minhbach.infra.embedded import free_port
 from minhbach.settings import Settings
-from portal_monitor import db
+from portal_monitor import db, metrics
 from portal_monitor.app import create_app
 from portal_monitor.workqueue import (
     DURABLE,
@@ -100,6 +100,22 @@ async def _ack_pending(nats_client: NatsClient) -> int:
     return int(info.num_ack_pending)
 
 
+def _handed_back(reason: str) -> int:
+    return int(metrics.REQUESTS_HANDED_BACK.labels(reason)._value.get())
+
+
+async def _handed_back_at_once(nats_client: NatsClient, handed_back: int) -> None:
+    """What a stopped replica held is fetchable at once, well inside the ack wait: it was
+    handed back (nak), not left to time out. Put back afterwards for the next replica."""
+    assert handed_back >= 1, "the replica stopped with probes in flight yet handed none back"
+    sub = await nats_client.jetstream().pull_subscribe_bind(DURABLE, STREAM)
+    taken = await sub.fetch(handed_back + 12, timeout=ACK_WAIT / 2)
+    for message in taken:
+        await message.nak()
+    await sub.unsubscribe()
+    assert len(taken) >= handed_back
+
+
 async def test_a_restart_mid_round_leaves_no_portal_behind(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], nats_client: NatsClient
 ) -> None:
@@ -110,12 +126,14 @@ async def test_a_restart_mid_round_leaves_no_portal_behind(
         config = _settings(settings, world)
         for _ in range(3):  # start, stop mid-round, start again: every portal each time
             started = clock.now()
+            handed_back_before = _handed_back("stopping")
             async with serving(create_app(settings=config, clock=clock, plan=plan)):
                 await _every_portal_probed(sessions, units, started, INTERVAL + ALLOWANCE)
                 deadline = time.monotonic() + 30
                 while await _ack_pending(nats_client) == 0:  # stop with probes in flight
                     assert time.monotonic() < deadline, "no probe ever in flight"
                     await asyncio.sleep(0.05)
+            await _handed_back_at_once(nats_client, _handed_back("stopping") - handed_back_before)
 
 
 async def test_requests_held_by_a_dead_replica_come_back(

@@ -185,8 +185,10 @@ class ProbeWorker:
         await declare_probe_consumer(self.js, self.ack_wait)
         sub = await self.js.pull_subscribe_bind(DURABLE, STREAM)
         running: set[asyncio.Task[None]] = set()
+        taken: list[Msg] = []  # fetched and not yet answered: handed back if we stop
         try:
             while True:
+                taken = [message for message in taken if not message.is_acked]
                 free = self.concurrency - len(running)
                 if free <= 0:
                     await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -196,6 +198,7 @@ class ProbeWorker:
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue  # nothing queued (nats-py raises either kind)
                 for message in messages:
+                    taken.append(message)
                     task = asyncio.create_task(self.handle(message))
                     running.add(task)
                     task.add_done_callback(running.discard)
@@ -203,9 +206,16 @@ class ProbeWorker:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+            # A probe task cancelled before it started never answered its request, and a fetch
+            # cancelled mid-way leaves what arrived in the subscription's queue: hand both back,
+            # so they are redelivered at once rather than after the ack wait.
+            for message in [*taken, *await _undelivered(sub)]:
+                if not message.is_acked:
+                    await _hand_back(message, _unit_of(message), "stopping")
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
-
+            with contextlib.suppress(Exception):
+                await self.js._nc.flush(timeout=2)  # the hand-backs reach the server now
     async def handle(self, message: Msg) -> None:
         request = json.loads(message.data)
         unit, due = request["unit_code"], request["due_at"]
@@ -240,6 +250,23 @@ class ProbeWorker:
                 not_modified=report.pages_not_modified,
             )
         await message.ack()
+
+
+def _unit_of(message: Msg) -> str:
+    return message.subject.rsplit(".", 1)[-1]
+
+
+async def _undelivered(sub: JetStreamContext.PullSubscription) -> list[Msg]:
+    """Requests delivered to this subscription that no fetch returned (a cancelled fetch's)."""
+    found: list[Msg] = []
+    while sub.pending_msgs:
+        try:
+            message = await sub._sub.next_msg(timeout=0.05)  # nats-py has no public drain
+        except Exception:
+            break
+        if message.reply and not message.headers:  # a request, not a pull status message
+            found.append(message)
+    return found
 
 
 async def _hand_back(message: Msg, unit: str, why: str) -> None:
