@@ -1,1 +1,1 @@
-"""The event catalogue. Import models from `minhbach.events.catalogue`."""
+"""The event catalogue. Import models from `minhbach.events.catalogue` (a package: a module per producer)."""
