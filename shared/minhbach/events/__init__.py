@@ -1,1 +1,2 @@
-"""The event catalogue. Import models from `minhbach.events.catalogue` (a package: a module per producer)."""
+"""The event catalogue. Import models from `minhbach.events.catalogue` (a package: a module
+per producer)."""
