@@ -216,6 +216,7 @@ class ProbeWorker:
                 await sub.unsubscribe()
             with contextlib.suppress(Exception):
                 await self.js._nc.flush(timeout=2)  # the hand-backs reach the server now
+
     async def handle(self, message: Msg) -> None:
         request = json.loads(message.data)
         unit, due = request["unit_code"], request["due_at"]
