@@ -26,8 +26,8 @@ from minhbach.infra.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from minhbach.plan import Plan
 from minhbach.services import SERVICES
 from minhbach_dev.portal_simulator import PortalSimulator, SimPortal, portals_from_plan
+from minhbach_dev.portal_simulator.portal import Mode
 from minhbach_dev.portal_simulator.scenario import portal_origin
-from minhbach_dev.portal_simulator.server import Mode
 from minhbach_dev.stack import ProcessGroup, python_command
 from tests.chaos.mailbox import Mailbox, MailFault, start_mailbox
 from tests.chaos.scenario import Fault, PortalBadDay, Span

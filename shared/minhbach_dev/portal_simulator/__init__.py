@@ -15,8 +15,9 @@ from minhbach.clock import clock_from_settings
 from minhbach.observability.logging import configure_logging, get_logger
 from minhbach.plan import load_plan
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.portal import SimPortal
 from minhbach_dev.portal_simulator.scenario import address_map, portals_from_plan
-from minhbach_dev.portal_simulator.server import PortalSimulator, SimPortal
+from minhbach_dev.portal_simulator.server import PortalSimulator
 
 __all__ = [
     "PortalSimulator",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from minhbach.plan import Plan
 from minhbach_dev.portal_simulator import content
 from minhbach_dev.portal_simulator.content import SimItem, SimSection
-from minhbach_dev.portal_simulator.server import SimPortal
+from minhbach_dev.portal_simulator.portal import SimPortal
 
 # The simulator's two markups follow the seed plan's two platforms; any other platform gets the
 # district markup.
