@@ -32,8 +32,8 @@ def classify(item: LabelledTitle, with_section: bool) -> tuple[str, bool]:
 
 def test_the_set_is_large_mostly_real_and_well_formed() -> None:
     sections = {s.code for s in _PLAN.portal_sections}
-    assert len(TITLES) >= 300
-    assert sum(t.real for t in TITLES) >= 150
+    assert len(TITLES) >= 400
+    assert sum(t.real for t in TITLES) >= 250
     assert len({t.title for t in TITLES}) == len(TITLES), "a title twice"
     for item in TITLES:
         assert item.expected in KINDS, item
@@ -55,20 +55,36 @@ def _report(titles: list[LabelledTitle], name: str) -> tuple[Measure, Measure]:
 
 
 def test_held_out_accuracy() -> None:
-    """Measured on the quarter never tuned on (81 titles, 46 of them real): title only 95.1 %
-    with the acceptable alternative (85.2 % exact); with the section 100 % (93.8 % exact); the
-    confident classifications right 96.8 % and 100 %."""
+    """Measured on the quarter never tuned on (95 titles, 60 of them real), as the service
+    classifies (with the section it was listed in): 93.7 % exact (89/95), 100 % with the acceptable
+    alternative, every confident classification right (78/78). Title only: 86.3 % exact, 95.8 %
+    with the alternative. The issue's target, 95 % exact, is not reached: see
+    `test_held_out_exact_reaches_the_target` and decision 0015."""
     title_only, with_section = _report(HELD_OUT, "held out")
     real = [t for t in HELD_OUT if t.real]
     _report(real, "held out, real titles only")
+    # exact, as the service classifies (with the section it knows): what this version reaches
+    assert with_section.right / with_section.total >= 0.93, "held out, with the section, exact"
     assert with_section.right_lenient / with_section.total >= 0.95
     assert title_only.right_lenient / title_only.total >= 0.90
     for found in (title_only, with_section):
         assert found.confident_right / found.confident >= 0.95, "a confident classification wrong"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19's target (95 % exact on the held-out quarter, with the section) is not "
+    "reached: 93.7 % (89/95); a later version that reaches it turns this into a failure to "
+    "remove the mark",
+)
+def test_held_out_exact_reaches_the_target() -> None:
+    with_section = measure(HELD_OUT, classify, with_section=True)
+    assert with_section.right / with_section.total >= 0.95
+
+
 def test_tuning_part_accuracy() -> None:
     title_only, with_section = _report(TUNING, "tuning part")
+    assert with_section.right / with_section.total >= 0.95
     assert with_section.right_lenient / with_section.total >= 0.97
     assert title_only.right_lenient / title_only.total >= 0.97
 

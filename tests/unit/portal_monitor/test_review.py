@@ -37,6 +37,12 @@ CLASSIFIER = Classifier.from_monitoring(MONITORING)
         # no type and no trusted rule: a guess, reviewed by a person
         ("Lễ khánh thành nhà văn hóa thôn Bãi Lát", True, True),
         ("Tiếp tục chỉ đạo quyết liệt công tác phòng cháy rừng", True, True),
+        # a notice that only a guessing rule sorted `other`: its type alone does not accuse it
+        ("Thông báo về việc chấm dứt hoạt động cửa hàng xăng dầu", True, True),
+        # news of what a unit did: no document, a guess
+        ("Xã Tân Sơn tổ chức các hoạt động chào mừng 80 năm Quốc khánh 2/9", True, True),
+        # a notice that organises work is a directive
+        ("Thông báo kết luận của Chủ tịch UBND xã tại buổi làm việc", False, False),
         # directives, whatever they cite
         ("Kế hoạch triển khai thực hiện Nghị quyết 138/NQ-CP trên địa bàn xã", False, False),
         ("Kế hoạch số 15/KH-UBND triển khai thực hiện Luật 143/2025/QH15", False, False),

@@ -168,10 +168,16 @@ def is_directive(
     )
 
 
-def not_directive_is_certain(draft: DocumentDraft) -> bool:
-    """The finding "not a directive" accuses the unit only when the document's type is known
-    (its number's symbol or its title's first words) or a rule the plan trusts sorted it."""
-    return draft.document_type is not None or draft.confident
+def not_directive_is_certain(draft: DocumentDraft, directive_types: Collection[str] = ()) -> bool:
+    """The finding "not a directive" accuses the unit only when a rule the plan trusts sorted
+    the document, or when its type is known (its number's symbol or its title's first words)
+    and the type itself decides: a notice of a directive type that only a guessing rule sorted
+    `other` ("Thông báo về việc chấm dứt hoạt động ...") is listed for review, not accused."""
+    if draft.confident:
+        return True
+    if draft.document_type is None:
+        return False
+    return draft.kind != OTHER or draft.document_type not in directive_types
 
 
 def directive_flag(
@@ -193,5 +199,5 @@ def directive_flag(
     return DirectiveFlag(
         not_directive=not_directive,
         full_text=full_text,
-        review=not_directive and not not_directive_is_certain(draft),
+        review=not_directive and not not_directive_is_certain(draft, directive_types),
     )
