@@ -79,7 +79,7 @@ def _proc_peak_mib(pid: int) -> float:
 
 def _start_replica(env: BenchEnv, ready: Path) -> subprocess.Popen[bytes]:
     code = (
-        "import sys; from tests.benchmarks.bench_portal_monitor_national import _replica_main; "
+        "import sys; from tests.benchmarks.bench_national import _replica_main; "
         "_replica_main(*sys.argv[1:])"
     )
     var = env.var_dir
