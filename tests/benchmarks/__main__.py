@@ -47,6 +47,8 @@ def main(selected: list[str]) -> int:
             failed.append(name)
     print(render(rows))
     if failed:
+        # In the table's own output too: a benchmark that printed no row must not pass unseen.
+        print(f"FAILED, no rows: {', '.join(failed)}")
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
 

@@ -71,8 +71,9 @@ LIMITS = FetchLimits(
 )
 
 
-def bench_plan(portals: int) -> Plan:
-    """The seed plan with `portals` portals (a district, the rest communes), 6 listing sections."""
+def bench_plan(portals: int, sections: int = SECTIONS, listing_only: bool = True) -> Plan:
+    """The seed plan with `portals` portals (a district, the rest communes), `sections` sections
+    of the district platform (its listing sections only, unless `listing_only` is False)."""
     seed = load_plan(default_plan_path())
     data = seed.model_dump(mode="json")
     kept = [u for u in data["units"] if u["portal"] is None]
@@ -89,7 +90,9 @@ def bench_plan(portals: int) -> Plan:
     data["units"] = [units[0], *kept, *units[1:]]
     monitoring = data["portal_monitoring"]
     district = next(p for p in monitoring["platforms"] if p["code"] == "egov-huyen")
-    district["sections"] = [s for s in district["sections"] if s["source"] == "listing"][:SECTIONS]
+    district["sections"] = [
+        s for s in district["sections"] if s["source"] == "listing" or not listing_only
+    ][:sections]
     for source in district["sections"]:
         source["max_pages"] = 1
     monitoring["platforms"] = [district]

@@ -15,7 +15,7 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -37,8 +37,15 @@ class ComposedNotice:
     data: bytes  # the message exactly as it goes over SMTP, every time
 
 
+@lru_cache(maxsize=8192)
 def one_line(text: str) -> str:
-    """Text from outside as a single printable line: CR, LF and other controls become spaces."""
+    """Text from outside as a single printable line: CR, LF and other controls become spaces.
+
+    A round repeats the same names, titles and task texts thousands of times: cached, and a
+    text `str.isprintable` accepts (no Other or Separator but the ASCII space, so none of
+    `_CONTROL`) skips the per-character look-up."""
+    if text.isprintable():
+        return " ".join(text.split())
     printable = "".join(" " if unicodedata.category(c) in _CONTROL else c for c in text)
     return " ".join(printable.split())
 
