@@ -213,18 +213,7 @@ async def test_the_focal_unit_corrects_a_kind_and_the_figure_and_the_next_notice
             assert "ngày 10/10/2024" in shown
 
             # portal-monitor re-reads the commune's portal: the figure follows.
-            try:
-                assert await eventually(
-                    lambda: _is_false(signal_item_ok(services, path)), timeout=60
-                )
-            except AssertionError:
-                print("DEBUG portals", (await get_json(services.monitor_url, "/portals")).text)
-                print("DEBUG corr", (await get_json(services.monitor_url, "/corrections.tsv")).text)
-                r = await get_json(services.scoring_url, f"/api/v1/indicators/{INDICATOR}")
-                print("DEBUG signal", [s for s in r.json()["signals"] if s["code"] == SIGNAL])
-                await page.goto(unit_page)
-                print("DEBUG row", await page.locator(f"#{row_id}").inner_text())
-                raise
+            assert await eventually(lambda: _is_false(signal_item_ok(services, path)), timeout=120)
             readiness_after = await eventually(
                 lambda: _moved(indicator_on_page(services, reader), readiness_before), timeout=60
             )
