@@ -41,6 +41,7 @@ from portal_monitor.domain.extract import page_links
 from portal_monitor.domain.promptness import (
     copy_due,
     copy_finding,
+    copy_judged,
     publication_due,
     window_for_kind,
 )
@@ -191,7 +192,7 @@ async def _conclude(
         sections=tuple(observations),
         required_sections=deps.monitoring.regulation_on(local_date(now)).required_sections,
         directive_items=tuple(directive_items),
-        copies=await _copy_findings(deps, session, unit, now),
+        copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
         today=local_date(now),
     )
     report.outcome = outcome_of(portal_obs)
@@ -381,9 +382,15 @@ def _due(deps: ProbeDeps, kind: str, issued_on: date | None) -> datetime | None:
 
 
 async def _copy_findings(
-    deps: ProbeDeps, session: AsyncSession, unit: Unit, now: datetime
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    now: datetime,
+    monitoring_since: datetime | None,
 ) -> tuple[CopyFinding, ...] | None:
-    """Documents of other portals the plan's copy duties want on this one too."""
+    """Documents of other portals the plan's copy duties want on this one too: the source's
+    own documents (not national texts it re-posts) whose copy window ends after monitoring of
+    this portal began (issue 19: "established means established")."""
     duties = deps.plan.copy_duties_onto(unit.code)
     if not duties:
         return None
@@ -394,6 +401,10 @@ async def _copy_findings(
         )
         for document, first_seen in seen:
             due = copy_due(deps.calendar, document, duty.within_working_days)
+            if deps.monitoring.reposted_text(document.number) or not copy_judged(
+                due, monitoring_since
+            ):
+                continue
             source = deps.plan.unit(document.source_unit).name
             findings.setdefault(
                 document.key or document.title, copy_finding(document, first_seen, now, due, source)

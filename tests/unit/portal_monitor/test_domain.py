@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -24,6 +24,7 @@ from portal_monitor.domain.promptness import (
     SourceDocument,
     copy_due,
     copy_finding,
+    copy_judged,
     publication_due,
     window_for_kind,
 )
@@ -348,3 +349,14 @@ def test_canonical_url() -> None:
         canonical_url("HTTP://A.test:80/x?b=2&a=1&utm_source=z#frag") == "http://a.test/x?a=1&b=2"
     )
     assert canonical_url("https://a.test:8443") == "https://a.test:8443/"
+
+
+def test_a_copy_is_judged_only_when_its_window_ends_after_monitoring_began() -> None:
+    """Issue 19: a copy due before this portal was first swept cannot be known late or missing
+    (it may have been posted in time long ago); a window still open when monitoring began is
+    judged."""
+    since = datetime(2024, 10, 10, 2, 0, tzinfo=UTC)
+    assert not copy_judged(since - timedelta(days=30), since)
+    assert not copy_judged(since, since)
+    assert copy_judged(since + timedelta(minutes=1), since)
+    assert copy_judged(since - timedelta(days=30), None)

@@ -417,6 +417,7 @@ async def source_documents_seen_by(
             db.documents.c.issued_on,
             func.min(source.c.unit_code),
             db.documents.c.document_id,
+            db.documents.c.document_number,
         )
         .select_from(
             source.join(db.documents, db.documents.c.document_id == source.c.document_id).outerjoin(
@@ -433,9 +434,14 @@ async def source_documents_seen_by(
             source.c.publication_due_at.is_not(None),
             db.documents.c.issued_on >= issued_since,
         )
-        .group_by(db.documents.c.document_id, db.documents.c.title, db.documents.c.issued_on)
+        .group_by(
+            db.documents.c.document_id,
+            db.documents.c.title,
+            db.documents.c.issued_on,
+            db.documents.c.document_number,
+        )
     )
     return [
-        (SourceDocument(title, due, issued_on, source_unit, str(document_id)), seen)
-        for title, due, seen, issued_on, source_unit, document_id in rows
+        (SourceDocument(title, due, issued_on, source_unit, str(document_id), number), seen)
+        for title, due, seen, issued_on, source_unit, document_id, number in rows
     ]
