@@ -23,6 +23,7 @@ from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.attachments import AttachmentCheck, full_text_of
 from portal_monitor.domain.checks import (
+    LATENCY_WINDOW_DAYS,
     CopyFinding,
     DirectiveItem,
     PortalObservation,
@@ -194,6 +195,7 @@ async def _conclude(
         directive_items=tuple(directive_items),
         copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
         today=local_date(now),
+        latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
     )
     report.outcome = outcome_of(portal_obs)
     report.final = report.outcome != ProbeOutcome.UNREACHABLE or attempt >= deps.probe_attempts

@@ -15,6 +15,7 @@ from portal_monitor.domain.checks import (
     PortalObservation,
     SectionObservation,
     evaluate,
+    latency_check,
     outcome_of,
 )
 from portal_monitor.domain.classify import Classifier
@@ -360,3 +361,35 @@ def test_a_copy_is_judged_only_when_its_window_ends_after_monitoring_began() -> 
     assert not copy_judged(since, since)
     assert copy_judged(since + timedelta(minutes=1), since)
     assert copy_judged(since - timedelta(days=30), None)
+
+
+def _observed(latency: float | None, samples: tuple[float, ...]) -> PortalObservation:
+    return PortalObservation(
+        portal_url="https://xa.example.invalid",
+        home_status=200,
+        home_problem=None,
+        latency_ms=latency,
+        tls_days_left=None,
+        home_links=frozenset(),
+        sections=(),
+        required_sections=(),
+        latency_samples=samples,
+    )
+
+
+def test_latency_is_judged_on_the_median_of_the_windows_samples_never_one_response() -> None:
+    """Issue 19: one slow home-page response (3,505 ms against 3,000) is no finding; a slow
+    median over at least three responses is, and the finding says it is a median of how many."""
+    assert latency_check(_observed(3505.0, ()), 3000) is None
+    assert latency_check(_observed(3505.0, (3600.0,)), 3000) is None
+    one_slow = latency_check(_observed(3505.0, (800.0, 900.0, 1000.0)), 3000)
+    assert one_slow is not None and one_slow.passed
+    assert "950 ms (trung vị của 4 lần đo trong 7 ngày gần nhất; giới hạn 3000 ms)" in (
+        one_slow.detail
+    )
+    slow = latency_check(_observed(3505.0, (3400.0, 900.0)), 3000)
+    assert slow is not None and not slow.passed
+    assert "3400 ms (trung vị của 3 lần đo" in slow.detail
+    fast = latency_check(_observed(120.0, ()), 3000)
+    assert fast is not None and fast.passed  # a pass accuses nobody
+    assert latency_check(_observed(None, ()), 3000) is None
