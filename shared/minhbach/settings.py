@@ -143,6 +143,9 @@ class Settings(BaseSettings):
     reporting_pdf_timeout_seconds: float = Field(default=120.0, gt=0)
     reporting_service_token: str = ""
     reporting_url: str = "http://127.0.0.1:8050"  # where the notifier reaches reporting's API
+    # Where reporting reaches portal-monitor's correction API (a person corrects a kind, issue 19)
+    portal_monitor_url: str = "http://127.0.0.1:8020"
+    portal_monitor_timeout_seconds: float = Field(default=10.0, gt=0)
 
     log_level: str = "INFO"
     log_json: bool = False

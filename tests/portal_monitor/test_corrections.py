@@ -82,13 +82,20 @@ async def test_a_corrected_kind_wins_on_every_reprobe_and_is_exported(
         clock.advance(timedelta(minutes=5))
         second = await probe_portal(deps, unit)
         assert second is not None
-        (changed,) = [
+        changes = [
             e
             for e in second.events
             if isinstance(e, DocumentChanged) and e.document.document_id == found.document_id
         ]
-        assert "kind" in changed.changed_fields
+        (changed,) = [e for e in changes if "kind" in e.changed_fields]
         assert (changed.document.kind, changed.document.matched_rule) == ("directive", "correction")
+        # The posting's task 4.1 verdict follows (unknown before: an item to review), so scoring
+        # and reporting, which read it, follow the correction too.
+        (verdict,) = [e for e in changes if e.changed_fields == ("not_directive",)]
+        assert found.in_directive_section_not_directive is None
+        assert verdict.document.in_directive_section_not_directive is False
+        assert verdict.document.kind == "directive"
+        assert verdict.document.first_seen_at == found.first_seen_at
         passed, detail, items = _directive_check(second)
         assert passed and title not in items and title not in detail, detail
 

@@ -231,6 +231,11 @@ async def test_commune_copies_of_district_documents_are_found_and_checked(
         for suffix in ("xa-1", "xa-2"):
             for section in world.portal(suffix).sections:
                 section.items.clear()
+        # Issued today: their copy windows end after monitoring began (issue 19: a copy due
+        # before the first sweep of a portal is not judged).
+        for section in world.portal("huyen").sections:
+            for item in section.items:
+                item.issued_on = T0.date()
         plan_doc = world.portal("huyen").section("planning").items[0]
         copy = SimItem(
             88001, plan_doc.title, plan_doc.number, plan_doc.issued_on, plan_doc.summary, "UBND xã"
@@ -239,6 +244,9 @@ async def test_commune_copies_of_district_documents_are_found_and_checked(
         world.simulator.changed()
         await probe_portal(deps, district)
         report = await probe_portal(deps, first)
+        # Both communes swept while the copy windows are open (a portal first swept after a
+        # window ended is not judged on that copy, issue 19).
+        await probe_portal(deps, second)
         (found,) = [e for e in report.events if isinstance(e, DocumentFound)]
         assert found.document.district_unit_code == district
         assert found.document.document_number == plan_doc.number
@@ -247,7 +255,7 @@ async def test_commune_copies_of_district_documents_are_found_and_checked(
         late = await probe_portal(deps, second)
         passed, detail = _checks(late)[("district_documents_carried", None)]
     # The district's documents are all overdue on the second commune; the first carries one.
-    assert not passed and not carried[0]
+    assert not passed and not carried[0], (detail, carried[1])
     assert _missing_count(detail) == _missing_count(carried[1]) + 1
     assert "văn bản của UBND huyện Thử" in detail  # the source unit's name, from the plan
 

@@ -100,7 +100,7 @@ async def test_the_focal_unit_reads_the_page_and_a_draft_a_unit_gets_403(
         assert f"Đã gửi: {len(leads)}/{len(leads)} đơn vị." in overview
         assert seed.unit("bao-dai").name in await page.inner_text("#cong-ttdt")
         drafts = await page.inner_text("#du-thao")
-        assert msg.DRAFT_KINDS["consolidated_report"] in drafts
+        assert msg.DRAFT_KINDS["consolidated_report"].format(chairman=seed.chairman.name) in drafts
         assert msg.DRAFT_KINDS["inspection_notice"] in drafts
 
         await page.click("#du-thao tr:has-text('2024-Q3') a:has-text('Kết quả triển khai')")

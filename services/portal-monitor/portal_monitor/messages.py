@@ -15,8 +15,12 @@ def portal_unavailable(reason: str) -> str:
     return f"Không truy cập được Cổng TTĐT: {reason}."
 
 
-def latency(ms: float, limit_ms: int) -> str:
-    return f"Thời gian phản hồi trang chủ {ms:.0f} ms (giới hạn {limit_ms} ms)."
+def latency(median_ms: float, limit_ms: int, samples: int = 1, days: int = 7) -> str:
+    """The median of the window's samples, and how many there were (issue 19)."""
+    return (
+        f"Thời gian phản hồi trang chủ {median_ms:.0f} ms (trung vị của {samples} lần đo trong "
+        f"{days} ngày gần nhất; giới hạn {limit_ms} ms)."
+    )
 
 
 def tls_days(days: int, warning_days: int) -> str:

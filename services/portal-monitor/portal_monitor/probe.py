@@ -23,6 +23,7 @@ from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.attachments import AttachmentCheck, full_text_of
 from portal_monitor.domain.checks import (
+    LATENCY_WINDOW_DAYS,
     CopyFinding,
     DirectiveItem,
     PortalObservation,
@@ -41,6 +42,7 @@ from portal_monitor.domain.extract import page_links
 from portal_monitor.domain.promptness import (
     copy_due,
     copy_finding,
+    copy_judged,
     publication_due,
     window_for_kind,
 )
@@ -191,8 +193,9 @@ async def _conclude(
         sections=tuple(observations),
         required_sections=deps.monitoring.regulation_on(local_date(now)).required_sections,
         directive_items=tuple(directive_items),
-        copies=await _copy_findings(deps, session, unit, now),
+        copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
         today=local_date(now),
+        latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
     )
     report.outcome = outcome_of(portal_obs)
     report.final = report.outcome != ProbeOutcome.UNREACHABLE or attempt >= deps.probe_attempts
@@ -381,9 +384,15 @@ def _due(deps: ProbeDeps, kind: str, issued_on: date | None) -> datetime | None:
 
 
 async def _copy_findings(
-    deps: ProbeDeps, session: AsyncSession, unit: Unit, now: datetime
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    now: datetime,
+    monitoring_since: datetime | None,
 ) -> tuple[CopyFinding, ...] | None:
-    """Documents of other portals the plan's copy duties want on this one too."""
+    """Documents of other portals the plan's copy duties want on this one too: the source's
+    own documents (not national texts it re-posts) whose copy window ends after monitoring of
+    this portal began (issue 19: "established means established")."""
     duties = deps.plan.copy_duties_onto(unit.code)
     if not duties:
         return None
@@ -394,6 +403,10 @@ async def _copy_findings(
         )
         for document, first_seen in seen:
             due = copy_due(deps.calendar, document, duty.within_working_days)
+            if deps.monitoring.reposted_text(document.number) or not copy_judged(
+                due, monitoring_since
+            ):
+                continue
             source = deps.plan.unit(document.source_unit).name
             findings.setdefault(
                 document.key or document.title, copy_finding(document, first_seen, now, due, source)

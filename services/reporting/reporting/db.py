@@ -120,6 +120,20 @@ documents = Table(
     Index("ix_reporting_documents_seen", "first_seen_at"),
 )
 
+# A person's correction of a document's kind made on this page (issue 19): who and when. The
+# kind itself is portal-monitor's (it re-reads the document and publishes the change); this is
+# the page's record of what was asked, shown until the corrected kind arrives and after.
+kind_corrections = Table(
+    "kind_corrections",
+    metadata,
+    Column("document_id", Uuid, primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("previous_kind", String(64), nullable=False),
+    Column("corrected_by", String(_CODE), nullable=False),  # the reader's unit code
+    Column("corrected_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+)
+
 # Every drafted version: what it was built from (`sources`: event ids), when, and the files.
 drafts = Table(
     "drafts",

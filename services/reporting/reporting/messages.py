@@ -270,3 +270,26 @@ IMPORT_NOT_WRITTEN: Final = "Chưa tạo tệp kế hoạch nào."
 NATION: Final = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO: Final = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL: Final = "Nơi nhận:"
+
+
+# --- correcting a document's kind (issue 19) ---------------------------------------------------
+
+OTHER_KIND_NAME: Final = "Khác (không thuộc loại văn bản nào của kế hoạch)"
+UNKNOWN_DOCUMENT: Final = "Không có văn bản này trong kết quả kiểm tra Cổng TTĐT."
+CORRECTION_ERRORS: Final = {
+    "no_kind": "Chưa chọn loại văn bản. Chưa sửa gì.",
+    "unknown_kind": "Loại văn bản đã chọn không có trong kế hoạch. Chưa sửa gì.",
+    "same_kind": "Văn bản đã thuộc loại này. Chưa sửa gì.",
+    "note_too_long": "Ghi chú dài quá {limit} ký tự. Chưa sửa gì.",
+    "unknown_document": (
+        "Hệ thống kiểm tra Cổng TTĐT không còn văn bản này. Chưa sửa gì; đề nghị tải lại trang."
+    ),
+    "refused": "Hệ thống kiểm tra Cổng TTĐT không nhận loại văn bản này. Chưa sửa gì.",
+    "unreachable": (
+        "Chưa kết nối được hệ thống kiểm tra Cổng TTĐT. Chưa sửa gì; đề nghị thử lại sau ít phút."
+    ),
+}
+CORRECTION_DONE: Final = (
+    "Đã ghi nhận: văn bản “{title}” là “{kind}”. Cổng đăng văn bản sẽ được kiểm tra lại ngay; "
+    "các chỉ số và dự thảo thông báo kế tiếp tính theo loại đã sửa."
+)

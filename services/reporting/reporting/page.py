@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,8 +18,17 @@ from minhbach.plan_import.errors import ImportFailure
 from minhbach.runtime import Runtime
 from reporting import messages as msg
 from reporting import store, views
-from reporting.access import COOKIE, Access, AccessDenied
+from reporting.access import COOKIE, Access, AccessDenied, Reader
+from reporting.domain.corrections import (
+    NOTE_LIMIT,
+    RecordedCorrection,
+    Refusal,
+    kind_choices,
+    kind_name,
+    read_correction,
+)
 from reporting.drafting import draft_uuid
+from reporting.monitor_client import Sent, send_correction
 from reporting.templates import environment
 
 PAGE_PREFIX = "/bao-cao-tong-hop"
@@ -27,6 +37,8 @@ PAGE_PREFIX = "/bao-cao-tong-hop"
 def page_router(runtime: Runtime, access: Access) -> APIRouter:
     router = APIRouter(prefix=PAGE_PREFIX, include_in_schema=False)
     plan = runtime.plan
+    choices = kind_choices(plan, msg.OTHER_KIND_NAME)
+    section_names = {s.code: s.name for s in plan.portal_sections}
 
     def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = (
@@ -37,6 +49,10 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
                 plan_title=plan.meta.title,
                 unit_name=lambda code: plan.unit(code).name if plan.has_unit(code) else code,
                 date=lambda moment: format_vn_date_short(moment.astimezone(TZ).date()),
+                moment=lambda at: at.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y"),
+                kind_choices=choices,
+                kind_name=lambda code: kind_name(choices, code),
+                section_name=lambda code: section_names.get(code, code),
                 due_day=lambda due: format_vn_date_short(last_on_time_day(due)),
                 percent=msg.percent,
                 no_figure=msg.NO_FIGURE,
@@ -93,6 +109,35 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
         response.delete_cookie(COOKIE, path=PAGE_PREFIX)
         return response
 
+    async def unit_page(
+        reader: Reader,
+        unit_code: str,
+        status_code: int = 200,
+        error: str | None = None,
+        failed_id: str | None = None,
+        corrected_id: str | None = None,
+    ) -> Response:
+        async with runtime.sessions() as session:
+            history = await views.unit_history(session, unit_code)
+        tasks = {t.code: t for t in plan.tasks}
+        done = None
+        for doc in history.documents:
+            if str(doc.document_id) == corrected_id and doc.correction is not None:
+                done = msg.CORRECTION_DONE.format(
+                    title=doc.title, kind=kind_name(choices, doc.correction.kind)
+                )
+        return render(
+            "unit.html",
+            status_code,
+            reader=reader,
+            history=history,
+            tasks=tasks,
+            error=error,
+            failed_id=failed_id,
+            done=done,
+            note_limit=NOTE_LIMIT,
+        )
+
     @router.get("/don-vi/{unit_code}")
     async def unit(request: Request, unit_code: str) -> Response:
         try:
@@ -101,10 +146,49 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
             return refused(denied)
         if not plan.has_unit(unit_code):
             return render("refused.html", 404, error=msg.UNKNOWN_UNIT.format(code=unit_code))
+        return await unit_page(reader, unit_code, corrected_id=request.query_params.get("da-sua"))
+
+    @router.post("/van-ban/{document_id}/loai")
+    async def correct_kind(request: Request, document_id: str) -> Response:
+        """The focal unit (a reader) corrects a document's kind: sent to portal-monitor, which
+        owns the kind and re-reads the portals posting it; recorded here (who, when) only once
+        portal-monitor has accepted it. Anything wrong: a Vietnamese error, nothing changed."""
+        try:
+            reader = await access.reader(request)
+        except AccessDenied as denied:
+            return refused(denied)
+        uid = _uuid(document_id)
         async with runtime.sessions() as session:
-            history = await views.unit_history(session, unit_code)
-        tasks = {t.code: t for t in plan.tasks}
-        return render("unit.html", reader=reader, history=history, tasks=tasks)
+            posting = None if uid is None else await store.document_posting(session, uid)
+        if uid is None or posting is None:
+            return render("refused.html", 404, reader=reader, error=msg.UNKNOWN_DOCUMENT)
+        unit_code, current_kind = posting
+        form = await request.form()
+        read = read_correction(
+            choices, current_kind, str(form.get("loai", "")), str(form.get("ghi_chu", ""))
+        )
+        if isinstance(read, Refusal):
+            error = msg.CORRECTION_ERRORS[read.reason].format(limit=NOTE_LIMIT)
+            return await unit_page(reader, unit_code, 422, error, document_id)
+        who = reader.unit_code or ""
+        sent = await send_correction(
+            runtime.settings.portal_monitor_url,
+            runtime.settings.portal_monitor_timeout_seconds,
+            uid,
+            read.kind,
+            plan.unit(who).name if plan.has_unit(who) else who,
+            read.note,
+        )
+        if sent is not Sent.ACCEPTED:
+            status = {Sent.UNKNOWN_DOCUMENT: 404, Sent.REFUSED: 422}.get(sent, 503)
+            error = msg.CORRECTION_ERRORS[str(sent)]
+            return await unit_page(reader, unit_code, status, error, document_id)
+        record = RecordedCorrection(read.kind, current_kind, who, runtime.clock.now(), read.note)
+        async with runtime.sessions() as session, session.begin():
+            await store.record_correction(session, uid, record)
+        return RedirectResponse(
+            f"{PAGE_PREFIX}/don-vi/{unit_code}?da-sua={uid}#van-ban-{uid}", status_code=303
+        )
 
     @router.get("/du-thao/{draft_id}")
     async def draft(request: Request, draft_id: str) -> Response:
@@ -187,6 +271,13 @@ def _import_error(render: Any, reader: Any, keep: bool, error: str) -> Response:
         summary=None,
     )
     return response
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 async def _draft(runtime: Runtime, draft_id: str, column: str) -> Any:

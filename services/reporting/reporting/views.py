@@ -48,6 +48,7 @@ class UnitHistory:
     unit_code: str
     reports: tuple[FiledReport, ...]  # newest period first
     portal: PortalFindings | None
+    documents: tuple[store.ListedDocument, ...] = ()  # found on its portal, newest first
 
 
 async def unit_history(session: AsyncSession, unit_code: str) -> UnitHistory:
@@ -60,4 +61,7 @@ async def unit_history(session: AsyncSession, unit_code: str) -> UnitHistory:
         p for p in await store.latest_round_probes(session) if p.portal_unit_code == unit_code
     ]
     findings = portal_findings(probes, ())
-    return UnitHistory(unit_code, tuple(reports), findings[0] if findings else None)
+    documents = await store.unit_documents(session, unit_code)
+    return UnitHistory(
+        unit_code, tuple(reports), findings[0] if findings else None, tuple(documents)
+    )

@@ -181,6 +181,10 @@ class IssuerSymbol(Frozen):
 
     symbol: Text  # the last part of the symbol: CP, UBND, HĐND, TTg ...
     name: Text
+    # A body of local government (HĐND, UBND): its documents may be a source portal's own. A
+    # document whose symbol names another body (NĐ-CP, QĐ-TTg, TT-BTC) is a text the portal
+    # re-posts, never the source's own, so no copy duty covers it (issue 19).
+    local: bool = False
 
 
 class CopyDuty(Frozen):
@@ -271,3 +275,31 @@ class PortalMonitoring(Frozen):
         if not in_force:
             return min(self.regulations, key=lambda r: r.effective_from)
         return max(in_force, key=lambda r: r.effective_from)
+
+    def reposted_text(self, document_number: str | None) -> bool:
+        """The number's symbol names a body that is no local government's (`issuers` not
+        `local`: NĐ-CP, QĐ-TTg, QH15): a national text a portal re-posts, never a source
+        portal's own document, so no copy duty covers it. Without a number, or with a symbol
+        naming a local body (KH-UBND, NQ-HĐND) or no known body: not established, False."""
+        parts = symbol_parts(document_number)
+        if not parts:
+            return False
+        local = {i.symbol.casefold() for i in self.issuers if i.local}
+        other = {i.symbol.casefold() for i in self.issuers if not i.local}
+        if any(part in local for part in parts):
+            return False
+        return any(part in other for part in parts)
+
+
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
+def symbol_parts(document_number: str | None) -> tuple[str, ...]:
+    """ "42/2022/NĐ-CP" -> ("nđ", "cp"); "143/2025/QH15" -> ("qh",); "1310/UBND-KT" ->
+    ("ubnd", "kt"): the dash-separated parts after the last "/", case folded, a legislature's
+    number dropped."""
+    if not document_number or "/" not in document_number:
+        return ()
+    symbol = document_number.rsplit("/", 1)[1].strip()
+    parts = (_TRAILING_DIGITS.sub("", p.strip()).casefold() for p in symbol.split("-"))
+    return tuple(p for p in parts if p)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from portal_monitor.domain.checks import (
     PortalObservation,
     SectionObservation,
     evaluate,
+    latency_check,
     outcome_of,
 )
 from portal_monitor.domain.classify import Classifier
@@ -24,6 +25,7 @@ from portal_monitor.domain.promptness import (
     SourceDocument,
     copy_due,
     copy_finding,
+    copy_judged,
     publication_due,
     window_for_kind,
 )
@@ -348,3 +350,46 @@ def test_canonical_url() -> None:
         canonical_url("HTTP://A.test:80/x?b=2&a=1&utm_source=z#frag") == "http://a.test/x?a=1&b=2"
     )
     assert canonical_url("https://a.test:8443") == "https://a.test:8443/"
+
+
+def test_a_copy_is_judged_only_when_its_window_ends_after_monitoring_began() -> None:
+    """Issue 19: a copy due before this portal was first swept cannot be known late or missing
+    (it may have been posted in time long ago); a window still open when monitoring began is
+    judged."""
+    since = datetime(2024, 10, 10, 2, 0, tzinfo=UTC)
+    assert not copy_judged(since - timedelta(days=30), since)
+    assert not copy_judged(since, since)
+    assert copy_judged(since + timedelta(minutes=1), since)
+    assert copy_judged(since - timedelta(days=30), None)
+
+
+def _observed(latency: float | None, samples: tuple[float, ...]) -> PortalObservation:
+    return PortalObservation(
+        portal_url="https://xa.example.invalid",
+        home_status=200,
+        home_problem=None,
+        latency_ms=latency,
+        tls_days_left=None,
+        home_links=frozenset(),
+        sections=(),
+        required_sections=(),
+        latency_samples=samples,
+    )
+
+
+def test_latency_is_judged_on_the_median_of_the_windows_samples_never_one_response() -> None:
+    """Issue 19: one slow home-page response (3,505 ms against 3,000) is no finding; a slow
+    median over at least three responses is, and the finding says it is a median of how many."""
+    assert latency_check(_observed(3505.0, ()), 3000) is None
+    assert latency_check(_observed(3505.0, (3600.0,)), 3000) is None
+    one_slow = latency_check(_observed(3505.0, (800.0, 900.0, 1000.0)), 3000)
+    assert one_slow is not None and one_slow.passed
+    assert "950 ms (trung vị của 4 lần đo trong 7 ngày gần nhất; giới hạn 3000 ms)" in (
+        one_slow.detail
+    )
+    slow = latency_check(_observed(3505.0, (3400.0, 900.0)), 3000)
+    assert slow is not None and not slow.passed
+    assert "3400 ms (trung vị của 3 lần đo" in slow.detail
+    fast = latency_check(_observed(120.0, ()), 3000)
+    assert fast is not None and fast.passed  # a pass accuses nobody
+    assert latency_check(_observed(None, ()), 3000) is None

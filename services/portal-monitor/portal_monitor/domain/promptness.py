@@ -36,6 +36,7 @@ class SourceDocument:
     issued_on: date | None = None
     source_unit: str = ""
     key: str = ""  # the document's identity (several duties may name the same document)
+    number: str | None = None  # its own number, when read (tells a re-posted national text)
 
 
 def copy_due(
@@ -59,3 +60,10 @@ def copy_finding(
     if first_seen is not None:
         return CopyFinding(document.title, "on_time" if first_seen < due else "late", source)
     return CopyFinding(document.title, "missing" if now >= due else "not_due", source)
+
+
+def copy_judged(copy_due_at: datetime, monitoring_since: datetime | None) -> bool:
+    """A copy is judged on a portal only when its window ends after monitoring of that portal
+    began: before that, when the copy appeared cannot be known (a copy seen on the first sweep
+    of a portal may have been posted in time long ago), so it is neither late nor missing."""
+    return monitoring_since is None or copy_due_at > monitoring_since

@@ -28,6 +28,7 @@ from portal_monitor.store.probes import (
     ProbeRecord,
     SectionRecord,
     StoredSection,
+    latency_samples,
     portal_state,
     record_probe,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "kind_corrections",
     "labelled_examples",
     "last_outcomes",
+    "latency_samples",
     "portal_schedule",
     "portal_state",
     "record_probe",

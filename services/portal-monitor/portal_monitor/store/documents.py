@@ -151,6 +151,21 @@ async def store_documents(
             }
         )
         records[(record.document_id, draft.section)] = (draft, record)
+    # A posting's task 4.1 verdict moves when its kind does (a person's correction, a rule of
+    # the plan): the stored posting follows and the change leaves as `portal.document.changed`.
+    for row in await _update_verdicts(session, unit_code, postings):
+        draft, record = records[(row.document_id, row.section)]
+        document = _portal_document(
+            portal,
+            draft,
+            record,
+            row.first_seen_at,
+            row.publication_due_at,
+            row.posted_on_time,
+            row.not_directive,
+        ).model_copy(update={"posting_time_known": row.posting_time_known})
+        stored.events.append(DocumentChanged(document=document, changed_fields=("not_directive",)))
+        stored.changed += 1
     for row in await _insert_postings(session, unit_code, postings, now):
         draft, record = records[(row.document_id, row.section)]
         document = _portal_document(
@@ -232,6 +247,38 @@ async def _insert_documents(
             "unit": unit_code,
         },
     )
+
+
+_UPDATE_VERDICTS = text(
+    """
+    UPDATE portal_monitor.postings AS p SET not_directive = n.not_directive
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:sections AS text[]),
+        CAST(:not_directive AS boolean[])) AS n(document_id, section, not_directive)
+    WHERE p.unit_code = :unit AND p.document_id = n.document_id AND p.section = n.section
+        AND p.not_directive IS DISTINCT FROM n.not_directive
+    RETURNING p.document_id, p.section, p.first_seen_at, p.publication_due_at,
+        p.posted_on_time, p.not_directive, p.posting_time_known
+    """
+)
+
+
+async def _update_verdicts(
+    session: AsyncSession, unit_code: str, postings: list[dict[str, Any]]
+) -> list[Any]:
+    """Stored postings whose "not a directive" verdict changed (run before the new ones are
+    inserted, so a new posting is never reported as changed)."""
+    if not postings:
+        return []
+    updated = await session.execute(
+        _UPDATE_VERDICTS,
+        {
+            "unit": unit_code,
+            "ids": [p["document_id"] for p in postings],
+            "sections": [p["section"] for p in postings],
+            "not_directive": [p["not_directive"] for p in postings],
+        },
+    )
+    return list(updated)
 
 
 async def _insert_postings(
@@ -370,6 +417,7 @@ async def source_documents_seen_by(
             db.documents.c.issued_on,
             func.min(source.c.unit_code),
             db.documents.c.document_id,
+            db.documents.c.document_number,
         )
         .select_from(
             source.join(db.documents, db.documents.c.document_id == source.c.document_id).outerjoin(
@@ -386,9 +434,14 @@ async def source_documents_seen_by(
             source.c.publication_due_at.is_not(None),
             db.documents.c.issued_on >= issued_since,
         )
-        .group_by(db.documents.c.document_id, db.documents.c.title, db.documents.c.issued_on)
+        .group_by(
+            db.documents.c.document_id,
+            db.documents.c.title,
+            db.documents.c.issued_on,
+            db.documents.c.document_number,
+        )
     )
     return [
-        (SourceDocument(title, due, issued_on, source_unit, str(document_id)), seen)
-        for title, due, seen, issued_on, source_unit, document_id in rows
+        (SourceDocument(title, due, issued_on, source_unit, str(document_id), number), seen)
+        for title, due, seen, issued_on, source_unit, document_id, number in rows
     ]

@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -257,3 +257,19 @@ def _item_json(item: DirectiveItem) -> dict[str, Any]:
         "attachment_url": item.attachment_url,
         "review": item.review,
     }
+
+
+async def latency_samples(
+    session: AsyncSession, unit_code: str, now: datetime, days: int
+) -> tuple[float, ...]:
+    """The home page's response times of this portal's probes in the last `days` days."""
+    c = db.probes.c
+    rows = await session.scalars(
+        select(c.latency_ms).where(
+            c.unit_code == unit_code,
+            c.latency_ms.is_not(None),
+            c.finished_at > now - timedelta(days=days),
+            c.finished_at <= now,
+        )
+    )
+    return tuple(float(v) for v in rows)

@@ -1,7 +1,9 @@
 """What documents make owed: a document of a posting kind found on a portal was owed on that
 portal within the window after its date of issue (each portal's own); a document on a source
 portal of a copy duty (`portal_monitoring.copy_duties`), of the duty's kinds, is owed on each of
-the duty's target portals too. Documents issued before the plan takes effect owe nothing."""
+the duty's target portals too, unless it is a national text the source re-posts (its number's
+symbol names a body that is no local government's). Documents issued before the plan takes
+effect owe nothing."""
 
 from __future__ import annotations
 
@@ -66,7 +68,11 @@ class PostingRules:
         return next((t.code for t in tasks if kind in t.document_kinds), None)
 
     def duties_of(self, doc: DocumentFact) -> tuple[ResolvedCopyDuty, ...]:
-        """The copy duties `doc` falls under (its portal is a source, its kind a duty's)."""
+        """The copy duties `doc` falls under (its portal is a source, its kind a duty's), none
+        for a national text the source re-posts (its symbol names another body, issue 19)."""
+        monitoring = self.plan.portal_monitoring
+        if monitoring is not None and monitoring.reposted_text(doc.document_number):
+            return ()
         return tuple(d for d in self.plan.copy_duties if d.copies(doc.portal_unit_code, doc.kind))
 
     def is_source(self, doc: DocumentFact) -> bool:
