@@ -27,7 +27,7 @@ import pytest
 from minhbach import tokens
 from minhbach.clock import FixedClock
 from minhbach.db.session import make_engine, make_sessionmaker
-from minhbach.devtools.portal_simulator.content import SimItem
+from minhbach_dev.portal_simulator.content import SimItem
 from minhbach.infra.embedded import free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.plan import Plan

@@ -10,21 +10,20 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.calendar import local_date, start_of_day
+from minhbach.calendar import local_date
 from minhbach.events.base import Event
 from minhbach.events.catalogue import DocumentFound, ProbeFinished, ProbeOutcome
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Unit
-from portal_monitor import metrics, store
+from portal_monitor import metrics, store, verdicts
 from portal_monitor.deps import ProbeDeps
-from portal_monitor.domain.attachments import AttachmentCheck, full_text_of
+from portal_monitor.domain.attachments import AttachmentCheck
 from portal_monitor.domain.checks import (
     LATENCY_WINDOW_DAYS,
-    CopyFinding,
     DirectiveItem,
     PortalObservation,
     SectionObservation,
@@ -33,19 +32,10 @@ from portal_monitor.domain.checks import (
     refreshed,
 )
 from portal_monitor.domain.documents import (
-    DirectiveFlag,
     DocumentDraft,
     corrected,
-    directive_flag,
 )
 from portal_monitor.domain.extract import page_links
-from portal_monitor.domain.promptness import (
-    copy_due,
-    copy_finding,
-    copy_judged,
-    publication_due,
-    window_for_kind,
-)
 from portal_monitor.fetcher import Validators
 from portal_monitor.observe import (
     NetworkPhase,
@@ -164,7 +154,7 @@ async def _conclude(
     # Documents of every changed section in one go: a handful of statements per probe.
     await store.save_attachment_checks(session, checked)
     documents = await store.store_documents(
-        session, portal, drafts, now, lambda d, k, i: _judge(deps, portal, d, k, i, files)
+        session, portal, drafts, now, lambda d, k, i: verdicts.judge(deps, portal, d, k, i, files)
     )
     report.events += documents.events
     found = {
@@ -193,7 +183,7 @@ async def _conclude(
         sections=tuple(observations),
         required_sections=deps.monitoring.regulation_on(local_date(now)).required_sections,
         directive_items=tuple(directive_items),
-        copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
+        copies=await verdicts.copy_findings(deps, session, unit, now, portal.monitoring_since),
         today=local_date(now),
         latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
     )
@@ -300,7 +290,7 @@ def _settle_section(
         return restored, stored_items
     if obs.status != "present":
         return obs, []
-    return obs, _directive_items(deps, read.drafts, files)
+    return obs, verdicts.directive_items(deps, read.drafts, files)
 
 
 def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> store.SectionRecord:
@@ -314,101 +304,3 @@ def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> stor
         directive_items=tuple(items),
         page_problems=obs.page_problems,
     )
-
-
-def _directive_items(
-    deps: ProbeDeps, drafts: list[DocumentDraft], files: dict[str, AttachmentCheck]
-) -> list[DirectiveItem]:
-    flagged = ((draft, _directive_flag(deps, draft, files)) for draft in drafts)
-    return [
-        DirectiveItem(
-            draft.title, flag.not_directive, flag.full_text, draft.attachment_url, flag.review
-        )
-        for draft, flag in flagged
-        if flag is not None
-    ]
-
-
-def _directive_flag(
-    deps: ProbeDeps, draft: DocumentDraft, files: dict[str, AttachmentCheck]
-) -> DirectiveFlag | None:
-    """Task 4.1 on one posting: its type, and its file really there ("toàn văn"): "no" only
-    when established, "unknown" while the file is not checked or not reached."""
-    monitoring = deps.monitoring
-    check = files.get(draft.attachment_url or "")
-    return directive_flag(
-        draft,
-        monitoring.directive_section,
-        monitoring.directive_types,
-        full_text=full_text_of(draft.attachment_url, check),
-        directive_kind=monitoring.directive_kind,
-    )
-
-
-def _judge(
-    deps: ProbeDeps,
-    portal: store.Portal,
-    draft: DocumentDraft,
-    kind: str,
-    issued_on: date | None,
-    files: dict[str, AttachmentCheck],
-) -> store.PostingJudgement:
-    """A document issued before monitoring of this portal began has an unknown posting time:
-    it stays out of the on-time share (issue 12, first sweep)."""
-    flag = _directive_flag(deps, draft, files)
-    since = portal.monitoring_since
-    # The portal's own posting date ("Ngày đăng", pubDate) makes the posting time known, even
-    # for a document issued before monitoring began; never the date of issue (issue 19).
-    posted_at = start_of_day(draft.listed_on) if draft.listed_on is not None else None
-    return store.PostingJudgement(
-        publication_due_at=_due(deps, kind, issued_on),
-        # an item to review is neither accused nor cleared: unknown
-        not_directive=None if flag is None or flag.review else flag.not_directive,
-        posting_time_known=(
-            issued_on is None
-            or since is None
-            or issued_on >= local_date(since)
-            or posted_at is not None
-        ),
-        posted_at=posted_at,
-    )
-
-
-def _due(deps: ProbeDeps, kind: str, issued_on: date | None) -> datetime | None:
-    if issued_on is None:
-        return None
-    try:
-        return publication_due(deps.calendar, issued_on, window_for_kind(deps.plan, kind))
-    except ValueError:
-        return None  # a date outside the calendar's years (a typo on the portal)
-
-
-async def _copy_findings(
-    deps: ProbeDeps,
-    session: AsyncSession,
-    unit: Unit,
-    now: datetime,
-    monitoring_since: datetime | None,
-) -> tuple[CopyFinding, ...] | None:
-    """Documents of other portals the plan's copy duties want on this one too: the source's
-    own documents (not national texts it re-posts) whose copy window ends after monitoring of
-    this portal began (issue 19: "established means established")."""
-    duties = deps.plan.copy_duties_onto(unit.code)
-    if not duties:
-        return None
-    findings: dict[str, CopyFinding] = {}
-    for duty in duties:
-        seen = await store.source_documents_seen_by(
-            session, unit.code, duty.sources, duty.kinds, deps.plan.meta.effective_from
-        )
-        for document, first_seen in seen:
-            due = copy_due(deps.calendar, document, duty.within_working_days)
-            if deps.monitoring.reposted_text(document.number) or not copy_judged(
-                due, monitoring_since
-            ):
-                continue
-            source = deps.plan.unit(document.source_unit).name
-            findings.setdefault(
-                document.key or document.title, copy_finding(document, first_seen, now, due, source)
-            )
-    return tuple(findings.values())

@@ -8,6 +8,7 @@ from portal_monitor.store.attachments import (
     attachments_due,
     save_attachment_checks,
 )
+from portal_monitor.store.copies import source_documents_seen_by
 from portal_monitor.store.corrections import (
     UnknownDocument,
     correct_kind,
@@ -19,7 +20,6 @@ from portal_monitor.store.documents import (
     Portal,
     PostingJudgement,
     StoredDocuments,
-    source_documents_seen_by,
     store_documents,
     stored_details,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.base import Event
@@ -23,7 +23,6 @@ from portal_monitor import db
 from portal_monitor.domain.attachments import AttachmentCheck, unchecked
 from portal_monitor.domain.documents import DocumentDraft, changed_fields
 from portal_monitor.domain.extract import DetailFields
-from portal_monitor.domain.promptness import SourceDocument
 
 # --- documents and postings --------------------------------------------------------------------
 
@@ -396,52 +395,3 @@ def evidence_of(check: AttachmentCheck) -> AttachmentEvidence:
         size_bytes=check.size_bytes,
         sha256=check.sha256,
     )
-
-
-async def source_documents_seen_by(
-    session: AsyncSession,
-    unit_code: str,
-    source_units: Sequence[str],
-    kinds: Iterable[str],
-    issued_since: date,
-) -> list[tuple[SourceDocument, datetime | None]]:
-    """Documents of `kinds` on the source portals (a copy duty's `documents_of`) with a due
-    instant, and when this portal first showed each (None: not yet)."""
-    source = db.postings.alias("source")
-    copy = db.postings.alias("copy")
-    rows = await session.execute(
-        select(
-            db.documents.c.title,
-            func.min(source.c.publication_due_at),
-            func.min(copy.c.first_seen_at),
-            db.documents.c.issued_on,
-            func.min(source.c.unit_code),
-            db.documents.c.document_id,
-            db.documents.c.document_number,
-        )
-        .select_from(
-            source.join(db.documents, db.documents.c.document_id == source.c.document_id).outerjoin(
-                copy,
-                and_(
-                    copy.c.document_id == source.c.document_id,
-                    copy.c.unit_code == unit_code,
-                ),
-            )
-        )
-        .where(
-            source.c.unit_code.in_(source_units),
-            db.documents.c.kind.in_(sorted(kinds)),
-            source.c.publication_due_at.is_not(None),
-            db.documents.c.issued_on >= issued_since,
-        )
-        .group_by(
-            db.documents.c.document_id,
-            db.documents.c.title,
-            db.documents.c.issued_on,
-            db.documents.c.document_number,
-        )
-    )
-    return [
-        (SourceDocument(title, due, issued_on, source_unit, str(document_id), number), seen)
-        for title, due, seen, issued_on, source_unit, document_id, number in rows
-    ]
