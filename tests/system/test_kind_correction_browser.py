@@ -27,11 +27,11 @@ import pytest
 from minhbach import tokens
 from minhbach.clock import FixedClock
 from minhbach.db.session import make_engine, make_sessionmaker
-from minhbach_dev.portal_simulator.content import SimItem
 from minhbach.infra.embedded import free_port
 from minhbach.messaging.streams import declare_streams
 from minhbach.plan import Plan
 from minhbach.settings import Settings
+from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor.app import create_app as create_monitor
 from reporting import messages as msg
 from reporting.app import create_app as create_reporting
