@@ -124,6 +124,16 @@ class Intake:
                 await self.idempotency.remember(writer, caller.unit_code, key, fingerprint, outcome)
         except KeyTaken:
             return await self.idempotency.replay_after_race(writer, caller.unit_code, key)
+        except IntakeError as error:
+            # A twin with the same key that filed the period first makes ours a 409 (the
+            # period's unique key is met before the Idempotency-Key's): its answer, if stored
+            # (our transaction has rolled back, so this statement sees it), is ours too.
+            if key is None or error.status_code != 409:
+                raise
+            replay = await self.idempotency.replay(writer, caller.unit_code, key, fingerprint)
+            if replay is None:
+                raise
+            return replay
         REPORTS_ACCEPTED.labels(report.reporter, str(event.on_time).lower()).inc()
         log.info(
             "report accepted",
