@@ -27,7 +27,7 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     settings, rules = runtime.settings, IntakeRules.of(runtime.plan)
     store = WriteStore(settings.database_url, runtime.outbox)
     ttl = timedelta(hours=settings.intake_idempotency_ttl_hours)
-    idempotency = Idempotency(runtime.sessions, runtime.clock, ttl)
+    idempotency = Idempotency(store, runtime.clock, ttl)
     intake = Intake(runtime.clock, rules, store, idempotency)
     reads = Reads(runtime.sessions, runtime.clock, rules)
     verifier = TokenVerifier(runtime.sessions, settings.intake_token_cache_seconds)

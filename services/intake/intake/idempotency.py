@@ -1,9 +1,10 @@
 """Idempotency-Key: a retried POST gets the first answer back, never a second report.
 
-The answer is stored in the transaction that stores the report (`remember`, on the writer), so
-either both are there or neither; a rejection stores nothing, so a corrected retry may reuse the
-key. Another request that stored an answer under the same key first wins: ours rolls back and
-its answer is replayed.
+The stored answer is read (`replay`) and written (`remember`) on the request's own writer, the
+asyncpg connection that stores the report: a filing request uses no other pool. The answer is
+stored in the transaction that stores the report, so either both are there or neither; a
+rejection stores nothing, so a corrected retry may reuse the key. Another request that stored
+an answer under the same key first wins: ours rolls back and its answer is replayed.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from typing import Final
 from uuid import UUID
 
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from intake import messages as msg
-from intake import repository as repo
 from intake.errors import IntakeError
 from intake.metrics import IDEMPOTENT_REPLAYS
-from intake.store import Writer
+from intake.store import StoredResponse, Writer, WriteStore
 from minhbach.clock import Clock
 
 _KEY: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -42,10 +41,8 @@ class KeyTaken(Exception):
 
 
 class Idempotency:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ttl: timedelta
-    ) -> None:
-        self.sessions = sessions
+    def __init__(self, store: WriteStore, clock: Clock, ttl: timedelta) -> None:
+        self.store = store
         self.clock = clock
         self.ttl = ttl
 
@@ -60,7 +57,9 @@ class Idempotency:
         canonical = f"{operation}\n{unit_code}\n{target}\n{body.model_dump_json()}"
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-    async def replay(self, unit_code: str, key: str | None, fingerprint: str) -> Outcome | None:
+    async def replay(
+        self, writer: Writer, unit_code: str, key: str | None, fingerprint: str
+    ) -> Outcome | None:
         """The stored answer to this key, if any (422 if the key is malformed or was used for
         another request)."""
         if key is None:
@@ -69,7 +68,7 @@ class Idempotency:
             raise IntakeError.single(
                 422, "Idempotency-Key", msg.IDEMPOTENCY_KEY_INVALID, "idempotency_key"
             )
-        stored = await self._stored(unit_code, key)
+        stored = await writer.stored_response(unit_code, key)
         if stored is None:
             return None
         if stored.fingerprint != fingerprint:
@@ -84,27 +83,23 @@ class Idempotency:
         """Store the answer with the writer's transaction; `KeyTaken` if another was first."""
         if key is None:
             return
-        stored = repo.StoredResponse(fingerprint, outcome.status_code, outcome.body)
+        stored = StoredResponse(fingerprint, outcome.status_code, outcome.body)
         if not await writer.store_response(unit_code, key, stored):
             raise KeyTaken  # rolls back our report: the first request's one stands
 
-    async def replay_after_race(self, unit_code: str, key: str | None) -> Outcome:
-        """The answer of the request that took the key first (after `KeyTaken`)."""
+    async def replay_after_race(self, writer: Writer, unit_code: str, key: str | None) -> Outcome:
+        """The answer of the request that took the key first (after `KeyTaken`, once our
+        transaction rolled back)."""
         assert key is not None
-        stored = await self._stored(unit_code, key)
+        stored = await writer.stored_response(unit_code, key)
         assert stored is not None
         return _replayed(stored)
 
     async def purge(self) -> int:
         """Forget answers older than the time to live."""
-        async with self.sessions() as session, session.begin():
-            return await repo.purge_responses(session, self.clock.now() - self.ttl)
-
-    async def _stored(self, unit_code: str, key: str) -> repo.StoredResponse | None:
-        async with self.sessions() as session:
-            return await repo.stored_response(session, unit_code, key)
+        return await self.store.purge_responses(self.clock.now() - self.ttl)
 
 
-def _replayed(stored: repo.StoredResponse) -> Outcome:
+def _replayed(stored: StoredResponse) -> Outcome:
     IDEMPOTENT_REPLAYS.inc()
     return Outcome(stored.status_code, stored.response, replayed=True)

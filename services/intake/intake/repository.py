@@ -1,4 +1,5 @@
-"""Reading intake's tables through SQLAlchemy (writes: `store.py`, on asyncpg)."""
+"""Reading intake's tables through SQLAlchemy for the GET pages and the form's pre-fill
+(filing requests, including their Idempotency-Key read, run on asyncpg: `store.py`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.db import evidence, idempotency_keys, report_versions, reports
+from intake.db import evidence, report_versions, reports
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,6 @@ class ReportListing:
 
 
 @dataclass(frozen=True)
-class StoredResponse:
-    fingerprint: str
-    status_code: int
-    response: str
-
-
-@dataclass(frozen=True)
 class EvidenceRow:
     evidence_id: UUID
     unit_code: str
@@ -85,29 +79,6 @@ _VERSION_COLUMNS = (
     report_versions.c.tasks,
     report_versions.c.analysis,
 )
-
-
-# --- idempotency ------------------------------------------------------------------------------
-
-
-async def stored_response(session: AsyncSession, unit_code: str, key: str) -> StoredResponse | None:
-    row = (
-        await session.execute(
-            select(
-                idempotency_keys.c.fingerprint,
-                idempotency_keys.c.status_code,
-                idempotency_keys.c.response,
-            ).where(idempotency_keys.c.unit_code == unit_code, idempotency_keys.c.idem_key == key)
-        )
-    ).first()
-    return StoredResponse(*row) if row else None
-
-
-async def purge_responses(session: AsyncSession, older_than: datetime) -> int:
-    result = await session.execute(
-        delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -4,6 +4,11 @@ Each accepted report or evidence is stored and put in the outbox in ONE transact
 publishes it after the commit (also when NATS is down at the time: it retries). A POST with an
 `Idempotency-Key` stores its answer in that same transaction, so a retry gets the first answer
 and never a second report. Rejections roll everything back, so a corrected retry may reuse the key.
+
+A filing request holds ONE connection of the asyncpg write pool (`WriteStore.writer`) from the
+Idempotency-Key lookup to the commit, and each statement returns what the next decision needs
+(the report already filed for a period, why an amendment was refused): no query is made only
+to learn why.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from intake.idempotency import Idempotency, KeyTaken, Outcome
 from intake.metrics import EVIDENCE_ACCEPTED, EVIDENCE_REJECTED, REPORTS_ACCEPTED, REPORTS_REJECTED
 from intake.models import EvidenceFilingIn, ReportIn, ReportReceipt
 from intake.reads import evidence_receipt
-from intake.store import Writer, WriteStore
+from intake.store import NotAmended, Writer, WriteStore
 from minhbach.clock import Clock
 from minhbach.events.catalogue import EvidenceSubmitted, ReportSubmitted, TaskStatus
 from minhbach.observability.logging import get_logger
@@ -72,27 +77,32 @@ class Intake:
             fingerprint = self.idempotency.fingerprint(
                 idempotency_key, "report", caller.unit_code, amend_report_id, report
             )
-            replay = await self.idempotency.replay(caller.unit_code, idempotency_key, fingerprint)
-            if replay:
-                return replay
-            if isinstance(decision, Rejected):
-                raise IntakeError(422, decision.errors)
-            return await self._store_report(
-                caller,
-                report,
-                decision,
-                now,
-                amend_report_id,
-                amend_if_filed,
-                idempotency_key,
-                fingerprint,
-            )
+            async with self.store.writer() as writer:  # the request's one connection
+                replay = await self.idempotency.replay(
+                    writer, caller.unit_code, idempotency_key, fingerprint
+                )
+                if replay:
+                    return replay
+                if isinstance(decision, Rejected):
+                    raise IntakeError(422, decision.errors)
+                return await self._store_report(
+                    writer,
+                    caller,
+                    report,
+                    decision,
+                    now,
+                    amend_report_id,
+                    amend_if_filed,
+                    idempotency_key,
+                    fingerprint,
+                )
         except IntakeError as error:
             _count_rejection(REPORTS_REJECTED, error)
             raise
 
     async def _store_report(
         self,
+        writer: Writer,
         caller: Caller,
         report: ReportIn,
         accepted: Accepted,
@@ -105,7 +115,7 @@ class Intake:
         report_id = amend_report_id or uuid.uuid4()
         event = _report_event(report_id, caller.unit_code, report, now, accepted)
         try:
-            async with self.store.writer(transaction=key is not None) as writer:
+            async with writer.transaction(key is not None):
                 if amend_report_id is None:
                     event = await self._file_first(writer, event, amend_if_filed)
                 else:
@@ -113,7 +123,17 @@ class Intake:
                 outcome = Outcome(201, _receipt(event).model_dump_json())
                 await self.idempotency.remember(writer, caller.unit_code, key, fingerprint, outcome)
         except KeyTaken:
-            return await self.idempotency.replay_after_race(caller.unit_code, key)
+            return await self.idempotency.replay_after_race(writer, caller.unit_code, key)
+        except IntakeError as error:
+            # A twin with the same key that filed the period first makes ours a 409 (the
+            # period's unique key is met before the Idempotency-Key's): its answer, if stored
+            # (our transaction has rolled back, so this statement sees it), is ours too.
+            if key is None or error.status_code != 409:
+                raise
+            replay = await self.idempotency.replay(writer, caller.unit_code, key, fingerprint)
+            if replay is None:
+                raise
+            return replay
         REPORTS_ACCEPTED.labels(report.reporter, str(event.on_time).lower()).inc()
         log.info(
             "report accepted",
@@ -130,12 +150,9 @@ class Intake:
     ) -> ReportSubmitted:
         """Version 1 of the period's report; if the period was reported already, a new version
         of that report (`amend_if_filed`, the form) or a 409 (the API: amend explicitly)."""
-        if await writer.file_first(event):
+        existing = await writer.file_first(event)
+        if existing is None:
             return event
-        existing = await writer.find_by_period(
-            event.unit_code, event.plan_year, event.period, event.reporter
-        )
-        assert existing is not None  # the unique key just said it exists
         if not amend_if_filed:
             message = msg.REPORT_EXISTS.format(
                 report_id=existing.report_id, version=existing.latest_version
@@ -146,9 +163,8 @@ class Intake:
     async def _amend(self, writer: Writer, event: ReportSubmitted) -> ReportSubmitted:
         """The next version of `event.report_id`, with what the database knows merged in."""
         amended = await writer.amend(event)
-        if amended is None:
-            await self._refuse_amendment(writer, event)
-        assert amended is not None
+        if isinstance(amended, NotAmended):
+            raise _refusal(amended, event.unit_code)
         return event.model_copy(
             update={
                 "version_no": amended.version_no,
@@ -159,17 +175,6 @@ class Intake:
             }
         )
 
-    async def _refuse_amendment(self, writer: Writer, event: ReportSubmitted) -> None:
-        """Say why nothing was amended: no such report, another unit's, or another period."""
-        current = await writer.find_by_id(event.report_id)
-        if current is None:
-            raise IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
-        if current.unit_code != event.unit_code:
-            raise IntakeError.single(403, "report_id", msg.OTHER_UNIT_FORBIDDEN, "forbidden")
-        label = msg.period_label(current.period, current.plan_year)
-        message = msg.AMENDMENT_MISMATCH.format(expected=label)
-        raise IntakeError.single(422, "period", message, "amendment_mismatch")
-
     # --- filing evidence ---
 
     async def file_evidence(
@@ -179,35 +184,48 @@ class Intake:
             fingerprint = self.idempotency.fingerprint(
                 idempotency_key, "evidence", caller.unit_code, None, filing
             )
-            replay = await self.idempotency.replay(caller.unit_code, idempotency_key, fingerprint)
-            if replay:
-                return replay
-            now = self._now()
-            errors = self.rules.check_evidence_filing(caller.unit_code, filing, local_today(now))
-            if errors:
-                raise IntakeError(422, tuple(errors))
-            event = EvidenceSubmitted(
-                evidence_id=uuid.uuid4(),
-                unit_code=caller.unit_code,
-                task_code=filing.task_code,
-                plan_year=filing.plan_year,
-                submitted_at=now,
-                evidence=filing.evidence,
-                note=filing.note,
-            )
-            try:
-                async with self.store.writer(transaction=idempotency_key is not None) as writer:
-                    await writer.add_evidence(_evidence_values(event), event)
-                    receipt = evidence_receipt(event, filing.evidence)
-                    outcome = Outcome(201, receipt.model_dump_json())
-                    await self.idempotency.remember(
-                        writer, caller.unit_code, idempotency_key, fingerprint, outcome
-                    )
-            except KeyTaken:
-                return await self.idempotency.replay_after_race(caller.unit_code, idempotency_key)
+            async with self.store.writer() as writer:  # the request's one connection
+                replay = await self.idempotency.replay(
+                    writer, caller.unit_code, idempotency_key, fingerprint
+                )
+                if replay:
+                    return replay
+                return await self._store_evidence(
+                    writer, caller, filing, idempotency_key, fingerprint
+                )
         except IntakeError as error:
             _count_rejection(EVIDENCE_REJECTED, error)
             raise
+
+    async def _store_evidence(
+        self,
+        writer: Writer,
+        caller: Caller,
+        filing: EvidenceFilingIn,
+        key: str | None,
+        fingerprint: str,
+    ) -> Outcome:
+        now = self._now()
+        errors = self.rules.check_evidence_filing(caller.unit_code, filing, local_today(now))
+        if errors:
+            raise IntakeError(422, tuple(errors))
+        event = EvidenceSubmitted(
+            evidence_id=uuid.uuid4(),
+            unit_code=caller.unit_code,
+            task_code=filing.task_code,
+            plan_year=filing.plan_year,
+            submitted_at=now,
+            evidence=filing.evidence,
+            note=filing.note,
+        )
+        try:
+            async with writer.transaction(key is not None):
+                await writer.add_evidence(_evidence_values(event), event)
+                receipt = evidence_receipt(event, filing.evidence)
+                outcome = Outcome(201, receipt.model_dump_json())
+                await self.idempotency.remember(writer, caller.unit_code, key, fingerprint, outcome)
+        except KeyTaken:
+            return await self.idempotency.replay_after_race(writer, caller.unit_code, key)
         EVIDENCE_ACCEPTED.inc()
         log.info("evidence accepted", unit=caller.unit_code, task=filing.task_code)
         return outcome
@@ -220,6 +238,17 @@ def _count_rejection(counter: Counter, error: IntakeError) -> None:
     for reason in sorted({field_error.reason for field_error in error.errors}):
         counter.labels(reason).inc()
     error.counted = True
+
+
+def _refusal(refused: NotAmended, unit_code: str) -> IntakeError:
+    """Why nothing was amended: no such report, another unit's, or another period."""
+    if not refused.found:
+        return IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
+    if refused.unit_code != unit_code:
+        return IntakeError.single(403, "report_id", msg.OTHER_UNIT_FORBIDDEN, "forbidden")
+    label = msg.period_label(refused.period, refused.plan_year)
+    message = msg.AMENDMENT_MISMATCH.format(expected=label)
+    return IntakeError.single(422, "period", message, "amendment_mismatch")
 
 
 def _report_event(

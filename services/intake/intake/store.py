@@ -1,11 +1,15 @@
-"""The write path of reports and evidence, on asyncpg directly (reads go through SQLAlchemy).
+"""Filing requests on asyncpg directly: the report or evidence with its event, and the
+Idempotency-Key's stored answer (read and written), all on ONE pooled connection per request.
+GET pages read through SQLAlchemy (`repository.py`, `reads.py`).
 
 Filing is intake's hot path: a report version and its outbox event are written by ONE statement
 (data-modifying CTEs; atomic without BEGIN/COMMIT round trips); with an Idempotency-Key the
-stored answer joins them in a transaction. Through a SQLAlchemy session the same work cost
+stored answer joins them in a transaction. Each statement also returns what the service needs
+to decide: FILE_FIRST the report already filed for the period, AMEND why nothing was amended,
+so no query follows only to learn why. Through a SQLAlchemy session the same work cost
 several times more CPU (pool pre-ping, unit-of-work bookkeeping, more round trips), which the
-load benchmark showed; see docs/decisions (intake write path). The outbox row is still defined
-once (`OutboxRow`), and `Outbox.committed()` wakes the relay after each commit.
+load benchmark showed; see docs/decisions/0009. The outbox row is still defined once
+(`OutboxRow`), and `Outbox.committed()` wakes the relay after a write.
 
 The table and column names are those of `intake.db`; `tests/intake` checks both paths agree.
 """
@@ -23,7 +27,6 @@ from uuid import UUID
 import asyncpg
 
 from intake.db import SCHEMA
-from intake.repository import ReportRow, StoredResponse
 from minhbach.db.session import CONNECT_TIMEOUT_SECONDS, async_url
 from minhbach.events.base import Event
 from minhbach.events.catalogue import ReportSubmitted
@@ -38,27 +41,35 @@ _REPORT_COLUMNS = (
 )
 
 # A first report, its version 1 and its event in ONE statement (one round trip, atomic on its
-# own). Nothing is written when the unit already reported that period (the unique key).
+# own). When the unit already reported that period (the unique key) nothing new is written and
+# the existing report comes back instead: the no-op DO UPDATE locks and returns it even when
+# another transaction committed it after this statement began (DO NOTHING would return nothing
+# and a SELECT in the same snapshot might not see it). Ours is new iff its id is ours ($1).
 FILE_FIRST = f"""
 WITH claimed AS (
-  INSERT INTO {SCHEMA}.reports ({_REPORT_COLUMNS})
+  INSERT INTO {SCHEMA}.reports AS r ({_REPORT_COLUMNS})
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)
-  ON CONFLICT ON CONSTRAINT uq_reports_period DO NOTHING
-  RETURNING report_id
+  ON CONFLICT ON CONSTRAINT uq_reports_period DO UPDATE SET latest_version = r.latest_version
+  RETURNING report_id, latest_version
+), fresh AS (
+  SELECT report_id FROM claimed WHERE report_id = $1
 ), version AS (
   INSERT INTO {SCHEMA}.report_versions
     (report_id, version_no, submitted_at, on_time, event_id, tasks, analysis)
-  SELECT report_id, 1, $8, $9, $10, $12::jsonb -> 'tasks', $13 FROM claimed
+  SELECT report_id, 1, $8, $9, $10, $12::jsonb -> 'tasks', $13 FROM fresh
 ), outbox AS (
-  INSERT INTO {SCHEMA}.outbox ({OUTBOX_COLUMNS}) SELECT $10, $11, $12 FROM claimed
+  INSERT INTO {SCHEMA}.outbox ({OUTBOX_COLUMNS}) SELECT $10, $11, $12 FROM fresh
 )
-SELECT count(*) FROM claimed
+SELECT report_id, latest_version FROM claimed
 """
 
 # An amendment in ONE statement: take the next version number (the row lock queues concurrent
 # amendments of one report), store the version and the event. The event was built in Python;
 # what only the database knows (version number, first submission, due instant) is merged in.
-# Nothing is written unless the report exists, is the unit's and is for that period.
+# Nothing is written unless the report exists, is the unit's and is for that period; then the
+# second branch says why in the same round trip: the named report's unit, year and period, or
+# no row at all when there is no such report (reports are never deleted, and its id was known
+# before this statement began, so this statement's snapshot sees it).
 AMEND = f"""
 WITH bumped AS (
   UPDATE {SCHEMA}.reports SET latest_version = latest_version + 1
@@ -76,15 +87,20 @@ WITH bumped AS (
       'due_at', due_at, 'on_time', on_time, 'rule_code', rule_code))::text
   FROM bumped
 )
-SELECT latest_version, first_submitted_at, due_at, on_time, rule_code FROM bumped
+SELECT true AS amended, latest_version, first_submitted_at, due_at, on_time, rule_code,
+       NULL::text AS unit_code, NULL::integer AS plan_year, NULL::text AS period
+FROM bumped
+UNION ALL
+SELECT false, NULL, NULL, NULL, NULL, NULL, unit_code, plan_year, period
+FROM {SCHEMA}.reports WHERE report_id = $1 AND NOT EXISTS (SELECT FROM bumped)
 """
 
-FIND_BY_ID = f"SELECT {_REPORT_COLUMNS} FROM {SCHEMA}.reports WHERE report_id = $1"
-
-FIND_BY_PERIOD = f"""
-SELECT {_REPORT_COLUMNS} FROM {SCHEMA}.reports
-WHERE unit_code = $1 AND plan_year = $2 AND period = $3 AND reporter = $4
+STORED_RESPONSE = f"""
+SELECT fingerprint, status_code, response FROM {SCHEMA}.idempotency_keys
+WHERE unit_code = $1 AND idem_key = $2
 """
+
+PURGE_RESPONSES = f"DELETE FROM {SCHEMA}.idempotency_keys WHERE created_at < $1"
 
 ADD_EVIDENCE_AND_EVENT = f"""
 WITH evidence AS (
@@ -105,6 +121,15 @@ RETURNING idem_key
 
 
 @dataclass(frozen=True)
+class StoredResponse:
+    """The answer stored under an Idempotency-Key."""
+
+    fingerprint: str
+    status_code: int
+    response: str
+
+
+@dataclass(frozen=True)
 class Amended:
     """What the database decided for an amendment."""
 
@@ -115,9 +140,30 @@ class Amended:
     rule_code: str
 
 
+@dataclass(frozen=True)
+class AlreadyFiled:
+    """The period's report, which FILE_FIRST found instead of storing a new one."""
+
+    report_id: UUID
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class NotAmended:
+    """Why AMEND stored nothing: the report it named (its unit, plan year and period), or
+    `found=False` when there is no such report."""
+
+    found: bool
+    unit_code: str = ""
+    plan_year: int = 0
+    period: str = ""
+
+
 class WriteStore:
-    """An asyncpg pool opened with the app (a runtime resource, see `app.py`) and the write
-    transactions on it; the relay is woken after each one through `outbox`."""
+    """An asyncpg pool opened with the app (a runtime resource, see `app.py`): every database
+    statement of a filing request (the Idempotency-Key's stored answer, the report or evidence,
+    the answer to store) runs on ONE connection of it. The relay is woken after a write through
+    `outbox`."""
 
     def __init__(self, database_url: str, outbox: Outbox, max_size: int = 50) -> None:
         self._dsn = async_url(database_url).replace("postgresql+asyncpg://", "postgresql://", 1)
@@ -151,30 +197,47 @@ class WriteStore:
             pool.terminate()
 
     @asynccontextmanager
-    async def writer(self, *, transaction: bool) -> AsyncIterator[Writer]:
-        """A connection for writing. Each statement of `Writer` is atomic by itself; ask for a
-        `transaction` when several must commit together (e.g. with an Idempotency-Key)."""
+    async def writer(self) -> AsyncIterator[Writer]:
+        """One connection for a whole request. Each statement of `Writer` is atomic by itself;
+        `Writer.transaction` groups several that must commit together (e.g. with an
+        Idempotency-Key). The relay is woken when the request wrote an event."""
         if self._pool is None:
             await self.open()
         assert self._pool is not None
         async with self._pool.acquire() as connection:
-            if transaction:
-                async with connection.transaction():
-                    yield Writer(connection)
-            else:
-                yield Writer(connection)
-        self._outbox.committed()
+            writer = Writer(connection)
+            try:
+                yield writer
+            finally:
+                if writer.wrote:  # a rolled-back write wakes the relay for nothing: harmless
+                    self._outbox.committed()
+
+    async def purge_responses(self, older_than: datetime) -> int:
+        """Forget the Idempotency-Key answers stored before `older_than`."""
+        async with self.writer() as writer:
+            return await writer.purge_responses(older_than)
 
 
 class Writer:
-    """The write statements, on one connection."""
+    """The statements of a filing request, on one connection."""
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self.wrote = False  # an event went to the outbox (committed unless rolled back)
 
-    async def file_first(self, event: ReportSubmitted) -> bool:
-        """Store a first report (version 1) and its event; False if the period was reported."""
-        claimed = await self._connection.fetchval(
+    @asynccontextmanager
+    async def transaction(self, enabled: bool = True) -> AsyncIterator[None]:
+        """A transaction around the block if `enabled` (else each statement commits alone)."""
+        if not enabled:
+            yield
+            return
+        async with self._connection.transaction():
+            yield
+
+    async def file_first(self, event: ReportSubmitted) -> AlreadyFiled | None:
+        """Store a first report (version 1) and its event; None when stored, else the report
+        the unit already filed for that period (nothing written)."""
+        report_id, latest_version = await self._connection.fetchrow(
             FILE_FIRST,
             event.report_id,
             event.unit_code,
@@ -188,11 +251,15 @@ class Writer:
             *OutboxRow.of(event),
             event.analysis,
         )
-        return bool(claimed)
+        if report_id == event.report_id:
+            self.wrote = True
+            return None
+        return AlreadyFiled(report_id, latest_version)
 
-    async def amend(self, event: ReportSubmitted) -> Amended | None:
-        """Store the next version of `event.report_id`; None unless that report exists, is
-        `event.unit_code`'s and is for the event's plan year, period and reporter."""
+    async def amend(self, event: ReportSubmitted) -> Amended | NotAmended:
+        """Store the next version of `event.report_id` if that report exists, is
+        `event.unit_code`'s and is for the event's plan year, period and reporter; else say
+        why not (same statement)."""
         row = await self._connection.fetchrow(
             AMEND,
             event.report_id,
@@ -204,21 +271,23 @@ class Writer:
             *OutboxRow.of(event),
             event.analysis,
         )
-        return None if row is None else Amended(*row)
-
-    async def find_by_id(self, report_id: UUID) -> ReportRow | None:
-        return _report(await self._connection.fetchrow(FIND_BY_ID, report_id))
-
-    async def find_by_period(
-        self, unit_code: str, plan_year: int, period: str, reporter: str
-    ) -> ReportRow | None:
-        where = (unit_code, plan_year, period, reporter)
-        return _report(await self._connection.fetchrow(FIND_BY_PERIOD, *where))
+        if row is None:
+            return NotAmended(found=False)
+        if not row["amended"]:
+            return NotAmended(True, row["unit_code"], row["plan_year"], row["period"])
+        self.wrote = True
+        return Amended(*tuple(row)[1:6])
 
     async def add_evidence(self, values: tuple[Any, ...], event: Event) -> None:
         """`values` end with the event id, which `OutboxRow` repeats for the outbox row."""
         row = OutboxRow.of(event)
         await self._connection.execute(ADD_EVIDENCE_AND_EVENT, *values, row.subject, row.payload)
+        self.wrote = True
+
+    async def stored_response(self, unit_code: str, key: str) -> StoredResponse | None:
+        """The answer stored under the unit's Idempotency-Key, if any."""
+        row = await self._connection.fetchrow(STORED_RESPONSE, unit_code, key)
+        return None if row is None else StoredResponse(*row)
 
     async def store_response(self, unit_code: str, key: str, stored: StoredResponse) -> bool:
         """False when another request stored an answer for this key first."""
@@ -227,11 +296,11 @@ class Writer:
         )
         return inserted is not None
 
+    async def purge_responses(self, older_than: datetime) -> int:
+        status = await self._connection.execute(PURGE_RESPONSES, older_than)
+        return int(status.rsplit(" ", 1)[-1])  # "DELETE n"
+
 
 async def _keep_session(connection: Any) -> None:
     """Skip asyncpg's reset query on release (a round trip per request): these transactions
     change no session state (no SET, LISTEN, advisory lock or cursor outlives them)."""
-
-
-def _report(row: Any) -> ReportRow | None:
-    return None if row is None else ReportRow(**dict(row))
