@@ -138,6 +138,8 @@ class World:
             "MINHBACH_SMTP_PORT": str(smtp_port),
             "MINHBACH_PORTAL_ADDRESS_MAP": json.dumps(address_map),
             "MINHBACH_REPORTING_SERVICE_TOKEN": f"chaos-{self.name}-{os.getpid()}",
+            # Where the notifier fetches drafts' files (the default is make run's port).
+            "MINHBACH_REPORTING_URL": self.url("reporting"),
             **FAST_SERVICE_ENV,
         }
         for spec in SERVICES:
