@@ -1,0 +1,25 @@
+"""The plan year under faults, short (issue 20, decision 0019): the whole system twice, calm and
+under one fault of each kind (kill -9 of a service, of NATS and of PostgreSQL, PostgreSQL
+restarted, the SMTP relay stalling, answering 4xx and 5xx, dropping the connection after DATA),
+six weeks of the clock around the third quarter's report deadline; every invariant must hold.
+`make chaos` runs the year. MINHBACH_CHAOS_SEED replays a seed the table printed."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from minhbach.settings import Settings
+from tests.chaos.run import run_pair, table
+from tests.chaos.scenario import FAULT_KINDS
+
+SEED = int(os.environ.get("MINHBACH_CHAOS_SEED", "20"))
+
+
+async def test_a_short_run_under_every_kind_of_fault_keeps_every_invariant(
+    tmp_path: Path,
+) -> None:
+    outcome = await run_pair(Settings().plan_file, "short", SEED, tmp_path)
+    assert set(Counter(f.kind for f in outcome.faults)) == set(FAULT_KINDS)
+    assert outcome.held, "\n" + table(outcome)
