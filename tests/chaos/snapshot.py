@@ -128,7 +128,7 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
             # named by what was drafted instead, so the two runs' notices compare.
             draft_names = {f"draft:{r[5]}": f"draft:{r[0]}:{r[1]}:{r[2]}" for r in draft_list}
             notice_rows = [
-                NoticeRow(r[0], r[1], r[2], r[3], r[4], r[5], _items(r[6], draft_names))
+                NoticeRow(r[0], r[1], r[2], r[3], r[4], r[5], notice_items(r[6], draft_names))
                 for r in notices
             ]
             by_portal: dict[str, list[datetime]] = {}
@@ -169,7 +169,8 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
     )
 
 
-def _items(raw: object, names: dict[str, str]) -> tuple[tuple[str, str, int], ...]:
+def notice_items(raw: object, names: dict[str, str]) -> tuple[tuple[str, str, int], ...]:
+    """A notice's (obligation, stage, repeat) items, a draft's id replaced by its name."""
     rows = json.loads(raw) if isinstance(raw, str) else raw
     assert isinstance(rows, list)
     return tuple(sorted((names.get(str(o), str(o)), str(s), int(r)) for o, s, r in rows))

@@ -20,7 +20,7 @@ from tests.chaos.scenario import (
     fault_schedule,
     filings,
 )
-from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
+from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot, notice_items
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2024, 9, 12, tzinfo=TZ)
@@ -145,3 +145,13 @@ def test_a_missing_draft_a_lost_probe_and_a_starved_portal_are_caught() -> None:
     outage = [("portal-monitor", 0.0, 60.0)]
     excused = _snapshot("chaos", probes={"a": [START]}, outages=outage)
     assert invariants.every_portal_its_turn(excused, bound_seconds=20).held
+
+
+def test_a_drafts_notice_is_named_by_what_was_drafted_so_both_runs_compare() -> None:
+    """Each run draws its own draft ids; the notices about the same draft must still match."""
+    calm_id, chaos_id = uuid4(), uuid4()
+    name = "draft:consolidated_report:2024-Q3:1"
+    calm = notice_items(f'[["draft:{calm_id}", "draft", 0]]', {f"draft:{calm_id}": name})
+    chaos = notice_items([[f"draft:{chaos_id}", "draft", 0]], {f"draft:{chaos_id}": name})
+    assert calm == chaos == ((name, "draft", 0),)
+    assert notice_items([["report:x", "overdue", 1]], {}) == (("report:x", "overdue", 1),)
