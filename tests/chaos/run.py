@@ -91,7 +91,10 @@ async def _drive(world: World, plan: Plan, seed: int, faults: list[Fault]) -> Sn
     filing = asyncio.create_task(filer.run(planned))
     await _inflict_all(world, faults)
     await _until(world, world.span.real_seconds)
-    await filing
+    try:  # a filer that cannot get through (intake gone for good) ends the run, not hangs it
+        await asyncio.wait_for(filing, SETTLE_SECONDS)
+    except TimeoutError:
+        filer.refusals.append("filings still unanswered after the span: intake unreachable")
     await _settle(world)
     return await take(world, filer.receipts, filer.refusals)
 
