@@ -167,12 +167,27 @@ def notices_exactly_once(run: Snapshot) -> Verdict:
     if same:
         return Verdict(name, False, f"same content twice to {same[0][0]}: {same[0][1]}")
     sent_ids = {m.message_id for m in run.mail}
-    missing = [n for n in _decided(run) if n.message_id not in sent_ids]
+    decided = _decided(run)
+    # Cancelled: every obligation it named was fulfilled before it left (decision 0005), no
+    # longer due. Uncertain: the notifier was killed mid-send and holds it for an operator, who
+    # checks the relay's log (this mailbox): in it, it was delivered; not in it, it waits for
+    # `minhbach notifier retry` and is named here, as dead letters are.
+    cancelled = [n for n in decided if n.state == "cancelled"]
+    held = [n for n in decided if n.state == "uncertain" and n.message_id not in sent_ids]
+    missing = [
+        n
+        for n in decided
+        if n.message_id not in sent_ids and n.state not in ("cancelled", "uncertain")
+    ]
     if missing:
         first = missing[0]
         detail = f"{len(missing)} not delivered, first {first.stage} to {first.recipient}"
         return Verdict(name, False, detail)
-    return Verdict(name, True, f"{len(run.mail)} delivered")
+    detail = f"{len(run.mail)} delivered, {len(cancelled)} cancelled (fulfilled before sending)"
+    if held:
+        keys = ", ".join(f"{n.stage} to {n.recipient}" for n in held)
+        detail += f", {len(held)} held for an operator (killed mid-send): {keys}"
+    return Verdict(name, True, detail)
 
 
 def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
@@ -196,8 +211,11 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
             if obligation not in moved and not obligation.startswith(PROBE_NOTICE_PREFIXES)
         }
 
-    only_calm = keys(_decided(calm)) - keys(chaos.notices)
-    only_chaos = keys(_decided(chaos)) - keys(calm.notices)
+    def sent(run: Snapshot) -> list[NoticeRow]:  # a cancelled notice was never going to leave
+        return [n for n in _decided(run) if n.state != "cancelled"]
+
+    only_calm = keys(sent(calm)) - keys(chaos.notices)
+    only_chaos = keys(sent(chaos)) - keys(calm.notices)
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"

@@ -155,3 +155,24 @@ def test_a_drafts_notice_is_named_by_what_was_drafted_so_both_runs_compare() -> 
     chaos = notice_items([[f"draft:{chaos_id}", "draft", 0]], {f"draft:{chaos_id}": name})
     assert calm == chaos == ((name, "draft", 0),)
     assert notice_items([["report:x", "overdue", 1]], {}) == (("report:x", "overdue", 1),)
+
+
+def test_a_cancelled_notice_is_not_missing_and_one_held_mid_send_is_named() -> None:
+    """Cancelled (fulfilled before it left) is no longer due; one the notifier holds after a
+    kill mid-send is delivered if the relay has it, else named for the operator. Any other
+    notice not in the mailbox is still missing."""
+    run = _snapshot("chaos", mail=[])
+    (notice,) = run.notices
+    cancelled = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="cancelled")])
+    verdict = invariants.notices_exactly_once(cancelled)
+    assert verdict.held and "1 cancelled" in verdict.detail
+    held = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="uncertain")])
+    verdict = invariants.notices_exactly_once(held)
+    assert verdict.held and "1 held for an operator" in verdict.detail
+    pending = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="pending")])
+    assert not invariants.notices_exactly_once(pending).held
+    # The calm run sent it; the chaos run cancelled it: still the same notice decided.
+    calm = _snapshot("calm")
+    assert invariants.notices_same(calm, cancelled).held
+    assert invariants.notices_same(cancelled, _snapshot("calm", notices=[])).held
+    assert not invariants.notices_same(calm, _snapshot("chaos", notices=[])).held
