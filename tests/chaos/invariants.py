@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final
 
 from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
@@ -92,6 +93,29 @@ def late_by_outage(calm: Snapshot, chaos: Snapshot) -> set[str]:
 
     calm_on_time, chaos_on_time = first_on_time(calm), first_on_time(chaos)
     moved = {key for key, on_time in calm_on_time.items() if chaos_on_time.get(key) != on_time}
+    return {
+        obligation_id
+        for obligation_id in chaos.obligations
+        if obligation_id.startswith(REPORT_OBLIGATION_PREFIX)
+        and _unit_and_period(obligation_id) in moved
+    }
+
+
+FILING_MOVED: Final = timedelta(days=1)
+
+
+def filed_later_by_outage(calm: Snapshot, chaos: Snapshot) -> set[str]:
+    """Report obligations whose first filing came more than a clock day later in the chaos run
+    (the filer retried through an outage), on time or not: which reminders were due before it
+    came differs, and the notices about them are counted as moved, not compared."""
+
+    def first_at(run: Snapshot) -> dict[tuple[str, str], datetime]:
+        return {(r.unit, r.period): r.at for r in run.receipts if r.version_no == 1 and r.at}
+
+    calm_at, chaos_at = first_at(calm), first_at(chaos)
+    moved = {
+        key for key, at in calm_at.items() if key in chaos_at and chaos_at[key] - at > FILING_MOVED
+    }
     return {
         obligation_id
         for obligation_id in chaos.obligations
@@ -199,6 +223,7 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     name = "the same notices reach the same people"
     moved = (
         late_by_outage(calm, chaos)
+        | filed_later_by_outage(calm, chaos)
         | {key for key, (kind, _, _) in calm.obligations.items() if kind in PROBE_OBLIGATIONS}
         | {key for key, (kind, _, _) in chaos.obligations.items() if kind in PROBE_OBLIGATIONS}
     )

@@ -176,3 +176,17 @@ def test_a_cancelled_notice_is_not_missing_and_one_held_mid_send_is_named() -> N
     assert invariants.notices_same(calm, cancelled).held
     assert invariants.notices_same(cancelled, _snapshot("calm", notices=[])).held
     assert not invariants.notices_same(calm, _snapshot("chaos", notices=[])).held
+
+
+def test_notices_about_a_filing_an_outage_held_back_are_not_compared() -> None:
+    """The chaos run's filer got through five days later (still on time): the calm run's
+    reminder, sent before its filing, was never due in the chaos run. The same difference
+    without the later receipt is a failure."""
+    calm = _snapshot("calm")
+    (receipt,) = calm.receipts
+    calm = dataclasses.replace(calm, receipts=[dataclasses.replace(receipt, at=START)])
+    later = [dataclasses.replace(receipt, at=START + timedelta(days=5))]
+    held_back = _snapshot("chaos", notices=[], receipts=later)
+    assert invariants.notices_same(calm, held_back).held
+    same_time = _snapshot("chaos", notices=[], receipts=calm.receipts)
+    assert not invariants.notices_same(calm, same_time).held
