@@ -18,7 +18,7 @@ from tests.chaos.run import run_pair, table
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.chaos")
-    parser.add_argument("--span", default="year", choices=("quarter", "year"))
+    parser.add_argument("--span", default="year", choices=("short", "quarter", "year"))
     parser.add_argument("--seed", type=int, default=None, help="replay a run: the seed it printed")
     parser.add_argument("--plan", type=Path, default=Settings().plan_file)
     parser.add_argument("--keep", action="store_true", help="keep the runs' folders and logs")

@@ -30,6 +30,7 @@ class Receipt:
     report_id: UUID
     version_no: int
     on_time: bool
+    at: datetime | None = None  # clock time the receipt came
 
 
 @dataclass
@@ -105,7 +106,12 @@ class Filer:
                 data = response.json()
                 report_id = UUID(data["report_id"])
                 return Receipt(
-                    filing.unit, filing.period, report_id, data["version_no"], data["on_time"]
+                    filing.unit,
+                    filing.period,
+                    report_id,
+                    data["version_no"],
+                    data["on_time"],
+                    self.world.clock.now(),
                 )
             if response.status_code >= 500:
                 await asyncio.sleep(RETRY_SECONDS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final
 
 from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
@@ -100,6 +101,29 @@ def late_by_outage(calm: Snapshot, chaos: Snapshot) -> set[str]:
     }
 
 
+FILING_MOVED: Final = timedelta(days=1)
+
+
+def filed_later_by_outage(calm: Snapshot, chaos: Snapshot) -> set[str]:
+    """Report obligations whose first filing came more than a clock day later in the chaos run
+    (the filer retried through an outage), on time or not: which reminders were due before it
+    came differs, and the notices about them are counted as moved, not compared."""
+
+    def first_at(run: Snapshot) -> dict[tuple[str, str], datetime]:
+        return {(r.unit, r.period): r.at for r in run.receipts if r.version_no == 1 and r.at}
+
+    calm_at, chaos_at = first_at(calm), first_at(chaos)
+    moved = {
+        key for key, at in calm_at.items() if key in chaos_at and chaos_at[key] - at > FILING_MOVED
+    }
+    return {
+        obligation_id
+        for obligation_id in chaos.obligations
+        if obligation_id.startswith(REPORT_OBLIGATION_PREFIX)
+        and _unit_and_period(obligation_id) in moved
+    }
+
+
 def _unit_and_period(obligation_id: str) -> tuple[str, str]:
     """ "report:<rule>:<unit>:<year>:<period>" -> (unit, period)."""
     parts = obligation_id.split(":")
@@ -167,12 +191,27 @@ def notices_exactly_once(run: Snapshot) -> Verdict:
     if same:
         return Verdict(name, False, f"same content twice to {same[0][0]}: {same[0][1]}")
     sent_ids = {m.message_id for m in run.mail}
-    missing = [n for n in _decided(run) if n.message_id not in sent_ids]
+    decided = _decided(run)
+    # Cancelled: every obligation it named was fulfilled before it left (decision 0005), no
+    # longer due. Uncertain: the notifier was killed mid-send and holds it for an operator, who
+    # checks the relay's log (this mailbox): in it, it was delivered; not in it, it waits for
+    # `minhbach notifier retry` and is named here, as dead letters are.
+    cancelled = [n for n in decided if n.state == "cancelled"]
+    held = [n for n in decided if n.state == "uncertain" and n.message_id not in sent_ids]
+    missing = [
+        n
+        for n in decided
+        if n.message_id not in sent_ids and n.state not in ("cancelled", "uncertain")
+    ]
     if missing:
         first = missing[0]
         detail = f"{len(missing)} not delivered, first {first.stage} to {first.recipient}"
         return Verdict(name, False, detail)
-    return Verdict(name, True, f"{len(run.mail)} delivered")
+    detail = f"{len(run.mail)} delivered, {len(cancelled)} cancelled (fulfilled before sending)"
+    if held:
+        keys = ", ".join(f"{n.stage} to {n.recipient}" for n in held)
+        detail += f", {len(held)} held for an operator (killed mid-send): {keys}"
+    return Verdict(name, True, detail)
 
 
 def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
@@ -184,6 +223,7 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     name = "the same notices reach the same people"
     moved = (
         late_by_outage(calm, chaos)
+        | filed_later_by_outage(calm, chaos)
         | {key for key, (kind, _, _) in calm.obligations.items() if kind in PROBE_OBLIGATIONS}
         | {key for key, (kind, _, _) in chaos.obligations.items() if kind in PROBE_OBLIGATIONS}
     )
@@ -196,8 +236,11 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
             if obligation not in moved and not obligation.startswith(PROBE_NOTICE_PREFIXES)
         }
 
-    only_calm = keys(_decided(calm)) - keys(chaos.notices)
-    only_chaos = keys(_decided(chaos)) - keys(calm.notices)
+    def sent(run: Snapshot) -> list[NoticeRow]:  # a cancelled notice was never going to leave
+        return [n for n in _decided(run) if n.state != "cancelled"]
+
+    only_calm = keys(sent(calm)) - keys(chaos.notices)
+    only_chaos = keys(sent(chaos)) - keys(calm.notices)
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"

@@ -94,7 +94,7 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
             )
             drafts = await db.execute(
                 text(
-                    "SELECT kind, period_key, version_no, fingerprint, drafted_at "
+                    "SELECT kind, period_key, version_no, fingerprint, drafted_at, draft_id "
                     "FROM reporting.drafts"
                 )
             )
@@ -122,10 +122,15 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
             stored_versions = {UUID(str(r[0])): int(r[1]) for r in versions}
             stored_periods = [(r[0], r[1], r[2]) for r in periods]
             scored_versions = {UUID(str(r[0])): int(r[1]) for r in scored}
+            draft_list = drafts.all()
+            draft_rows = [DraftRow(*r[:5]) for r in draft_list]
+            # A draft's notice is about "draft:<id>", an id each run draws for itself: it is
+            # named by what was drafted instead, so the two runs' notices compare.
+            draft_names = {f"draft:{r[5]}": f"draft:{r[0]}:{r[1]}:{r[2]}" for r in draft_list}
             notice_rows = [
-                NoticeRow(r[0], r[1], r[2], r[3], r[4], r[5], _items(r[6])) for r in notices
+                NoticeRow(r[0], r[1], r[2], r[3], r[4], r[5], notice_items(r[6], draft_names))
+                for r in notices
             ]
-            draft_rows = [DraftRow(*r) for r in drafts]
             by_portal: dict[str, list[datetime]] = {}
             probe_rounds: set[tuple[str, str]] = set()
             for unit, started, finished, retried in probes:
@@ -164,10 +169,11 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
     )
 
 
-def _items(raw: object) -> tuple[tuple[str, str, int], ...]:
+def notice_items(raw: object, names: dict[str, str]) -> tuple[tuple[str, str, int], ...]:
+    """A notice's (obligation, stage, repeat) items, a draft's id replaced by its name."""
     rows = json.loads(raw) if isinstance(raw, str) else raw
     assert isinstance(rows, list)
-    return tuple(sorted((str(o), str(s), int(r)) for o, s, r in rows))
+    return tuple(sorted((names.get(str(o), str(o)), str(s), int(r)) for o, s, r in rows))
 
 
 async def _scoring_view(

@@ -3,6 +3,7 @@ obligations published like scoring publishes them."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -117,14 +118,29 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     data_reply: str | None = None  # the whole transaction refused with this reply (say, 554)
+    stalls: int = 0  # conversations held at RCPT so far (see `stall`)
     _controller: Controller | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _flowing: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self._flowing.set()
+
+    def stall(self) -> None:
+        """Answer no RCPT from now on (the conversation hangs) until `release`."""
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
 
     async def handle_RCPT(
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such mailbox"
+        if not self._flowing.is_set():
+            self.stalls += 1
+            await asyncio.get_running_loop().run_in_executor(None, self._flowing.wait)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -142,6 +158,7 @@ class SmtpServer:
         return self
 
     def stop(self) -> None:
+        self.release()
         if self._controller is not None:
             self._controller.stop()
             self._controller = None

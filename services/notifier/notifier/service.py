@@ -1,15 +1,18 @@
-"""Sending rounds: decide (pure ladder over stored facts), record, then deliver over SMTP.
+"""Sending rounds: decide (pure ladder over stored facts) and record, then deliver over SMTP.
 
 `decide` runs only in working hours and records every notice before anything is sent; `deliver`
 sends what is recorded, one claim per notice, over one reused SMTP connection, and commits 'sent'
-with the outgoing events right after the server accepted each message.
+with the outgoing events right after the server accepted each message. In the service they run
+in loops of their own (`run_forever`): the notices table is all they share, so a relay that
+stalls delays delivery, never the next decision (decision 0019).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,9 +27,16 @@ from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
 from notifier import deliveries, metrics, store
-from notifier.compose import compose, envelope_sender
+from notifier.compose import ComposedNotice, compose, envelope_sender
 from notifier.drafts import DraftMailer
-from notifier.ladder import ESCALATE_PREFIX, Ladder, in_working_hours, plan_round
+from notifier.ladder import (
+    ESCALATE_PREFIX,
+    Digest,
+    Ladder,
+    RoundPlan,
+    in_working_hours,
+    plan_round,
+)
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
 
 log = get_logger(__name__)
@@ -65,6 +75,7 @@ class Notifier:
         self.sender = envelope_sender(self.settings.mail_from)
         self._server_down_delay = 0.0
         self._server_down_until = 0.0
+        self._recorded = asyncio.Event()  # set when a notice was recorded: delivering wakes
 
     # --- deciding ---------------------------------------------------------------------------
 
@@ -80,30 +91,9 @@ class Notifier:
             if not await store.try_lock_round(session):
                 return []  # another replica is deciding this round
             inputs = await store.load_round_inputs(session, now)
-            planned = plan_round(
-                inputs.obligations,
-                self.ladder,
-                self.calendar,
-                now,
-                emails=self.emails,
-                already=inputs.already,
-                outages=inputs.outages,
-                silences=inputs.silences,
-                outage_threshold=s.notifier_portal_down_after_probes,
-            )
-            decided = [
-                (
-                    digest,
-                    compose(
-                        digest,
-                        self.plan,
-                        mail_from=s.mail_from,
-                        intake_url=s.public_intake_url,
-                        now=now,
-                    ),
-                )
-                for digest in planned.digests
-            ]
+            # The ladder and the composing of each e-mail are pure CPU work (tens of ms per
+            # digest): done off the event loop, so delivering goes on meanwhile.
+            planned, decided = await asyncio.to_thread(self._plan_and_compose, inputs, now)
             await store.record_notices(session, decided, now)
         metrics.ROUND_SECONDS.observe(time.perf_counter() - started)
         metrics.ITEMS_HELD.labels("silenced").inc(planned.silenced)
@@ -123,6 +113,36 @@ class Notifier:
             )
             self.hooks.after_record(digest.key)
         return keys
+
+    def _plan_and_compose(
+        self, inputs: store.RoundInputs, now: datetime
+    ) -> tuple[RoundPlan, list[tuple[Digest, ComposedNotice]]]:
+        s = self.settings
+        planned = plan_round(
+            inputs.obligations,
+            self.ladder,
+            self.calendar,
+            now,
+            emails=self.emails,
+            already=inputs.already,
+            outages=inputs.outages,
+            silences=inputs.silences,
+            outage_threshold=s.notifier_portal_down_after_probes,
+        )
+        decided = [
+            (
+                digest,
+                compose(
+                    digest,
+                    self.plan,
+                    mail_from=s.mail_from,
+                    intake_url=s.public_intake_url,
+                    now=now,
+                ),
+            )
+            for digest in planned.digests
+        ]
+        return planned, decided
 
     # --- delivering -------------------------------------------------------------------------
 
@@ -275,20 +295,62 @@ class Notifier:
         metrics.QUEUE_DEPTH.labels("sending").set(depth["sending"])
         metrics.DEAD_NOTICES.set(depth["dead"] + depth["uncertain"])
 
-    # --- the loop ---------------------------------------------------------------------------
+    # --- the loops --------------------------------------------------------------------------
+
+    async def record_drafts(self) -> int:
+        """Record notices for reporting's drafts still waiting (their files fetched over HTTP)."""
+        if self.drafts is None:
+            return 0
+        recorded = await self.drafts.record_waiting()
+        if recorded:
+            self._recorded.set()
+        return recorded
 
     async def run_round(self) -> None:
+        """Decide, record drafts, deliver, one after the other (tests step through rounds)."""
         await self.decide()
-        if self.drafts is not None:
-            await self.drafts.record_waiting()
+        await self.record_drafts()
         await self.deliver()
 
     async def run_forever(self) -> None:
+        """Deciding, recording drafts and delivering, each in a loop of its own: a relay that
+        stalls or answers slowly holds back deliveries only, never a decision (nor a reporting
+        service that is slow to hand over a draft). What one loop leaves for another is in the
+        notices table (a recorded notice is 'pending'), so a loop's error or a crash between
+        them loses nothing; deciding wakes delivering so a recorded notice leaves at once."""
+        async with asyncio.TaskGroup() as loops:
+            loops.create_task(self._repeat("deciding", self._decide_and_wake))
+            loops.create_task(self._repeat("recording drafts", self.record_drafts))
+            loops.create_task(self._delivering())
+
+    async def _decide_and_wake(self) -> None:
+        if await self.decide():
+            self._recorded.set()
+
+    async def _repeat(self, name: str, step: Callable[[], Awaitable[object]]) -> None:
         while True:
             try:
-                await self.run_round()
+                await step()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("sending round failed; next round retries")
+                log.exception("notifier loop failed; next round retries", loop=name)
             await asyncio.sleep(self.settings.notifier_round_seconds)
+
+    async def _delivering(self, batch: int = 500) -> None:
+        """Deliver what is due, then wait for a round's time or a newly recorded notice,
+        whichever comes first; a full batch is followed by the next at once."""
+        while True:
+            self._recorded.clear()
+            sent = 0
+            try:
+                sent = await self.deliver(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notifier loop failed; next round retries", loop="delivering")
+            if sent >= batch:
+                continue
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.notifier_round_seconds):
+                    await self._recorded.wait()

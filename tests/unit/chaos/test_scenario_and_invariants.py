@@ -20,7 +20,7 @@ from tests.chaos.scenario import (
     fault_schedule,
     filings,
 )
-from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
+from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot, notice_items
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2024, 9, 12, tzinfo=TZ)
@@ -145,3 +145,48 @@ def test_a_missing_draft_a_lost_probe_and_a_starved_portal_are_caught() -> None:
     outage = [("portal-monitor", 0.0, 60.0)]
     excused = _snapshot("chaos", probes={"a": [START]}, outages=outage)
     assert invariants.every_portal_its_turn(excused, bound_seconds=20).held
+
+
+def test_a_drafts_notice_is_named_by_what_was_drafted_so_both_runs_compare() -> None:
+    """Each run draws its own draft ids; the notices about the same draft must still match."""
+    calm_id, chaos_id = uuid4(), uuid4()
+    name = "draft:consolidated_report:2024-Q3:1"
+    calm = notice_items(f'[["draft:{calm_id}", "draft", 0]]', {f"draft:{calm_id}": name})
+    chaos = notice_items([[f"draft:{chaos_id}", "draft", 0]], {f"draft:{chaos_id}": name})
+    assert calm == chaos == ((name, "draft", 0),)
+    assert notice_items([["report:x", "overdue", 1]], {}) == (("report:x", "overdue", 1),)
+
+
+def test_a_cancelled_notice_is_not_missing_and_one_held_mid_send_is_named() -> None:
+    """Cancelled (fulfilled before it left) is no longer due; one the notifier holds after a
+    kill mid-send is delivered if the relay has it, else named for the operator. Any other
+    notice not in the mailbox is still missing."""
+    run = _snapshot("chaos", mail=[])
+    (notice,) = run.notices
+    cancelled = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="cancelled")])
+    verdict = invariants.notices_exactly_once(cancelled)
+    assert verdict.held and "1 cancelled" in verdict.detail
+    held = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="uncertain")])
+    verdict = invariants.notices_exactly_once(held)
+    assert verdict.held and "1 held for an operator" in verdict.detail
+    pending = dataclasses.replace(run, notices=[dataclasses.replace(notice, state="pending")])
+    assert not invariants.notices_exactly_once(pending).held
+    # The calm run sent it; the chaos run cancelled it: still the same notice decided.
+    calm = _snapshot("calm")
+    assert invariants.notices_same(calm, cancelled).held
+    assert invariants.notices_same(cancelled, _snapshot("calm", notices=[])).held
+    assert not invariants.notices_same(calm, _snapshot("chaos", notices=[])).held
+
+
+def test_notices_about_a_filing_an_outage_held_back_are_not_compared() -> None:
+    """The chaos run's filer got through five days later (still on time): the calm run's
+    reminder, sent before its filing, was never due in the chaos run. The same difference
+    without the later receipt is a failure."""
+    calm = _snapshot("calm")
+    (receipt,) = calm.receipts
+    calm = dataclasses.replace(calm, receipts=[dataclasses.replace(receipt, at=START)])
+    later = [dataclasses.replace(receipt, at=START + timedelta(days=5))]
+    held_back = _snapshot("chaos", notices=[], receipts=later)
+    assert invariants.notices_same(calm, held_back).held
+    same_time = _snapshot("chaos", notices=[], receipts=calm.receipts)
+    assert not invariants.notices_same(calm, same_time).held
