@@ -28,10 +28,10 @@ async def test_the_write_pool_opens_while_postgres_is_down_and_writes_once_it_is
         pg.stop()
         await store.open()  # raised ConnectionRefusedError before: startup failed
         with pytest.raises((OSError, asyncpg.PostgresError)):
-            async with store.writer(transaction=False) as writer:
+            async with store.writer() as writer:
                 await writer._connection.fetchval("SELECT 1")
         pg.start()
-        async with store.writer(transaction=True) as writer:
+        async with store.writer() as writer, writer.transaction():
             assert await writer._connection.fetchval("SELECT 41 + 1") == 42
     finally:
         await store.close()
