@@ -203,17 +203,22 @@ class ProbeWorker:
                     running.add(task)
                     task.add_done_callback(running.discard)
         finally:
+            # Withdraw interest before handing anything back: a pull request of ours still
+            # waiting at the server would otherwise take the very request we nak, and it would
+            # come back only after the ack wait. What a cancelled fetch left in the queue is read
+            # first; no await separates that from the unsubscribe.
+            stranded = _queued_requests(sub)
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+                await self.js._nc.flush(timeout=2)  # the server has dropped our pull requests
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
-            # A probe task cancelled before it started never answered its request, and a fetch
-            # cancelled mid-way leaves what arrived in the subscription's queue: hand both back,
-            # so they are redelivered at once rather than after the ack wait.
-            for message in [*taken, *await _undelivered(sub)]:
+            # Probes cancelled mid-way or before they started never answered their requests:
+            # hand them back with the stranded ones, to be redelivered at once.
+            for message in [*taken, *stranded]:
                 if not message.is_acked:
                     await _hand_back(message, _unit_of(message), "stopping")
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
             with contextlib.suppress(Exception):
                 await self.js._nc.flush(timeout=2)  # the hand-backs reach the server now
 
@@ -227,9 +232,6 @@ class ProbeWorker:
         try:
             async with asyncio.timeout(self.budget):
                 report = await probe_portal(self.deps, unit, datetime.fromisoformat(due))
-        except asyncio.CancelledError:
-            await _hand_back(message, unit, "stopping")
-            raise
         except TimeoutError:
             await _hand_back(message, unit, "over budget")
             return
@@ -257,14 +259,13 @@ def _unit_of(message: Msg) -> str:
     return message.subject.rsplit(".", 1)[-1]
 
 
-async def _undelivered(sub: JetStreamContext.PullSubscription) -> list[Msg]:
+def _queued_requests(sub: JetStreamContext.PullSubscription) -> list[Msg]:
     """Requests delivered to this subscription that no fetch returned (a cancelled fetch's)."""
+    queue = sub._sub._pending_queue  # nats-py has no public drain for a pull subscription
     found: list[Msg] = []
-    while sub.pending_msgs:
-        try:
-            message = await sub._sub.next_msg(timeout=0.05)  # nats-py has no public drain
-        except Exception:
-            break
+    while not queue.empty():
+        message = queue.get_nowait()
+        queue.task_done()
         if message.reply and not message.headers:  # a request, not a pull status message
             found.append(message)
     return found
