@@ -27,6 +27,8 @@ OTHER = "other"
 FALLBACK_RULE = "no-rule-matched"
 
 
+# Portals write the same dash as "-", "–" or "—" ("kinh tế – xã hội", "HỎI – ĐÁP"); rules write "-".
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
 _LEGAL_NUMBER = re.compile(r"^[0-9]+/[0-9]{4}/")  # a year in the number: a legal normative one
 # A title that starts with its own number: "08/CT-UBND Chỉ thị về ...", "Số 12/KH-UBND: ...".
 _LEADING_NUMBER = re.compile(r"^(?:s[oố]\s*:?\s*)?\d+\s*/\S*[\s:,.\-–]*")
@@ -237,6 +239,7 @@ class Classifier:
         document_number: str | None = None,
         section: str | None = None,
     ) -> Classification:
+        title = title.translate(_DASHES)
         raw = f"{title} {summary or ''}"
         accented = has_diacritics(raw)
         text = fold_case(raw) if accented else strip_diacritics(fold_case(raw))
