@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from minhbach.clock import FixedClock
 from minhbach.events.catalogue import DocumentFound, ObligationStatus
 from minhbach_dev.portal_simulator.content import SimItem
-from portal_monitor.probe import probe_portal
+from portal_monitor.service import probe_portal
 from scoring import messages
 from scoring.facts import document_fact
 from scoring.obligations.postings import PostingRules

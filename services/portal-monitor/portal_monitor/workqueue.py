@@ -48,7 +48,7 @@ from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
-from portal_monitor.probe import probe_portal
+from portal_monitor.service import probe_portal
 
 log = get_logger(__name__)
 
