@@ -33,9 +33,10 @@ from portal_monitor.domain.extract import (
     with_detail,
 )
 from portal_monitor.domain.robots import RobotsPolicy
+from portal_monitor.domain.state import Validators
 from portal_monitor.domain.text import fold_case, strip_diacritics
 from portal_monitor.domain.urls import canonical_url, host_of, resolve
-from portal_monitor.fetcher import FetchResult, Validators
+from portal_monitor.fetcher import FetchResult
 from portal_monitor.tls import tls_days_left
 
 

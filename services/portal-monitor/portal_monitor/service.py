@@ -36,7 +36,7 @@ from portal_monitor.domain.documents import (
     corrected,
 )
 from portal_monitor.domain.extract import page_links
-from portal_monitor.fetcher import Validators
+from portal_monitor.domain.state import Validators
 from portal_monitor.observe import (
     NetworkPhase,
     SectionRead,
