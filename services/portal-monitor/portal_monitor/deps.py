@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import WorkingCalendar
 from minhbach.clock import Clock
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.messaging.outbox import Emit
 from minhbach.plan import Plan, PortalMonitoring
 from portal_monitor.domain.classify import Classifier
@@ -35,6 +36,11 @@ class ProbeDeps:
     # Files fetched per probe to check the full text: 3 keeps a first sweep within 0.8x of the
     # pages/s of one without checks (make bench); a backlog clears over the next probes.
     attachment_checks_per_probe: int = 3
+
+    @property
+    def unit_of_work(self) -> UnitOfWork:
+        """One transaction per use case, its events emitted inside it."""
+        return UnitOfWork(self.sessions, self.emit)
 
     @classmethod
     def build(cls, plan: Plan, **kwargs: Any) -> ProbeDeps:

@@ -1,49 +1,59 @@
-"""One inspection of one portal: observe it (network phase, no transaction open), then store
-state, documents and events in one transaction (transactional outbox).
+"""Portal-monitor's use cases, one function each, every one in one transaction through the unit
+of work: a probe (a work-queue request), a person's correction of a document's kind (HTTP), the
+schedule's registering and claiming (the scheduler's tick) and the reads the routes and gauges
+answer.
 
-A probe that finds the portal unreachable is retried later (`portal_probe_attempts`) before
-`unreachable` is reported.
+A probe observes the portal first (the network phase, no transaction open), then concludes in
+one transaction: the documents and postings it read are stored (`store/`), judged and turned
+into events (`domain/`), the pure verdict (`domain/verdict.py`) decides outcome, checks and next
+due instant, and the record and the events commit together. A probe that finds the portal
+unreachable is retried later (`portal_probe_attempts`) before `unreachable` is reported.
 """
 
 from __future__ import annotations
 
 import time
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.calendar import local_date
+from minhbach.db.unit_of_work import Outcome
 from minhbach.events.base import Event
-from minhbach.events.catalogue import DocumentFound, ProbeFinished, ProbeOutcome
+from minhbach.events.catalogue import DocumentFound, ProbeOutcome
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Unit
-from portal_monitor import metrics, store, verdicts
+from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.attachments import AttachmentCheck
 from portal_monitor.domain.checks import (
     LATENCY_WINDOW_DAYS,
+    CopyFinding,
     DirectiveItem,
-    PortalObservation,
     SectionObservation,
-    evaluate,
-    outcome_of,
-    refreshed,
 )
-from portal_monitor.domain.documents import (
-    DocumentDraft,
-    corrected,
+from portal_monitor.domain.documents import DocumentDraft, corrected
+from portal_monitor.domain.events import (
+    Portal,
+    attachments_changed,
+    document_changed,
+    document_found,
+    probe_finished,
+    verdict_changed,
 )
 from portal_monitor.domain.extract import page_links
-from portal_monitor.domain.state import Validators
-from portal_monitor.observe import (
-    NetworkPhase,
-    SectionRead,
-    check_attachments,
-    fetch_problem,
-    observe,
+from portal_monitor.domain.postings import changes_of, copy_findings, judge, posting_of
+from portal_monitor.domain.state import SectionRecord, Validators
+from portal_monitor.domain.verdict import (
+    HomeSeen,
+    ProbeFacts,
+    conclude,
+    section_record,
+    settle_section,
 )
+from portal_monitor.observe import NetworkPhase, check_attachments, fetch_problem, observe
 
 log = get_logger(__name__)
 
@@ -76,11 +86,15 @@ async def probe_portal(
         return None
     attempt = 1 + state.failed_attempts
     network = await observe(deps, unit, state.validators, set(state.sections))
-    attachments, checked = await _check_attachments(deps, unit, network, state)
-    async with deps.sessions() as session, session.begin():
+    attachments = await _check_attachments(deps, unit, network, state)
+
+    async def work(session: AsyncSession) -> Outcome[ProbeReport]:
         report = await _conclude(
-            deps, session, unit, network, attempt, started_at, state, (attachments, checked)
+            deps, session, unit, network, attempt, started_at, state, attachments
         )
+        return Outcome(report, report.events)
+
+    report = await deps.unit_of_work.run(work)
     metrics.PROBE_SECONDS.observe(time.perf_counter() - started)
     if report.final:
         metrics.PROBES.labels(report.outcome.value).inc()
@@ -122,21 +136,16 @@ async def _conclude(
     state: store.PortalState,
     attachments: tuple[dict[str, AttachmentCheck], list[AttachmentCheck]],
 ) -> ProbeReport:
-    """Store what the probe learnt, check the portal, and emit the events, in the caller's
-    transaction."""
+    """Store what the probe learnt and judge the portal, in the unit of work's transaction; the
+    report carries the events to emit."""
     now = deps.clock.now()
     assert unit.portal is not None
-    home = network.home
-    if home is not None and home.ok:
-        home_links = page_links(home.text()[0], home.final_url)
-    else:
-        home_links = state.home_links
     report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
     await _apply_corrections(session, network)
     known, checked = attachments
     files = {**known, **{c.url: c for c in checked}}
-    portal = store.Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
-    sections: list[store.SectionRecord] = []
+    portal = Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
+    sections: list[SectionRecord] = []
     observations: list[SectionObservation] = []
     directive_items: list[DirectiveItem] = []
     drafts: list[DocumentDraft] = []
@@ -144,77 +153,98 @@ async def _conclude(
         report.pages_fetched += read.pages_fetched
         report.pages_not_modified += read.pages_not_modified
         previous = state.sections.get(read.source.section)
-        observation, items = _settle_section(deps, read, previous, files)
+        observation, items = settle_section(deps, read.observation, read.drafts, previous, files)
         observations.append(observation)
         directive_items += items
         if read.drafts is not None and observation.status in ("present", "missing"):
-            sections.append(_section_record(observation, items))
+            sections.append(section_record(observation, items))
         if read.drafts is not None and observation.status == "present":
             drafts += read.drafts
     # Documents of every changed section in one go: a handful of statements per probe.
     await store.save_attachment_checks(session, checked)
-    documents = await store.store_documents(
-        session, portal, drafts, now, lambda d, k, i: verdicts.judge(deps, portal, d, k, i, files)
-    )
-    report.events += documents.events
+    await _store_documents(deps, session, report, portal, drafts, now)
     found = {
         (e.document.document_id, e.document.section)
-        for e in documents.events
+        for e in report.events
         if isinstance(e, DocumentFound)
     }
-    report.events += await store.attachment_events(
-        session,
-        portal,
-        [c for c in checked if c.status != getattr(known.get(c.url), "status", None)],
-        found,
-    )
-    report.found, report.changed = documents.found, documents.changed
-    for event in documents.events:
+    rechecked = [c.url for c in checked if c.status != getattr(known.get(c.url), "status", None)]
+    rows = await store.postings_with_files(session, unit.code, rechecked)
+    report.events += attachments_changed(portal, rows, found)
+    for event in report.events:
         if isinstance(event, DocumentFound):
             metrics.DOCUMENTS_FOUND.labels(event.document.kind).inc()
-    home_status = home.status if home is not None and home.problem is None else None
-    portal_obs = PortalObservation(
-        portal_url=unit.portal,
-        home_status=home_status if home_status != 304 else 200,
-        home_problem=(fetch_problem(home) if home is not None else "network"),
-        latency_ms=home.elapsed_ms if home is not None and home.problem is None else None,
-        tls_days_left=network.tls_days_left,
-        home_links=home_links,
-        sections=tuple(observations),
-        required_sections=deps.monitoring.regulation_on(local_date(now)).required_sections,
-        directive_items=tuple(directive_items),
-        copies=await verdicts.copy_findings(deps, session, unit, now, portal.monitoring_since),
-        today=local_date(now),
-        latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
-    )
-    report.outcome = outcome_of(portal_obs)
-    report.final = report.outcome != ProbeOutcome.UNREACHABLE or attempt >= deps.probe_attempts
-    interval = timedelta(minutes=deps.monitoring.interval_minutes(unit.code))
-    retry = timedelta(seconds=deps.probe_retry_seconds)
-    record = store.ProbeRecord(
-        probe_id=uuid.uuid4(),
+    home = network.home
+    facts = ProbeFacts(
         unit_code=unit.code,
-        started_at=started_at,
-        finished_at=now,
-        outcome=report.outcome.value,
+        portal_url=unit.portal,
         attempt=attempt,
-        final=report.final,
-        next_probe_at=now + (interval if report.final else retry),
-        latency_ms=portal_obs.latency_ms,
+        started_at=started_at,
+        now=now,
+        home=HomeSeen(
+            status=home.status if home is not None and home.problem is None else None,
+            problem=fetch_problem(home) if home is not None else "network",
+            latency_ms=home.elapsed_ms if home is not None and home.problem is None else None,
+            links=(
+                page_links(home.text()[0], home.final_url)
+                if home is not None and home.ok
+                else state.home_links
+            ),
+        ),
         tls_days_left=network.tls_days_left,
-        checks=evaluate(portal_obs, deps.monitoring, deps.plan.reference_links),
+        observations=observations,
+        directive_items=directive_items,
+        sections=sections,
+        copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
+        latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
+        validators=_validators_to_keep(network, unit.portal),
         pages_fetched=report.pages_fetched,
         pages_not_modified=report.pages_not_modified,
-        home_links=home_links,
-        monitoring_since=None if report.outcome == ProbeOutcome.UNREACHABLE else started_at,
-        sections=sections,
-        validators=_validators_to_keep(network, unit.portal),
     )
+    record = conclude(deps, facts)
     await store.record_probe(session, record)
-    if report.final:
-        report.events.append(_finished(record, unit.portal))
-    await deps.emit(session, *report.events)
+    report.outcome, report.final = ProbeOutcome(record.outcome), record.final
+    if record.final:
+        report.events.append(probe_finished(record, unit.portal))
     return report
+
+
+async def _store_documents(
+    deps: ProbeDeps,
+    session: AsyncSession,
+    report: ProbeReport,
+    portal: Portal,
+    drafts: Sequence[DocumentDraft],
+    now: datetime,
+) -> None:
+    """Insert new documents and postings, update changed ones; their events into `report`."""
+    unit_code = portal.unit_code
+    postings = []
+    read: dict[tuple[Any, str], tuple[DocumentDraft, Any]] = {}
+    for draft, record in await store.stored_documents(session, unit_code, drafts, now):
+        if record.canonical_url == draft.canonical_url and record.first_unit_code == unit_code:
+            changed = changes_of(record, draft)
+            if changed:
+                await store.update_document(session, record.document_id, draft, now)
+                report.events.append(document_changed(portal, draft, record, changed))
+                report.changed += 1
+        issued_on = record.issued_on or draft.issued_on
+        judgement = judge(
+            deps, portal.monitoring_since, draft, record.kind, issued_on, portal.attachments
+        )
+        postings.append(posting_of(draft, record.document_id, judgement, now))
+        read[(record.document_id, draft.section)] = (draft, record)
+    # A posting's task 4.1 verdict moves when its kind does (a person's correction, a rule of
+    # the plan): the stored posting follows and the change leaves as `portal.document.changed`.
+    # Run before the new ones are inserted, so a new posting is never reported as changed.
+    for row in await store.update_verdicts(session, unit_code, postings):
+        draft, record = read[(row.document_id, row.section)]
+        report.events.append(verdict_changed(portal, draft, record, row))
+        report.changed += 1
+    for row in await store.insert_postings(session, unit_code, postings, now):
+        draft, record = read[(row.document_id, row.section)]
+        report.events.append(document_found(portal, draft, record, row, now))
+        report.found += 1
 
 
 async def _apply_corrections(session: AsyncSession, network: NetworkPhase) -> None:
@@ -231,21 +261,28 @@ async def _apply_corrections(session: AsyncSession, network: NetworkPhase) -> No
             ]
 
 
-def _finished(record: store.ProbeRecord, portal_url: str) -> ProbeFinished:
-    return ProbeFinished(
-        probe_id=record.probe_id,
-        portal_unit_code=record.unit_code,
-        portal_url=portal_url,
-        started_at=record.started_at,
-        finished_at=record.finished_at,
-        outcome=ProbeOutcome(record.outcome),
-        checks=list(record.checks),
-        latency_ms=record.latency_ms,
-        tls_days_left=record.tls_days_left,
-        attempt=record.attempt,
-        pages_fetched=record.pages_fetched,
-        pages_not_modified=record.pages_not_modified,
-    )
+async def _copy_findings(
+    deps: ProbeDeps,
+    session: AsyncSession,
+    unit: Unit,
+    now: datetime,
+    monitoring_since: datetime | None,
+) -> tuple[CopyFinding, ...] | None:
+    """The copy duties onto this portal, judged (None: the plan asks no copies of it)."""
+    duties = deps.plan.copy_duties_onto(unit.code)
+    if not duties:
+        return None
+    effective_from = deps.plan.meta.effective_from
+    seen = [
+        (
+            duty,
+            await store.source_documents_seen_by(
+                session, unit.code, duty.sources, duty.kinds, effective_from
+            ),
+        )
+        for duty in duties
+    ]
+    return copy_findings(deps, seen, now, monitoring_since)
 
 
 def _validators_to_keep(network: NetworkPhase, portal_url: str) -> dict[str, Validators]:
@@ -258,49 +295,3 @@ def _validators_to_keep(network: NetworkPhase, portal_url: str) -> dict[str, Val
     if network.home is not None and network.home.ok:
         kept[portal_url] = network.home.validators
     return kept
-
-
-def _settle_section(
-    deps: ProbeDeps,
-    read: SectionRead,
-    previous: store.StoredSection | None,
-    files: dict[str, AttachmentCheck],
-) -> tuple[SectionObservation, list[DirectiveItem]]:
-    """The section's observation (from this read, or the stored one when unchanged) and its
-    task 4.1 items (stored ones follow their files' checks made since)."""
-    obs = read.observation
-    stored_items = refreshed(previous.directive_items if previous is not None else (), files)
-    if obs.status in ("unreachable", "robots"):
-        return obs, stored_items
-    if read.drafts is None:  # 304: nothing changed since the stored read
-        if previous is None:
-            return obs, []
-        restored = SectionObservation(
-            obs.section,
-            obs.name,
-            previous.status,  # type: ignore[arg-type]  # stored from a SectionStatus
-            obs.evidence_url,
-            item_count=previous.item_count,
-            newest_on=previous.newest_on,
-            http_status=previous.http_status,
-            page_problems=previous.page_problems,
-            links=previous.links,
-            delegated_to=obs.delegated_to,
-        )
-        return restored, stored_items
-    if obs.status != "present":
-        return obs, []
-    return obs, verdicts.directive_items(deps, read.drafts, files)
-
-
-def _section_record(obs: SectionObservation, items: list[DirectiveItem]) -> store.SectionRecord:
-    return store.SectionRecord(
-        section=obs.section,
-        status=obs.status,
-        item_count=obs.item_count,
-        newest_on=obs.newest_on,
-        http_status=obs.http_status,
-        links=obs.links,
-        directive_items=tuple(items),
-        page_problems=obs.page_problems,
-    )
