@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
@@ -12,6 +13,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+
+Sessions: TypeAlias = async_sessionmaker[AsyncSession]
+"""A service's session factory, named so that wiring (deps, entrypoints) imports no SQLAlchemy."""
 
 
 def async_url(url: str) -> str:
