@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from minhbach.calendar import WorkingCalendar
 from minhbach.clock import Clock
+from minhbach.db.session import Sessions
 from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.messaging.outbox import Emit
 from minhbach.plan import Plan, PortalMonitoring
@@ -26,7 +25,7 @@ class ProbeDeps:
     calendar: WorkingCalendar
     fetcher: Fetcher
     robots: RobotsCache
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     emit: Emit
     clock: Clock
     fetch_retry_seconds: float

@@ -13,61 +13,24 @@ unreachable is retried later (`portal_probe_attempts`) before `unreachable` is r
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from minhbach.db.unit_of_work import Outcome
-from minhbach.events.base import Event
-from minhbach.events.catalogue import DocumentFound, ProbeOutcome
+from minhbach.db.session import Sessions
+from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
+from minhbach.events.catalogue import ProbeOutcome
+from minhbach.messaging.outbox import Outbox
 from minhbach.observability.logging import get_logger
-from minhbach.plan import Unit
-from portal_monitor import metrics, store
+from minhbach.plan import Plan, Unit
+from portal_monitor import db, metrics, store
+from portal_monitor.conclusion import ProbeReport, conclude_probe
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.attachments import AttachmentCheck
-from portal_monitor.domain.checks import (
-    LATENCY_WINDOW_DAYS,
-    CopyFinding,
-    DirectiveItem,
-    SectionObservation,
-)
-from portal_monitor.domain.documents import DocumentDraft, corrected
-from portal_monitor.domain.events import (
-    Portal,
-    attachments_changed,
-    document_changed,
-    document_found,
-    probe_finished,
-    verdict_changed,
-)
-from portal_monitor.domain.extract import page_links
-from portal_monitor.domain.postings import changes_of, copy_findings, judge, posting_of
-from portal_monitor.domain.state import SectionRecord, Validators
-from portal_monitor.domain.verdict import (
-    HomeSeen,
-    ProbeFacts,
-    conclude,
-    section_record,
-    settle_section,
-)
-from portal_monitor.observe import NetworkPhase, check_attachments, fetch_problem, observe
+from portal_monitor.observe import NetworkPhase, check_attachments, observe
 
 log = get_logger(__name__)
-
-
-@dataclass
-class ProbeReport:
-    unit_code: str
-    outcome: ProbeOutcome
-    final: bool  # False: a failed attempt that will be retried before it counts
-    found: int = 0
-    changed: int = 0
-    pages_fetched: int = 0
-    pages_not_modified: int = 0
-    events: list[Event] = field(default_factory=list)
 
 
 async def probe_portal(
@@ -76,20 +39,22 @@ async def probe_portal(
     """Probe one portal; None when `due_at` is given and the portal was probed since (a stale
     request from the work queue)."""
     unit = deps.plan.unit(unit_code)
-    if unit.portal is None:
+    portal_url = unit.portal
+    if portal_url is None:
         raise ValueError(f"unit {unit_code!r} has no portal")
     started_at = deps.clock.now()
     started = time.perf_counter()
-    async with deps.sessions() as session:  # one short read before the network phase
-        state = await store.portal_state(session, unit_code, unit.portal)
+    state = await deps.unit_of_work.run(  # one short read before the network phase
+        lambda session: _portal_state(session, unit_code, portal_url)
+    )
     if due_at is not None and (state.next_probe_at is None or state.next_probe_at > due_at):
         return None
     attempt = 1 + state.failed_attempts
     network = await observe(deps, unit, state.validators, set(state.sections))
     attachments = await _check_attachments(deps, unit, network, state)
 
-    async def work(session: AsyncSession) -> Outcome[ProbeReport]:
-        report = await _conclude(
+    async def work(session: Session) -> Outcome[ProbeReport]:
+        report = await conclude_probe(
             deps, session, unit, network, attempt, started_at, state, attachments
         )
         return Outcome(report, report.events)
@@ -101,6 +66,10 @@ async def probe_portal(
         reachable = report.outcome != ProbeOutcome.UNREACHABLE
         metrics.PORTAL_REACHABLE.labels(unit.code).set(1 if reachable else 0)
     return report
+
+
+async def _portal_state(session: Session, unit_code: str, url: str) -> Outcome[store.PortalState]:
+    return Outcome(await store.portal_state(session, unit_code, url))
 
 
 async def _check_attachments(
@@ -118,180 +87,100 @@ async def _check_attachments(
     stored = [i.attachment_url for s in state.sections.values() for i in s.directive_items]
     listed = list(dict.fromkeys(u for u in [*stored, *(d.attachment_url for d in drafts)] if u))
     budget = deps.attachment_checks_per_probe
-    async with deps.sessions() as session:
+
+    async def read(session: Session) -> Outcome[tuple[dict[str, AttachmentCheck], list[str]]]:
         known = await store.attachment_checks(session, listed)
         backlog = await store.attachments_due(session, unit.code, now, budget) if budget else []
+        return Outcome((known, backlog))
+
+    known, backlog = await deps.unit_of_work.run(read)
     due = [u for u in listed if u not in known or known[u].due_again(now)]
     due += [u for u in backlog if u not in due]
     return known, await check_attachments(deps, unit, due[:budget])
 
 
-async def _conclude(
-    deps: ProbeDeps,
-    session: AsyncSession,
-    unit: Unit,
-    network: NetworkPhase,
-    attempt: int,
-    started_at: datetime,
-    state: store.PortalState,
-    attachments: tuple[dict[str, AttachmentCheck], list[AttachmentCheck]],
-) -> ProbeReport:
-    """Store what the probe learnt and judge the portal, in the unit of work's transaction; the
-    report carries the events to emit."""
-    now = deps.clock.now()
-    assert unit.portal is not None
-    report = ProbeReport(unit.code, ProbeOutcome.OK, final=True)
-    await _apply_corrections(session, network)
-    known, checked = attachments
-    files = {**known, **{c.url: c for c in checked}}
-    portal = Portal(unit.code, unit.portal, state.monitoring_since or started_at, files)
-    sections: list[SectionRecord] = []
-    observations: list[SectionObservation] = []
-    directive_items: list[DirectiveItem] = []
-    drafts: list[DocumentDraft] = []
-    for read in network.sections:
-        report.pages_fetched += read.pages_fetched
-        report.pages_not_modified += read.pages_not_modified
-        previous = state.sections.get(read.source.section)
-        observation, items = settle_section(deps, read.observation, read.drafts, previous, files)
-        observations.append(observation)
-        directive_items += items
-        if read.drafts is not None and observation.status in ("present", "missing"):
-            sections.append(section_record(observation, items))
-        if read.drafts is not None and observation.status == "present":
-            drafts += read.drafts
-    # Documents of every changed section in one go: a handful of statements per probe.
-    await store.save_attachment_checks(session, checked)
-    await _store_documents(deps, session, report, portal, drafts, now)
-    found = {
-        (e.document.document_id, e.document.section)
-        for e in report.events
-        if isinstance(e, DocumentFound)
-    }
-    rechecked = [c.url for c in checked if c.status != getattr(known.get(c.url), "status", None)]
-    rows = await store.postings_with_files(session, unit.code, rechecked)
-    report.events += attachments_changed(portal, rows, found)
-    for event in report.events:
-        if isinstance(event, DocumentFound):
-            metrics.DOCUMENTS_FOUND.labels(event.document.kind).inc()
-    home = network.home
-    facts = ProbeFacts(
-        unit_code=unit.code,
-        portal_url=unit.portal,
-        attempt=attempt,
-        started_at=started_at,
-        now=now,
-        home=HomeSeen(
-            status=home.status if home is not None and home.problem is None else None,
-            problem=fetch_problem(home) if home is not None else "network",
-            latency_ms=home.elapsed_ms if home is not None and home.problem is None else None,
-            links=(
-                page_links(home.text()[0], home.final_url)
-                if home is not None and home.ok
-                else state.home_links
-            ),
-        ),
-        tls_days_left=network.tls_days_left,
-        observations=observations,
-        directive_items=directive_items,
-        sections=sections,
-        copies=await _copy_findings(deps, session, unit, now, portal.monitoring_since),
-        latency_samples=await store.latency_samples(session, unit.code, now, LATENCY_WINDOW_DAYS),
-        validators=_validators_to_keep(network, unit.portal),
-        pages_fetched=report.pages_fetched,
-        pages_not_modified=report.pages_not_modified,
-    )
-    record = conclude(deps, facts)
-    await store.record_probe(session, record)
-    report.outcome, report.final = ProbeOutcome(record.outcome), record.final
-    if record.final:
-        report.events.append(probe_finished(record, unit.portal))
-    return report
+# --- the schedule, a person's correction, the reads -----------------------------------------
 
 
-async def _store_documents(
-    deps: ProbeDeps,
-    session: AsyncSession,
-    report: ProbeReport,
-    portal: Portal,
-    drafts: Sequence[DocumentDraft],
+def unit_of_work(sessions: Sessions) -> UnitOfWork:
+    """A unit of work where no relay runs alongside (the scheduler's and the tests' calls): an
+    event it emits is published at the relay's next poll."""
+    return UnitOfWork(sessions, Outbox(db.messaging).emit)
+
+
+def monitored_units(plan: Plan) -> list[tuple[str, str]]:
+    if plan.portal_monitoring is None:
+        return []
+    return [(u.code, u.portal) for u in plan.portal_units() if u.portal is not None]
+
+
+async def register_portals(sessions: Sessions, plan: Plan, now: datetime) -> None:
+    """Every portal of the plan gets a schedule row (due now when new)."""
+    units = monitored_units(plan)
+    if units:
+
+        async def register(session: Session) -> Outcome[None]:
+            await store.register_portals(session, units, now)
+            return Outcome(None)
+
+        await unit_of_work(sessions).run(register)
+
+
+async def claim_due(
+    sessions: Sessions,
+    unit_codes: Sequence[str],
     now: datetime,
-) -> None:
-    """Insert new documents and postings, update changed ones; their events into `report`."""
-    unit_code = portal.unit_code
-    postings = []
-    read: dict[tuple[Any, str], tuple[DocumentDraft, Any]] = {}
-    for draft, record in await store.stored_documents(session, unit_code, drafts, now):
-        if record.canonical_url == draft.canonical_url and record.first_unit_code == unit_code:
-            changed = changes_of(record, draft)
-            if changed:
-                await store.update_document(session, record.document_id, draft, now)
-                report.events.append(document_changed(portal, draft, record, changed))
-                report.changed += 1
-        issued_on = record.issued_on or draft.issued_on
-        judgement = judge(
-            deps, portal.monitoring_since, draft, record.kind, issued_on, portal.attachments
-        )
-        postings.append(posting_of(draft, record.document_id, judgement, now))
-        read[(record.document_id, draft.section)] = (draft, record)
-    # A posting's task 4.1 verdict moves when its kind does (a person's correction, a rule of
-    # the plan): the stored posting follows and the change leaves as `portal.document.changed`.
-    # Run before the new ones are inserted, so a new posting is never reported as changed.
-    for row in await store.update_verdicts(session, unit_code, postings):
-        draft, record = read[(row.document_id, row.section)]
-        report.events.append(verdict_changed(portal, draft, record, row))
-        report.changed += 1
-    for row in await store.insert_postings(session, unit_code, postings, now):
-        draft, record = read[(row.document_id, row.section)]
-        report.events.append(document_found(portal, draft, record, row, now))
-        report.found += 1
+    lease: timedelta,
+    limit: int = 500,
+) -> list[tuple[str, datetime]]:
+    """The due portals not offered within `lease`, oldest due first; returns (unit, due)."""
+
+    async def claim(session: Session) -> Outcome[list[tuple[str, datetime]]]:
+        return Outcome(await store.claim_due(session, unit_codes, now, lease, limit))
+
+    return await unit_of_work(sessions).run(claim)
 
 
-async def _apply_corrections(session: AsyncSession, network: NetworkPhase) -> None:
-    """A person's correction of a document's kind wins over the rules, on every re-probe."""
-    urls = [d.canonical_url for read in network.sections for d in read.drafts or ()]
-    found = await store.kind_corrections(session, urls)
-    if not found:
-        return
-    for read in network.sections:
-        if read.drafts is not None:
-            read.drafts = [
-                corrected(d, found[d.canonical_url]) if d.canonical_url in found else d
-                for d in read.drafts
-            ]
-
-
-async def _copy_findings(
-    deps: ProbeDeps,
-    session: AsyncSession,
-    unit: Unit,
+async def correct_kind(
+    uow: UnitOfWork,
+    document_id: uuid.UUID,
+    kind: str,
+    corrected_by: str,
+    note: str | None,
     now: datetime,
-    monitoring_since: datetime | None,
-) -> tuple[CopyFinding, ...] | None:
-    """The copy duties onto this portal, judged (None: the plan asks no copies of it)."""
-    duties = deps.plan.copy_duties_onto(unit.code)
-    if not duties:
-        return None
-    effective_from = deps.plan.meta.effective_from
-    seen = [
-        (
-            duty,
-            await store.source_documents_seen_by(
-                session, unit.code, duty.sources, duty.kinds, effective_from
-            ),
-        )
-        for duty in duties
-    ]
-    return copy_findings(deps, seen, now, monitoring_since)
+) -> list[str]:
+    """A person corrects a document's kind (issue 19): the portals posting it, probed next.
+    Raises `store.UnknownDocument`."""
+
+    async def correct(session: Session) -> Outcome[list[str]]:
+        units = await store.correct_kind(session, document_id, kind, corrected_by, note, now)
+        return Outcome(units)
+
+    return await uow.run(correct)
 
 
-def _validators_to_keep(network: NetworkPhase, portal_url: str) -> dict[str, Validators]:
-    """First pages of sections read in full, and the home page."""
-    kept = {
-        read.url: read.validators
-        for read in network.sections
-        if read.validators is not None and read.observation.status == "present"
-    }
-    if network.home is not None and network.home.ok:
-        kept[portal_url] = network.home.validators
-    return kept
+async def portal_schedule(uow: UnitOfWork) -> list[dict[str, Any]]:
+    async def read(session: Session) -> Outcome[list[dict[str, Any]]]:
+        return Outcome(await store.portal_schedule(session))
+
+    return await uow.run(read)
+
+
+async def labelled_examples(uow: UnitOfWork) -> list[str]:
+    async def read(session: Session) -> Outcome[list[str]]:
+        return Outcome(await store.labelled_examples(session))
+
+    return await uow.run(read)
+
+
+async def portal_gauges(
+    uow: UnitOfWork, units: Sequence[str], now: datetime
+) -> tuple[list[tuple[str, str]], int, datetime | None]:
+    """The last outcome of each portal, how many are due and the oldest due instant."""
+
+    async def read(session: Session) -> Outcome[tuple[list[tuple[str, str]], int, datetime | None]]:
+        outcomes = await store.last_outcomes(session)
+        due, oldest = await store.due_backlog(session, units, now)
+        return Outcome((outcomes, due, oldest))
+
+    return await uow.run(read)
