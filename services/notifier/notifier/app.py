@@ -15,10 +15,11 @@ from minhbach.events.catalogue import DraftReady, ObligationChanged, ProbeFinish
 from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
-from notifier import deliveries, store
+from notifier import store
 from notifier.db import NoticeState, messaging, notices
 from notifier.drafts import DraftMailer, apply_draft
 from notifier.service import DeliveryHooks, Notifier
+from notifier.store import deliveries
 
 SPEC = service("notifier")
 

@@ -26,10 +26,9 @@ from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
-from notifier import deliveries, metrics, store
+from notifier import metrics, store
 from notifier.compose import ComposedNotice, compose, envelope_sender
-from notifier.drafts import DraftMailer
-from notifier.ladder import (
+from notifier.domain.ladder import (
     ESCALATE_PREFIX,
     Digest,
     Ladder,
@@ -37,7 +36,9 @@ from notifier.ladder import (
     in_working_hours,
     plan_round,
 )
+from notifier.drafts import DraftMailer
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
+from notifier.store import deliveries
 
 log = get_logger(__name__)
 

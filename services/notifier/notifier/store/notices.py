@@ -25,7 +25,7 @@ from minhbach.events.catalogue import (
 )
 from notifier.compose import ComposedNotice
 from notifier.db import notice_items, notices, obligations, portals, silences
-from notifier.ladder import Digest, ItemKey, Obligation, PortalOutage, Silence
+from notifier.domain.ladder import Digest, ItemKey, Obligation, PortalOutage, Silence
 
 FULFILLED = frozenset({ObligationStatus.FULFILLED_ON_TIME, ObligationStatus.FULFILLED_LATE})
 ROUND_LOCK = "notifier-sending-round"
