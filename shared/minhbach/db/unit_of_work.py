@@ -1,0 +1,49 @@
+"""One unit of work: a service function runs in one transaction, and the events it returns are
+emitted through the outbox inside that same transaction.
+
+Why: a command's state and the events that announce it must commit together or not at all (the
+outbox's promise), and a service function should say *what* happened (the events its domain
+decided) rather than open sessions and call `emit` by hand somewhere in the middle. With this,
+each service function has one shape: `await uow.run(work)`, where `work(session)` reads and writes
+through the store and returns `Outcome(value, events)`; the unit commits both, or neither when
+`work` raises. Nothing is published before the commit (the relay does that after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from minhbach.db.session import transaction
+from minhbach.events.base import Event
+from minhbach.messaging.outbox import Emit
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a piece of work answers (`value`) and the events it produced (emitted in order)."""
+
+    value: T
+    events: Sequence[Event] = ()
+
+
+Work = Callable[[AsyncSession], Awaitable[Outcome[T]]]
+
+
+@dataclass(frozen=True)
+class UnitOfWork:
+    sessions: async_sessionmaker[AsyncSession]
+    emit: Emit
+
+    async def run(self, work: Work[T]) -> T:
+        """Run `work` in one transaction and emit its events in it; commit, then answer its
+        value. If `work` (or the emit) raises, nothing is written and no event leaves."""
+        async with transaction(self.sessions) as session:
+            outcome = await work(session)
+            await self.emit(session, *outcome.events)
+        return outcome.value
