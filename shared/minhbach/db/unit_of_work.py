@@ -7,13 +7,18 @@ decided) rather than open sessions and call `emit` by hand somewhere in the midd
 each service function has one shape: `await uow.run(work)`, where `work(session)` reads and writes
 through the store and returns `Outcome(value, events)`; the unit commits both, or neither when
 `work` raises. Nothing is published before the commit (the relay does that after it).
+
+A consumed event already has its transaction: the consumer's, which records the event in the
+inbox. `applying` makes that transaction the unit: the work's events join it, so the inbox row,
+the effect and the events commit together. Services name the session type `Session` (from here),
+so that only their `store/` imports SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +27,10 @@ from minhbach.events.base import Event
 from minhbach.messaging.outbox import Emit
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
+
+Session: TypeAlias = AsyncSession
+"""What a service function is handed to pass to its store (it runs no SQL itself)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class Outcome(Generic[T]):
 
 
 Work = Callable[[AsyncSession], Awaitable[Outcome[T]]]
+Emitting = Callable[[AsyncSession], Awaitable[Sequence[Event]]]
+Handling = Callable[[AsyncSession, E], Awaitable[Sequence[Event]]]
 
 
 @dataclass(frozen=True)
@@ -47,3 +58,21 @@ class UnitOfWork:
             outcome = await work(session)
             await self.emit(session, *outcome.events)
         return outcome.value
+
+    async def emitting(self, work: Emitting) -> Sequence[Event]:
+        """`run` for work that answers only its events (a loop's tick); they are answered too."""
+
+        async def outcome(session: AsyncSession) -> Outcome[Sequence[Event]]:
+            events = await work(session)
+            return Outcome(events, events)
+
+        return await self.run(outcome)
+
+    def applying(self, work: Handling[E]) -> Callable[[AsyncSession, E], Awaitable[None]]:
+        """The consumer's handler for `work`: run in the consumer's transaction (the one that
+        records the event in the inbox), the events `work` returns emitted in it."""
+
+        async def apply(session: AsyncSession, event: E) -> None:
+            await self.emit(session, *await work(session, event))
+
+        return apply

@@ -81,3 +81,25 @@ async def test_work_without_events_just_commits() -> None:
 
     assert await _unit(recorder).run(work) == "done"
     assert recorder.log == ["begin", "commit"]
+
+
+async def test_a_tick_answers_and_emits_its_events() -> None:
+    recorder = _Recorder()
+
+    async def tick(session: AsyncSession) -> list[Event]:
+        return [Said(word="tick")]
+
+    events = await _unit(recorder).emitting(tick)
+    assert [cast(Said, e).word for e in events] == ["tick"]
+    assert recorder.log == ["begin", "emit tick", "commit"]
+
+
+async def test_a_consumed_event_joins_the_consumers_transaction() -> None:
+    recorder = _Recorder()
+
+    async def handle(session: AsyncSession, event: Said) -> list[Event]:
+        return [Said(word=f"heard {event.word}")]
+
+    apply = _unit(recorder).applying(handle)
+    await apply(cast(AsyncSession, recorder), Said(word="hello"))
+    assert recorder.log == ["emit heard hello"]  # no transaction of its own: the consumer's
