@@ -8,7 +8,7 @@ from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import ObligationStatus
-from scoring.readiness import ReadinessModel
+from scoring.domain.readiness import ReadinessModel
 from scoring.store import figures, ledger
 
 INDICATOR_READINESS = Gauge(

@@ -27,8 +27,8 @@ from minhbach.events.catalogue import (
     ReportSubmitted,
 )
 from minhbach.plan import Plan
-from scoring.derive import Derived, Relevance, derive
-from scoring.facts import (
+from scoring.domain.derive import Derived, Relevance, derive
+from scoring.domain.facts import (
     DocumentFact,
     document_fact,
     evidence_fact,
@@ -36,8 +36,8 @@ from scoring.facts import (
     probe_fact,
     report_fact,
 )
-from scoring.obligations import ObligationRules
-from scoring.readiness import (
+from scoring.domain.obligations import ObligationRules
+from scoring.domain.readiness import (
     DOCUMENT_SIGNALS,
     EVIDENCE_SIGNALS,
     PROBE_SIGNALS,

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import IndicatorChanged, ObligationKind
 from scoring import db
-from scoring.changes import figure_changes
-from scoring.facts import DocumentFact
-from scoring.readiness import (
+from scoring.domain.changes import figure_changes
+from scoring.domain.facts import DocumentFact
+from scoring.domain.readiness import (
     PROBE_SIGNALS,
     IndicatorFigure,
     ReadinessInputs,

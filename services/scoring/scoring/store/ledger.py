@@ -1,5 +1,5 @@
 """The obligations ledger as stored: written where a recomputation changed it (what changed and
-what is announced: `scoring.changes`), read for figures, records and the API."""
+what is announced: `scoring.domain.changes`), read for figures, records and the API."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import ObligationChanged, ObligationKind, ObligationStatus
 from scoring import db
-from scoring.changes import STORED, ledger_changes, status_moved
-from scoring.obligations import Obligation
+from scoring.domain.changes import STORED, ledger_changes, status_moved
+from scoring.domain.obligations import Obligation
 
 _BY_ID = select(db.obligations).where(
     db.obligations.c.obligation_id.in_(bindparam("ids", expanding=True))
