@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeAlias, TypeVar
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.db.session import transaction
@@ -76,3 +77,9 @@ class UnitOfWork:
             await self.emit(session, *await work(session, event))
 
         return apply
+
+
+def after_commit(session: AsyncSession, then: Callable[[], None]) -> None:
+    """Call `then` once the session's transaction committed (not if it rolls back): for state
+    kept outside the database that must not run ahead of it."""
+    sa_event.listen(session.sync_session, "after_commit", lambda _session: then(), once=True)
