@@ -32,6 +32,8 @@ E = TypeVar("E", bound=Event)
 
 Session: TypeAlias = AsyncSession
 """What a service function is handed to pass to its store (it runs no SQL itself)."""
+Sessions: TypeAlias = async_sessionmaker[AsyncSession]
+"""The runtime's session factory, as a service names it."""
 
 
 @dataclass(frozen=True)
