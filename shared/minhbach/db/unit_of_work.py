@@ -18,22 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeAlias, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach.db.session import transaction
+from minhbach.db.session import Session, Sessions, transaction
 from minhbach.events.base import Event
 from minhbach.messaging.outbox import Emit
 
+__all__ = ["Outcome", "Session", "Sessions", "UnitOfWork", "after_commit"]
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Event)
-
-Session: TypeAlias = AsyncSession
-"""What a service function is handed to pass to its store (it runs no SQL itself)."""
-Sessions: TypeAlias = async_sessionmaker[AsyncSession]
-"""The runtime's session factory, as a service names it."""
 
 
 @dataclass(frozen=True)
