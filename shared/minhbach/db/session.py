@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-
+Session: TypeAlias = AsyncSession
+"""A session, as code outside `minhbach.db` and the stores names it (it runs no SQL itself)."""
 Sessions: TypeAlias = async_sessionmaker[AsyncSession]
-"""A service's session factory, named so that wiring (deps, entrypoints) imports no SQLAlchemy."""
+"""The session factory, likewise."""
+Engine: TypeAlias = AsyncEngine
 
 
 def async_url(url: str) -> str:

@@ -18,19 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeAlias, TypeVar
+from typing import Generic, TypeVar
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach.db.session import transaction
+from minhbach.db.session import Session, Sessions, transaction
 from minhbach.events.base import Event
 from minhbach.messaging.outbox import Emit
 
+__all__ = ["Outcome", "Session", "Sessions", "UnitOfWork", "after_commit"]
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Event)
-
-Session: TypeAlias = AsyncSession
-"""What a service function is handed to pass to its store (it runs no SQL itself)."""
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,9 @@ class UnitOfWork:
             await self.emit(session, *await work(session, event))
 
         return apply
+
+
+def after_commit(session: AsyncSession, then: Callable[[], None]) -> None:
+    """Call `then` once the session's transaction committed (not if it rolls back): for state
+    kept outside the database that must not run ahead of it."""
+    sa_event.listen(session.sync_session, "after_commit", lambda _session: then(), once=True)
