@@ -28,6 +28,7 @@ from minhbach.plan import Plan
 from minhbach.settings import Settings
 from notifier import metrics, store
 from notifier.compose import ComposedNotice, compose, envelope_sender
+from notifier.domain.facts import obligation_row, probe_seen
 from notifier.domain.ladder import (
     Digest,
     Ladder,
@@ -48,17 +49,17 @@ log = get_logger(__name__)
 
 
 async def apply_obligation(session: Session, event: ObligationChanged) -> Sequence[Event]:
-    await store.apply_obligation(session, event)
+    await store.save_obligation(session, obligation_row(event))
     return ()
 
 
 async def apply_probe(session: Session, event: ProbeFinished) -> Sequence[Event]:
-    await store.apply_probe(session, event)
+    await store.save_probe(session, probe_seen(event))
     return ()
 
 
 async def apply_draft(session: Session, event: DraftReady) -> Sequence[Event]:
-    await drafts_store.apply_draft(session, event)
+    await drafts_store.remember_draft(session, event.draft_id, event.model_dump(mode="json"))
     return ()
 
 

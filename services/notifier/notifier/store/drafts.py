@@ -12,16 +12,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.catalogue import DraftReady
 from notifier.db import draft_mails, notice_items, notices
 
 
-async def apply_draft(session: AsyncSession, event: DraftReady) -> None:
-    """Remember the draft until its file is fetched (a repeated event changes nothing)."""
+async def remember_draft(session: AsyncSession, draft_id: UUID, event: dict[str, Any]) -> None:
+    """Remember the draft (`event`: its announcement as JSON) until its file is fetched (a
+    repeated event changes nothing)."""
     await session.execute(
-        pg_insert(draft_mails)
-        .values(draft_id=event.draft_id, event=event.model_dump(mode="json"))
-        .on_conflict_do_nothing()
+        pg_insert(draft_mails).values(draft_id=draft_id, event=event).on_conflict_do_nothing()
     )
 
 
