@@ -26,6 +26,7 @@ from minhbach.plan import Plan
 from reporting import store, views
 from reporting.db import messaging
 from reporting.domain.corrections import RecordedCorrection
+from reporting.domain.projections import document_row, figure_row, probe_row, report_row
 from reporting.domain.schedule import inspection_round
 
 T = TypeVar("T")
@@ -41,24 +42,24 @@ class Facts:
 
     async def report(self, session: Session, event: ReportSubmitted) -> Sequence[Event]:
         if self.plan.has_unit(event.unit_code):
-            await store.apply_report(session, event)
+            await store.save_report(session, report_row(event))
         return ()
 
     async def figure(self, session: Session, event: IndicatorChanged) -> Sequence[Event]:
-        await store.apply_figure(session, event)
+        await store.save_figure(session, figure_row(event))
         return ()
 
     async def probe(self, session: Session, event: ProbeFinished) -> Sequence[Event]:
         if self.plan.has_unit(event.portal_unit_code):
             round_key = inspection_round(self.round_kind, event.finished_at).key
-            await store.apply_probe(session, event, round_key)
+            await store.save_probe(session, probe_row(event, round_key))
         return ()
 
     async def document(
         self, session: Session, event: DocumentFound | DocumentChanged
     ) -> Sequence[Event]:
         if self.plan.has_unit(event.document.portal_unit_code):
-            await store.apply_document(session, event)
+            await store.save_document(session, document_row(event))
         return ()
 
 
