@@ -39,9 +39,8 @@ CORE = ("minhbach", REPO_ROOT / "shared/minhbach")
 DEV_TOOLS = ("minhbach_dev", REPO_ROOT / "shared/minhbach_dev")
 MAX_LINES = 400
 
-# Services converted to the four rooms (issue 22). portal_monitor, notifier and reporting join
-# this tuple when they are converted (branch i22b); then it is every service.
-ROOMED_SERVICES = ("intake", "scoring")
+# Services converted to the four rooms (issue 22): every service.
+ROOMED_SERVICES = ("intake", "portal_monitor", "scoring", "notifier", "reporting")
 DATABASE_PACKAGES = frozenset({"sqlalchemy", "asyncpg"})
 CORE_DATABASE_HOMES = ("db", "messaging", "tokens.py", "observability/operations.py")
 EVENT_NAMES = frozenset(
