@@ -16,12 +16,11 @@ from typing import Protocol
 
 from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from minhbach import calendar
 from minhbach.clock import Clock, clock_from_settings
 from minhbach.db.messaging_tables import MessagingTables
-from minhbach.db.session import make_engine, make_sessionmaker, ping
+from minhbach.db.session import Engine, Sessions, make_engine, make_sessionmaker, ping
 from minhbach.events.catalogue import stream_for
 from minhbach.infra.tasks import stop_tasks
 from minhbach.messaging.consumer import DeliveryPolicy, EventConsumer
@@ -59,8 +58,8 @@ class Runtime:
     settings: Settings
     clock: Clock
     plan: Plan
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+    sessions: Sessions
     tables: MessagingTables
     broker: NatsBroker
     relay: OutboxRelay

@@ -20,10 +20,10 @@ from minhbach.db.session import make_engine, make_sessionmaker, transaction
 from minhbach.infra.embedded import free_port
 from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
-from notifier import deliveries
 from notifier.db import messaging, notice_items, notices, obligations
-from notifier.ladder import Ladder, Obligation, plan_round, position
+from notifier.domain.ladder import Ladder, Obligation, plan_round, position
 from notifier.service import Notifier
+from notifier.store import deliveries
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow
 

@@ -41,12 +41,12 @@ from portal_monitor.addresses import AddressPolicy
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
+from portal_monitor.service import register_portals
 from portal_monitor.workqueue import (
     DURABLE,
     STREAM,
     ProbeWorker,
     declare_work_stream,
-    register_portals,
     schedule_once,
 )
 from tests.benchmarks.env import BenchEnv

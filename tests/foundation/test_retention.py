@@ -20,8 +20,8 @@ from intake.db import messaging
 from minhbach.messaging.retention import delete_in_batches, messaging_purges, run_purges
 from minhbach.runtime import retention_loop
 from minhbach.settings import Settings
-from notifier import deliveries
 from notifier.db import notice_items, notices, obligations
+from notifier.store import deliveries
 
 DAY = timedelta(days=1)
 

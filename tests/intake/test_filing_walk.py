@@ -1,6 +1,6 @@
 """A report's walk through intake decided from what each statement returns (issue 22): the
 period's report comes back from the first-filing statement, the reason for a refused amendment
-from the amendment statement, and the Idempotency-Key is read on the request's own connection.
+from the amendment statement, and the Idempotency-Key is read in the request's one transaction.
 """
 
 from __future__ import annotations
@@ -93,14 +93,14 @@ async def test_the_purge_forgets_stored_answers_past_their_time(
     body = report_body(intake_server.plan, unit)
     async with intake_server.client(await issue(unit)) as client:
         await client.post("/api/v1/reports", json=body, headers={"Idempotency-Key": f"old-{unit}"})
-    store = intake_server.app.state.intake.store
+    intake = intake_server.app.state.intake
     async with sessions() as session:
         before = await session.scalar(
             select(func.count())
             .select_from(idempotency_keys)
             .where(idempotency_keys.c.unit_code == unit)
         )
-    purged = await store.purge_responses(datetime.now(UTC) + timedelta(days=1))
+    purged = await intake.purge_answers(datetime.now(UTC) + timedelta(days=1))
     async with sessions() as session:
         after = await session.scalar(
             select(func.count())

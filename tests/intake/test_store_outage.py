@@ -10,10 +10,8 @@ import uuid
 import asyncpg
 import pytest
 
-from intake.db import messaging
-from intake.store import WriteStore
+from minhbach.db.pg import PgPool
 from minhbach.infra.embedded import EmbeddedPostgres
-from minhbach.messaging.outbox import Outbox
 from minhbach.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -23,17 +21,17 @@ async def test_the_write_pool_opens_while_postgres_is_down_and_writes_once_it_is
     folder = REPO_ROOT / "var" / "test" / f"intake-outage-{uuid.uuid4().hex[:8]}"
     pg = EmbeddedPostgres(folder, database="intake_outage").start()
     url = pg.url
-    store = WriteStore(url, Outbox(messaging))
+    pool = PgPool(url)  # intake's pool
     try:
         pg.stop()
-        await store.open()  # raised ConnectionRefusedError before: startup failed
+        await pool.open()  # raised ConnectionRefusedError before: startup failed
         with pytest.raises((OSError, asyncpg.PostgresError)):
-            async with store.writer() as writer:
-                await writer._connection.fetchval("SELECT 1")
+            async with pool.acquire() as connection:
+                await connection.fetchval("SELECT 1")
         pg.start()
-        async with store.writer() as writer, writer.transaction():
-            assert await writer._connection.fetchval("SELECT 41 + 1") == 42
+        async with pool.acquire() as connection, connection.transaction():
+            assert await connection.fetchval("SELECT 41 + 1") == 42
     finally:
-        await store.close()
+        await pool.close()
         pg.stop()
         shutil.rmtree(folder, ignore_errors=True)

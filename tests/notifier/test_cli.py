@@ -16,7 +16,7 @@ from minhbach.clock import FixedClock
 from minhbach.db.session import transaction
 from minhbach.messaging.outbox import Outbox
 from minhbach.settings import REPO_ROOT, Settings
-from notifier import store
+from notifier import service
 from notifier.db import messaging, notices
 from notifier.service import Notifier
 from tests.notifier.helpers import SmtpServer, code_of, obligation, unique_plan
@@ -50,7 +50,7 @@ async def test_a_silence_from_the_command_line_holds_notices_until_removed(
     plan = unique_plan()
     unit = code_of(plan, "tckh")
     async with transaction(sessions) as session:
-        await store.apply_obligation(session, obligation(plan, "tckh", Q3_DUE))
+        await service.apply_obligation(session, obligation(plan, "tckh", Q3_DUE))
     notifier = Notifier(
         sessions=sessions,
         emit=Outbox(messaging).emit,
@@ -90,7 +90,7 @@ async def test_failed_lists_dead_notices_and_retry_requeues_them(
     plan = unique_plan()
     ob = obligation(plan, "tnmt", Q3_DUE)
     async with transaction(sessions) as session:
-        await store.apply_obligation(session, ob)
+        await service.apply_obligation(session, ob)
     smtp_server.refuse = {plan.unit(ob.unit_code).email}
     notifier = Notifier(
         sessions=sessions,

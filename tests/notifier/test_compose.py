@@ -12,7 +12,7 @@ import aiosmtplib
 
 from minhbach.calendar import TZ, end_of_day
 from notifier.compose import compose, message_id_for, one_line, set_subject
-from notifier.ladder import Ladder, Obligation, plan_round
+from notifier.domain.ladder import Ladder, Obligation, plan_round
 from tests.notifier.helpers import SmtpServer, code_of, unique_plan
 
 HOSTILE = "Phòng Tài chính\r\nBcc: victim@attacker.example.invalid\r\nSubject: pwned"

@@ -18,7 +18,7 @@ from minhbach.plan import Plan
 from minhbach.plan.loader import parse_plan
 from minhbach.settings import REPO_ROOT, Settings
 from minhbach_dev.smtp_sink import eml_name
-from notifier import store
+from notifier import service
 from notifier.db import notices
 from tests.notifier.crash_child import CRASH_EXIT
 from tests.notifier.helpers import SmtpServer, obligation, unique_plan_text, write_plan
@@ -57,7 +57,7 @@ async def prepared(
     text = unique_plan_text()
     plan = parse_plan(text)
     async with transaction(sessions) as session:
-        await store.apply_obligation(session, obligation(plan, "tckh", Q3_DUE))
+        await service.apply_obligation(session, obligation(plan, "tckh", Q3_DUE))
     env = {
         "MINHBACH_DATABASE_URL": settings.database_url,
         "MINHBACH_NATS_URL": settings.nats_url,

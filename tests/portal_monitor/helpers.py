@@ -24,7 +24,7 @@ from portal_monitor.addresses import AddressPolicy
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
-from portal_monitor.workqueue import register_portals
+from portal_monitor.service import register_portals
 
 T0 = datetime(2024, 10, 10, 2, 0, tzinfo=UTC)  # Thursday 10/10/2024, 09:00 in Vietnam
 SEED = load_plan(default_plan_path())

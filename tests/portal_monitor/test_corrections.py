@@ -21,7 +21,7 @@ from minhbach.settings import Settings
 from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor import db, store
 from portal_monitor.app import create_app
-from portal_monitor.probe import ProbeReport, probe_portal
+from portal_monitor.service import ProbeReport, probe_portal
 from tests.portal_monitor.helpers import (
     T0,
     fast_settings,

@@ -29,14 +29,13 @@ from minhbach.infra.embedded import free_port
 from minhbach.settings import Settings
 from portal_monitor import db, metrics
 from portal_monitor.app import create_app
+from portal_monitor.service import claim_due, register_portals
 from portal_monitor.workqueue import (
     DURABLE,
     STREAM,
-    claim_due,
     declare_probe_consumer,
     declare_work_stream,
     publish_requests,
-    register_portals,
     request_subject,
 )
 from tests.portal_monitor.helpers import T0, fast_settings, make_plan, simulated

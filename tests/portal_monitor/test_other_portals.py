@@ -27,7 +27,7 @@ from minhbach_dev.portal_simulator.scenario import portal_origin
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.documents import DocumentDraft
 from portal_monitor.observe import observe
-from portal_monitor.probe import ProbeReport, probe_portal
+from portal_monitor.service import ProbeReport, probe_portal
 from tests.portal_monitor.helpers import SEED, T0, World, probe_deps
 
 PLATFORMS = yaml.safe_load((Path(__file__).parent / "data" / "other-portals.yaml").read_text())

@@ -10,7 +10,7 @@ from minhbach.clock import FixedClock
 from minhbach.events.catalogue import DocumentFound
 from minhbach.plan import Plan
 from portal_monitor import db
-from portal_monitor.probe import probe_portal
+from portal_monitor.service import probe_portal
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
 
 KIND = "budget_disclosure"

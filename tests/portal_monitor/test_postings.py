@@ -13,7 +13,7 @@ from minhbach.clock import FixedClock
 from minhbach.events.catalogue import DocumentChanged, DocumentFound, ProbeFinished
 from minhbach_dev.portal_simulator.content import SimItem
 from portal_monitor import db
-from portal_monitor.probe import ProbeReport, probe_portal
+from portal_monitor.service import ProbeReport, probe_portal
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
 
 FAMILY = (("huyen", 1, False), ("xa-1", 2, False), ("xa-2", 3, True))  # (portal, item, missing)

@@ -10,7 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from portal_monitor import db
-from portal_monitor.workqueue import claim_due, register_portals, request_payload, request_subject
+from portal_monitor.service import claim_due, register_portals
+from portal_monitor.workqueue import request_payload, request_subject
 from tests.portal_monitor.helpers import T0, make_plan
 
 

@@ -29,9 +29,9 @@ from minhbach.events.catalogue import (
 from minhbach.plan import Plan, default_plan_path
 from minhbach_dev.demo_filer import LATE_AFTER, demo_report
 from reporting.domain.facts import Figure, FiledReport, Probe
-from scoring.derive import derive
-from scoring.facts import Facts
-from scoring.readiness import IndicatorFigure, ReadinessModel
+from scoring.domain.derive import derive
+from scoring.domain.facts import Facts
+from scoring.domain.readiness import IndicatorFigure, ReadinessModel
 
 
 def vn(year: int, month: int, day: int, hour: int = 9) -> datetime:

@@ -24,7 +24,7 @@ from reporting.names import short_name
 from reporting.render.document import OfficialDocument, Paragraph, Table
 from reporting.render.pdf import docx_to_pdf, find_soffice
 from reporting.report_document import consolidated_document
-from scoring.readiness import ReadinessModel
+from scoring.domain.readiness import ReadinessModel
 from tests.reporting import scenarios
 
 pytestmark = pytest.mark.slow

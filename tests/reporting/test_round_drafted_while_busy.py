@@ -16,6 +16,7 @@ from minhbach.events.base import Event
 from minhbach.events.catalogue import ProbeFinished, ProbeOutcome
 from minhbach.plan import Plan
 from reporting import store
+from reporting.domain.projections import probe_row
 from reporting.domain.schedule import inspection_round
 from reporting.drafting import Drafter
 from tests.reporting.conftest import fresh_database, vn
@@ -55,7 +56,7 @@ async def test_a_complete_round_is_drafted_once_ended_though_documents_are_in_fl
     try:
         async with sessions() as session, session.begin():
             for unit in seed.portal_units():
-                await store.apply_probe(session, _probe(seed, unit.code), round_.key)
+                await store.save_probe(session, probe_row(_probe(seed, unit.code), round_.key))
         drafter = Drafter(
             seed,
             sessions,

@@ -16,6 +16,7 @@ from minhbach.events.catalogue import DraftKind, ReportSubmitted, TaskReport, Ta
 from minhbach.messaging.outbox import Outbox
 from reporting import store
 from reporting.db import drafts, messaging
+from reporting.domain.projections import report_row
 from reporting.drafting import Drafter
 from tests.reporting.conftest import fresh_database, vn
 from tests.support.tiers import two_focal_tiers
@@ -32,22 +33,24 @@ async def test_each_focal_rule_drafts_its_own_q3_report(database_url: str) -> No
         filed_at = vn(2024, 9, 30, 9)
         async with transaction(sessions) as session:
             for unit in plan.lead_unit_codes_all():
-                await store.apply_report(
+                await store.save_report(
                     session,
-                    ReportSubmitted(
-                        report_id=uuid.uuid4(),
-                        version_no=1,
-                        unit_code=unit,
-                        plan_year=2024,
-                        period="Q3",
-                        submitted_at=filed_at,
-                        due_at=vn(2024, 10, 2, 0),
-                        on_time=True,
-                        tasks=tuple(
-                            TaskReport(task_code=t.code, status=TaskStatus.DONE)
-                            for t in plan.tasks_led_by(unit)
-                        ),
-                        analysis="Đã thực hiện.",
+                    report_row(
+                        ReportSubmitted(
+                            report_id=uuid.uuid4(),
+                            version_no=1,
+                            unit_code=unit,
+                            plan_year=2024,
+                            period="Q3",
+                            submitted_at=filed_at,
+                            due_at=vn(2024, 10, 2, 0),
+                            on_time=True,
+                            tasks=tuple(
+                                TaskReport(task_code=t.code, status=TaskStatus.DONE)
+                                for t in plan.tasks_led_by(unit)
+                            ),
+                            analysis="Đã thực hiện.",
+                        )
                     ),
                 )
         drafter = Drafter(

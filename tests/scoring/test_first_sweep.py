@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from minhbach.clock import FixedClock
 from minhbach.events.catalogue import DocumentFound, ObligationStatus
 from minhbach_dev.portal_simulator.content import SimItem
-from portal_monitor.probe import probe_portal
+from portal_monitor.service import probe_portal
 from scoring import messages
-from scoring.facts import document_fact
-from scoring.obligations.postings import PostingRules
-from scoring.readiness import untimed_by_kind
+from scoring.domain.facts import document_fact
+from scoring.domain.obligations.postings import PostingRules
+from scoring.domain.readiness import untimed_by_kind
 from tests.portal_monitor.helpers import T0, make_plan, probe_deps, simulated, unit_code
 
 NEW_ISSUED = date(2024, 10, 11)  # Friday, the day after monitoring began (T0)

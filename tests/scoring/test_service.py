@@ -79,7 +79,7 @@ async def test_obligations_appear_from_the_plan_with_no_events(
 
 
 def plan_ledger(plan: object) -> list[str]:
-    from scoring.obligations import ObligationRules
+    from scoring.domain.obligations import ObligationRules
 
     rules = ObligationRules(plan)  # type: ignore[arg-type]
     return [

@@ -14,8 +14,8 @@ from pydantic.json_schema import models_json_schema
 from intake import messages as msg
 from intake.auth import Caller, TokenVerifier
 from intake.domain import FieldError
+from intake.domain.idempotency import Outcome
 from intake.errors import IntakeError, errors_body, from_pydantic
-from intake.idempotency import Outcome
 from intake.metrics import EVIDENCE_REJECTED, REPORTS_REJECTED
 from intake.middleware import BodyTooLarge, too_large_error
 from intake.models import (

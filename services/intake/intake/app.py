@@ -9,12 +9,11 @@ from intake.auth import TokenVerifier
 from intake.db import messaging
 from intake.domain import IntakeRules
 from intake.form import form_router
-from intake.idempotency import Idempotency
 from intake.middleware import IntakeMiddleware
 from intake.reads import Reads
 from intake.service import Intake
-from intake.store import WriteStore
 from minhbach.app import service_app
+from minhbach.db.pg import PgPool, PgUnitOfWork
 from minhbach.runtime import Runtime
 from minhbach.services import service
 
@@ -25,11 +24,11 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     """Routes (JSON API, HTML form), error shapes, the body limit and the idempotency purge
     (`intake_idempotency_ttl_hours`, run with the runtime's retention)."""
     settings, rules = runtime.settings, IntakeRules.of(runtime.plan)
-    store = WriteStore(settings.database_url, runtime.outbox)
+    pool = PgPool(settings.database_url)  # intake's one database stack (decision 0023)
+    unit = PgUnitOfWork(pool, messaging, runtime.outbox)
     ttl = timedelta(hours=settings.intake_idempotency_ttl_hours)
-    idempotency = Idempotency(store, runtime.clock, ttl)
-    intake = Intake(runtime.clock, rules, store, idempotency)
-    reads = Reads(runtime.sessions, runtime.clock, rules)
+    intake = Intake(runtime.clock, rules, unit, ttl)
+    reads = Reads(unit, runtime.clock, rules)
     verifier = TokenVerifier(runtime.sessions, settings.intake_token_cache_seconds)
     app.state.intake = intake
     app.include_router(api_router(intake, reads, verifier))
@@ -38,8 +37,8 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     add_body_schemas(app)
     app.add_middleware(IntakeMiddleware, max_body_bytes=runtime.settings.intake_max_body_bytes)
 
-    runtime.purges["idempotency_keys"] = idempotency.purge  # run by the runtime
-    runtime.resources.append(store)  # the write pool: opened before the app serves
+    runtime.purges["idempotency_keys"] = intake.purge_answers  # run by the runtime
+    runtime.resources.append(pool)  # opened before the app serves
 
 
 create_app = service_app(SPEC, messaging, setup)

@@ -1,7 +1,9 @@
 """Unit tokens for intake: the shared token helper (`minhbach.tokens`) bound to intake's table.
 
 Issued by an operator (`minhbach units issue-token`), shown once, stored as SHA-256 hashes; a
-verified token is cached for `intake_token_cache_seconds`.
+verified token is cached for `intake_token_cache_seconds`. The tokens are the core's helper on the
+runtime's sessions (shared with reporting's reader tokens); a filing request reaches it only on a
+cache miss (decision 0023).
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from intake.db import unit_tokens
 from minhbach import tokens
+from minhbach.db.unit_of_work import Sessions
 from minhbach.tokens import TokenInfo, new_token, token_hash
 
 __all__ = [
@@ -39,18 +40,16 @@ class Caller:
         return self.is_focal_unit or unit_code == self.unit_code
 
 
-async def issue_token(
-    sessions: async_sessionmaker[AsyncSession], unit_code: str, *, keep_others: bool = False
-) -> str:
+async def issue_token(sessions: Sessions, unit_code: str, *, keep_others: bool = False) -> str:
     """A new token for the unit; earlier ones are revoked unless `keep_others`."""
     return await tokens.issue_token(sessions, unit_tokens, unit_code, keep_others=keep_others)
 
 
-async def revoke_tokens(sessions: async_sessionmaker[AsyncSession], unit_code: str) -> int:
+async def revoke_tokens(sessions: Sessions, unit_code: str) -> int:
     return await tokens.revoke_tokens(sessions, unit_tokens, unit_code)
 
 
-async def list_tokens(sessions: async_sessionmaker[AsyncSession]) -> list[TokenInfo]:
+async def list_tokens(sessions: Sessions) -> list[TokenInfo]:
     return await tokens.list_tokens(sessions, unit_tokens)
 
 
@@ -59,7 +58,7 @@ class TokenVerifier(tokens.TokenVerifier):
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         cache_seconds: float,
         monotonic: Callable[[], float] = time.monotonic,
         max_entries: int = 10_000,

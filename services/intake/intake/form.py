@@ -32,8 +32,7 @@ from intake.form_fields import (
     values_from_version,
 )
 from intake.models import EvidenceFilingIn, ReportIn, ReportReceipt
-from intake.reads import Reads
-from intake.repository import VersionRow
+from intake.reads import Reads, VersionRow
 from intake.service import Intake
 from minhbach.events.catalogue import Period
 from minhbach.periods import period_first_day, period_title

@@ -1,18 +1,18 @@
-"""Reading back what units filed: their reports and versions, their evidence, where each
-period stands. The caller may read its own unit; the focal unit may read every unit's."""
+"""The service's queries (the GET pages, the form's pre-fill): what units filed, their reports and
+versions, their evidence, where each period stands, read through `intake.store.reads` on one
+pooled connection (`PgUnitOfWork.read`: no transaction, no events). The caller may read its own
+unit; the focal unit may read every unit's."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Protocol, cast
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from datetime import UTC
+from typing import cast
 
 from intake import messages as msg
-from intake import repository as repo
 from intake.auth import Caller
 from intake.domain import FiledReport, IntakeRules, Reporter
+from intake.domain.receipts import evidence_receipt
 from intake.errors import IntakeError
 from intake.models import (
     EvidenceReceipt,
@@ -25,16 +25,19 @@ from intake.models import (
     UnitOut,
     UnitStatus,
 )
+from intake.store import reads as repo
+from intake.store.reads import VersionRow
 from minhbach.clock import Clock
+from minhbach.db.pg import Connection, PgUnitOfWork
 from minhbach.events.catalogue import EvidenceRef, Period, TaskStatus
 from minhbach.plan import Task
 
+__all__ = ["Reads", "VersionRow"]
+
 
 class Reads:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, rules: IntakeRules
-    ) -> None:
-        self.sessions = sessions
+    def __init__(self, unit: PgUnitOfWork, clock: Clock, rules: IntakeRules) -> None:
+        self.unit = unit
         self.clock = clock
         self.rules = rules
 
@@ -57,17 +60,20 @@ class Reads:
             unit_code = caller.unit_code
         if unit_code is not None:
             self._may_read(caller, unit_code)
-        async with self.sessions() as session:
-            listings = await repo.list_reports(session, unit_code, plan_year)
+        listings = await self.unit.read(
+            lambda connection: repo.list_reports(connection, unit_code, plan_year)
+        )
         return [self._summary(listing) for listing in listings]
 
     async def report_detail(self, caller: Caller, report_id: uuid.UUID) -> ReportDetail:
-        async with self.sessions() as session:
-            report = await repo.report_by_id(session, report_id)
+        async def read(connection: Connection) -> tuple[repo.ReportRow, list[repo.VersionRow]]:
+            report = await repo.report_by_id(connection, report_id)
             if report is None:
                 raise IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
             self._may_read(caller, report.unit_code)
-            versions = await repo.versions_of(session, report_id)
+            return report, await repo.versions_of(connection, report_id)
+
+        report, versions = await self.unit.read(read)
         listing = repo.ReportListing(report, versions[0].on_time, versions[-1])
         summary = self._summary(listing)
         return ReportDetail(
@@ -78,14 +84,16 @@ class Reads:
         self, caller: Caller, plan_year: int, period: Period, reporter: Reporter
     ) -> repo.VersionRow | None:
         """The latest version the caller filed for a period, if any (the form pre-fills it)."""
-        async with self.sessions() as session:
+
+        async def read(connection: Connection) -> repo.VersionRow | None:
             report = await repo.report_for_period(
-                session, caller.unit_code, plan_year, period, reporter
+                connection, caller.unit_code, plan_year, period, reporter
             )
             if report is None:
                 return None
-            versions = await repo.versions_of(session, report.report_id)
-        return versions[-1]
+            return (await repo.versions_of(connection, report.report_id))[-1]
+
+        return await self.unit.read(read)
 
     async def report_version(
         self, caller: Caller, report_id: uuid.UUID, version_no: int
@@ -98,8 +106,9 @@ class Reads:
 
     async def unit_status(self, caller: Caller, unit_code: str, plan_year: int) -> UnitStatus:
         self._may_read(caller, unit_code)
-        async with self.sessions() as session:
-            listings = await repo.list_reports(session, unit_code, plan_year)
+        listings = await self.unit.read(
+            lambda connection: repo.list_reports(connection, unit_code, plan_year)
+        )
         filed = {
             (cast(Reporter, listing.report.reporter), cast(Period, listing.report.period)): (
                 _filed(listing)
@@ -145,8 +154,9 @@ class Reads:
             unit_code = caller.unit_code
         if unit_code is not None:
             self._may_read(caller, unit_code)
-        async with self.sessions() as session:
-            rows = await repo.list_evidence(session, unit_code, plan_year)
+        rows = await self.unit.read(
+            lambda connection: repo.list_evidence(connection, unit_code, plan_year)
+        )
         return [_evidence_out(row) for row in rows]
 
     def _may_read(self, caller: Caller, unit_code: str) -> None:
@@ -178,37 +188,6 @@ class Reads:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-class FiledEvidence(Protocol):
-    """Evidence as stored (`repo.EvidenceRow`) or as announced (`EvidenceSubmitted`)."""
-
-    @property
-    def evidence_id(self) -> uuid.UUID: ...
-    @property
-    def unit_code(self) -> str: ...
-    @property
-    def task_code(self) -> str: ...
-    @property
-    def plan_year(self) -> int: ...
-    @property
-    def submitted_at(self) -> datetime: ...
-    @property
-    def note(self) -> str: ...
-
-
-def evidence_receipt(filed: FiledEvidence, evidence: EvidenceRef) -> EvidenceReceipt:
-    """What a unit reads of evidence it filed (the answer to the filing too)."""
-    return EvidenceReceipt(
-        evidence_id=filed.evidence_id,
-        unit_code=filed.unit_code,
-        task_code=filed.task_code,
-        plan_year=filed.plan_year,
-        submitted_at=filed.submitted_at,
-        evidence=evidence,
-        note=filed.note,
-        message=msg.FORM_EVIDENCE_SAVED.format(code=filed.task_code),
-    )
 
 
 def _evidence_out(row: repo.EvidenceRow) -> EvidenceReceipt:

@@ -1,57 +1,79 @@
-"""Intake's use cases, shared by the JSON API and the HTML form.
+"""Intake's commands, shared by the JSON API and the HTML form: one function per command, each in
+exactly ONE transaction through the unit of work (`minhbach.db.pg.PgUnitOfWork`, asyncpg:
+decision 0023), which emits the event the filing returns in that same transaction.
 
-Each accepted report or evidence is stored and put in the outbox in ONE transaction; the relay
-publishes it after the commit (also when NATS is down at the time: it retries). A POST with an
-`Idempotency-Key` stores its answer in that same transaction, so a retry gets the first answer
-and never a second report. Rejections roll everything back, so a corrected retry may reuse the key.
-
-A filing request holds ONE connection of the asyncpg write pool (`WriteStore.writer`) from the
-Idempotency-Key lookup to the commit, and each statement returns what the next decision needs
-(the report already filed for a period, why an amendment was refused): no query is made only
-to learn why.
+A filing reads the Idempotency-Key's stored answer, stores the report or evidence, and stores its
+answer under the key, all in that transaction: a retry gets the first answer, never a second
+report; a refusal rolls everything back, so a corrected retry may reuse the key. The relay
+publishes the event after the commit (also when NATS is down at the time: it retries). Only a
+lost race reads again after the rollback: the answer of the request that took the key first.
+The reads (GET pages) are `intake.reads`.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Counter
+from pydantic import BaseModel, TypeAdapter
 
-from intake import messages as msg
 from intake.auth import Caller
-from intake.domain import Accepted, IntakeRules, Rejected, is_on_time, local_today
+from intake.domain import Accepted, IntakeRules, Rejected, local_today
+from intake.domain import filing as decide
+from intake.domain import idempotency as keys
+from intake.domain.idempotency import KeyTaken, Outcome, StoredResponse
+from intake.domain.receipts import evidence_receipt, report_receipt
 from intake.errors import IntakeError
-from intake.idempotency import Idempotency, KeyTaken, Outcome
-from intake.metrics import EVIDENCE_ACCEPTED, EVIDENCE_REJECTED, REPORTS_ACCEPTED, REPORTS_REJECTED
-from intake.models import EvidenceFilingIn, ReportIn, ReportReceipt
-from intake.reads import evidence_receipt
-from intake.store import NotAmended, Writer, WriteStore
+from intake.metrics import (
+    EVIDENCE_ACCEPTED,
+    EVIDENCE_REJECTED,
+    IDEMPOTENT_REPLAYS,
+    REPORTS_ACCEPTED,
+    REPORTS_REJECTED,
+)
+from intake.models import EvidenceFilingIn, ReportIn
+from intake.store import filing
+from intake.store import idempotency as answers
 from minhbach.clock import Clock
-from minhbach.events.catalogue import EvidenceSubmitted, ReportSubmitted, TaskStatus
+from minhbach.db.pg import Connection, PgUnitOfWork
+from minhbach.db.unit_of_work import Outcome as Done
+from minhbach.events.base import Event
+from minhbach.events.catalogue import EvidenceSubmitted, ReportSubmitted, TaskReport
 from minhbach.observability.logging import get_logger
 
 log = get_logger(__name__)
+_TASKS = TypeAdapter(tuple[TaskReport, ...])
+
+Filed = tuple[Outcome, Event | None]
+"""A filing's answer, and the event it stored (None: a stored answer replayed)."""
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A request's Idempotency-Key (None: none given) and what a retry must repeat."""
+
+    unit_code: str
+    key: str | None
+    fingerprint: str
 
 
 class Intake:
     def __init__(
-        self,
-        clock: Clock,
-        rules: IntakeRules,
-        store: WriteStore,
-        idempotency: Idempotency,
+        self, clock: Clock, rules: IntakeRules, unit: PgUnitOfWork, answers_ttl: timedelta
     ) -> None:
         self.clock = clock
         self.rules = rules
-        self.store = store
-        self.idempotency = idempotency
+        self.unit = unit
+        self.answers_ttl = answers_ttl
 
     def _now(self) -> datetime:
         """The clock's instant in UTC (stored and sent as such whatever zone a clock uses)."""
         return self.clock.now().astimezone(UTC)
 
-    # --- filing reports ---
+    # --- filing a report ------------------------------------------------------------------
 
     async def file_report(
         self,
@@ -74,235 +96,177 @@ class Intake:
             decision = self.rules.accept(caller.unit_code, report, now)
             if isinstance(decision, Rejected) and decision.forbidden:
                 raise IntakeError(403, decision.errors)
-            fingerprint = self.idempotency.fingerprint(
-                idempotency_key, "report", caller.unit_code, amend_report_id, report
-            )
-            async with self.store.writer() as writer:  # the request's one connection
-                replay = await self.idempotency.replay(
-                    writer, caller.unit_code, idempotency_key, fingerprint
-                )
+            key = _key(caller, idempotency_key, "report", amend_report_id, report)
+
+            async def work(connection: Connection) -> Done[Filed]:
+                replay = await _replay(connection, key)
                 if replay:
-                    return replay
+                    return Done((replay, None))
                 if isinstance(decision, Rejected):
                     raise IntakeError(422, decision.errors)
-                return await self._store_report(
-                    writer,
-                    caller,
-                    report,
-                    decision,
-                    now,
-                    amend_report_id,
-                    amend_if_filed,
-                    idempotency_key,
-                    fingerprint,
+                event = await _write_report(
+                    connection,
+                    _first_event(amend_report_id, caller, report, now, decision),
+                    amend_to=amend_report_id is not None,
+                    amend_if_filed=amend_if_filed,
                 )
+                outcome = Outcome(201, report_receipt(event).model_dump_json())
+                await _remember(connection, key, outcome)
+                return Done((outcome, event), [event])
+
+            outcome, stored = await self._with_key(work, key)
         except IntakeError as error:
             _count_rejection(REPORTS_REJECTED, error)
             raise
-
-    async def _store_report(
-        self,
-        writer: Writer,
-        caller: Caller,
-        report: ReportIn,
-        accepted: Accepted,
-        now: datetime,
-        amend_report_id: uuid.UUID | None,
-        amend_if_filed: bool,
-        key: str | None,
-        fingerprint: str,
-    ) -> Outcome:
-        report_id = amend_report_id or uuid.uuid4()
-        event = _report_event(report_id, caller.unit_code, report, now, accepted)
-        try:
-            async with writer.transaction(key is not None):
-                if amend_report_id is None:
-                    event = await self._file_first(writer, event, amend_if_filed)
-                else:
-                    event = await self._amend(writer, event)
-                outcome = Outcome(201, _receipt(event).model_dump_json())
-                await self.idempotency.remember(writer, caller.unit_code, key, fingerprint, outcome)
-        except KeyTaken:
-            return await self.idempotency.replay_after_race(writer, caller.unit_code, key)
-        except IntakeError as error:
-            # A twin with the same key that filed the period first makes ours a 409 (the
-            # period's unique key is met before the Idempotency-Key's): its answer, if stored
-            # (our transaction has rolled back, so this statement sees it), is ours too.
-            if key is None or error.status_code != 409:
-                raise
-            replay = await self.idempotency.replay(writer, caller.unit_code, key, fingerprint)
-            if replay is None:
-                raise
-            return replay
-        REPORTS_ACCEPTED.labels(report.reporter, str(event.on_time).lower()).inc()
-        log.info(
-            "report accepted",
-            unit=caller.unit_code,
-            report_id=str(event.report_id),
-            version=event.version_no,
-            period=report.period,
-            on_time=event.on_time,
-        )
+        if isinstance(stored, ReportSubmitted):
+            REPORTS_ACCEPTED.labels(report.reporter, str(stored.on_time).lower()).inc()
+            log.info(
+                "report accepted",
+                unit=caller.unit_code,
+                report_id=str(stored.report_id),
+                version=stored.version_no,
+                period=report.period,
+                on_time=stored.on_time,
+            )
         return outcome
 
-    async def _file_first(
-        self, writer: Writer, event: ReportSubmitted, amend_if_filed: bool
-    ) -> ReportSubmitted:
-        """Version 1 of the period's report; if the period was reported already, a new version
-        of that report (`amend_if_filed`, the form) or a 409 (the API: amend explicitly)."""
-        existing = await writer.file_first(event)
-        if existing is None:
-            return event
-        if not amend_if_filed:
-            message = msg.REPORT_EXISTS.format(
-                report_id=existing.report_id, version=existing.latest_version
-            )
-            raise IntakeError.single(409, "period", message, "already_filed")
-        return await self._amend(writer, event.model_copy(update={"report_id": existing.report_id}))
-
-    async def _amend(self, writer: Writer, event: ReportSubmitted) -> ReportSubmitted:
-        """The next version of `event.report_id`, with what the database knows merged in."""
-        amended = await writer.amend(event)
-        if isinstance(amended, NotAmended):
-            raise _refusal(amended, event.unit_code)
-        return event.model_copy(
-            update={
-                "version_no": amended.version_no,
-                "first_submitted_at": amended.first_submitted_at,
-                "due_at": amended.due_at,
-                "on_time": amended.on_time,
-                "rule_code": amended.rule_code,
-            }
-        )
-
-    # --- filing evidence ---
+    # --- filing evidence ------------------------------------------------------------------
 
     async def file_evidence(
-        self, caller: Caller, filing: EvidenceFilingIn, *, idempotency_key: str | None = None
+        self, caller: Caller, filed: EvidenceFilingIn, *, idempotency_key: str | None = None
     ) -> Outcome:
         try:
-            fingerprint = self.idempotency.fingerprint(
-                idempotency_key, "evidence", caller.unit_code, None, filing
-            )
-            async with self.store.writer() as writer:  # the request's one connection
-                replay = await self.idempotency.replay(
-                    writer, caller.unit_code, idempotency_key, fingerprint
-                )
+            key = _key(caller, idempotency_key, "evidence", None, filed)
+
+            async def work(connection: Connection) -> Done[Filed]:
+                replay = await _replay(connection, key)
                 if replay:
-                    return replay
-                return await self._store_evidence(
-                    writer, caller, filing, idempotency_key, fingerprint
+                    return Done((replay, None))
+                now = self._now()
+                errors = self.rules.check_evidence_filing(caller.unit_code, filed, local_today(now))
+                if errors:
+                    raise IntakeError(422, tuple(errors))
+                event = decide.evidence_event(
+                    caller.unit_code,
+                    filed.task_code,
+                    filed.plan_year,
+                    filed.evidence,
+                    filed.note,
+                    now,
                 )
+                await filing.add_evidence(connection, _evidence_values(event))
+                receipt = evidence_receipt(event, filed.evidence)
+                outcome = Outcome(201, receipt.model_dump_json())
+                await _remember(connection, key, outcome)
+                return Done((outcome, event), [event])
+
+            outcome, stored = await self._with_key(work, key)
         except IntakeError as error:
             _count_rejection(EVIDENCE_REJECTED, error)
             raise
-
-    async def _store_evidence(
-        self,
-        writer: Writer,
-        caller: Caller,
-        filing: EvidenceFilingIn,
-        key: str | None,
-        fingerprint: str,
-    ) -> Outcome:
-        now = self._now()
-        errors = self.rules.check_evidence_filing(caller.unit_code, filing, local_today(now))
-        if errors:
-            raise IntakeError(422, tuple(errors))
-        event = EvidenceSubmitted(
-            evidence_id=uuid.uuid4(),
-            unit_code=caller.unit_code,
-            task_code=filing.task_code,
-            plan_year=filing.plan_year,
-            submitted_at=now,
-            evidence=filing.evidence,
-            note=filing.note,
-        )
-        try:
-            async with writer.transaction(key is not None):
-                await writer.add_evidence(_evidence_values(event), event)
-                receipt = evidence_receipt(event, filing.evidence)
-                outcome = Outcome(201, receipt.model_dump_json())
-                await self.idempotency.remember(writer, caller.unit_code, key, fingerprint, outcome)
-        except KeyTaken:
-            return await self.idempotency.replay_after_race(writer, caller.unit_code, key)
-        EVIDENCE_ACCEPTED.inc()
-        log.info("evidence accepted", unit=caller.unit_code, task=filing.task_code)
+        if stored is not None:
+            EVIDENCE_ACCEPTED.inc()
+            log.info("evidence accepted", unit=caller.unit_code, task=filed.task_code)
         return outcome
 
+    # --- the answers' retention -------------------------------------------------------------
 
-# --- helpers ----------------------------------------------------------------------------------
+    async def purge_answers(self, older_than: datetime | None = None) -> int:
+        """Forget the Idempotency-Key answers older than their time to live (or `older_than`)."""
+        older_than = older_than or self.clock.now() - self.answers_ttl
+
+        async def work(connection: Connection) -> Done[int]:
+            return Done(await answers.purge_responses(connection, older_than))
+
+        return await self.unit.run(work)
+
+    # --- one transaction, and the race for a key ----------------------------------------------
+
+    async def _with_key(
+        self, work: Callable[[Connection], Awaitable[Done[Filed]]], key: _Key
+    ) -> Filed:
+        """Run the filing's one transaction. If another request took the same key meanwhile
+        (ours rolled back), its answer is ours. A twin with the same key that filed the period
+        first makes ours a 409 (the period's unique key is met before the Idempotency-Key's):
+        its answer, if stored, is ours too."""
+        try:
+            return await self.unit.run(work)
+        except KeyTaken:
+            replay = await self.unit.read(lambda connection: _replay(connection, key))
+            assert replay is not None
+            return replay, None
+        except IntakeError as error:
+            if key.key is None or error.status_code != 409:
+                raise
+            replay = await self.unit.read(lambda connection: _replay(connection, key))
+            if replay is None:
+                raise
+            return replay, None
 
 
-def _count_rejection(counter: Counter, error: IntakeError) -> None:
-    for reason in sorted({field_error.reason for field_error in error.errors}):
-        counter.labels(reason).inc()
-    error.counted = True
+# --- the walk of a report: one path ------------------------------------------------------------
 
 
-def _refusal(refused: NotAmended, unit_code: str) -> IntakeError:
-    """Why nothing was amended: no such report, another unit's, or another period."""
-    if not refused.found:
-        return IntakeError.single(404, "report_id", msg.NOT_FOUND, "not_found")
-    if refused.unit_code != unit_code:
-        return IntakeError.single(403, "report_id", msg.OTHER_UNIT_FORBIDDEN, "forbidden")
-    label = msg.period_label(refused.period, refused.plan_year)
-    message = msg.AMENDMENT_MISMATCH.format(expected=label)
-    return IntakeError.single(422, "period", message, "amendment_mismatch")
+async def _write_report(
+    connection: Connection, event: ReportSubmitted, *, amend_to: bool, amend_if_filed: bool
+) -> ReportSubmitted:
+    """Store the report `event` describes; the event of the version stored.
+
+    A first filing claims its period; if the period was reported already, the API refuses (409)
+    and the form amends that report. An amendment stores the next version, or says why not."""
+    tasks_json = _TASKS.dump_json(event.tasks).decode()
+    if not amend_to:
+        filed = await filing.file_first(
+            connection,
+            _report_values(event),
+            event.on_time,
+            event.event_id,
+            tasks_json,
+            event.analysis,
+        )
+        if filed is None:
+            return event
+        if not amend_if_filed:
+            raise decide.already_filed(filed)
+        event = decide.of_filed_report(event, filed)
+    answer = await filing.amend(
+        connection,
+        (event.report_id, event.unit_code, event.plan_year, event.period, event.reporter),
+        event.submitted_at,
+        event.event_id,
+        tasks_json,
+        event.analysis,
+    )
+    return decide.amendment(event, answer)
 
 
-def _report_event(
-    report_id: uuid.UUID,
-    unit_code: str,
+def _first_event(
+    amend_report_id: uuid.UUID | None,
+    caller: Caller,
     report: ReportIn,
     now: datetime,
     accepted: Accepted,
 ) -> ReportSubmitted:
-    """The event as for a first report; an amendment gets the database's values merged in."""
-    return ReportSubmitted(
-        report_id=report_id,
-        version_no=1,
-        unit_code=unit_code,
-        plan_year=report.plan_year,
-        period=report.period,
-        submitted_at=now,
-        due_at=accepted.due_at,
-        on_time=is_on_time(now, accepted.due_at),
-        tasks=tuple(report.tasks),  # TaskReportIn is a TaskReport: no copy
-        analysis=report.analysis,
-        reporter=report.reporter,
-        rule_code=accepted.rule.code,
-        first_submitted_at=now,
-    )
+    report_id = amend_report_id or uuid.uuid4()
+    return decide.report_event(report_id, caller.unit_code, report, now, accepted)
 
 
-def _receipt(event: ReportSubmitted) -> ReportReceipt:
-    assert event.first_submitted_at is not None
-    not_done = [task.task_code for task in event.tasks if task.status is not TaskStatus.DONE]
-    message = msg.RECEIPT.format(
-        report=msg.REPORTER_LABELS[event.reporter].lower(),
-        period=msg.period_label(event.period, event.plan_year),
-        version=event.version_no,
-        timeliness=msg.on_time_label(event.on_time).lower(),
-    )
-    return ReportReceipt(
-        report_id=event.report_id,
-        version_no=event.version_no,
-        unit_code=event.unit_code,
-        plan_year=event.plan_year,
-        period=event.period,
-        reporter=event.reporter,
-        submitted_at=event.submitted_at,
-        first_submitted_at=event.first_submitted_at,
-        due_at=event.due_at,
-        on_time=event.on_time,
-        not_done_task_codes=not_done,
-        message=message,
+def _report_values(event: ReportSubmitted) -> tuple[object, ...]:
+    """The report row, in the column order of `store.filing.FILE_FIRST` (version 1)."""
+    return (
+        event.report_id,
+        event.unit_code,
+        event.plan_year,
+        event.period,
+        event.reporter,
+        event.rule_code,
+        event.due_at,
+        event.submitted_at,
     )
 
 
 def _evidence_values(event: EvidenceSubmitted) -> tuple[object, ...]:
-    """The evidence row, in the column order of `store.ADD_EVIDENCE_AND_EVENT`."""
+    """The evidence row, in the column order of `store.filing.ADD_EVIDENCE`."""
     return (
         event.evidence_id,
         event.unit_code,
@@ -316,3 +280,42 @@ def _evidence_values(event: EvidenceSubmitted) -> tuple[object, ...]:
         event.note,
         event.event_id,
     )
+
+
+# --- the Idempotency-Key ----------------------------------------------------------------------
+
+
+def _key(
+    caller: Caller, key: str | None, operation: str, target: uuid.UUID | None, body: BaseModel
+) -> _Key:
+    fingerprint = keys.fingerprint(key, operation, caller.unit_code, target, body)
+    return _Key(caller.unit_code, key, fingerprint)
+
+
+async def _replay(connection: Connection, key: _Key) -> Outcome | None:
+    """The stored answer to this key, if any (422 if the key is malformed or was used for
+    another request)."""
+    if key.key is None:
+        return None
+    keys.check_key(key.key)
+    stored = await answers.stored_response(connection, key.unit_code, key.key)
+    outcome = keys.replay(stored, key.fingerprint)
+    if outcome is not None:
+        IDEMPOTENT_REPLAYS.inc()
+    return outcome
+
+
+async def _remember(connection: Connection, key: _Key, outcome: Outcome) -> None:
+    """Store the answer in the filing's transaction; `KeyTaken` if another was first (which
+    rolls back our filing: the first request's one stands)."""
+    if key.key is None:
+        return
+    stored = StoredResponse(key.fingerprint, outcome.status_code, outcome.body)
+    if not await answers.store_response(connection, key.unit_code, key.key, stored):
+        raise KeyTaken
+
+
+def _count_rejection(counter: Counter, error: IntakeError) -> None:
+    for reason in sorted({field_error.reason for field_error in error.errors}):
+        counter.labels(reason).inc()
+    error.counted = True

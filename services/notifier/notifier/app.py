@@ -7,18 +7,18 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
-from minhbach.db.session import transaction
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.events.catalogue import DraftReady, ObligationChanged, ProbeFinished
 from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
-from notifier import deliveries, store
+from notifier import service as use_cases
 from notifier.db import NoticeState, messaging, notices
-from notifier.drafts import DraftMailer, apply_draft
+from notifier.drafts import DraftMailer
 from notifier.service import DeliveryHooks, Notifier
+from notifier.store import deliveries
 
 SPEC = service("notifier")
 
@@ -31,7 +31,12 @@ def build_notifier(runtime: Runtime, hooks: DeliveryHooks | None = None) -> Noti
         settings=runtime.settings,
         clock=runtime.clock,
         hooks=hooks or DeliveryHooks(),
-        drafts=DraftMailer(runtime.sessions, runtime.plan, runtime.settings, runtime.clock),
+        drafts=DraftMailer(
+            UnitOfWork(runtime.sessions, runtime.emit),
+            runtime.plan,
+            runtime.settings,
+            runtime.clock,
+        ),
     )
 
 
@@ -40,16 +45,12 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     notifier = build_notifier(runtime)
     app.state.notifier = notifier
 
-    async def on_obligation(session: AsyncSession, event: ObligationChanged) -> None:
-        await store.apply_obligation(session, event)
-
-    async def on_probe(session: AsyncSession, event: ProbeFinished) -> None:
-        await store.apply_probe(session, event)
-
-    runtime.consumer.subscribe(runtime.broker, ObligationChanged, on_obligation)
+    uow = notifier.uow
+    subscribe = runtime.consumer.subscribe
+    subscribe(runtime.broker, ObligationChanged, uow.applying(use_cases.apply_obligation))
     # Consecutive unreachable probes are counted: their order matters.
-    runtime.consumer.subscribe(runtime.broker, ProbeFinished, on_probe, ordered=True)
-    runtime.consumer.subscribe(runtime.broker, DraftReady, apply_draft)
+    subscribe(runtime.broker, ProbeFinished, uow.applying(use_cases.apply_probe), ordered=True)
+    subscribe(runtime.broker, DraftReady, uow.applying(use_cases.apply_draft))
 
     async def sending_rounds(runtime: Runtime) -> None:
         await notifier.run_forever()
@@ -67,14 +68,14 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
 
 def _routes(runtime: Runtime) -> APIRouter:
     router = APIRouter(prefix="/notices", tags=["notices"])
+    uow = UnitOfWork(runtime.sessions, runtime.emit)
 
     @router.get("")
     async def notices(
         state: NoticeState | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> list[dict[str, Any]]:
         """Recent notices (newest first), e.g. `?state=dead` for the ones given up on."""
-        async with transaction(runtime.sessions) as session:
-            return await store.list_notices(session, [state] if state else [], limit)
+        return await use_cases.list_notices(uow, [state] if state else [], limit)
 
     return router
 

@@ -7,12 +7,14 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ
 from minhbach.cli.database import with_database
-from minhbach.db.session import transaction
+from minhbach.db.session import Sessions
+from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
+from minhbach.messaging.outbox import Outbox
 from notifier import store
+from notifier.db import messaging
 
 notifier_app = typer.Typer(help="Notifier: silences and failed notices.", no_args_is_help=True)
 COMMANDS = {"notifier": notifier_app}
@@ -20,14 +22,16 @@ COMMANDS = {"notifier": notifier_app}
 T = TypeVar("T")
 
 
-def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """`work` in one transaction on the configured database."""
+def _run(work: Callable[[Session], Awaitable[T]]) -> T:
+    """`work` in one unit of work on the configured database."""
 
-    async def in_transaction(sessions: async_sessionmaker[AsyncSession]) -> T:
-        async with transaction(sessions) as session:
-            return await work(session)
+    async def outcome(session: Session) -> Outcome[T]:
+        return Outcome(await work(session))
 
-    return with_database(in_transaction)
+    async def in_unit(sessions: Sessions) -> T:
+        return await UnitOfWork(sessions, Outbox(messaging).emit).run(outcome)
+
+    return with_database(in_unit)
 
 
 def _until(value: str) -> datetime:

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from minhbach.calendar import TZ, format_vn_date, last_on_time_day
 from minhbach.plan import Plan
 from notifier import messages
-from notifier.ladder import Digest, Item
+from notifier.domain.ladder import Digest, Item
 
 _CONTROL = frozenset({"Cc", "Cf", "Zl", "Zp"})
 SECTION_ORDER = ("escalation", "overdue", "portal_down", "reminder")

@@ -11,43 +11,32 @@ derived from the draft and the recipient, and the notice item's key is unique.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 import httpx
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.calendar import TZ, format_vn_date
 from minhbach.clock import Clock
-from minhbach.db.session import transaction
+from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
 from minhbach.events.catalogue import DraftReady
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
 from notifier import messages
 from notifier.compose import message_id_for, one_line, set_subject
-from notifier.db import draft_mails, notice_items, notices
+from notifier.store import drafts as store
 
 log = get_logger(__name__)
 
 DRAFT_STAGE = "draft"
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-async def apply_draft(session: AsyncSession, event: DraftReady) -> None:
-    """Remember the draft until its file is fetched (a repeated event changes nothing)."""
-    await session.execute(
-        pg_insert(draft_mails)
-        .values(draft_id=event.draft_id, event=event.model_dump(mode="json"))
-        .on_conflict_do_nothing()
-    )
 
 
 class FetchFailed(Exception):
@@ -56,7 +45,7 @@ class FetchFailed(Exception):
 
 @dataclass
 class DraftMailer:
-    sessions: async_sessionmaker[AsyncSession]
+    uow: UnitOfWork
     plan: Plan
     settings: Settings
     clock: Clock
@@ -65,15 +54,11 @@ class DraftMailer:
 
     async def record_waiting(self, batch: int = 20) -> int:
         """Fetch waiting drafts' files and record their notices; return how many drafts."""
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(draft_mails.c.draft_id, draft_mails.c.event)
-                    .where(draft_mails.c.state == "waiting")
-                    .order_by(draft_mails.c.received_at)
-                    .limit(batch)
-                )
-            ).all()
+
+        async def waiting(session: Session) -> Outcome[Sequence[Any]]:
+            return Outcome(await store.waiting_drafts(session, batch))
+
+        rows = await self.uow.run(waiting)
         done = 0
         for row in rows:
             event = DraftReady.model_validate(row.event)
@@ -108,38 +93,37 @@ class DraftMailer:
         return response.content
 
     async def _failed(self, event: DraftReady, error: str) -> None:
-        async with transaction(self.sessions) as session:
-            await session.execute(
-                update(draft_mails)
-                .where(draft_mails.c.draft_id == event.draft_id)
-                .values(attempts=draft_mails.c.attempts + 1, last_error=error[:2000])
-            )
+
+        async def failed(session: Session) -> Outcome[None]:
+            await store.draft_failed(session, event.draft_id, error)
+            return Outcome(None)
+
+        await self.uow.run(failed)
         log.warning(
             "draft not fetched; next round retries", draft_id=str(event.draft_id), error=error
         )
 
     async def _record(self, event: DraftReady, docx: bytes) -> None:
         now = self.clock.now()
-        async with transaction(self.sessions) as session:
-            marked = await session.execute(
-                update(draft_mails)
-                .where(draft_mails.c.draft_id == event.draft_id, draft_mails.c.state == "waiting")
-                .values(state="recorded", last_error=None)
-                .returning(draft_mails.c.draft_id)
-            )
-            if marked.first() is None:
-                return  # another replica recorded it
+
+        async def record(session: Session) -> Outcome[bool]:
+            if not await store.mark_recorded(session, event.draft_id):
+                return Outcome(False)  # another replica recorded it
             for recipient in event.recipients:
                 if not self.plan.has_unit(recipient):
                     log.warning("draft recipient not in the plan", unit=recipient)
                     continue
                 await self._record_notice(session, event, recipient, docx, now)
+            return Outcome(True)
+
+        if not await self.uow.run(record):
+            return
         log.info(
             "draft mail recorded", draft_id=str(event.draft_id), recipients=list(event.recipients)
         )
 
     async def _record_notice(
-        self, session: AsyncSession, event: DraftReady, recipient: str, docx: bytes, now: datetime
+        self, session: Session, event: DraftReady, recipient: str, docx: bytes, now: datetime
     ) -> None:
         key = hashlib.sha256(f"draft:{event.draft_id}:{recipient}".encode()).hexdigest()
         unit = self.plan.unit(recipient)
@@ -154,30 +138,19 @@ class DraftMailer:
             now,
             chairman=self.plan.chairman.name,
         )
-        await session.execute(
-            insert(notices).values(
-                notice_key=key,
-                recipient_unit=recipient,
-                recipient_email=unit.email,
-                stage=DRAFT_STAGE,
-                round_id=f"draft-{event.draft_id.hex}",  # 38 characters: the column holds 40
-                message_id=message_id,
-                subject=subject,
-                message=data,
-                state="pending",
-                decided_at=now,
-            )
-        )
-        await session.execute(
-            insert(notice_items).values(
-                recipient_unit=recipient,
-                obligation_id=f"draft:{event.draft_id}",
-                stage=DRAFT_STAGE,
-                repeat_no=0,
-                generation="",
-                subject_unit=self.plan.roles.focal_unit,
-                notice_key=key,
-            )
+        await store.record_draft_notice(
+            session,
+            key=key,
+            recipient=recipient,
+            recipient_email=unit.email,
+            stage=DRAFT_STAGE,
+            round_id=f"draft-{event.draft_id.hex}",  # 38 characters: the column holds 40
+            message_id=message_id,
+            subject=subject,
+            message=data,
+            obligation_id=f"draft:{event.draft_id}",
+            subject_unit=self.plan.roles.focal_unit,
+            now=now,
         )
 
 

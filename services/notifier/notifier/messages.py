@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Final
 
 from minhbach.periods import PERIOD_CODES, period_name
-from notifier.ladder import ESCALATE_PREFIX, OVERDUE, PORTAL_DOWN, REMINDER_PREFIX
+from notifier.domain.ladder import ESCALATE_PREFIX, OVERDUE, PORTAL_DOWN, REMINDER_PREFIX
 
 SUBJECT_PREFIX: Final = "[Minh Bạch]"
 

@@ -15,31 +15,65 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typing import Any
 
 from minhbach.clock import Clock
-from minhbach.db.session import transaction
+from minhbach.db.session import Sessions
+from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
 from minhbach.events.base import Event
-from minhbach.events.catalogue import EscalationRaised, NoticeSent
+from minhbach.events.catalogue import DraftReady, ObligationChanged, ProbeFinished
 from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
 from minhbach.settings import Settings
-from notifier import deliveries, metrics, store
+from notifier import metrics, store
 from notifier.compose import ComposedNotice, compose, envelope_sender
-from notifier.drafts import DraftMailer
-from notifier.ladder import (
-    ESCALATE_PREFIX,
+from notifier.domain.facts import obligation_row, probe_seen
+from notifier.domain.ladder import (
     Digest,
     Ladder,
     RoundPlan,
     in_working_hours,
     plan_round,
 )
+from notifier.domain.sent import ClaimedNotice, sent_events
+from notifier.drafts import DraftMailer
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
+from notifier.store import deliveries
+from notifier.store import drafts as drafts_store
 
 log = get_logger(__name__)
+
+
+# --- facts from events (in the consumer's transaction, with its inbox row) ----------------------
+
+
+async def apply_obligation(session: Session, event: ObligationChanged) -> Sequence[Event]:
+    await store.save_obligation(session, obligation_row(event))
+    return ()
+
+
+async def apply_probe(session: Session, event: ProbeFinished) -> Sequence[Event]:
+    await store.save_probe(session, probe_seen(event))
+    return ()
+
+
+async def apply_draft(session: Session, event: DraftReady) -> Sequence[Event]:
+    await drafts_store.remember_draft(session, event.draft_id, event.model_dump(mode="json"))
+    return ()
+
+
+async def list_notices(uow: UnitOfWork, states: Sequence[str], limit: int) -> list[dict[str, Any]]:
+    """Recent notices (newest first) in these states (all when none)."""
+
+    async def read(session: Session) -> Outcome[list[dict[str, Any]]]:
+        return Outcome(await store.list_notices(session, list(states), limit))
+
+    return await uow.run(read)
+
+
+Decided = tuple[RoundPlan, list[tuple[Digest, ComposedNotice]]]
+Prepared = tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]
 
 
 def _nothing(_: str) -> None:
@@ -57,7 +91,7 @@ class DeliveryHooks:
 
 @dataclass
 class Notifier:
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     emit: Emit
     plan: Plan
     settings: Settings
@@ -67,6 +101,7 @@ class Notifier:
     drafts: DraftMailer | None = None  # reporting's drafts, recorded as notices each round
 
     def __post_init__(self) -> None:
+        self.uow = UnitOfWork(self.sessions, self.emit)  # one transaction per step
         self.calendar = self.plan.working_calendar()
         self.ladder = Ladder.from_plan(
             self.plan.escalation, self.settings.notifier_repeat_overdue_working_days
@@ -87,14 +122,21 @@ class Notifier:
         if not in_working_hours(now, self.calendar, *hours):
             return []
         started = time.perf_counter()
-        async with transaction(self.sessions) as session:
+
+        async def decide(session: Session) -> Outcome[Decided | None]:
             if not await store.try_lock_round(session):
-                return []  # another replica is deciding this round
+                return Outcome(None)  # another replica is deciding this round
             inputs = await store.load_round_inputs(session, now)
             # The ladder and the composing of each e-mail are pure CPU work (tens of ms per
             # digest): done off the event loop, so delivering goes on meanwhile.
             planned, decided = await asyncio.to_thread(self._plan_and_compose, inputs, now)
             await store.record_notices(session, decided, now)
+            return Outcome((planned, decided))
+
+        result = await self.uow.run(decide)
+        if result is None:
+            return []
+        planned, decided = result
         metrics.ROUND_SECONDS.observe(time.perf_counter() - started)
         metrics.ITEMS_HELD.labels("silenced").inc(planned.silenced)
         metrics.ITEMS_HELD.labels("inhibited").inc(planned.inhibited)
@@ -114,9 +156,7 @@ class Notifier:
             self.hooks.after_record(digest.key)
         return keys
 
-    def _plan_and_compose(
-        self, inputs: store.RoundInputs, now: datetime
-    ) -> tuple[RoundPlan, list[tuple[Digest, ComposedNotice]]]:
+    def _plan_and_compose(self, inputs: store.RoundInputs, now: datetime) -> Decided:
         s = self.settings
         planned = plan_round(
             inputs.obligations,
@@ -183,11 +223,15 @@ class Notifier:
 
     async def _prepare_queue(self, batch: int) -> list[str]:
         s = self.settings
-        async with transaction(self.sessions) as session:
-            lease = timedelta(seconds=s.notifier_sending_lease_seconds)
+        lease = timedelta(seconds=s.notifier_sending_lease_seconds)
+
+        async def prepare(session: Session) -> Outcome[Prepared]:
             recovered = await deliveries.recover_stale(session, lease, s.notifier_uncertain_policy)
             cancelled = await deliveries.cancel_moot(session)
             keys = await deliveries.due_notice_keys(session, batch)
+            return Outcome((recovered, cancelled, keys))
+
+        recovered, cancelled, keys = await self.uow.run(prepare)
         for key, stage in recovered:
             metrics.NOTICES.labels(stage, "recovered").inc()
             log.warning(
@@ -201,8 +245,11 @@ class Notifier:
         return keys
 
     async def _deliver_one(self, mailer: SmtpMailer, key: str) -> str:
-        async with transaction(self.sessions) as session:
-            claimed = await deliveries.claim(session, key)
+
+        async def claim(session: Session) -> Outcome[ClaimedNotice | None]:
+            return Outcome(await deliveries.claim(session, key))
+
+        claimed = await self.uow.run(claim)
         if claimed is None:
             return "taken"
         self.hooks.after_claim(key)
@@ -220,13 +267,17 @@ class Notifier:
         await self._mark_sent(claimed)
         return "sent"
 
-    async def _mark_sent(self, claimed: deliveries.ClaimedNotice) -> None:
+    async def _mark_sent(self, claimed: ClaimedNotice) -> None:
         sent_at = self.clock.now()
-        async with transaction(self.sessions) as session:
+
+        async def mark_sent(session: Session) -> Outcome[bool]:
             items = await deliveries.mark_sent(session, claimed.notice_key, sent_at)
             if items is None:
-                return
-            await self.emit(session, *self._events(claimed, items, sent_at))
+                return Outcome(False)
+            return Outcome(True, sent_events(claimed, items, sent_at))
+
+        if not await self.uow.run(mark_sent):
+            return
         metrics.NOTICES.labels(claimed.stage, "sent").inc()
         log.info(
             "notice sent",
@@ -236,47 +287,17 @@ class Notifier:
             attempt=claimed.attempts,
         )
 
-    def _events(
-        self,
-        claimed: deliveries.ClaimedNotice,
-        items: Sequence[deliveries.NoticeItemRow],
-        sent_at: datetime,
-    ) -> list[Event]:
-        events: list[Event] = [
-            NoticeSent(
-                notice_key=claimed.notice_key,
-                recipient_unit=claimed.recipient_unit,
-                recipient_email=claimed.recipient_email,
-                stage=claimed.stage,
-                obligation_ids=tuple(sorted({i.obligation_id for i in items})),
-                sent_at=sent_at,
-                message_id=claimed.message_id,
-                round_id=claimed.round_id,
-            )
-        ]
-        events += [
-            EscalationRaised(
-                obligation_id=i.obligation_id,
-                unit_code=i.subject_unit,
-                level=i.stage.removeprefix(ESCALATE_PREFIX),
-                raised_at=sent_at,
-                recipient_unit=claimed.recipient_unit,
-                notice_key=claimed.notice_key,
-            )
-            for i in items
-            if i.stage.startswith(ESCALATE_PREFIX)
-        ]
-        return events
-
-    async def _failed(
-        self, claimed: deliveries.ClaimedNotice, error: str, *, permanent: bool
-    ) -> None:
+    async def _failed(self, claimed: ClaimedNotice, error: str, *, permanent: bool) -> None:
         s = self.settings
         backoff = s.notifier_retry_backoff_seconds or [1.0]
         exhausted = permanent or claimed.attempts >= s.notifier_max_attempts
         retry_in = None if exhausted else backoff[min(claimed.attempts, len(backoff)) - 1]
-        async with transaction(self.sessions) as session:
+
+        async def mark_failed(session: Session) -> Outcome[None]:
             await deliveries.mark_failed(session, claimed.notice_key, error, retry_in)
+            return Outcome(None)
+
+        await self.uow.run(mark_failed)
         outcome = "dead" if retry_in is None else "retried"
         metrics.NOTICES.labels(claimed.stage, outcome).inc()
         log.warning(
@@ -289,8 +310,11 @@ class Notifier:
         )
 
     async def _update_gauges(self) -> None:
-        async with transaction(self.sessions) as session:
-            depth = await deliveries.queue_depth(session)
+
+        async def depth_of(session: Session) -> Outcome[dict[str, int]]:
+            return Outcome(await deliveries.queue_depth(session))
+
+        depth = await self.uow.run(depth_of)
         metrics.QUEUE_DEPTH.labels("pending").set(depth["pending"])
         metrics.QUEUE_DEPTH.labels("sending").set(depth["sending"])
         metrics.DEAD_NOTICES.set(depth["dead"] + depth["uncertain"])

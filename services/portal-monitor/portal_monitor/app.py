@@ -19,24 +19,21 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from minhbach.app import service_app
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.events.catalogue import ProbeOutcome
 from minhbach.plan.portal import OTHER_KIND
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from minhbach.settings import Settings
 from portal_monitor import db, metrics, store
+from portal_monitor import service as use_cases
 from portal_monitor.addresses import AddressPolicy
 from portal_monitor.deps import ProbeDeps
 from portal_monitor.domain.schedule import overdue_seconds
 from portal_monitor.fetcher import Fetcher, FetchLimits, make_client
 from portal_monitor.robots_cache import RobotsCache
-from portal_monitor.workqueue import (
-    ProbeWorker,
-    declare_work_stream,
-    monitored_units,
-    register_portals,
-    schedule_once,
-)
+from portal_monitor.service import monitored_units, register_portals
+from portal_monitor.workqueue import ProbeWorker, declare_work_stream, schedule_once
 
 SPEC = service("portal-monitor")
 
@@ -85,11 +82,10 @@ async def portal_gauges_loop(runtime: Runtime) -> None:
     """Per-portal reachability and the probe backlog, from stored state (any replica may have
     made the last probe)."""
     units = [code for code, _ in monitored_units(runtime.plan)]
+    uow = UnitOfWork(runtime.sessions, runtime.emit)
     while True:
         now = runtime.clock.now()
-        async with runtime.sessions() as session:
-            outcomes = await store.last_outcomes(session)
-            due, oldest = await store.due_backlog(session, units, now)
+        outcomes, due, oldest = await use_cases.portal_gauges(uow, units, now)
         for unit_code, outcome in outcomes:
             reachable = outcome != ProbeOutcome.UNREACHABLE.value
             metrics.PORTAL_REACHABLE.labels(unit_code).set(1 if reachable else 0)
@@ -139,11 +135,11 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     runtime.background.append(worker_loop)
     runtime.background.append(portal_gauges_loop)
     router = APIRouter()
+    uow = UnitOfWork(runtime.sessions, runtime.emit)
 
     @router.get("/portals")
     async def portals() -> list[dict[str, Any]]:
-        async with runtime.sessions() as session:
-            return await store.portal_schedule(session)
+        return await use_cases.portal_schedule(uow)
 
     kinds = {k.code for k in runtime.plan.document_kinds} | {OTHER_KIND}
 
@@ -154,25 +150,23 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
         `portal.document.changed`."""
         if correction.kind not in kinds:
             raise HTTPException(422, f"unknown kind {correction.kind!r}; one of {sorted(kinds)}")
-        async with runtime.sessions() as session, session.begin():
-            try:
-                units = await store.correct_kind(
-                    session,
-                    document_id,
-                    correction.kind,
-                    correction.corrected_by,
-                    correction.note,
-                    runtime.clock.now(),
-                )
-            except store.UnknownDocument:
-                raise HTTPException(404, f"no document {document_id}") from None
+        try:
+            units = await use_cases.correct_kind(
+                uow,
+                document_id,
+                correction.kind,
+                correction.corrected_by,
+                correction.note,
+                runtime.clock.now(),
+            )
+        except store.UnknownDocument:
+            raise HTTPException(404, f"no document {document_id}") from None
         return {"document_id": str(document_id), "kind": correction.kind, "reprobed": units}
 
     @router.get("/corrections.tsv", response_class=PlainTextResponse)
     async def corrections() -> str:
         """Corrections as labelled examples, in the classifier's test-set format."""
-        async with runtime.sessions() as session:
-            return "".join(line + "\n" for line in await store.labelled_examples(session))
+        return "".join(line + "\n" for line in await use_cases.labelled_examples(uow))
 
     app.include_router(router)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from minhbach.calendar import WorkingCalendar
 from minhbach.clock import Clock
+from minhbach.db.session import Sessions
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.messaging.outbox import Emit
 from minhbach.plan import Plan, PortalMonitoring
 from portal_monitor.domain.classify import Classifier
@@ -25,7 +25,7 @@ class ProbeDeps:
     calendar: WorkingCalendar
     fetcher: Fetcher
     robots: RobotsCache
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     emit: Emit
     clock: Clock
     fetch_retry_seconds: float
@@ -35,6 +35,11 @@ class ProbeDeps:
     # Files fetched per probe to check the full text: 3 keeps a first sweep within 0.8x of the
     # pages/s of one without checks (make bench); a backlog clears over the next probes.
     attachment_checks_per_probe: int = 3
+
+    @property
+    def unit_of_work(self) -> UnitOfWork:
+        """One transaction per use case, its events emitted inside it."""
+        return UnitOfWork(self.sessions, self.emit)
 
     @classmethod
     def build(cls, plan: Plan, **kwargs: Any) -> ProbeDeps:

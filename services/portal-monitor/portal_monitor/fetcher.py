@@ -16,7 +16,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +24,7 @@ import httpx
 
 from portal_monitor import metrics
 from portal_monitor.addresses import AddressPolicy, BlockedAddress
+from portal_monitor.domain.state import Validators
 
 Problem = str  # one of messages.FETCH_PROBLEMS' keys
 
@@ -39,12 +40,6 @@ class FetchLimits:
 
 
 @dataclass(frozen=True)
-class Validators:
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
 class FetchResult:
     url: str
     final_url: str
@@ -52,7 +47,7 @@ class FetchResult:
     body: bytes = b""
     content_type: str = ""
     problem: Problem | None = None
-    validators: Validators = Validators()
+    validators: Validators = field(default_factory=Validators)
     bytes_received: int = 0
     elapsed_ms: float = 0.0
     declared_size: int | None = None  # the whole resource (Content-Range total, else length)

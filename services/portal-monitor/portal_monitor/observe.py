@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from minhbach.db.unit_of_work import Outcome, Session
 from minhbach.plan import Plan, SectionSource, Unit
 from portal_monitor import metrics, store
 from portal_monitor.deps import ProbeDeps
@@ -24,6 +25,7 @@ from portal_monitor.domain.attachments import (
 from portal_monitor.domain.checks import SectionObservation
 from portal_monitor.domain.documents import DocumentDraft, deduplicate, draft_of
 from portal_monitor.domain.extract import (
+    DetailFields,
     ListedItem,
     ParsedPage,
     parse_detail,
@@ -33,9 +35,10 @@ from portal_monitor.domain.extract import (
     with_detail,
 )
 from portal_monitor.domain.robots import RobotsPolicy
+from portal_monitor.domain.state import Validators
 from portal_monitor.domain.text import fold_case, strip_diacritics
 from portal_monitor.domain.urls import canonical_url, host_of, resolve
-from portal_monitor.fetcher import FetchResult, Validators
+from portal_monitor.fetcher import FetchResult
 from portal_monitor.tls import tls_days_left
 
 
@@ -161,8 +164,12 @@ async def _with_details(
     requests) and at most `max_details` a read; the rest stay pending (their file unknown, not
     absent) and are read on the next probes."""
     assert source.detail is not None
-    async with deps.sessions() as session:
-        known = await store.stored_details(session, [canonical_url(i.url) for i in items])
+    urls = [canonical_url(i.url) for i in items]
+
+    async def read_stored(session: Session) -> Outcome[dict[str, DetailFields]]:
+        return Outcome(await store.stored_details(session, urls))
+
+    known = await deps.unit_of_work.run(read_stored)
     budget = source.max_details
     completed: list[ListedItem] = []
     for item in items:

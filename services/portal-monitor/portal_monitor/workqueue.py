@@ -42,13 +42,13 @@ from nats.js.api import (
     StreamConfig,
 )
 from nats.js.errors import APIError, BadRequestError, NotFoundError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from minhbach.db.session import Sessions
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
-from portal_monitor import metrics, store
+from portal_monitor import metrics
 from portal_monitor.deps import ProbeDeps
-from portal_monitor.probe import probe_portal
+from portal_monitor.service import claim_due, monitored_units, probe_portal
 
 log = get_logger(__name__)
 
@@ -85,34 +85,6 @@ async def declare_work_stream(js: JetStreamContext) -> None:
         await js.update_stream(config)
 
 
-def monitored_units(plan: Plan) -> list[tuple[str, str]]:
-    if plan.portal_monitoring is None:
-        return []
-    return [(u.code, u.portal) for u in plan.portal_units() if u.portal is not None]
-
-
-async def register_portals(
-    sessions: async_sessionmaker[AsyncSession], plan: Plan, now: datetime
-) -> None:
-    """Every portal of the plan gets a schedule row (due now when new)."""
-    units = monitored_units(plan)
-    if units:
-        async with sessions() as session, session.begin():
-            await store.register_portals(session, units, now)
-
-
-async def claim_due(
-    sessions: async_sessionmaker[AsyncSession],
-    unit_codes: Sequence[str],
-    now: datetime,
-    lease: timedelta,
-    limit: int = 500,
-) -> list[tuple[str, datetime]]:
-    """The due portals not offered within `lease`, oldest due first; returns (unit, due)."""
-    async with sessions() as session, session.begin():
-        return await store.claim_due(session, unit_codes, now, lease, limit)
-
-
 def request_payload(unit_code: str, due: datetime) -> bytes:
     return json.dumps({"unit_code": unit_code, "due_at": due.isoformat()}).encode()
 
@@ -134,7 +106,7 @@ async def publish_requests(js: JetStreamContext, claimed: Sequence[tuple[str, da
 
 async def schedule_once(
     js: JetStreamContext,
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: Sessions,
     plan: Plan,
     now: datetime,
     lease: timedelta,

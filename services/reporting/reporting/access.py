@@ -14,9 +14,9 @@ import hmac
 from dataclasses import dataclass
 
 from fastapi import Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach import tokens
+from minhbach.db.session import Sessions
 from minhbach.plan import Plan
 from minhbach.tokens import TokenVerifier
 from reporting import messages as msg
@@ -26,13 +26,13 @@ COOKIE = "minhbach_doc"
 
 
 async def issue_reader_token(
-    sessions: async_sessionmaker[AsyncSession], unit_code: str, *, keep_others: bool = False
+    sessions: Sessions, unit_code: str, *, keep_others: bool = False
 ) -> str:
     """A new page token for a reader's unit; its earlier ones are revoked unless `keep_others`."""
     return await tokens.issue_token(sessions, reader_tokens, unit_code, keep_others=keep_others)
 
 
-async def revoke_reader_tokens(sessions: async_sessionmaker[AsyncSession], unit_code: str) -> int:
+async def revoke_reader_tokens(sessions: Sessions, unit_code: str) -> int:
     return await tokens.revoke_tokens(sessions, reader_tokens, unit_code)
 
 

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.runtime import Runtime
 from reporting import messages as msg
-from reporting import store
+from reporting import service as use_cases
 from reporting.access import Access, AccessDenied
 from reporting.page import file_response
 
@@ -40,6 +41,7 @@ class DraftSources(BaseModel):
 
 def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["reporting"])
+    uow = UnitOfWork(runtime.sessions, runtime.emit)
 
     @router.get("/drafts", response_model=list[DraftOut])
     async def list_drafts(request: Request) -> Any:
@@ -48,8 +50,7 @@ def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
             await access.reader(request)
         except AccessDenied as denied:
             return _denied(denied)
-        async with runtime.sessions() as session:
-            rows = await store.list_drafts(session)
+        rows = await use_cases.list_drafts(uow)
         return [
             DraftOut(
                 draft_id=r.draft_id,
@@ -79,8 +80,7 @@ def api_router(runtime: Runtime, access: Access, page_prefix: str) -> APIRouter:
             uid = UUID(draft_id)
         except ValueError:
             return _denied(AccessDenied(404, msg.UNKNOWN_DRAFT))
-        async with runtime.sessions() as session:
-            found = await store.draft_sources(session, uid)
+        found = await use_cases.draft_sources(uow, uid)
         if found is None:
             return _denied(AccessDenied(404, msg.UNKNOWN_DRAFT))
         return DraftSources(draft_id=uid, sources=found)

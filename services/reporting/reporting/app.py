@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.app import service_app
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.events.catalogue import (
     DocumentChanged,
     DocumentFound,
@@ -22,11 +22,10 @@ from minhbach.observability.logging import get_logger
 from minhbach.runtime import Runtime
 from minhbach.services import service
 from minhbach.tokens import TokenVerifier
-from reporting import store
+from reporting import service as use_cases
 from reporting.access import Access
 from reporting.api import api_router
 from reporting.db import messaging, reader_tokens
-from reporting.domain.schedule import inspection_round
 from reporting.drafting import Drafter
 from reporting.page import PAGE_PREFIX, page_router
 from reporting.render.pdf import find_soffice
@@ -67,28 +66,15 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     plan = runtime.plan
     if plan.drafting is None:
         raise RuntimeError(f"the plan {runtime.settings.plan_file} has no `drafting` section")
-    round_kind = plan.drafting.inspection_round
     consumer, broker = runtime.consumer, runtime.broker
 
-    # Facts about units the plan does not name are not this deployment's: ignored.
-    async def on_report(session: AsyncSession, event: ReportSubmitted) -> None:
-        if plan.has_unit(event.unit_code):
-            await store.apply_report(session, event)
-
-    async def on_probe(session: AsyncSession, event: ProbeFinished) -> None:
-        if plan.has_unit(event.portal_unit_code):
-            round_key = inspection_round(round_kind, event.finished_at).key
-            await store.apply_probe(session, event, round_key)
-
-    async def on_document(session: AsyncSession, event: DocumentFound | DocumentChanged) -> None:
-        if plan.has_unit(event.document.portal_unit_code):
-            await store.apply_document(session, event)
-
-    consumer.subscribe(broker, ReportSubmitted, on_report)
-    consumer.subscribe(broker, IndicatorChanged, store.apply_figure)
-    consumer.subscribe(broker, ProbeFinished, on_probe)
-    consumer.subscribe(broker, DocumentFound, on_document)
-    consumer.subscribe(broker, DocumentChanged, on_document)
+    facts = use_cases.Facts(plan, plan.drafting.inspection_round)
+    apply = UnitOfWork(runtime.sessions, runtime.emit).applying
+    consumer.subscribe(broker, ReportSubmitted, apply(facts.report))
+    consumer.subscribe(broker, IndicatorChanged, apply(facts.figure))
+    consumer.subscribe(broker, ProbeFinished, apply(facts.probe))
+    consumer.subscribe(broker, DocumentFound, apply(facts.document))
+    consumer.subscribe(broker, DocumentChanged, apply(facts.document))
 
     drafter = build_drafter(runtime)
     app.state.drafter = drafter

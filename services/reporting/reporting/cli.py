@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.cli.database import with_database
+from minhbach.db.session import Sessions
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
+from reporting import service as use_cases
 from reporting import store
 from reporting.access import issue_reader_token, revoke_reader_tokens
 
@@ -47,9 +48,8 @@ def revoke(unit: str = typer.Argument(..., help="Unit code")) -> None:
 def drafts() -> None:
     """Every drafted version, newest first."""
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> list[store.DraftRow]:
-        async with sessions() as session:
-            return await store.list_drafts(session)
+    async def work(sessions: Sessions) -> list[store.DraftRow]:
+        return await use_cases.list_drafts(use_cases.unit_of_work(sessions))
 
     for row in with_database(work):
         pdf = "pdf" if row.has_pdf else "no-pdf"

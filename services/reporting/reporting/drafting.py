@@ -17,10 +17,9 @@ from datetime import datetime
 from datetime import time as dt_time
 from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from minhbach.calendar import TZ
-from minhbach.db.session import transaction
+from minhbach.db.session import Sessions
+from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
 from minhbach.events.catalogue import DraftKind, DraftReady
 from minhbach.messaging.outbox import Emit
 from minhbach.observability.logging import get_logger
@@ -28,7 +27,7 @@ from minhbach.plan import Plan
 from reporting import compose, metrics, report_document, store
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.inspection import inspection_notice
-from reporting.domain.planned import Planned
+from reporting.domain.planned import Planned, announcement
 from reporting.domain.schedule import (
     ROUND_COMPLETE,
     ReportPeriod,
@@ -45,16 +44,11 @@ from reporting.render.xlsx import render_xlsx
 
 log = get_logger(__name__)
 
-FILE_PREFIX = {
-    DraftKind.CONSOLIDATED_REPORT: "du-thao-bao-cao",
-    DraftKind.INSPECTION_NOTICE: "du-thao-thong-bao-kiem-tra",
-}
-
 
 @dataclass
 class Drafter:
     plan: Plan
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     emit: Emit
     soffice: str | None
     pdf_timeout_seconds: float
@@ -63,12 +57,16 @@ class Drafter:
     periods: tuple[ReportPeriod, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.uow = UnitOfWork(self.sessions, self.emit)  # reading the facts; storing a version
         self.periods = report_periods(self.plan, self.plan.working_calendar())
 
     async def run_pass(self, now: datetime) -> list[DraftReady]:
         """Draft every document due at `now`; return the announcements."""
-        async with self.sessions() as session:
-            planned = await self.due_drafts(session, now)
+
+        async def due(session: Session) -> Outcome[list[Planned]]:
+            return Outcome(await self.due_drafts(session, now))
+
+        planned = await self.uow.run(due)
         announced = []
         for draft in planned:
             event = await self._store(draft, now)
@@ -76,7 +74,7 @@ class Drafter:
                 announced.append(event)
         return announced
 
-    async def due_drafts(self, session: AsyncSession, now: datetime) -> list[Planned]:
+    async def due_drafts(self, session: Session, now: datetime) -> list[Planned]:
         found = []
         for period in self.periods:
             draft = await self._consolidated(session, period, now)
@@ -89,7 +87,7 @@ class Drafter:
         return found
 
     async def _consolidated(
-        self, session: AsyncSession, period: ReportPeriod, now: datetime
+        self, session: Session, period: ReportPeriod, now: datetime
     ) -> Planned | None:
         reports = await store.period_reports(session, period.plan_year, period.period)
         filed = {r.unit_code for r in reports if r.reporter == "lead_units"}
@@ -155,9 +153,7 @@ class Drafter:
             missing_units=content.missing_units,
         )
 
-    async def _inspection(
-        self, session: AsyncSession, round_key: str, now: datetime
-    ) -> Planned | None:
+    async def _inspection(self, session: Session, round_key: str, now: datetime) -> Planned | None:
         drafting = self.plan.drafting
         assert drafting is not None
         if await store.latest_draft(session, DraftKind.INSPECTION_NOTICE, round_key) is not None:
@@ -208,26 +204,23 @@ class Drafter:
         pdf = await self._pdf(docx)
         draft_id = uuid4()
         digest = hashlib.sha256(docx).hexdigest()
-        event = DraftReady(
-            draft_id=draft_id,
-            kind=draft.kind,
-            period_key=draft.period_key,
-            version_no=draft.version_no,
-            title=draft.document.summary,
-            drafted_at=now,
-            trigger=draft.trigger,
-            docx_path=f"/api/v1/drafts/{draft_id}.docx",
-            docx_sha256=digest,
-            docx_filename=f"{FILE_PREFIX[draft.kind]}-{draft.period_key}-v{draft.version_no}.docx",
-            pdf_path=f"/api/v1/drafts/{draft_id}.pdf" if pdf else None,
+        event = announcement(
+            draft,
+            draft_id,
+            now,
+            digest,
+            has_pdf=pdf is not None,
             recipients=self.plan.drafting.draft_recipients if self.plan.drafting else (),
-            missing_units=draft.missing_units,
         )
         files = store.DraftFiles(docx=docx, docx_sha256=digest, pdf=pdf, html=html, xlsx=xlsx)
-        async with transaction(self.sessions) as session:
+
+        async def add(session: Session) -> Outcome[bool]:
             if not await store.add_draft(session, draft_id, draft, now, files):
-                return None  # another replica stored this version first
-            await self.emit(session, event)
+                return Outcome(False)  # another replica stored this version first
+            return Outcome(True, [event])
+
+        if not await self.uow.run(add):
+            return None
         metrics.DRAFTS.labels(str(draft.kind), draft.trigger).inc()
         log.info(
             "draft stored",

@@ -13,11 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from minhbach.calendar import TZ, format_vn_date_short, last_on_time_day
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.plan_import.commands import check_count, import_bytes
 from minhbach.plan_import.errors import ImportFailure
 from minhbach.runtime import Runtime
 from reporting import messages as msg
-from reporting import store, views
+from reporting import service as use_cases
 from reporting.access import COOKIE, Access, AccessDenied, Reader
 from reporting.domain.corrections import (
     NOTE_LIMIT,
@@ -37,6 +38,7 @@ PAGE_PREFIX = "/bao-cao-tong-hop"
 def page_router(runtime: Runtime, access: Access) -> APIRouter:
     router = APIRouter(prefix=PAGE_PREFIX, include_in_schema=False)
     plan = runtime.plan
+    uow = UnitOfWork(runtime.sessions, runtime.emit)
     choices = kind_choices(plan, msg.OTHER_KIND_NAME)
     section_names = {s.code: s.name for s in plan.portal_sections}
 
@@ -85,8 +87,7 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
             reader = await access.reader(request)
         except AccessDenied as denied:
             return refused(denied)
-        async with runtime.sessions() as session:
-            data = await views.overview(session, plan, runtime.clock.now())
+        data = await use_cases.overview(uow, plan, runtime.clock.now())
         return render("overview.html", reader=reader, view=data, indicators=plan.indicators)
 
     @router.post("/dang-nhap")
@@ -117,8 +118,7 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
         failed_id: str | None = None,
         corrected_id: str | None = None,
     ) -> Response:
-        async with runtime.sessions() as session:
-            history = await views.unit_history(session, unit_code)
+        history = await use_cases.unit_history(uow, unit_code)
         tasks = {t.code: t for t in plan.tasks}
         done = None
         for doc in history.documents:
@@ -158,8 +158,7 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
         except AccessDenied as denied:
             return refused(denied)
         uid = _uuid(document_id)
-        async with runtime.sessions() as session:
-            posting = None if uid is None else await store.document_posting(session, uid)
+        posting = None if uid is None else await use_cases.document_posting(uow, uid)
         if uid is None or posting is None:
             return render("refused.html", 404, reader=reader, error=msg.UNKNOWN_DOCUMENT)
         unit_code, current_kind = posting
@@ -184,8 +183,7 @@ def page_router(runtime: Runtime, access: Access) -> APIRouter:
             error = msg.CORRECTION_ERRORS[str(sent)]
             return await unit_page(reader, unit_code, status, error, document_id)
         record = RecordedCorrection(read.kind, current_kind, who, runtime.clock.now(), read.note)
-        async with runtime.sessions() as session, session.begin():
-            await store.record_correction(session, uid, record)
+        await use_cases.record_correction(uow, uid, record)
         return RedirectResponse(
             f"{PAGE_PREFIX}/don-vi/{unit_code}?da-sua={uid}#van-ban-{uid}", status_code=303
         )
@@ -284,8 +282,7 @@ async def _draft(runtime: Runtime, draft_id: str, column: str) -> Any:
     uid = draft_uuid(draft_id)
     if uid is None:
         return None
-    async with runtime.sessions() as session:
-        return await store.draft_file(session, uid, column)
+    return await use_cases.draft_file(UnitOfWork(runtime.sessions, runtime.emit), uid, column)
 
 
 MEDIA_TYPES = {

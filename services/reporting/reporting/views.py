@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from minhbach.db.unit_of_work import Session
 from minhbach.plan import Plan
 from reporting import store
 from reporting.domain.consolidated import ConsolidatedReport, consolidated_report
@@ -25,7 +24,7 @@ class Overview:
     unchecked: tuple[str, ...] = ()  # portals never probed: "chưa kiểm tra", never failed
 
 
-async def overview(session: AsyncSession, plan: Plan, now: datetime) -> Overview:
+async def overview(session: Session, plan: Plan, now: datetime) -> Overview:
     periods = report_periods(plan, plan.working_calendar())
     period = current_period(periods, now)
     probes = await store.latest_round_probes(session)
@@ -51,7 +50,7 @@ class UnitHistory:
     documents: tuple[store.ListedDocument, ...] = ()  # found on its portal, newest first
 
 
-async def unit_history(session: AsyncSession, unit_code: str) -> UnitHistory:
+async def unit_history(session: Session, unit_code: str) -> UnitHistory:
     reports = sorted(
         await store.unit_reports(session, unit_code),
         key=lambda r: r.submitted_at,

@@ -14,8 +14,8 @@ from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.plan import Target
 from minhbach.runtime import Runtime
 from scoring import messages
-from scoring.obligations import Obligation
-from scoring.records import StatusCounts, UnitRecord, count_statuses, unit_records
+from scoring.domain.obligations import Obligation
+from scoring.domain.records import StatusCounts, UnitRecord, count_statuses, unit_records
 from scoring.scorer import Scorer
 from scoring.store import figures, ledger, projections
 

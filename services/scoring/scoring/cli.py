@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minhbach.cli.database import with_database
 from minhbach.clock import clock_from_settings
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
 from scoring.db import messaging
 from scoring.scorer import Scorer
+from scoring.service import ScoringService
 
 scoring_app = typer.Typer(help="Scoring: the obligations ledger and readiness figures.")
 COMMANDS = {"scoring": scoring_app}
@@ -23,16 +24,18 @@ COMMANDS = {"scoring": scoring_app}
 T = TypeVar("T")
 
 
-def _run(work: Callable[[Scorer, async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+def _run(work: Callable[[ScoringService, datetime], Awaitable[T]]) -> T:
+    """`work` with the service on the configured database (its events go to the outbox: the
+    running service's relay publishes them) at the current clock."""
     settings = get_settings()
     scorer = Scorer(load_plan(settings.plan_file), settings.scoring_due_soon_working_days)
-    return with_database(lambda sessions: work(scorer, sessions))
-
-
-def _now() -> datetime:
-    settings = get_settings()
     clock = clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor)
-    return clock.now()
+    return with_database(
+        lambda sessions: work(
+            ScoringService(scorer, UnitOfWork(sessions, Outbox(messaging).emit), clock),
+            clock.now(),
+        )
+    )
 
 
 @scoring_app.command("check")
@@ -40,11 +43,7 @@ def check() -> None:
     """Compare the stored ledger and figures with a rebuild from the projections (exit 1 if
     they differ). Figures that depend on time are compared at the current clock."""
 
-    async def work(scorer: Scorer, sessions: async_sessionmaker[AsyncSession]) -> list[str]:
-        async with sessions() as session:
-            return await scorer.differences(session, _now())
-
-    differences = _run(work)
+    differences = _run(lambda scoring, now: scoring.differences(now))
     for line in differences:
         typer.echo(line)
     typer.echo(f"{len(differences)} difference(s)", err=True)
@@ -56,13 +55,8 @@ def rebuild() -> None:
     """Recompute task states, the whole ledger and every figure from the projections. Changes
     are announced through the outbox (the running service's relay publishes them)."""
 
-    async def work(scorer: Scorer, sessions: async_sessionmaker[AsyncSession]) -> str:
-        async with sessions() as session, session.begin():
-            summary = await scorer.rebuild(session, _now())
-            await Outbox(messaging).emit(session, *summary.events)
-        return (
-            f"obligations changed: {summary.obligations_changed}, "
-            f"figures moved: {summary.figures_changed}"
-        )
-
-    typer.echo(_run(work))
+    summary = _run(lambda scoring, now: scoring.rebuild(now))
+    typer.echo(
+        f"obligations changed: {summary.obligations_changed}, "
+        f"figures moved: {summary.figures_changed}"
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from prometheus_client import Gauge
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from minhbach.db.session import Session
 from minhbach.events.catalogue import ObligationStatus
-from scoring.readiness import ReadinessModel
+from scoring.domain.readiness import ReadinessModel
 from scoring.store import figures, ledger
 
 INDICATOR_READINESS = Gauge(
@@ -34,7 +34,7 @@ OBLIGATIONS = Gauge("minhbach_scoring_obligations", "Obligations by status", ["s
 UNIT_OVERDUE = Gauge("minhbach_scoring_unit_overdue", "Overdue obligations per unit", ["unit"])
 
 
-async def refresh(session: AsyncSession, model: ReadinessModel, now: datetime) -> None:
+async def refresh(session: Session, model: ReadinessModel, now: datetime) -> None:
     rows = await figures.stored(session)
     known = []
     for row in rows:

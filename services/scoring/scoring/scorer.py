@@ -1,34 +1,37 @@
-"""What scoring does with each event, each tick of the clock, and on a rebuild.
+"""The steps of what scoring does with each event, each tick of the clock, and on a rebuild.
 
-Every entry point runs inside one transaction that holds scoring's advisory lock, stores the
-fact, recomputes the slices of the ledger and the figures the fact can move (pure rules in
-`obligations` and `readiness`), and returns the events to emit through the outbox.
+Each step runs inside the one transaction it is given (`scoring.service` opens it through the
+unit of work; a consumed event's is the consumer's inbox transaction), holds scoring's advisory
+lock, stores the fact through `scoring.store`, asks the pure rules (`scoring.domain`) what the
+ledger and the figures now are and what changed, writes that through the store, and returns the
+events the domain built, for the unit of work to emit through the outbox.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event as sa_event
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from minhbach.db.unit_of_work import Session, after_commit
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
     DocumentChanged,
     DocumentFound,
     EvidenceSubmitted,
+    IndicatorChanged,
+    ObligationChanged,
     ObligationKind,
     ProbeFinished,
     ReportSubmitted,
 )
 from minhbach.plan import Plan
-from scoring.derive import Derived, Relevance, derive
-from scoring.facts import (
+from scoring.domain.changes import figure_changes, ledger_changes, status_moved
+from scoring.domain.derive import Derived, Relevance, derive
+from scoring.domain.facts import (
     DocumentFact,
     document_fact,
     evidence_fact,
@@ -36,46 +39,16 @@ from scoring.facts import (
     probe_fact,
     report_fact,
 )
-from scoring.obligations import ObligationRules
-from scoring.readiness import (
+from scoring.domain.obligations import Obligation, ObligationRules
+from scoring.domain.readiness import (
     DOCUMENT_SIGNALS,
     EVIDENCE_SIGNALS,
     PROBE_SIGNALS,
+    IndicatorFigure,
     ReadinessModel,
 )
+from scoring.pending import PendingFigures, SignalScope
 from scoring.store import figures, ledger, locks, projections, task_states
-
-SignalScope = dict[int, set[str] | None]
-"""Indicator -> the signals an input can move (None: all of them)."""
-
-
-@dataclass
-class PendingFigures:
-    """Figures that handled events may have moved, and the events, until the next flush.
-
-    Handlers mark while they hold scoring's lock, so a flush (which takes the lock) always reads
-    what they committed. A mark lost in a crash is made good by the time loop's full pass."""
-
-    scope: SignalScope = field(default_factory=dict)
-    causes: dict[int, list[UUID]] = field(default_factory=dict)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def mark(self, scope: SignalScope, *causes: UUID) -> None:
-        for number, signals in scope.items():
-            if number in self.scope:
-                known = self.scope[number]
-                self.scope[number] = None if known is None or signals is None else known | signals
-            else:
-                self.scope[number] = None if signals is None else set(signals)
-            self.causes.setdefault(number, []).extend(causes)
-        if scope:
-            self.ready.set()
-
-    def take(self) -> tuple[SignalScope, dict[int, list[UUID]]]:
-        scope, causes = self.scope, self.causes
-        self.scope, self.causes = {}, {}
-        self.ready.clear()
-        return scope, causes
 
 
 @dataclass(frozen=True)
@@ -100,7 +73,7 @@ class Scorer:
     # --- events -----------------------------------------------------------------------------
 
     async def on_report(
-        self, session: AsyncSession, event: ReportSubmitted, now: datetime
+        self, session: Session, event: ReportSubmitted, now: datetime
     ) -> list[Event]:
         fact = report_fact(event)
         if not self.relevance.report(fact):
@@ -113,7 +86,7 @@ class Scorer:
             [ob.obligation_id for ob in obligations],
         )
         events: list[Event] = [
-            *await ledger.sync(
+            *await sync_ledger(
                 session,
                 obligations,
                 now,
@@ -134,7 +107,7 @@ class Scorer:
         return events
 
     async def on_evidence(
-        self, session: AsyncSession, event: EvidenceSubmitted, now: datetime
+        self, session: Session, event: EvidenceSubmitted, now: datetime
     ) -> list[Event]:
         fact = evidence_fact(event)
         if not self.relevance.evidence(fact):
@@ -143,7 +116,7 @@ class Scorer:
         await projections.save_evidence(session, fact)
         obligations = self.rules.unit_obligations(fact.unit_code, (), [fact])
         events: list[Event] = [
-            *await ledger.sync(
+            *await sync_ledger(
                 session, obligations, now, event.event_id, keep_earlier_fulfilment=True
             )
         ]
@@ -154,7 +127,7 @@ class Scorer:
         return events
 
     async def on_document(
-        self, session: AsyncSession, event: DocumentFound | DocumentChanged, now: datetime
+        self, session: Session, event: DocumentFound | DocumentChanged, now: datetime
     ) -> list[Event]:
         fact = document_fact(event)
         if not self.relevance.document(fact):
@@ -172,7 +145,7 @@ class Scorer:
                 else []
             )
             copies = [c for c in copies if c.portal_unit_code != source.portal_unit_code]
-            events += await ledger.sync(
+            events += await sync_ledger(
                 session,
                 self.rules.postings.document_obligations(source, copies),
                 now,
@@ -184,7 +157,7 @@ class Scorer:
         return events
 
     async def _sources_touched(
-        self, session: AsyncSession, doc: DocumentFact, previous: DocumentFact | None
+        self, session: Session, doc: DocumentFact, previous: DocumentFact | None
     ) -> list[DocumentFact]:
         """The document itself and the district documents it may be (or have been) a copy of."""
         related = await projections.documents_like(
@@ -198,9 +171,7 @@ class Scorer:
                 touched[other.document_id] = other
         return list(touched.values())
 
-    async def on_probe(
-        self, session: AsyncSession, event: ProbeFinished, now: datetime
-    ) -> list[Event]:
+    async def on_probe(self, session: Session, event: ProbeFinished, now: datetime) -> list[Event]:
         fact = probe_fact(event)
         if not self.relevance.probe(fact):
             return []
@@ -212,14 +183,14 @@ class Scorer:
     # --- slices -----------------------------------------------------------------------------
 
     async def _unit_slice(
-        self, session: AsyncSession, unit_code: str, now: datetime, caused_by: UUID | None
+        self, session: Session, unit_code: str, now: datetime, caused_by: UUID | None
     ) -> list[Event]:
         """Recompute one unit's task states and report/task obligations from its facts."""
         reports = await projections.unit_reports(session, unit_code, self.rules.year)
         evidence = await projections.unit_evidence(session, unit_code, self.rules.year)
         await task_states.replace(session, self.model.task_states(reports).values(), unit_code)
         obligations = self.rules.unit_obligations(unit_code, reports, evidence)
-        return [*await ledger.sync(session, obligations, now, caused_by)]
+        return [*await sync_ledger(session, obligations, now, caused_by)]
 
     def _scope(self, signals: frozenset[str]) -> SignalScope:
         return {n: set(signals) for n in self.model.indicators_using(signals)}
@@ -230,18 +201,13 @@ class Scorer:
             unit for task in self.rules.fixed_tasks for unit in self.plan.lead_unit_codes(task.code)
         )
 
-    def _mark_after_commit(self, session: AsyncSession, scope: SignalScope, cause: UUID) -> None:
+    def _mark_after_commit(self, session: Session, scope: SignalScope, cause: UUID) -> None:
         """Mark figures to recompute once the event's effects are committed (a flush never
         reads state older than the marks it takes)."""
         if scope:
-            sa_event.listen(
-                session.sync_session,
-                "after_commit",
-                lambda _session: self.pending.mark(scope, cause),
-                once=True,
-            )
+            after_commit(session, lambda: self.pending.mark(scope, cause))
 
-    async def flush_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
+    async def flush_figures(self, session: Session, now: datetime) -> list[Event]:
         """Recompute the figures events marked since the last flush (one transaction for a
         burst of events); announce those that moved, naming every event that moved them.
         Takes only the figures' lock: event handlers are not held up by it."""
@@ -260,7 +226,7 @@ class Scorer:
 
     async def _figures(
         self,
-        session: AsyncSession,
+        session: Session,
         scope: SignalScope,
         now: datetime,
         causes: Mapping[int, Sequence[UUID]] | None = None,
@@ -284,7 +250,7 @@ class Scorer:
             )
             for n in sorted(scope)
         ]
-        return [*await figures.write(session, recomputed, now, causes, previous)]
+        return [*await write_figures(session, recomputed, now, causes, previous)]
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -297,7 +263,7 @@ class Scorer:
             for ob in self.rules.unit_obligations(unit, (), ())
         }
 
-    async def tick(self, session: AsyncSession, now: datetime) -> list[Event]:
+    async def tick(self, session: Session, now: datetime) -> list[Event]:
         """Time passed: make sure the plan's obligations exist and announce statuses that
         moved. (Figures that depend on time: `refresh_figures`, in its own transaction.)"""
         await locks.lock(session)
@@ -308,10 +274,12 @@ class Scorer:
         }
         for unit in sorted(missing_units):
             events += await self._unit_slice(session, unit, now, None)
-        events += await ledger.announce_status_changes(session, now)
+        moved = status_moved(await ledger.status_moved_rows(session, now))
+        await ledger.set_statuses(session, {e.obligation_id: e.status.value for e in moved}, now)
+        events += moved
         return events
 
-    async def refresh_figures(self, session: AsyncSession, now: datetime) -> list[Event]:
+    async def refresh_figures(self, session: Session, now: datetime) -> list[Event]:
         """Recompute every signal of every figure (time moves some: overdue postings, the
         probe window; a mark lost in a crash is made good here)."""
         await locks.lock_figures(session, snapshot_after=True)
@@ -326,22 +294,22 @@ class Scorer:
 
     # --- rebuild --------------------------------------------------------------------------------
 
-    async def derive_from_projections(self, session: AsyncSession, now: datetime) -> Derived:
+    async def derive_from_projections(self, session: Session, now: datetime) -> Derived:
         return derive(self.model, await projections.all_facts(session), now, with_items=False)
 
-    async def rebuild(self, session: AsyncSession, now: datetime) -> RebuildSummary:
+    async def rebuild(self, session: Session, now: datetime) -> RebuildSummary:
         """Recompute task states, the whole ledger and every figure from the projections."""
         await locks.lock(session)
         await locks.lock_figures(session)
         derived = await self.derive_from_projections(session, now)
         await task_states.replace(session, derived.task_states.values())
-        changed = await ledger.sync(
+        changed = await sync_ledger(
             session, derived.obligations, now, None, ledger.ObligationScope(everything=True)
         )
-        moved = await figures.write(session, derived.figures, now, None)
+        moved = await write_figures(session, derived.figures, now, None)
         return RebuildSummary(len(changed), len(moved), [*changed, *moved])
 
-    async def differences(self, session: AsyncSession, now: datetime) -> list[str]:
+    async def differences(self, session: Session, now: datetime) -> list[str]:
         """Where the stored ledger and figures differ from a rebuild's (empty: they agree)."""
         derived = await self.derive_from_projections(session, now)
         found: list[str] = []
@@ -366,3 +334,44 @@ class Scorer:
                     f"{(figure.readiness, figure.values())}"
                 )
         return found
+
+
+# --- the ledger and the figures: read, ask the domain, write ------------------------------------
+
+
+async def sync_ledger(
+    session: Session,
+    computed: Sequence[Obligation],
+    now: datetime,
+    caused_by: UUID | None = None,
+    scope: ledger.ObligationScope = ledger.ObligationScope(),
+    *,
+    keep_earlier_fulfilment: bool = False,
+    existing: dict[str, Any] | None = None,
+) -> list[ObligationChanged]:
+    """Write what changed in the covered slice of the ledger; the domain's events for what
+    appeared or changed what it announces. `existing`: the covered rows, if already read."""
+    if existing is None:
+        existing = await ledger.covered(session, [ob.obligation_id for ob in computed], scope)
+    changes = ledger_changes(
+        computed, existing, now, caused_by, keep_earlier_fulfilment=keep_earlier_fulfilment
+    )
+    await ledger.write(session, changes)
+    return changes.events
+
+
+async def write_figures(
+    session: Session,
+    recomputed: Sequence[IndicatorFigure],
+    now: datetime,
+    causes: Mapping[int, Sequence[UUID]] | None = None,
+    previous: dict[int, IndicatorFigure] | None = None,
+) -> list[IndicatorChanged]:
+    """Store the figures that changed; the domain's events for those that moved. `previous`:
+    the stored figures, if already read."""
+    if previous is None:
+        found = await figures.stored(session, [f.indicator for f in recomputed])
+        previous = {r.indicator: figures.figure_from_row(r) for r in found}
+    changes = figure_changes(recomputed, previous, now, causes)
+    await figures.write(session, changes, now)
+    return changes.events

@@ -8,15 +8,14 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from minhbach.db.session import make_engine, make_sessionmaker
+from minhbach.db.session import Sessions, make_engine, make_sessionmaker
 from minhbach.settings import NO_DATABASE, get_settings
 
 T = TypeVar("T")
 
 
-def with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+def with_database(work: Callable[[Sessions], Awaitable[T]]) -> T:
     """Run `work` with a session factory on the configured database; exit 2 when none is set."""
     url = get_settings().database_url
     if not url:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
@@ -12,6 +13,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+Session: TypeAlias = AsyncSession
+"""A session, as code outside `minhbach.db` and the stores names it (it runs no SQL itself)."""
+Sessions: TypeAlias = async_sessionmaker[AsyncSession]
+"""The session factory, likewise."""
+Engine: TypeAlias = AsyncEngine
 
 
 def async_url(url: str) -> str:

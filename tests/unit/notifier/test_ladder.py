@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from minhbach.calendar import TZ, WorkingCalendar, end_of_day
-from notifier.ladder import (
+from notifier.domain.ladder import (
     Digest,
     Ladder,
     Obligation,

@@ -15,7 +15,7 @@ from minhbach.plan_import.docx_reader import read_docx
 from minhbach.plan_import.errors import ImportFailure
 from minhbach.plan_import.importer import ImportResult, import_plan
 from minhbach.plan_import.xlsx import read_units_xlsx
-from scoring.obligations.rules import ObligationRules
+from scoring.domain.obligations.rules import ObligationRules
 from tests.unit.plan_import.documents import (
     seed_docx,
     seed_parts,

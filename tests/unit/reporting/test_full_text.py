@@ -71,7 +71,7 @@ def _event(url: str | None, status: str | None, **changes: object) -> PortalDocu
 
 
 def _posted(event: PortalDocument, title: str | None = None, **changes: object) -> PostedDocument:
-    """What reporting's store keeps of the event (store.apply_document, documents_seen)."""
+    """What reporting keeps of the event (`domain.projections.document_row`, `documents_seen`)."""
     values: dict[str, object] = {
         "document_id": event.document_id,
         "portal_unit_code": event.portal_unit_code,

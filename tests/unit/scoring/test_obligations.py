@@ -9,8 +9,8 @@ import pytest
 
 from minhbach.events.catalogue import DocumentKind, ObligationKind, ObligationStatus
 from minhbach.plan import Plan
-from scoring.facts import Facts, document_fact, evidence_fact, report_fact
-from scoring.obligations import Obligation, ObligationRules
+from scoring.domain.facts import Facts, document_fact, evidence_fact, report_fact
+from scoring.domain.obligations import Obligation, ObligationRules
 from tests.scoring.helpers import (
     COMMUNES,
     DISTRICT,

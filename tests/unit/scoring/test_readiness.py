@@ -12,10 +12,10 @@ from minhbach.events.base import Event
 from minhbach.events.catalogue import DocumentKind, ProbeOutcome
 from minhbach.plan import Plan
 from scoring import messages
-from scoring.derive import derive
-from scoring.facts import Facts
-from scoring.readiness import IndicatorFigure, ReadinessModel, SignalFigure
-from scoring.records import records_from_obligations
+from scoring.domain.derive import derive
+from scoring.domain.facts import Facts
+from scoring.domain.readiness import IndicatorFigure, ReadinessModel, SignalFigure
+from scoring.domain.records import records_from_obligations
 from tests.scoring.helpers import (
     COMMUNES,
     DISTRICT,

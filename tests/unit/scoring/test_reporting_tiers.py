@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.plan import parse_plan
-from scoring.facts import report_fact
-from scoring.obligations import Obligation, ObligationRules
+from scoring.domain.facts import report_fact
+from scoring.domain.obligations import Obligation, ObligationRules
 from tests.scoring.helpers import FOCAL, report, vn
 from tests.support.tiers import seed_with_rules, two_focal_tiers
 

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 from minhbach.events.catalogue import DocumentFound, PortalDocument
 from minhbach.plan import Plan, default_plan_path, load_plan
-from scoring.facts import document_fact
-from scoring.obligations import ObligationRules
+from scoring.domain.facts import document_fact
+from scoring.domain.obligations import ObligationRules
 
 PLAN = load_plan(default_plan_path())
 OLD_COPY_TASKS = ("1.1", "2.1", "8.3")  # the retired `commune_copy_tasks` of the seed

@@ -1,11 +1,11 @@
 """The portal-monitor's tables, read and written through a session (the caller owns the
 transaction). Writes of one probe are a handful of statements (arrays, not a row per statement);
-functions that store documents return the events to emit and their counts."""
+functions return rows, ids and counts, never events (`domain/events.py` builds those)."""
 
 from portal_monitor.store.attachments import (
     attachment_checks,
-    attachment_events,
     attachments_due,
+    postings_with_files,
     save_attachment_checks,
 )
 from portal_monitor.store.copies import source_documents_seen_by
@@ -16,18 +16,14 @@ from portal_monitor.store.corrections import (
     labelled_examples,
 )
 from portal_monitor.store.documents import (
-    Judge,
-    Portal,
-    PostingJudgement,
-    StoredDocuments,
-    store_documents,
+    insert_postings,
     stored_details,
+    stored_documents,
+    update_document,
+    update_verdicts,
 )
 from portal_monitor.store.probes import (
     PortalState,
-    ProbeRecord,
-    SectionRecord,
-    StoredSection,
     latency_samples,
     portal_state,
     record_probe,
@@ -41,31 +37,27 @@ from portal_monitor.store.schedule import (
 )
 
 __all__ = [
-    "Judge",
-    "Portal",
     "PortalState",
-    "PostingJudgement",
-    "ProbeRecord",
-    "SectionRecord",
-    "StoredDocuments",
-    "StoredSection",
     "UnknownDocument",
     "attachment_checks",
-    "attachment_events",
     "attachments_due",
     "claim_due",
     "correct_kind",
     "due_backlog",
+    "insert_postings",
     "kind_corrections",
     "labelled_examples",
     "last_outcomes",
     "latency_samples",
     "portal_schedule",
     "portal_state",
+    "postings_with_files",
     "record_probe",
     "register_portals",
     "save_attachment_checks",
     "source_documents_seen_by",
-    "store_documents",
     "stored_details",
+    "stored_documents",
+    "update_document",
+    "update_verdicts",
 ]

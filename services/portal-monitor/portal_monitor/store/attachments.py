@@ -10,11 +10,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.base import Event
-from minhbach.events.catalogue import DocumentChanged, PortalDocument
 from portal_monitor import db
 from portal_monitor.domain.attachments import RECHECK_AFTER, AttachmentCheck
-from portal_monitor.store.documents import Portal, evidence_of
 
 
 def _check(row: Any) -> AttachmentCheck:
@@ -98,15 +95,11 @@ async def save_attachment_checks(session: AsyncSession, checks: Sequence[Attachm
     )
 
 
-async def attachment_events(
-    session: AsyncSession,
-    portal: Portal,
-    changed: Sequence[AttachmentCheck],
-    skip: set[tuple[Any, str]],
-) -> list[Event]:
-    """`portal.document.changed` for each stored posting of this portal whose file was checked
-    with a new result after the posting was found (`skip`: postings found by this probe)."""
-    if not changed:
+async def postings_with_files(
+    session: AsyncSession, unit_code: str, urls: Sequence[str]
+) -> list[Any]:
+    """This portal's stored postings (with their document) whose file is one of `urls`."""
+    if not urls:
         return []
     p, d = db.postings.c, db.documents.c
     rows = await session.execute(
@@ -134,43 +127,6 @@ async def attachment_events(
             p.posting_time_known,
         )
         .select_from(db.postings.join(db.documents, d.document_id == p.document_id))
-        .where(p.unit_code == portal.unit_code, p.attachment_url.in_([c.url for c in changed]))
+        .where(p.unit_code == unit_code, p.attachment_url.in_(list(urls)))
     )
-    events: list[Event] = []
-    for row in rows:
-        if (row.document_id, row.section) in skip:
-            continue
-        attachment = portal.attachment(row.attachment_url)
-        assert attachment is not None
-        document = PortalDocument(
-            document_id=row.document_id,
-            portal_unit_code=portal.unit_code,
-            url=row.url,
-            title=row.title,
-            section=row.section,
-            kind=row.kind,
-            matched_rule=row.matched_rule,
-            document_number=row.document_number,
-            issued_on=row.issued_on,
-            issuer=row.issuer,
-            summary=row.summary,
-            full_text_available=attachment.full_text,
-            first_seen_at=row.first_seen_at,
-            canonical_url=row.canonical_url,
-            attachment_url=row.attachment_url,
-            publication_due_at=row.publication_due_at,
-            posted_on_time=row.posted_on_time,
-            in_directive_section_not_directive=row.not_directive,
-            district_unit_code=(
-                row.first_unit_code if row.first_unit_code != portal.unit_code else None
-            ),
-            document_type=row.document_type,
-            document_type_rule=row.document_type_rule,
-            legal_normative=row.legal_normative,
-            portal_url=portal.url,
-            attachment=evidence_of(attachment),
-            posting_time_known=row.posting_time_known,
-            monitoring_since=portal.monitoring_since,
-        )
-        events.append(DocumentChanged(document=document, changed_fields=("attachment",)))
-    return events
+    return list(rows)

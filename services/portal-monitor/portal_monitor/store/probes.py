@@ -4,39 +4,21 @@ sections read in full, validators, the next due instant)."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.catalogue import (
-    CheckResult,
-)
 from portal_monitor import db
 from portal_monitor.domain.attachments import FullText
 from portal_monitor.domain.checks import DirectiveItem
+from portal_monitor.domain.state import ProbeRecord, SectionRecord, StoredSection, Validators
 from portal_monitor.domain.urls import origin
-from portal_monitor.fetcher import Validators
 
 # --- what a probe starts from ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredSection:
-    """What a section showed at its last full read (reused when its first page answers 304)."""
-
-    status: str
-    item_count: int
-    newest_on: date | None
-    http_status: int | None
-    page_problems: tuple[str, ...]
-    links: frozenset[str]
-    directive_items: tuple[DirectiveItem, ...]
 
 
 @dataclass(frozen=True)
@@ -104,42 +86,6 @@ def _stored_item(item: dict[str, Any]) -> DirectiveItem:
 
 
 # --- what a probe leaves -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SectionRecord:
-    section: str
-    status: str
-    item_count: int
-    newest_on: date | None
-    http_status: int | None
-    links: frozenset[str]
-    directive_items: tuple[DirectiveItem, ...]
-    page_problems: tuple[str, ...]
-
-
-@dataclass
-class ProbeRecord:
-    """One finished probe attempt: its row, the sections read in full, the validators to keep,
-    and the portal's next due instant."""
-
-    probe_id: uuid.UUID
-    unit_code: str
-    started_at: datetime
-    finished_at: datetime
-    outcome: str
-    attempt: int
-    final: bool
-    next_probe_at: datetime
-    latency_ms: float | None
-    tls_days_left: int | None
-    checks: Sequence[CheckResult]
-    pages_fetched: int
-    pages_not_modified: int
-    home_links: frozenset[str]
-    monitoring_since: datetime | None
-    sections: list[SectionRecord] = field(default_factory=list)
-    validators: dict[str, Validators] = field(default_factory=dict)
 
 
 async def record_probe(session: AsyncSession, record: ProbeRecord) -> None:

@@ -31,10 +31,10 @@ from reporting.store.facts import (
     unit_reports,
 )
 from reporting.store.projections import (
-    apply_document,
-    apply_figure,
-    apply_probe,
-    apply_report,
+    save_document,
+    save_figure,
+    save_probe,
+    save_report,
 )
 
 __all__ = [
@@ -42,10 +42,6 @@ __all__ = [
     "DraftRow",
     "ListedDocument",
     "add_draft",
-    "apply_document",
-    "apply_figure",
-    "apply_probe",
-    "apply_report",
     "document_posting",
     "documents_seen",
     "draft_file",
@@ -60,6 +56,10 @@ __all__ = [
     "probed_rounds",
     "record_correction",
     "round_probes",
+    "save_document",
+    "save_figure",
+    "save_probe",
+    "save_report",
     "try_lock_drafting",
     "unit_documents",
     "unit_reports",

@@ -8,5 +8,5 @@
 - `locks`: how the writers of the ledger and of the figures are serialised.
 
 Thin: rows to facts and back and bounded queries. Which change announces an event is decided
-by the pure `scoring.changes`; every other rule lives in the pure modules too.
+by the pure `scoring.domain.changes`; every other rule lives in the pure modules too.
 """

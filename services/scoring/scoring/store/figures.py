@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,11 +12,11 @@ from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.catalogue import IndicatorChanged, ObligationKind
+from minhbach.events.catalogue import ObligationKind
 from scoring import db
-from scoring.changes import figure_changes
-from scoring.facts import DocumentFact
-from scoring.readiness import (
+from scoring.domain.changes import FigureChanges
+from scoring.domain.facts import DocumentFact
+from scoring.domain.readiness import (
     PROBE_SIGNALS,
     IndicatorFigure,
     ReadinessInputs,
@@ -118,19 +118,9 @@ async def readiness_inputs(
     )
 
 
-async def write(
-    session: AsyncSession,
-    figures: Sequence[IndicatorFigure],
-    now: datetime,
-    causes: Mapping[int, Sequence[UUID]] | None = None,
-    previous: dict[int, IndicatorFigure] | None = None,
-) -> list[IndicatorChanged]:
-    """Store the figures that changed; history and an event for each that moved
-    (`changes.figure_changes`). `previous`: the stored figures, if the caller read them."""
-    if previous is None:
-        found = await stored(session, [f.indicator for f in figures])
-        previous = {r.indicator: figure_from_row(r) for r in found}
-    changes = figure_changes(figures, previous, now, causes)
+async def write(session: AsyncSession, changes: FigureChanges, now: datetime) -> None:
+    """Store the figures `changes.figure_changes` found changed; history for each that moved.
+    Its events are the caller's to emit."""
     rows = [
         {
             "indicator": change.figure.indicator,
@@ -156,7 +146,6 @@ async def write(
     moved = [row for row, change in zip(rows, changes.changed, strict=True) if change.moved]
     if moved:
         await session.execute(pg_insert(db.figure_history), moved)
-    return changes.events
 
 
 @dataclass(frozen=True)

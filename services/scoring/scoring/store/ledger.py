@@ -1,9 +1,9 @@
 """The obligations ledger as stored: written where a recomputation changed it (what changed and
-what is announced: `scoring.changes`), read for figures, records and the API."""
+what is announced: `scoring.domain.changes`), read for figures, records and the API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,10 +13,10 @@ from sqlalchemy import Row, and_, bindparam, case, delete, func, literal, or_, s
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.catalogue import ObligationChanged, ObligationKind, ObligationStatus
+from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from scoring import db
-from scoring.changes import STORED, ledger_changes, status_moved
-from scoring.obligations import Obligation
+from scoring.domain.changes import STORED, LedgerChanges
+from scoring.domain.obligations import Obligation
 
 _BY_ID = select(db.obligations).where(
     db.obligations.c.obligation_id.in_(bindparam("ids", expanding=True))
@@ -38,24 +38,9 @@ class ObligationScope:
     everything: bool = False
 
 
-async def sync(
-    session: AsyncSession,
-    computed: Sequence[Obligation],
-    now: datetime,
-    caused_by: UUID | None = None,
-    scope: ObligationScope = ObligationScope(),
-    *,
-    keep_earlier_fulfilment: bool = False,
-    existing: dict[str, Any] | None = None,
-) -> list[ObligationChanged]:
-    """Write what changed; one event per obligation that appeared or changed what it announces
-    (`changes.ledger_changes`). `existing`: the covered rows, if the caller read them already
-    (in the same round trip as its own writes)."""
-    if existing is None:
-        existing = await _covered(session, [ob.obligation_id for ob in computed], scope)
-    changes = ledger_changes(
-        computed, existing, now, caused_by, keep_earlier_fulfilment=keep_earlier_fulfilment
-    )
+async def write(session: AsyncSession, changes: LedgerChanges) -> None:
+    """Write what `changes.ledger_changes` found: new rows, changed rows, stale ids (deleted).
+    Its events are the caller's to emit."""
     table = db.obligations
     if changes.inserts:
         await session.execute(pg_insert(table), changes.inserts)
@@ -63,10 +48,12 @@ async def sync(
         await session.execute(_UPDATE, changes.updates)
     if changes.stale:
         await session.execute(delete(table).where(table.c.obligation_id.in_(changes.stale)))
-    return changes.events
 
 
-async def _covered(session: AsyncSession, ids: list[str], scope: ObligationScope) -> dict[str, Any]:
+async def covered(
+    session: AsyncSession, ids: list[str], scope: ObligationScope = ObligationScope()
+) -> dict[str, Any]:
+    """The stored rows a recomputation of `ids` covers (by obligation id)."""
     table = db.obligations
     if scope.everything:
         found = await session.execute(select(table))
@@ -104,27 +91,30 @@ def live_status(now: datetime) -> Any:
     )
 
 
-async def announce_status_changes(session: AsyncSession, now: datetime) -> list[ObligationChanged]:
-    """Open obligations whose status moved as time passed (into due soon, into overdue)."""
+async def status_moved_rows(session: AsyncSession, now: datetime) -> list[Mapping[Any, Any]]:
+    """Open obligations whose stored status is not their status at `now` (time passed: into
+    due soon, into overdue), each with that status under `status_now`."""
     table = db.obligations
     status_now = live_status(now).label("status_now")
-    rows = (
-        await session.execute(
-            select(table, status_now).where(
-                table.c.fulfilled_at.is_(None), table.c.status != live_status(now)
-            )
+    rows = await session.execute(
+        select(table, status_now).where(
+            table.c.fulfilled_at.is_(None), table.c.status != live_status(now)
         )
-    ).all()
-    events = status_moved(row._mapping for row in rows)
-    if events:
+    )
+    return [row._mapping for row in rows]
+
+
+async def set_statuses(session: AsyncSession, statuses: Mapping[str, str], now: datetime) -> None:
+    """Store each obligation's status (obligation id -> status)."""
+    if statuses:
+        table = db.obligations
         await session.execute(
             update(table)
             .where(table.c.obligation_id == bindparam("oid"))
             .values(status=bindparam("new_status"), updated_at=now),
-            [{"oid": e.obligation_id, "new_status": e.status.value} for e in events],
+            [{"oid": oid, "new_status": status} for oid, status in statuses.items()],
             execution_options={"synchronize_session": False},
         )
-    return events
 
 
 def obligation_from_row(row: Row[Any]) -> Obligation:

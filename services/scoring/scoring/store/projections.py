@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import ProbeOutcome
 from scoring import db
-from scoring.facts import CheckFact, DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
-from scoring.readiness import AVAILABILITY_DAYS
+from scoring.domain.facts import CheckFact, DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
+from scoring.domain.readiness import AVAILABILITY_DAYS
 from scoring.store.locks import LOCK_KEY
 
 # Statements of the per-event path, built once (building them is most of SQLAlchemy's cost).

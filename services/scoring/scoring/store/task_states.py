@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minhbach.events.catalogue import TaskStatus
 from scoring import db
-from scoring.readiness import TaskState
+from scoring.domain.readiness import TaskState
 
 # The second round trip of the report path (after `projections.save_report_and_lock`): task
 # states are merged while the unit's obligations are read, once the lock is held.

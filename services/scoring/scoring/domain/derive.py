@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring.facts import DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
-from scoring.obligations import Obligation, ObligationRules
-from scoring.readiness import (
+from scoring.domain.facts import DocumentFact, EvidenceFact, Facts, ProbeFact, ReportFact
+from scoring.domain.obligations import Obligation, ObligationRules
+from scoring.domain.readiness import (
     IndicatorFigure,
     ReadinessInputs,
     ReadinessModel,

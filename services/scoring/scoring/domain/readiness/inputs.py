@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from scoring.facts import DocumentFact, ProbeFact, ReportFact
-from scoring.obligations import Obligation
+from scoring.domain.facts import DocumentFact, ProbeFact, ReportFact
+from scoring.domain.obligations import Obligation
 
 
 @dataclass(frozen=True, slots=True)

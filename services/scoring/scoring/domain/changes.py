@@ -23,8 +23,8 @@ from minhbach.events.catalogue import (
     ObligationStatus,
     Signal,
 )
-from scoring.obligations import Obligation, derive_status
-from scoring.readiness import IndicatorFigure
+from scoring.domain.obligations import Obligation, derive_status
+from scoring.domain.readiness import IndicatorFigure
 
 MOVE_EPSILON = 1e-9
 

@@ -12,7 +12,7 @@ The package: `inputs` (what a figure reads), `signals` (how each signal is measu
 `figures` (what it yields), `model` (the plan's indicators put together).
 """
 
-from scoring.readiness.figures import (
+from scoring.domain.readiness.figures import (
     DECIMALS,
     EvidenceItem,
     IndicatorFigure,
@@ -20,9 +20,9 @@ from scoring.readiness.figures import (
     SignalFigure,
     clamp_round,
 )
-from scoring.readiness.inputs import ReadinessInputs, TaskState, task_states, untimed_by_kind
-from scoring.readiness.model import ReadinessModel
-from scoring.readiness.signals import (
+from scoring.domain.readiness.inputs import ReadinessInputs, TaskState, task_states, untimed_by_kind
+from scoring.domain.readiness.model import ReadinessModel
+from scoring.domain.readiness.signals import (
     AVAILABILITY_DAYS,
     DOCUMENT_SIGNALS,
     EVIDENCE_SIGNALS,

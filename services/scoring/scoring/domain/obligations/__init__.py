@@ -19,9 +19,9 @@ The package: `obligation` (what an obligation is and its status), `rules` (repor
 fixed-deadline tasks, and the whole ledger), `postings` (what documents make owed).
 """
 
-from scoring.obligations.obligation import Fulfilment, Obligation, derive_status, earliest
-from scoring.obligations.postings import DocumentIndex, PostingRules, match_keys
-from scoring.obligations.rules import ObligationRules
+from scoring.domain.obligations.obligation import Fulfilment, Obligation, derive_status, earliest
+from scoring.domain.obligations.postings import DocumentIndex, PostingRules, match_keys
+from scoring.domain.obligations.rules import ObligationRules
 
 __all__ = [
     "DocumentIndex",

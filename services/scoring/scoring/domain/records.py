@@ -16,9 +16,9 @@ from datetime import datetime
 
 from minhbach.events.catalogue import ObligationStatus
 from minhbach.plan import Plan
-from scoring.facts import ProbeFact
-from scoring.obligations import Obligation
-from scoring.readiness import DECIMALS, latest_reached_probes
+from scoring.domain.facts import ProbeFact
+from scoring.domain.obligations import Obligation
+from scoring.domain.readiness import DECIMALS, latest_reached_probes
 
 LATE_CREDIT = 0.5
 

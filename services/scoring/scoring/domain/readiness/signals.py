@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from minhbach.events.catalogue import ObligationKind, ObligationStatus, TaskStatus
 from minhbach.plan import Indicator
 from scoring import messages
-from scoring.facts import ProbeFact
-from scoring.readiness.figures import EvidenceItem, Measured, Tally, ratio
-from scoring.readiness.inputs import ReadinessInputs
+from scoring.domain.facts import ProbeFact
+from scoring.domain.readiness.figures import EvidenceItem, Measured, Tally, ratio
+from scoring.domain.readiness.inputs import ReadinessInputs
 
 if TYPE_CHECKING:
-    from scoring.readiness.model import ReadinessModel
+    from scoring.domain.readiness.model import ReadinessModel
 
 AVAILABILITY_DAYS = 7
 

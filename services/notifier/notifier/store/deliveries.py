@@ -9,32 +9,13 @@ Queue discipline for exactly-once (docs/decisions, notifier exactly-once):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifier.db import notice_items, notices, obligations
-
-
-@dataclass(frozen=True)
-class ClaimedNotice:
-    notice_key: str
-    recipient_unit: str
-    recipient_email: str
-    stage: str
-    round_id: str
-    message_id: str
-    message: bytes
-    attempts: int
-
-
-@dataclass(frozen=True)
-class NoticeItemRow:
-    obligation_id: str
-    stage: str
-    subject_unit: str
+from notifier.domain.sent import ClaimedNotice, NoticeItemRow
 
 
 async def recover_stale(

@@ -16,8 +16,8 @@ from minhbach.calendar import WorkingCalendar, start_of_day
 from minhbach.events.catalogue import ObligationKind
 from minhbach.plan import Plan, ResolvedCopyDuty, Task
 from scoring import messages
-from scoring.facts import DocumentFact
-from scoring.obligations.obligation import Fulfilment, Obligation, earliest
+from scoring.domain.facts import DocumentFact
+from scoring.domain.obligations.obligation import Fulfilment, Obligation, earliest
 
 
 class PostingRules:

@@ -12,9 +12,9 @@ from minhbach.events.catalogue import ObligationKind, TaskStatus
 from minhbach.periods import period_last_day
 from minhbach.plan import Plan, ReportingRule, Task
 from scoring import messages
-from scoring.facts import DocumentFact, EvidenceFact, ReportFact
-from scoring.obligations.obligation import Fulfilment, Obligation, earliest
-from scoring.obligations.postings import DocumentIndex, PostingRules
+from scoring.domain.facts import DocumentFact, EvidenceFact, ReportFact
+from scoring.domain.obligations.obligation import Fulfilment, Obligation, earliest
+from scoring.domain.obligations.postings import DocumentIndex, PostingRules
 
 DEFAULT_DUE_SOON_WORKING_DAYS = 3
 

@@ -9,9 +9,9 @@ from functools import cached_property
 
 from minhbach.plan import Indicator, Plan
 from scoring import messages
-from scoring.facts import ReportFact
-from scoring.obligations import ObligationRules
-from scoring.readiness.figures import (
+from scoring.domain.facts import ReportFact
+from scoring.domain.obligations import ObligationRules
+from scoring.domain.readiness.figures import (
     DECIMALS,
     IndicatorFigure,
     Measured,
@@ -20,8 +20,8 @@ from scoring.readiness.figures import (
     clamp_round,
     weighted,
 )
-from scoring.readiness.inputs import ReadinessInputs, TaskState, task_states
-from scoring.readiness.signals import SIGNALS
+from scoring.domain.readiness.inputs import ReadinessInputs, TaskState, task_states
+from scoring.domain.readiness.signals import SIGNALS
 
 
 class ReadinessModel:

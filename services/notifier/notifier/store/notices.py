@@ -12,46 +12,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minhbach.events.catalogue import (
-    ObligationChanged,
-    ObligationStatus,
-    ProbeFinished,
-    ProbeOutcome,
-)
 from notifier.compose import ComposedNotice
 from notifier.db import notice_items, notices, obligations, portals, silences
-from notifier.ladder import Digest, ItemKey, Obligation, PortalOutage, Silence
+from notifier.domain.facts import ProbeSeen
+from notifier.domain.ladder import Digest, ItemKey, Obligation, PortalOutage, Silence
 
-FULFILLED = frozenset({ObligationStatus.FULFILLED_ON_TIME, ObligationStatus.FULFILLED_LATE})
 ROUND_LOCK = "notifier-sending-round"
 
 
 # --- facts from events ------------------------------------------------------------------------
 
 
-async def apply_obligation(session: AsyncSession, event: ObligationChanged) -> None:
+async def save_obligation(session: AsyncSession, values: dict[str, Any]) -> None:
     """Keep the newest state of each obligation (older events arriving late change nothing)."""
-    fulfilled_at = event.fulfilled_at
-    if fulfilled_at is None and event.status in FULFILLED:
-        fulfilled_at = event.occurred_at
-    values = {
-        "obligation_id": event.obligation_id,
-        "unit_code": event.unit_code,
-        "kind": str(event.kind),
-        "title": event.title,
-        "due_at": event.due_at,
-        "task_code": event.task_code,
-        "period": event.period,
-        "document_url": event.document_url,
-        "fulfilled_at": fulfilled_at,
-        "status": str(event.status),
-        "event_at": event.occurred_at,
-    }
     stmt = pg_insert(obligations).values(**values)
     changed = {k: stmt.excluded[k] for k in values if k != "obligation_id"}
     await session.execute(
@@ -63,15 +42,15 @@ async def apply_obligation(session: AsyncSession, event: ObligationChanged) -> N
     )
 
 
-async def apply_probe(session: AsyncSession, event: ProbeFinished) -> None:
+async def save_probe(session: AsyncSession, probe: ProbeSeen) -> None:
     """Count consecutive unreachable probes per portal; any answer ends the outage."""
-    down = event.outcome is ProbeOutcome.UNREACHABLE
+    down = probe.down
     stmt = pg_insert(portals).values(
-        unit_code=event.portal_unit_code,
-        portal_url=event.portal_url,
-        last_probe_at=event.finished_at,
-        outcome=str(event.outcome),
-        unreachable_since=event.finished_at if down else None,
+        unit_code=probe.unit_code,
+        portal_url=probe.portal_url,
+        last_probe_at=probe.finished_at,
+        outcome=probe.outcome,
+        unreachable_since=probe.finished_at if down else None,
         unreachable_probes=1 if down else 0,
     )
     await session.execute(
