@@ -223,7 +223,7 @@ class Classifier:
                 number=re.compile(rule.number_pattern) if rule.number_pattern else None,
                 title_pattern=_Pattern.of(rule.title_pattern),
             )
-            for rule in monitoring.classification_rules
+            for rule in monitoring.rules
         )
         return cls(
             compiled,
