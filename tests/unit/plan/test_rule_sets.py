@@ -57,8 +57,8 @@ def test_a_plans_own_rules_are_tried_first() -> None:
 
 def test_or_last_before_the_catch_all() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n",
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n    own_rules: last\n"
+        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
+        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n    own_rules: last\n"
         "  classification_rules:\n"
         "    - {code: budget-words, kind: planning, text_any: [dự toán ngân sách]}\n",
     )
@@ -94,7 +94,7 @@ def test_a_missing_rule_set_is_named_with_the_plans_line() -> None:
 
 def test_a_version_the_plan_was_not_checked_against_is_refused() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n",
+        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
         "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 99\n",
     )
     with pytest.raises(PlanError) as caught:
@@ -156,8 +156,8 @@ def test_a_broken_rule_is_named_in_the_rule_set_file(
 
 def test_a_rule_code_twice_across_the_plan_and_the_set_is_refused() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n",
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n"
+        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
+        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n"
         "  classification_rules:\n"
         "    - {code: qa-section, kind: qa, text_any: [hỏi]}\n",
     )
@@ -170,7 +170,7 @@ def test_a_rule_code_twice_across_the_plan_and_the_set_is_refused() -> None:
 
 def test_the_set_rules_are_not_written_in_a_plan() -> None:
     text = edited(
-        "  classification_rule_set:\n    file: rule-sets/phan-loai-van-ban.yaml\n    version: 1\n",
+        "  classification_rule_set:\n    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
         "  shared_classification_rules:\n    - {code: x, kind: qa, text_any: [hỏi]}\n",
     )
     with pytest.raises(PlanError) as caught:
