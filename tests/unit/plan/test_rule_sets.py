@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from minhbach.plan import Plan, PlanError, load_plan, parse_plan
 from minhbach.plan.rule_sets import SHIPPED
@@ -14,6 +15,8 @@ from tests.unit.plan.helpers import edited, line_of, seed_plan, seed_text
 
 RULE_SET = SHIPPED / "rule-sets" / "phan-loai-van-ban.yaml"
 PLANS = sorted(SHIPPED.glob("*.yaml"))
+VERSION = yaml.safe_load(RULE_SET.read_text(encoding="utf-8"))["version"]
+REFERENCE = f"    file: rule-sets/phan-loai-van-ban.yaml\n    version: {VERSION}\n"
 
 
 def rule_set_text() -> str:
@@ -57,8 +60,8 @@ def test_a_plans_own_rules_are_tried_first() -> None:
 
 def test_or_last_before_the_catch_all() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n    own_rules: last\n"
+        REFERENCE,
+        REFERENCE + "    own_rules: last\n"
         "  classification_rules:\n"
         "    - {code: budget-words, kind: planning, text_any: [dự toán ngân sách]}\n",
     )
@@ -94,7 +97,7 @@ def test_a_missing_rule_set_is_named_with_the_plans_line() -> None:
 
 def test_a_version_the_plan_was_not_checked_against_is_refused() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
+        REFERENCE,
         "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 99\n",
     )
     with pytest.raises(PlanError) as caught:
@@ -156,9 +159,8 @@ def test_a_broken_rule_is_named_in_the_rule_set_file(
 
 def test_a_rule_code_twice_across_the_plan_and_the_set_is_refused() -> None:
     text = edited(
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
-        "    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n"
-        "  classification_rules:\n"
+        REFERENCE,
+        REFERENCE + "  classification_rules:\n"
         "    - {code: qa-section, kind: qa, text_any: [hỏi]}\n",
     )
     with pytest.raises(PlanError) as caught:
@@ -170,7 +172,7 @@ def test_a_rule_code_twice_across_the_plan_and_the_set_is_refused() -> None:
 
 def test_the_set_rules_are_not_written_in_a_plan() -> None:
     text = edited(
-        "  classification_rule_set:\n    file: rule-sets/phan-loai-van-ban.yaml\n    version: 2\n",
+        "  classification_rule_set:\n" + REFERENCE,
         "  shared_classification_rules:\n    - {code: x, kind: qa, text_any: [hỏi]}\n",
     )
     with pytest.raises(PlanError) as caught:
