@@ -78,7 +78,7 @@ class Measure:
 
     def share(self, count: int, of: int | None = None) -> str:
         whole = self.total if of is None else of
-        return f"{count}/{whole} ({100 * count / whole:.1f} %)" if whole else "0/0"
+        return f"{count}/{whole} ({100 * count / whole:.2f} %)" if whole else "0/0"
 
     def report(self, name: str) -> str:
         lines = [

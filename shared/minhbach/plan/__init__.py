@@ -38,6 +38,7 @@ from minhbach.plan.models import (
 from minhbach.plan.plan import Plan
 from minhbach.plan.portal import (
     ClassificationRule,
+    ClassificationRuleSet,
     CopyDuty,
     DetailPage,
     DocumentType,
@@ -59,6 +60,7 @@ __all__ = [
     "YEAR",
     "CalendarOverrides",
     "ClassificationRule",
+    "ClassificationRuleSet",
     "CopyDuty",
     "DatedReason",
     "DetailPage",

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
 from minhbach.plan.plan import Plan
+from minhbach.plan.rule_sets import ReadRuleSet, resolve_rule_set
 from minhbach.plan.rule_text import rule_text_warnings
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -83,16 +84,31 @@ def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
             source_name, line_of
         )
     retired = _retired(data)
+    reference_issues, rule_set_issues, rule_set = resolve_rule_set(data, source_name)
+    if reference_issues or rule_set_issues:
+        located = PlanError([*retired, *reference_issues]).located(source_name, line_of)
+        raise PlanError([*located.issues, *rule_set_issues])
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
         issues = [*retired, *_issues_from_pydantic(error)]
-        raise PlanError(issues).located(source_name, line_of) from None
+        raise _split(issues, source_name, line_of, rule_set) from None
     except PlanError as error:
-        raise PlanError([*retired, *error.issues]).located(source_name, line_of) from None
+        raise _split([*retired, *error.issues], source_name, line_of, rule_set) from None
     if retired:
         raise PlanError(retired).located(source_name, line_of)
     return plan
+
+
+def _split(
+    issues: list[PlanIssue], source_name: str, line_of: LineLookup, rule_set: ReadRuleSet | None
+) -> PlanError:
+    """The plan's issues located in the plan; those of the shared rules in the rule set's file."""
+    if rule_set is None:
+        return PlanError(issues).located(source_name, line_of)
+    own = [issue for issue in issues if not rule_set.owns(issue)]
+    shared = [rule_set.locate(issue) for issue in issues if rule_set.owns(issue)]
+    return PlanError([*PlanError(own).located(source_name, line_of).issues, *shared])
 
 
 def _retired(data: dict[str, Any]) -> list[PlanIssue]:

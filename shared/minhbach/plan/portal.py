@@ -148,6 +148,20 @@ class ClassificationRule(Frozen):
                 raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
+    @property
+    def catch_all(self) -> bool:
+        """No condition at all: the `other` rule that takes whatever no rule before it took."""
+        return not (
+            self.text_any
+            or self.text_all
+            or self.text_none
+            or self.title_pattern
+            or self.number_pattern
+            or self.sections
+            or self.types
+            or self.legal is not None
+        )
+
     @model_validator(mode="after")
     def _has_condition(self) -> ClassificationRule:
         positive = (
@@ -162,6 +176,30 @@ class ClassificationRule(Frozen):
         if not positive and self.kind != OTHER_KIND:
             raise ValueError("a rule needs at least one condition (only the `other` rule may not)")
         return self
+
+
+class ClassificationRuleSet(Frozen):
+    """A rule set shipped apart from any plan (`shared/plans/rule-sets/*.yaml`), so every plan
+    sorts documents with the same, versioned rules (decision 0015): its own file, read by the
+    loader when a plan names it in `portal_monitoring.classification_rule_set`."""
+
+    rule_set: Code  # its name
+    version: int = Field(ge=1)  # raised with every change of its rules
+    note: Text | None = None
+    classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
+
+
+class RuleSetReference(Frozen):
+    """A plan's choice of a shared rule set: the file (relative to the plan's folder, else to
+    the shipped `shared/plans/`), the version the plan was checked against (the file's must be
+    the same: a changed rule set is adopted on purpose), and where the plan's own
+    `classification_rules` (rules for its own kinds) are tried: `first`, before every shared
+    rule, or `last`, after them but before the set's catch-all (the `other` rule without
+    conditions), which stays last."""
+
+    file: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"\.ya?ml$")]
+    version: int = Field(ge=1)
+    own_rules: Literal["first", "last"] = "first"
 
 
 class DocumentType(Frozen):
@@ -244,7 +282,44 @@ class PortalMonitoring(Frozen):
     # A listing page that answers 200 with none of its items and one of these phrases is a
     # "soft 404": the section is missing, not present and empty (case and marks ignored).
     soft_404_phrases: tuple[Text, ...] = ()
-    classification_rules: tuple[ClassificationRule, ...] = Field(min_length=1)
+    # The shared rule set the plan sorts documents with, and its rules as the loader read them
+    # from that file (never written in a plan: `parse_plan` fills them).
+    classification_rule_set: RuleSetReference | None = None
+    shared_classification_rules: tuple[ClassificationRule, ...] = ()
+    # The plan's own rules (its own kinds), or all of them when it names no rule set.
+    classification_rules: tuple[ClassificationRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_rules(self) -> PortalMonitoring:
+        if self.classification_rule_set is None and self.shared_classification_rules:
+            raise ValueError(
+                "`shared_classification_rules` is filled from `classification_rule_set`; "
+                "name the rule set instead of writing its rules"
+            )
+        if self.classification_rule_set is not None and not self.shared_classification_rules:
+            raise ValueError(
+                f"the rule set {self.classification_rule_set.file!r} was not read "
+                "(a plan naming a rule set is read with `load_plan` or `parse_plan`)"
+            )
+        if not self.rules:
+            raise ValueError(
+                "no classification rules: name a `classification_rule_set` or write "
+                "`classification_rules`"
+            )
+        return self
+
+    @property
+    def rules(self) -> tuple[ClassificationRule, ...]:
+        """Every classification rule in the order they are tried: the plan's own first (or last,
+        before the shared set's catch-all), then the shared set's."""
+        own, shared = self.classification_rules, self.shared_classification_rules
+        reference = self.classification_rule_set
+        if reference is None or reference.own_rules == "first":
+            return (*own, *shared)
+        cut = len(shared)
+        while cut > 0 and shared[cut - 1].catch_all:
+            cut -= 1
+        return (*shared[:cut], *own, *shared[cut:])
 
     def platform(self, code: str) -> PortalPlatform:
         for platform in self.platforms:

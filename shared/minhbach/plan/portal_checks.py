@@ -83,20 +83,25 @@ def portal_monitoring_issues(plan: PlanContents) -> Iterable[PlanIssue]:
     for position, code in enumerate(monitoring.directive_types):
         if code not in types:
             yield issue(("directive_types", position), f"unknown document type {code!r}")
-    rule_codes: dict[str, int] = {}
-    for index, rule in enumerate(monitoring.classification_rules):
-        path = ("classification_rules", index)
-        if rule.code in rule_codes:
-            yield issue((*path, "code"), f"duplicate rule code {rule.code!r}")
-        rule_codes.setdefault(rule.code, index)
-        if rule.kind not in kinds:
-            yield issue((*path, "kind"), f"unknown document kind {rule.kind!r}")
-        for position, code in enumerate(rule.sections):
-            if code not in sections:
-                yield issue((*path, "sections", position), f"unknown portal section {code!r}")
-        for position, code in enumerate(rule.types):
-            if code not in types:
-                yield issue((*path, "types", position), f"unknown document type {code!r}")
+    rule_codes: dict[str, str] = {}
+    for field in ("shared_classification_rules", "classification_rules"):
+        for index, rule in enumerate(getattr(monitoring, field)):
+            path = (field, index)
+            if rule.code in rule_codes:
+                first = rule_codes[rule.code]
+                yield issue(
+                    (*path, "code"), f"duplicate rule code {rule.code!r} (first in {first})"
+                )
+            where = "the rule set" if field.startswith("shared") else "the plan"
+            rule_codes.setdefault(rule.code, f"{where}'s classification_rules[{index}]")
+            if rule.kind not in kinds:
+                yield issue((*path, "kind"), f"unknown document kind {rule.kind!r}")
+            for position, code in enumerate(rule.sections):
+                if code not in sections:
+                    yield issue((*path, "sections", position), f"unknown portal section {code!r}")
+            for position, code in enumerate(rule.types):
+                if code not in types:
+                    yield issue((*path, "types", position), f"unknown document type {code!r}")
 
 
 def _sources_issues(

@@ -81,24 +81,6 @@ _QA_FEED_THEN_DISCLOSURE_LISTING = (
             "{unit: vhtt, platform",
         ),
         (
-            "    - code: planning-zoning\n      kind: planning",
-            "    - code: planning-zoning\n      kind: zoning",
-            "unknown document kind 'zoning'",
-            "kind: zoning",
-        ),
-        (
-            "      types: [ke-hoach, chuong-trinh, de-an, phuong-an]\n",
-            '      number_pattern: "/KH-("\n',
-            "not a valid regular expression",
-            '"/KH-("',
-        ),
-        (
-            "      types: [ke-hoach, chuong-trinh, de-an, phuong-an]\n",
-            "      types: [ke-hoach, ke-hoach-x]\n",
-            "unknown document type 'ke-hoach-x'",
-            "ke-hoach-x",
-        ),
-        (
             "  letter_type: cong-van\n",
             "  letter_type: cv\n",
             "unknown document type 'cv'",

@@ -3,8 +3,9 @@
 Two facts, kept apart: the document's type (chỉ thị, công văn, quyết định ... from the number's
 symbol or the title's first words, Decree 30/2020) and its kind (the plan's document kinds:
 planning, incentives, procedures ...; rules may ask the type). Rules are data
-(`portal_monitoring.document_types` and `classification_rules`); this module only knows how to
-apply them. Compiled once per plan (`Classifier.from_monitoring`).
+(`portal_monitoring.document_types` and `PortalMonitoring.rules`: the shared rule set the plan
+names, with the plan's own rules, decision 0015); this module only knows how to apply them.
+Compiled once per plan (`Classifier.from_monitoring`).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ class Classifier:
                 number=re.compile(rule.number_pattern) if rule.number_pattern else None,
                 title_pattern=_Pattern.of(rule.title_pattern),
             )
-            for rule in monitoring.classification_rules
+            for rule in monitoring.rules
         )
         return cls(
             compiled,

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from minhbach.plan.rule_sets import read_rule_set_rules
 from minhbach.plan.types import (
     COMMUNE_LEVEL_KINDS,
     LOCAL_GOVERNMENT_KINDS,
@@ -241,7 +242,13 @@ def unit_fields(plan: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def classification_phrases(plan: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
     """(kind, phrases) of a plan's classification rules that look at words only."""
-    rules = (plan.get("portal_monitoring") or {}).get("classification_rules", [])
+    monitoring = plan.get("portal_monitoring") or {}
+    rules = list(monitoring.get("classification_rules") or [])
+    reference = monitoring.get("classification_rule_set")
+    if isinstance(reference, dict) and isinstance(reference.get("file"), str):
+        shared = read_rule_set_rules(reference["file"])  # the shipped rule set (decision 0015)
+        first = reference.get("own_rules", "first") == "first"
+        rules = [*rules, *shared] if first else [*shared, *rules]
     return [
         (str(rule["kind"]), tuple(str(p) for p in rule["text_any"]))
         for rule in rules
