@@ -94,8 +94,9 @@ class Intake:
         try:
             now = self._now()
             decision = self.rules.accept(caller.unit_code, report, now)
-            if isinstance(decision, Rejected) and decision.forbidden:
-                raise IntakeError(403, decision.errors)
+            if isinstance(decision, Rejected) and (decision.forbidden or idempotency_key is None):
+                # Refused at once: no stored answer can come first (none, or no key to find it).
+                raise IntakeError(403 if decision.forbidden else 422, decision.errors)
             key = _key(caller, idempotency_key, "report", amend_report_id, report)
 
             async def work(connection: Connection) -> Done[Filed]:
@@ -192,9 +193,7 @@ class Intake:
         try:
             return await self.unit.run(work)
         except KeyTaken:
-            replay = await self.unit.read(lambda connection: _replay(connection, key))
-            assert replay is not None
-            return replay, None
+            return await self.unit.read(lambda connection: _first_answer(connection, key)), None
         except IntakeError as error:
             if key.key is None or error.status_code != 409:
                 raise
@@ -303,6 +302,16 @@ async def _replay(connection: Connection, key: _Key) -> Outcome | None:
     if outcome is not None:
         IDEMPOTENT_REPLAYS.inc()
     return outcome
+
+
+async def _first_answer(connection: Connection, key: _Key) -> Outcome:
+    """The answer of the request that took the key first (after `KeyTaken`, once our
+    transaction rolled back)."""
+    assert key.key is not None
+    stored = await answers.stored_response(connection, key.unit_code, key.key)
+    assert stored is not None
+    IDEMPOTENT_REPLAYS.inc()
+    return keys.replayed(stored)
 
 
 async def _remember(connection: Connection, key: _Key, outcome: Outcome) -> None:

@@ -12,12 +12,11 @@ from pydantic import BaseModel, StringConstraints
 
 from minhbach.events.catalogue import ObligationKind, ObligationStatus
 from minhbach.plan import Target
-from minhbach.runtime import Runtime
 from scoring import messages
 from scoring.domain.obligations import Obligation
-from scoring.domain.records import StatusCounts, UnitRecord, count_statuses, unit_records
+from scoring.domain.records import StatusCounts, UnitRecord
 from scoring.scorer import Scorer
-from scoring.store import figures, ledger, projections
+from scoring.service import LedgerFilter, ScoringService
 
 MAX_PAGE = 1000
 # A filter value PostgreSQL can compare: bounded, and without NUL (which it cannot store).
@@ -121,9 +120,9 @@ class ObligationPage(BaseModel):
     items: list[ObligationOut]
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def _scoring(request: Request) -> ScoringService:
+    scoring: ScoringService = request.app.state.scoring
+    return scoring
 
 
 def _scorer(request: Request) -> Scorer:
@@ -159,15 +158,13 @@ router = APIRouter(prefix="/api/v1", tags=["scoring"])
 
 async def _indicators(request: Request) -> list[IndicatorOut]:
     """Figures computed now, with every signal's evidence items, next to the last announced."""
-    runtime, scorer = _runtime(request), _scorer(request)
-    now = runtime.clock.now()
-    async with runtime.sessions() as session:
-        rows = {r.indicator: r for r in await figures.stored(session)}
-        inputs = await figures.readiness_inputs(session, scorer.model, scorer.all_indicators, now)
+    scorer = _scorer(request)
+    current = await _scoring(request).current_figures()
+    now = current.computed_at
     out = []
-    for figure in scorer.model.figures(inputs, now):
+    for figure in current.figures:
         indicator = scorer.plan.indicator(figure.indicator)
-        row = rows.get(figure.indicator)
+        row = current.last.get(figure.indicator)
         out.append(
             IndicatorOut(
                 number=figure.indicator,
@@ -222,8 +219,7 @@ async def indicator_history(
     """The indicator's figure each time it moved, oldest first (the latest `limit` points)."""
     if number not in _scorer(request).all_indicators:
         raise HTTPException(404, messages.NO_SUCH_INDICATOR.format(number=number))
-    async with _runtime(request).sessions() as session:
-        points = await figures.history(session, number, limit)
+    points = await _scoring(request).history(number, limit)
     return [HistoryPoint.model_validate(point, from_attributes=True) for point in points]
 
 
@@ -249,15 +245,7 @@ async def overall_readiness(request: Request) -> ReadinessOut:
 
 
 async def _records(request: Request) -> list[UnitRecord]:
-    runtime, scorer = _runtime(request), _scorer(request)
-    now = runtime.clock.now()
-    async with runtime.sessions() as session:
-        per_unit: dict[str, list[ObligationStatus]] = {}
-        for unit, status, count in await ledger.status_counts(session, now):
-            per_unit.setdefault(unit, []).extend([ObligationStatus(status)] * count)
-        probes = await projections.figure_probes(session, now)
-    counts = {unit: count_statuses(statuses) for unit, statuses in per_unit.items()}
-    return unit_records(scorer.plan, counts, probes)
+    return await _scoring(request).unit_records()
 
 
 @router.get("/units", response_model=list[UnitOut])
@@ -286,10 +274,8 @@ async def list_obligations(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ObligationPage:
     """The ledger, with statuses as of now; filters combine (AND), repeated values are OR."""
-    runtime = _runtime(request)
-    where = ledger.LedgerFilter(status or (), unit or (), kind or (), period or (), task or ())
-    async with runtime.sessions() as session:
-        found = await ledger.page(session, runtime.clock.now(), where, limit, offset)
+    where = LedgerFilter(status or (), unit or (), kind or (), period or (), task or ())
+    found = await _scoring(request).obligations(where, limit, offset)
     return ObligationPage(total=found.total, items=[_obligation_out(*item) for item in found.items])
 
 

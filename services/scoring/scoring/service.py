@@ -2,14 +2,15 @@
 each in exactly ONE transaction through the unit of work, which emits the events the step
 returned inside it (`minhbach.db.unit_of_work`). The steps themselves are `scorer.Scorer`'s; a
 consumed event's transaction is the consumer's (the event's inbox row commits with its effect).
-Reads for the API go through `scoring.store` in a session without events (`reading`)."""
+The API's reads are functions here too, in a session without events (`reading`)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from minhbach.clock import Clock
 from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
@@ -18,14 +19,28 @@ from minhbach.events.catalogue import (
     DocumentChanged,
     DocumentFound,
     EvidenceSubmitted,
+    ObligationStatus,
     ProbeFinished,
     ReportSubmitted,
 )
 from scoring import metrics
+from scoring.domain.readiness import IndicatorFigure
+from scoring.domain.records import UnitRecord, count_statuses, unit_records
 from scoring.scorer import RebuildSummary, Scorer
+from scoring.store import figures, ledger, projections
+from scoring.store.ledger import LedgerFilter, LedgerPage
+
+__all__ = ["CurrentFigures", "LedgerFilter", "LedgerPage", "ScoringService"]
 
 E = TypeVar("E", bound=Event)
 Apply = Callable[[Session, E], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CurrentFigures:
+    computed_at: datetime
+    last: dict[int, Any]  # indicator -> the stored figure's row (readiness, computed_at, cause)
+    figures: Sequence[IndicatorFigure]
 
 
 class ScoringService:
@@ -87,6 +102,39 @@ class ScoringService:
         """Where the stored ledger and figures differ from a rebuild's (empty: they agree)."""
         async with self.reading() as session:
             return await self.scorer.differences(session, now)
+
+    # --- reads for the API (no transaction for writes, no events) -----------------------------
+
+    async def current_figures(self) -> CurrentFigures:
+        """Every figure computed now (with its evidence items), next to the stored rows."""
+        now = self.clock.now()
+        scorer = self.scorer
+        async with self.reading() as session:
+            rows = {r.indicator: r for r in await figures.stored(session)}
+            inputs = await figures.readiness_inputs(
+                session, scorer.model, scorer.all_indicators, now
+            )
+        return CurrentFigures(now, rows, scorer.model.figures(inputs, now))
+
+    async def history(self, number: int, limit: int) -> list[figures.PastFigure]:
+        async with self.reading() as session:
+            return await figures.history(session, number, limit)
+
+    async def unit_records(self) -> list[UnitRecord]:
+        """Each unit's record: obligations by status now, portal checks."""
+        now = self.clock.now()
+        async with self.reading() as session:
+            per_unit: dict[str, list[ObligationStatus]] = {}
+            for unit, status, count in await ledger.status_counts(session, now):
+                per_unit.setdefault(unit, []).extend([ObligationStatus(status)] * count)
+            probes = await projections.figure_probes(session, now)
+        counts = {unit: count_statuses(statuses) for unit, statuses in per_unit.items()}
+        return unit_records(self.scorer.plan, counts, probes)
+
+    async def obligations(self, where: LedgerFilter, limit: int, offset: int) -> LedgerPage:
+        """One page of the ledger with statuses as of now."""
+        async with self.reading() as session:
+            return await ledger.page(session, self.clock.now(), where, limit, offset)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Session]:

@@ -92,7 +92,9 @@ class PgUnitOfWork:
         async with self.pool.acquire() as connection:
             async with connection.transaction():
                 outcome = await work(connection)
-                if outcome.events:
+                if len(outcome.events) == 1:  # the usual case: no executemany's set-up
+                    await connection.execute(self._insert, *OutboxRow.of(outcome.events[0]))
+                elif outcome.events:
                     await connection.executemany(
                         self._insert, [OutboxRow.of(e) for e in outcome.events]
                     )
