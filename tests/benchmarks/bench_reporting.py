@@ -11,13 +11,10 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-import yaml
 
 from minhbach.calendar import TZ
 from minhbach.events.catalogue import CheckResult, ProbeOutcome, TaskReport, TaskStatus
-from minhbach.plan import Plan, default_plan_path
+from minhbach.plan import Plan
 from reporting import report_document
 from reporting.domain.consolidated import consolidated_report
 from reporting.domain.facts import FiledReport, Probe
@@ -25,6 +22,7 @@ from reporting.domain.schedule import DEADLINE, report_periods
 from reporting.drafting import build_files
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow
+from tests.support.plans import plan_from_seed_data, seed_data
 
 UNITS, TASKS, REPEATS = 1000, 20, 3
 NOW = datetime(2024, 10, 7, 8, tzinfo=TZ)
@@ -32,7 +30,7 @@ NOW = datetime(2024, 10, 7, 8, tzinfo=TZ)
 
 def district_plan() -> Plan:
     """The seed plan with 1,000 communes, each leading the plan's first 20 tasks."""
-    data: dict[str, Any] = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
+    data = seed_data()
     for n in range(UNITS):
         data["units"].append(
             {
@@ -46,7 +44,7 @@ def district_plan() -> Plan:
     for index, task in enumerate(data["tasks"]):
         task["lead"] = ["all_communes"] if index < TASKS else task["lead"]
     data["tasks"] = data["tasks"][:TASKS] if len(data["tasks"]) >= TASKS else data["tasks"]
-    return Plan.model_validate(data)
+    return plan_from_seed_data(data)
 
 
 def facts(plan: Plan) -> tuple[list[FiledReport], list[Probe]]:

@@ -29,7 +29,6 @@ from typing import Any
 
 import httpx
 import nats
-import yaml
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy, StreamConfig
 from sqlalchemy import make_url, text
@@ -49,6 +48,7 @@ from scoring.db import messaging
 from scoring.scorer import Scorer
 from tests.benchmarks.env import BenchEnv
 from tests.benchmarks.table import BenchRow
+from tests.support.plans import plan_from_seed_data, seed_data
 from tests.support.servers import eventually
 
 RATE = 100  # events per second
@@ -300,7 +300,7 @@ def _causes(data: bytes) -> list[str]:
 def large_plan(units: int) -> Plan:
     """The seed plan with `units` communes (each with a portal) and a 20th task."""
 
-    data = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
+    data = seed_data()
     others = [u for u in data["units"] if u["kind"] not in ("commune", "town")]
     communes = [
         {
@@ -320,7 +320,7 @@ def large_plan(units: int) -> Plan:
     data["tasks"].append(extra)
     indicator8 = next(i for i in data["indicators"] if i["number"] == 8)
     indicator8["tasks"].append("8.4")
-    return Plan.model_validate(data)
+    return plan_from_seed_data(data)
 
 
 async def _store_large_history(sessions: Any, plan: Plan) -> int:

@@ -10,10 +10,9 @@ import uuid
 from functools import cache
 from typing import Any
 
-import yaml
-
 from intake.models import ReportIn
-from minhbach.plan import Plan, default_plan_path
+from minhbach.plan import Plan
+from tests.support.plans import plan_from_seed_data, seed_data
 
 EXTRA_COMMUNES = 40
 RUN = uuid.uuid4().hex[:6]
@@ -21,7 +20,7 @@ RUN = uuid.uuid4().hex[:6]
 
 @cache
 def intake_plan() -> Plan:
-    data = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
+    data = seed_data()
     for n in range(EXTRA_COMMUNES):
         data["units"].append(
             {
@@ -32,7 +31,7 @@ def intake_plan() -> Plan:
                 "portal": f"https://t{RUN}-{n:02d}.example.invalid",
             }
         )
-    return Plan.model_validate(data)
+    return plan_from_seed_data(data)
 
 
 class Communes:

@@ -13,10 +13,10 @@ import yaml
 from intake.app import create_app
 from minhbach.calendar import TZ
 from minhbach.clock import FixedClock
-from minhbach.plan import Plan
 from minhbach.settings import Settings
 from tests.intake.builders import report_body
 from tests.intake.conftest import RunningIntake
+from tests.support.plans import plan_from_seed_data
 from tests.support.servers import serving
 from tests.support.tiers import SECOND_FOCAL_RULE, seed_with_rules
 
@@ -40,7 +40,7 @@ NOW = datetime(2024, 6, 19, 15, 0, tzinfo=TZ)  # the last on-time day of the fir
 @pytest.fixture(scope="module")
 async def half_year_intake(settings: Settings) -> AsyncIterator[RunningIntake]:
     data = yaml.safe_load(seed_with_rules(SECOND_FOCAL_RULE + HALF_YEAR_RULES))
-    plan = Plan.model_validate(data)
+    plan = plan_from_seed_data(data)
     clock = FixedClock(NOW)
     app = create_app(settings=settings, clock=clock, plan=plan)
     async with serving(app) as url:

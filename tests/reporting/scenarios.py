@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import yaml
-
 from minhbach.calendar import TZ
 from minhbach.events.base import Event
 from minhbach.events.catalogue import (
@@ -26,12 +24,13 @@ from minhbach.events.catalogue import (
     TaskReport,
     TaskStatus,
 )
-from minhbach.plan import Plan, default_plan_path
+from minhbach.plan import Plan
 from minhbach_dev.demo_filer import LATE_AFTER, demo_report
 from reporting.domain.facts import Figure, FiledReport, Probe
 from scoring.domain.derive import derive
 from scoring.domain.facts import Facts
 from scoring.domain.readiness import IndicatorFigure, ReadinessModel
+from tests.support.plans import plan_from_seed_data, seed_data
 
 
 def vn(year: int, month: int, day: int, hour: int = 9) -> datetime:
@@ -235,7 +234,7 @@ TRAINING = "Đề nghị tỉnh tổ chức tập huấn nghiệp vụ biên t�
 def province_plan() -> Plan:
     """The seed plan grown to 120 lead units (20 departments and centres, 100 communes and
     towns) and 25 tasks (6 more, led by every department and commune)."""
-    data: dict[str, Any] = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
+    data = seed_data()
     for n in range(PROVINCE_DEPARTMENTS):
         data["units"].append(
             {
@@ -263,7 +262,7 @@ def province_plan() -> Plan:
         for entry in data["indicators"]:
             if entry["number"] == indicator:
                 entry["tasks"].append(code)
-    return Plan.model_validate(data)
+    return plan_from_seed_data(data)
 
 
 def province_q3(plan: Plan) -> Quarter:

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
-from typing import Any
 
 import yaml
 
@@ -30,7 +29,8 @@ from minhbach.events.catalogue import (
     TaskReport,
     TaskStatus,
 )
-from minhbach.plan import Plan, default_plan_path
+from minhbach.plan import Plan
+from tests.support.plans import plan_from_seed_data, seed_data
 
 KEPT_UNITS = (
     "ubnd-huyen",
@@ -55,14 +55,13 @@ def vn(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datet
 
 
 @cache
-def _seed_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(default_plan_path().read_text(encoding="utf-8"))
-    return data
+def _seed_text() -> str:
+    return yaml.safe_dump(seed_data(), allow_unicode=True)
 
 
 def small_plan(suffix: str = "", units: Iterable[str] = KEPT_UNITS) -> Plan:
     kept = set(units)
-    data = yaml.safe_load(yaml.safe_dump(_seed_data(), allow_unicode=True))  # a deep copy
+    data = yaml.safe_load(_seed_text())  # a deep copy
 
     def name(code: str) -> str:
         return f"{code}{suffix}" if code in kept else code
@@ -90,7 +89,7 @@ def small_plan(suffix: str = "", units: Iterable[str] = KEPT_UNITS) -> Plan:
         for duty in monitoring.get("copy_duties", []):
             for field in ("documents_of", "reposted_on"):
                 duty[field] = [name(c) for c in duty[field]]
-    return Plan.model_validate(data)
+    return plan_from_seed_data(data)
 
 
 def unique_suffix() -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import ValidationError
 
 # A field path as pydantic reports it: keys and list indexes, e.g. ("tasks", 3, "lead", 0).
 FieldPath = tuple[str | int, ...]
@@ -77,3 +81,50 @@ class LineLookup:
                 return self._lines[key]
             key = key[:-1]
         return self._lines.get((), None)
+
+
+_QUOTE_HINT = (
+    "if this is part of a value split at a comma (`{name: Phòng Tài chính, Kế hoạch}`), quote "
+    'the whole value: `name: "Phòng Tài chính, Kế hoạch"`'
+)
+
+
+def issues_from_pydantic(error: ValidationError) -> list[PlanIssue]:
+    """Pydantic's errors as plan issues: its internal path steps dropped, its wording plainer."""
+    issues = []
+    for detail in error.errors(include_url=False):
+        path = _clean_loc(detail["loc"])
+        issues.append(PlanIssue(path, _message(detail)))
+    return issues
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
+    """Drop pydantic's internal steps (`[key]` markers, function-validator names)."""
+    path: list[str | int] = []
+    for part in loc:
+        internal = isinstance(part, str) and part.startswith(("function-", "["))
+        if not internal:
+            path.append(part)
+    return tuple(path)
+
+
+_SCHEMA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _message(detail: Any) -> str:
+    kind = detail["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        message = "unknown field (check the spelling; the schema forbids extra keys)"
+        key = detail["loc"][-1] if detail["loc"] else ""
+        if detail.get("input") is None and not _SCHEMA_KEY.match(str(key)):
+            message += f"; {_QUOTE_HINT}"
+        return message
+    message = str(detail["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    given = detail.get("input")
+    if kind not in ("value_error",) and isinstance(given, str | int | float | bool):
+        message += f" (got {given!r})"
+    return message

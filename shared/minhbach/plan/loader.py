@@ -6,7 +6,6 @@ messages) and is then constructed into plain data for Pydantic.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from minhbach.plan.errors import FieldPath, LineLookup, PlanError, PlanIssue
+from minhbach.plan.errors import (
+    LineLookup,
+    PlanError,
+    PlanIssue,
+    issues_from_pydantic,
+)
 from minhbach.plan.plan import Plan
 from minhbach.plan.rule_sets import ReadRuleSet, resolve_rule_set
 from minhbach.plan.rule_text import rule_text_warnings
@@ -33,10 +37,6 @@ RETIRED_FIELDS: dict[tuple[str, ...], str] = {
         '`- {documents_of: [ubnd-huyen], reposted_on: [all_communes], tasks: ["1.1"]}`'
     ),
 }
-_QUOTE_HINT = (
-    "if this is part of a value split at a comma (`{name: Phòng Tài chính, Kế hoạch}`), quote "
-    'the whole value: `name: "Phòng Tài chính, Kế hoạch"`'
-)
 
 
 def default_plan_path() -> Path:
@@ -91,7 +91,7 @@ def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
-        issues = [*retired, *_issues_from_pydantic(error)]
+        issues = [*retired, *issues_from_pydantic(error)]
         raise _split(issues, source_name, line_of, rule_set) from None
     except PlanError as error:
         raise _split([*retired, *error.issues], source_name, line_of, rule_set) from None
@@ -175,43 +175,3 @@ def _index_lines(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _index_lines(item, (*path, str(index)), lines, duplicates)
-
-
-def _issues_from_pydantic(error: ValidationError) -> list[PlanIssue]:
-    issues = []
-    for detail in error.errors(include_url=False):
-        path = _clean_loc(detail["loc"])
-        issues.append(PlanIssue(path, _message(detail)))
-    return issues
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
-    """Drop pydantic's internal steps (`[key]` markers, function-validator names)."""
-    path: list[str | int] = []
-    for part in loc:
-        internal = isinstance(part, str) and part.startswith(("function-", "["))
-        if not internal:
-            path.append(part)
-    return tuple(path)
-
-
-_SCHEMA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _message(detail: Any) -> str:
-    kind = detail["type"]
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        message = "unknown field (check the spelling; the schema forbids extra keys)"
-        key = detail["loc"][-1] if detail["loc"] else ""
-        if detail.get("input") is None and not _SCHEMA_KEY.match(str(key)):
-            message += f"; {_QUOTE_HINT}"
-        return message
-    message = str(detail["msg"])
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    given = detail.get("input")
-    if kind not in ("value_error",) and isinstance(given, str | int | float | bool):
-        message += f" (got {given!r})"
-    return message

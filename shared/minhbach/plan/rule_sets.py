@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from minhbach.plan.errors import FieldPath, LineLookup, PlanIssue
+from minhbach.plan.errors import FieldPath, LineLookup, PlanIssue, issues_from_pydantic
 from minhbach.plan.portal import ClassificationRuleSet
 
 SHIPPED = Path(__file__).resolve().parents[3] / "shared" / "plans"
@@ -143,8 +143,4 @@ def _index(
 
 
 def _pydantic_issues(error: ValidationError) -> list[tuple[FieldPath, str]]:
-    from minhbach.plan.loader import _clean_loc, _message  # the plan's own wording
-
-    return [
-        (_clean_loc(detail["loc"]), _message(detail)) for detail in error.errors(include_url=False)
-    ]
+    return [(issue.path, issue.message) for issue in issues_from_pydantic(error)]
