@@ -271,15 +271,22 @@ class Notifier:
     async def _failed(
         self, claimed: deliveries.ClaimedNotice, error: str, *, permanent: bool
     ) -> None:
+        """Only a recipient refused with 5xx is final ('dead'). A transient failure (4xx, the
+        whole transaction refused, the connection dropped or timed out) says how the relay is,
+        not that this notice is wrong, so the notice is never given up for it: it is retried
+        with the back-off, and past `notifier_max_attempts` at the longest step, logged as an
+        error each time (a relay that keeps failing also raises MinhBachSmtpFailing). Giving up
+        after a fixed count let a run of relay faults kill notices nobody had asked to drop
+        (decision 0019: draft e-mails, the largest messages, died during SMTP faults)."""
         s = self.settings
         backoff = s.notifier_retry_backoff_seconds or [1.0]
-        exhausted = permanent or claimed.attempts >= s.notifier_max_attempts
-        retry_in = None if exhausted else backoff[min(claimed.attempts, len(backoff)) - 1]
+        retry_in = None if permanent else backoff[min(claimed.attempts, len(backoff)) - 1]
         async with transaction(self.sessions) as session:
             await deliveries.mark_failed(session, claimed.notice_key, error, retry_in)
         outcome = "dead" if retry_in is None else "retried"
         metrics.NOTICES.labels(claimed.stage, outcome).inc()
-        log.warning(
+        struggling = retry_in is not None and claimed.attempts >= s.notifier_max_attempts
+        (log.error if struggling else log.warning)(
             "notice not accepted",
             notice_key=claimed.notice_key,
             attempt=claimed.attempts,
