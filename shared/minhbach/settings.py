@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     # Failed attempts after which a notice still retried (transient failures are never final)
     # is logged as an error at each further attempt.
     notifier_max_attempts: int = Field(default=8, ge=1)
+    # SMTP connections a delivering round sends over at once (each notice still claimed once).
+    notifier_smtp_connections: int = Field(default=4, ge=1)
     notifier_retry_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 60.0, 300.0]
     notifier_sending_lease_seconds: float = Field(default=120.0, gt=0)
     # A notice found 'sending' after a crash: "resend" (same Message-ID) or "hold" for an operator.
