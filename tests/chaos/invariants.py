@@ -242,10 +242,11 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     only_calm = keys(sent(calm)) - keys(chaos.notices)
     only_chaos = keys(sent(chaos)) - keys(calm.notices)
     skipped = {key for key in only_calm if _skipped_while_not_deciding(key, calm, chaos)}
+    skipped |= {key for key in only_chaos if _skipped_while_not_deciding(key, chaos, calm)}
     told_late = {key for key in only_chaos if _filed_but_not_yet_told(key, chaos)}
     told_late |= {key for key in only_calm if _filed_but_not_yet_told(key, calm)}
     only_calm -= skipped | told_late
-    only_chaos -= told_late
+    only_chaos -= skipped | told_late
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"
@@ -292,54 +293,59 @@ DRAFT_STAGE: Final = "draft"  # a draft's e-mail: recorded by its own loop, not 
 DECIDING_DEPENDS_ON: Final = frozenset({"notifier", "restart_postgres", "kill_postgres"})
 
 
-def _skipped_while_not_deciding(key: tuple[str, str, str], calm: Snapshot, chaos: Snapshot) -> bool:
+def _skipped_while_not_deciding(
+    key: tuple[str, str, str], sent_in: Snapshot, skipped_in: Snapshot
+) -> bool:
     """Decision 0005: only the most urgent reminder reached is sent; a notifier that could not
-    decide while a step was the most urgent one never sends it. So a reminder step the calm run
-    sent and the chaos run did not is excused when, in the chaos run, nothing decided during
-    the step's window: from the calm run's decision of that step to its decision of the next,
-    more urgent notice about the same obligation to the same recipient (or the obligation's due
-    instant). Either an outage that stops deciding (DECIDING_DEPENDS_ON, plus
-    OUTAGE_RECOVERY_SECONDS for the restart) overlaps the window, or the chaos run recorded no
-    ladder notice at all within it. Only reminders: an overdue notice or an escalation stays
-    due until it is sent."""
+    decide while a step was the most urgent one never sends it. So a reminder step one run sent
+    and the other did not is excused when the other decided nothing during the step's window:
+    from the sending run's decision of the step to the other run's first decision of a more
+    urgent notice about the same obligation to the same recipient (failing that, the sending
+    run's, or the due instant). Nothing decided means: an outage that stops deciding
+    (DECIDING_DEPENDS_ON, plus OUTAGE_RECOVERY_SECONDS for the restart; the chaos run's) overlaps
+    the window, or the run recorded no ladder notice at all within it (a round that ran would
+    have decided the step). Load alone does the latter, in either run: the chaos run of the year,
+    seed 7, at load average 16-18, decided nothing from 19/12 07:42 to 30/12 07:47 (14.5 real
+    seconds, no fault then); the calm run of another skipped the yearly report's reminder_1 of
+    39 units. Only reminders: an overdue notice or an escalation stays due until it is sent."""
     recipient, stage, obligation = key
     if not stage.startswith(REMINDER_PREFIX):
         return False
     urgency = int(stage.removeprefix(REMINDER_PREFIX))
-    decided = [
-        (n.decided_at, item_stage)
-        for n in calm.notices
-        if n.recipient == recipient
-        for item, item_stage, _ in n.items
-        if item == obligation
-    ]
-    began = min((at for at, s in decided if s == stage), default=None)
-    if began is None:
-        return False
 
     def more_urgent(other: str) -> bool:
         if other.startswith(REMINDER_PREFIX):
             return int(other.removeprefix(REMINDER_PREFIX)) < urgency
         return True  # overdue, escalations
 
-    later = [at for at, s in decided if more_urgent(s) and at > began]
-    due = calm.obligations.get(obligation, (None, None, None))[2]
-    ended = min([*later, *([due] if due else [])], default=None)
+    def decided(run: Snapshot) -> list[tuple[datetime, str]]:
+        return [
+            (n.decided_at, item_stage)
+            for n in run.notices
+            if n.recipient == recipient
+            for item, item_stage, _ in n.items
+            if item == obligation
+        ]
+
+    began = min((at for at, s in decided(sent_in) if s == stage), default=None)
+    if began is None:
+        return False
+    superseded = [at for at, s in decided(skipped_in) if more_urgent(s) and at > began]
+    later = [at for at, s in decided(sent_in) if more_urgent(s) and at > began]
+    due = sent_in.obligations.get(obligation, (None, None, None))[2]
+    ended = min(superseded or later or ([due] if due else []), default=None)
     if ended is None:
         return False
-    low, high = chaos.real_seconds_at(began), chaos.real_seconds_at(ended)
+    low, high = skipped_in.real_seconds_at(began), skipped_in.real_seconds_at(ended)
     if any(
         frm < high and to + OUTAGE_RECOVERY_SECONDS > low
-        for what, frm, to in chaos.outages
+        for what, frm, to in skipped_in.outages
         if what in DECIDING_DEPENDS_ON
     ):
         return True
-    # Or the chaos run's notifier decided nothing at all in the window: a round that ran in
-    # it would have decided this step (the same obligation, unfulfilled, due the same day),
-    # so no round completed. Load alone does that: the year run, seed 7, at load average 16-18
-    # decided nothing from 19/12 07:42 to 30/12 07:47 (14.5 real seconds, no fault then),
-    # while its deciding shared the process with a backlog of sends.
-    return not any(began <= n.decided_at < ended for n in chaos.notices if n.stage != DRAFT_STAGE)
+    return not any(
+        began <= n.decided_at < ended for n in skipped_in.notices if n.stage != DRAFT_STAGE
+    )
 
 
 def _without_version(obligation: str) -> str:
