@@ -140,7 +140,12 @@ def build_runtime(
         spec=spec,
         settings=settings,
         clock=clock
-        or clock_from_settings(settings.clock_start, settings.clock_speed, settings.clock_anchor),
+        or clock_from_settings(
+            settings.clock_start,
+            settings.clock_speed,
+            settings.clock_anchor,
+            settings.clock_anchor_file,
+        ),
         plan=plan,
         engine=engine,
         sessions=sessions,

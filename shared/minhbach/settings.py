@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     clock_start: datetime | None = None
     clock_speed: float = Field(default=1.0, gt=0)
     clock_anchor: float | None = None  # Unix time at which the clock reads clock_start
+    # Or the file that will hold it: the clock stands at clock_start until it does.
+    clock_anchor_file: Path | None = None
     # `minhbach run` only: without MINHBACH_CLOCK_START, replay the seed plan's Q3 deadline fast
     # (reminders at once, overdue after ~4 min, escalation after ~8 min). False: real time.
     run_demo_clock: bool = True
@@ -82,7 +84,11 @@ class Settings(BaseSettings):
     notifier_working_hours_end: time = time(17, 0)
     notifier_repeat_overdue_working_days: int = Field(default=2, ge=0)  # 0: never repeat
     notifier_portal_down_after_probes: int = Field(default=2, ge=1)
-    notifier_max_attempts: int = Field(default=8, ge=1)  # then the notice is dead-lettered
+    # Failed attempts after which a notice still retried (transient failures are never final)
+    # is logged as an error at each further attempt.
+    notifier_max_attempts: int = Field(default=8, ge=1)
+    # SMTP connections a delivering round sends over at once (each notice still claimed once).
+    notifier_smtp_connections: int = Field(default=4, ge=1)
     notifier_retry_backoff_seconds: list[float] = [1.0, 5.0, 15.0, 60.0, 300.0]
     notifier_sending_lease_seconds: float = Field(default=120.0, gt=0)
     # A notice found 'sending' after a crash: "resend" (same Message-ID) or "hold" for an operator.
@@ -130,6 +136,12 @@ class Settings(BaseSettings):
     portal_lease_seconds: float = Field(default=60.0, gt=0)
     portal_ack_wait_seconds: float = Field(default=60.0, ge=4)
     portal_probe_budget_seconds: float = Field(default=900.0, gt=0)
+    # A probe that failed on an error of ours (not the portal's: those are outcomes) is offered
+    # again after this; one that failed because the database was unreachable, after
+    # portal_outage_retry_seconds (the database is usually back within seconds, and until the
+    # request is answered no other request for that portal can be queued).
+    portal_failed_retry_seconds: float = Field(default=30.0, ge=0)
+    portal_outage_retry_seconds: float = Field(default=1.0, ge=0)
     portal_robots_cache_seconds: float = Field(default=86400.0, gt=0)  # RFC 9309: at most 24 h
     portal_robots_retry_seconds: float = Field(default=300.0, gt=0)  # after an unreachable one
     portal_simulator_base_port: int = 18100  # `make run`: the simulator's first portal port

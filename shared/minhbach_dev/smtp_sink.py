@@ -47,7 +47,8 @@ class EmlWriter:
 
 def eml_name(content: bytes, recipients: list[str]) -> str:
     headers = BytesHeaderParser().parsebytes(content)
-    message_id = str(headers.get("Message-ID", "")) or hashlib.sha256(content).hexdigest()
+    # .strip(): a long Message-ID is folded onto its own line (legal), and unfolds with a space.
+    message_id = str(headers.get("Message-ID", "")).strip() or hashlib.sha256(content).hexdigest()
     try:
         stamp = parsedate_to_datetime(str(headers["Date"])).strftime("%Y%m%d-%H%M%S")
     except (TypeError, ValueError, KeyError):

@@ -230,7 +230,7 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
 
     def keys(notices: list[NoticeRow]) -> set[tuple[str, str, str]]:
         return {
-            (n.recipient, n.stage, obligation)
+            (n.recipient, n.stage, _without_version(obligation))
             for n in notices
             for obligation, _, _ in n.items
             if obligation not in moved and not obligation.startswith(PROBE_NOTICE_PREFIXES)
@@ -241,11 +241,131 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
 
     only_calm = keys(sent(calm)) - keys(chaos.notices)
     only_chaos = keys(sent(chaos)) - keys(calm.notices)
+    skipped = {key for key in only_calm if _skipped_while_not_deciding(key, calm, chaos)}
+    skipped |= {key for key in only_chaos if _skipped_while_not_deciding(key, chaos, calm)}
+    told_late = {key for key in only_chaos if _filed_but_not_yet_told(key, chaos)}
+    told_late |= {key for key in only_calm if _filed_but_not_yet_told(key, calm)}
+    # A draft's e-mail of an inspection round the chaos run could not probe at all: that
+    # round has no notice to send (the drafts invariant excuses the draft the same way).
+    probed_rounds = {round_key for _, round_key in chaos.probe_rounds}
+    undrafted = {
+        key
+        for key in only_calm
+        if key[2].startswith(f"draft:{INSPECTION_NOTICE}:")
+        and key[2].rpartition(":")[2] not in probed_rounds
+    }
+    only_calm -= skipped | told_late | undrafted
+    only_chaos -= skipped | told_late
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"
         return Verdict(name, False, detail)
-    return Verdict(name, True, f"{len(keys(_decided(calm)))} (recipient, stage, obligation)")
+    detail = f"{len(keys(_decided(calm)))} (recipient, stage, obligation)"
+    return Verdict(
+        name,
+        True,
+        f"{detail}; moved by an outage: {len(skipped)} reminder steps skipped, "
+        f"{len(told_late)} decided after the filing, before the notifier heard of it, "
+        f"{len(undrafted)} drafts of rounds the chaos run could not probe",
+    )
+
+
+def _filed_but_not_yet_told(key: tuple[str, str, str], run: Snapshot) -> bool:
+    """A notice one run sent about a report obligation the unit had already filed (it holds
+    the receipt) when the notice was decided: the filing was still on its way from intake to
+    the notifier (intake's outbox, NATS, scoring, the notifier's consumer). At x97,200 a few
+    real seconds of that lag are clock days, so a step falls due in one run and not in the
+    other. An outage lengthens the lag (the chaos run); so does load alone: the calm run sent
+    escalations about a Q3 report filed 18 clock days before (16 real seconds of lag at load
+    average 16). Nothing is lost by it (the obligation's final status is judged on its own),
+    so such notices are counted as moved, in either run; one decided before the filing is not,
+    nor one about an obligation the notifier still holds open at the end (it never heard)."""
+    recipient, stage, obligation = key
+    if not obligation.startswith(REPORT_OBLIGATION_PREFIX):
+        return False
+    unit, period = _unit_and_period(obligation)
+    filed = min(
+        (r.at for r in run.receipts if (r.unit, r.period) == (unit, period) and r.at),
+        default=None,
+    )
+    decided = [
+        n.decided_at
+        for n in run.notices
+        if n.recipient == recipient and any(i == obligation and s == stage for i, s, _ in n.items)
+    ]
+    heard = obligation not in run.notifier_open
+    return filed is not None and bool(decided) and min(decided) >= filed and heard
+
+
+REMINDER_PREFIX: Final = "reminder_"
+DRAFT_STAGE: Final = "draft"  # a draft's e-mail: recorded by its own loop, not by deciding
+# What stops the notifier deciding: the notifier itself, and its database.
+DECIDING_DEPENDS_ON: Final = frozenset({"notifier", "restart_postgres", "kill_postgres"})
+
+
+def _skipped_while_not_deciding(
+    key: tuple[str, str, str], sent_in: Snapshot, skipped_in: Snapshot
+) -> bool:
+    """Decision 0005: only the most urgent reminder reached is sent; a notifier that could not
+    decide while a step was the most urgent one never sends it. So a reminder step one run sent
+    and the other did not is excused when the other decided nothing during the step's window:
+    from the sending run's decision of the step to the other run's first decision of a more
+    urgent notice about the same obligation to the same recipient (failing that, the sending
+    run's, or the due instant). Nothing decided means: an outage that stops deciding
+    (DECIDING_DEPENDS_ON, plus OUTAGE_RECOVERY_SECONDS for the restart; the chaos run's) overlaps
+    the window, or the run recorded no ladder notice at all within it (a round that ran would
+    have decided the step). Load alone does the latter, in either run: the chaos run of the year,
+    seed 7, at load average 16-18, decided nothing from 19/12 07:42 to 30/12 07:47 (14.5 real
+    seconds, no fault then); the calm run of another skipped the yearly report's reminder_1 of
+    39 units. Only reminders: an overdue notice or an escalation stays due until it is sent."""
+    recipient, stage, obligation = key
+    if not stage.startswith(REMINDER_PREFIX):
+        return False
+    urgency = int(stage.removeprefix(REMINDER_PREFIX))
+
+    def more_urgent(other: str) -> bool:
+        if other.startswith(REMINDER_PREFIX):
+            return int(other.removeprefix(REMINDER_PREFIX)) < urgency
+        return True  # overdue, escalations
+
+    def decided(run: Snapshot) -> list[tuple[datetime, str]]:
+        return [
+            (n.decided_at, item_stage)
+            for n in run.notices
+            if n.recipient == recipient
+            for item, item_stage, _ in n.items
+            if item == obligation
+        ]
+
+    began = min((at for at, s in decided(sent_in) if s == stage), default=None)
+    if began is None:
+        return False
+    superseded = [at for at, s in decided(skipped_in) if more_urgent(s) and at > began]
+    later = [at for at, s in decided(sent_in) if more_urgent(s) and at > began]
+    due = sent_in.obligations.get(obligation, (None, None, None))[2]
+    ended = min(superseded or later or ([due] if due else []), default=None)
+    if ended is None:
+        return False
+    low, high = skipped_in.real_seconds_at(began), skipped_in.real_seconds_at(ended)
+    if any(
+        frm < high and to + OUTAGE_RECOVERY_SECONDS > low
+        for what, frm, to in skipped_in.outages
+        if what in DECIDING_DEPENDS_ON
+    ):
+        return True
+    return not any(
+        began <= n.decided_at < ended for n in skipped_in.notices if n.stage != DRAFT_STAGE
+    )
+
+
+def _without_version(obligation: str) -> str:
+    """A draft's notice is about "draft:<kind>:<period>:<version>". How many versions a period
+    gets depends on how the reports that changed it fell into reporting's drafting passes
+    (timing: four versions of 2024-Q2 in one run, three in the other); every version is judged
+    by "every draft exists" (no two from the same data), so notices compare kind and period."""
+    if not obligation.startswith("draft:"):
+        return obligation
+    return obligation.rpartition(":")[0]
 
 
 def _decided(run: Snapshot) -> list[NoticeRow]:

@@ -72,7 +72,9 @@ def delivered(envelope: Envelope) -> Delivered:
     body = message.get_body(preferencelist=("plain", "html"))
     text = body.get_content() if body is not None else ""
     return Delivered(
-        message_id=str(message.get("Message-ID", "")),
+        # A long Message-ID (a draft's: a 64-digit key) is folded onto the next line, which is
+        # legal (RFC 5322 folding white space); unfolded it starts with the space.
+        message_id=str(message.get("Message-ID", "")).strip(),
         recipients=tuple(sorted(str(r) for r in envelope.rcpt_tos)),
         subject=str(message.get("Subject", "")),
         content_sha256=hashlib.sha256(str(text).encode()).hexdigest(),

@@ -4,6 +4,8 @@ the chaos run's end against the calm run's."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time as walltime
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -18,14 +20,21 @@ from tests.chaos.scenario import (
     Span,
     behaviours,
     fault_schedule,
+    filed_before,
     filings,
     ladder_span,
     portal_bad_days,
 )
 from tests.chaos.snapshot import Snapshot, take
-from tests.chaos.world import World
+from tests.chaos.snapshot import backlog as snapshot_backlog
+from tests.chaos.world import ANCHOR_DELAY, World
 
-SETTLE_SECONDS = 20.0  # after the span, before the snapshot
+# After the span the run settles until it owes nothing for the span (snapshot.BACKLOG): at
+# least SETTLE_MIN_SECONDS (events in flight, the last drafts of the span), at most
+# SETTLE_MAX_SECONDS, then the snapshot is taken whatever is left (and the invariants name it).
+SETTLE_MIN_SECONDS = 3.0
+SETTLE_MAX_SECONDS = {"short": 45.0, "quarter": 60.0, "year": 180.0}
+FILER_GRACE_SECONDS = 20.0  # a filing still unanswered this long after the span is a refusal
 PROBE_BOUND_SECONDS = 20.0  # a portal's longest real wait for a probe, outages aside
 
 
@@ -72,9 +81,19 @@ async def run_pair(plan_file: Path, span_name: str, seed: int, root: Path) -> Ou
         World(name, root / name, plan, plan_file, span, bad_days) for name in ("calm", "chaos")
     ]
     try:
+        await asyncio.gather(*(world.start_servers() for world in worlds))
+        filers = [Filer(world, plan) for world in worlds]
+        await asyncio.gather(*(filer.issue_tokens() for filer in filers))
         await asyncio.gather(*(world.start() for world in worlds))
+        await asyncio.gather(*(_before_the_span(f, plan, seed) for f in filers))
+        # Both clocks start together once every service of both runs is ready: the runs live
+        # the same clock from the span's first instant, however long the machine took to start.
+        anchor = walltime.time() + ANCHOR_DELAY
+        for world in worlds:
+            world.set_anchor(anchor)
         calm, chaos = await asyncio.gather(
-            _drive(worlds[0], plan, seed, []), _drive(worlds[1], plan, seed, faults)
+            _drive(worlds[0], plan, seed, [], filers[0]),
+            _drive(worlds[1], plan, seed, faults, filers[1]),
         )
     finally:
         for world in worlds:
@@ -82,9 +101,26 @@ async def run_pair(plan_file: Path, span_name: str, seed: int, root: Path) -> Ou
     return Outcome(seed, span, faults, calm, chaos, judge(calm, chaos, PROBE_BOUND_SECONDS))
 
 
-async def _drive(world: World, plan: Plan, seed: int, faults: list[Fault]) -> Snapshot:
-    filer = Filer(world, plan)
-    await filer.issue_tokens()
+async def _before_the_span(filer: Filer, plan: Plan, seed: int) -> None:
+    """While the clock stands at the span's start: the units file what fell due before it (but
+    the units that never file), late, and the run waits (bounded) until scoring has them. A
+    span that starts in September would otherwise start with every unit overdue on two
+    quarters, and the notices about them (40 at each repeat, weeks behind) would be most of
+    what the notifier sends, none of it what the span is about."""
+    world = filer.world
+    conduct = behaviours(seed, list(plan.lead_unit_codes_all()))
+    await filer.run(filed_before(conduct, await filer.report_deadlines(), world.span))
+    deadline = walltime.time() + SETTLE_MAX_SECONDS[world.span.name]
+    while walltime.time() < deadline:
+        with contextlib.suppress(Exception):
+            if not (await snapshot_backlog(world))["reports to score"]:
+                break
+        await asyncio.sleep(0.2)
+
+
+async def _drive(
+    world: World, plan: Plan, seed: int, faults: list[Fault], filer: Filer
+) -> Snapshot:
     conduct = behaviours(seed, list(plan.lead_unit_codes_all()))
     ladder = ladder_span(_ladder_working_days(plan))
     planned = filings(conduct, await filer.report_deadlines(), world.span, ladder)
@@ -92,7 +128,7 @@ async def _drive(world: World, plan: Plan, seed: int, faults: list[Fault]) -> Sn
     await _inflict_all(world, faults)
     await _until(world, world.span.real_seconds)
     try:  # a filer that cannot get through (intake gone for good) ends the run, not hangs it
-        await asyncio.wait_for(filing, SETTLE_SECONDS)
+        await asyncio.wait_for(filing, FILER_GRACE_SECONDS)
     except TimeoutError:
         filer.refusals.append("filings still unanswered after the span: intake unreachable")
     await _settle(world)
@@ -123,9 +159,25 @@ async def _until(world: World, real_seconds: float) -> None:
 
 
 async def _settle(world: World) -> None:
-    """SETTLE_SECONDS after the span, the same clock moment in both runs: the last notices
-    leave, the last events are scored and drafted."""
-    await _until(world, world.span.real_seconds + SETTLE_SECONDS)
+    """Wait, bounded, until the run owes nothing for its span: the last notices of the span
+    leave, the last reports and probes are applied, the last drafts recorded for e-mail. A
+    loaded machine only makes this longer (the table prints how long), never a fixed sleep too
+    short. The clock runs on meanwhile: everything judged is bounded by the span's end, so the
+    two runs' snapshots compare although taken at different moments."""
+    end = world.span.real_seconds
+    await _until(world, end + SETTLE_MIN_SECONDS)
+    while True:  # asked at least once, however late the filer let us start
+        try:
+            owed = await snapshot_backlog(world)
+        except Exception as exc:  # the database restarting after a late fault: ask again
+            owed = {f"unreadable: {exc!r}"[:80]: 1}
+        if not any(owed.values()):
+            break
+        if world.real_elapsed() > end + SETTLE_MAX_SECONDS[world.span.name]:
+            break
+        await asyncio.sleep(0.5)
+    world.settled_in = world.real_elapsed() - end
+    world.owed = {what: n for what, n in owed.items() if n}
 
 
 def table(outcome: Outcome) -> str:
@@ -146,6 +198,12 @@ def table(outcome: Outcome) -> str:
     lines += ["", "produced            | calm | chaos", "--------------------+------+------"]
     for label, calm, chaos in _produced(outcome.calm, outcome.chaos):
         lines.append(f"{label:<20}| {calm:>4} | {chaos:>5}")
+    for run in (outcome.calm, outcome.chaos):
+        left = ", ".join(f"{n} {what}" for what, n in (run.owed or {}).items()) or "nothing"
+        lines.append(
+            f"{run.name}: services ready {run.ready_at:+.1f} s from the span's start; "
+            f"settled {run.settled_in:.1f} s after its end, owing {left}"
+        )
     lines += ["", "outages (real seconds after the span's start; clock dates)"]
     for what, began, ended in outcome.chaos.outages:
         clock = outcome.span.start + timedelta(seconds=began * outcome.span.speed)

@@ -127,6 +127,18 @@ def filings(
     return sorted(inside, key=lambda f: (f.at, f.unit, f.period, f.amends))
 
 
+def filed_before(
+    conduct: dict[str, Behaviour], due: list[tuple[str, str, str, datetime]], span: Span
+) -> list[Filing]:
+    """The reports that fell due before the span, filed (late) at its start by every unit but
+    those that never file: the year as the units left it when the span begins."""
+    return [
+        Filing(unit, obligation_id, period, span.start, amends=False)
+        for unit, obligation_id, period, due_at in sorted(due)
+        if due_at < span.start and conduct.get(unit, "never") != "never"
+    ]
+
+
 def ladder_span(working_days: int) -> timedelta:
     """Calendar time that surely holds `working_days` working days (weekends and a holiday)."""
     return timedelta(days=working_days * 7 // 5 + 4)

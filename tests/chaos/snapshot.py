@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 from uuid import UUID
 
 import httpx
@@ -63,9 +64,54 @@ class Snapshot:
     portals: list[str]  # every unit with a portal
     dead_letters: list[str]
     outages: list[tuple[str, float, float]]  # what, from, to: real seconds after span_start
+    notifier_open: set[str] = field(default_factory=set)  # obligations the notifier holds open
+    ready_at: float = 0.0  # real seconds after span_start when every service answered ready
+    settled_in: float = 0.0  # real seconds after span_end until nothing was owed for the span
+    owed: dict[str, int] | None = None  # what settling left owed (None: nothing)
 
     def real_seconds_at(self, moment: datetime) -> float:
         return (moment - self.span_start).total_seconds() / self.speed
+
+
+# What a run still owes for the span once it has ended, each a count that must fall to zero
+# before the snapshot: notices decided in the span not yet sent (nor cancelled or held for an
+# operator), drafts of the span whose e-mail is not recorded, report versions stored and not
+# scored, probes finished in the span (and announced) that scoring or reporting has not applied.
+BACKLOG: Final = {
+    "notices to send": (
+        "SELECT count(*) FROM notifier.notices WHERE state IN ('pending', 'sending') "
+        "AND decided_at < :end"
+    ),
+    "draft e-mails to record": (
+        "SELECT count(*) FROM reporting.drafts d WHERE d.drafted_at < :end AND NOT EXISTS "
+        "(SELECT 1 FROM notifier.draft_mails m WHERE m.draft_id = d.draft_id "
+        "AND m.state = 'recorded')"
+    ),
+    "reports to score": (
+        "SELECT count(*) FROM intake.report_versions v LEFT JOIN scoring.reports s "
+        "USING (report_id, version_no) WHERE s.report_id IS NULL"
+    ),
+    "probes to score": (
+        "SELECT count(*) FROM portal_monitor.probes p LEFT JOIN scoring.probes s "
+        "USING (probe_id) WHERE s.probe_id IS NULL AND p.finished_at < :end "
+        "AND NOT (p.outcome = 'unreachable' AND p.attempt < :attempts)"
+    ),
+}
+
+
+async def backlog(world: World) -> dict[str, int]:
+    """What the run still owes for its span (BACKLOG), by kind; raises if the database cannot
+    be read (the caller waits and asks again)."""
+    engine = make_engine(world.pg.url, pool_size=1)
+    params = {"end": world.span.end, "attempts": Settings().portal_probe_attempts}
+    try:
+        async with engine.connect() as db:
+            return {
+                what: int((await db.execute(text(query), params)).scalar_one())
+                for what, query in BACKLOG.items()
+            }
+    finally:
+        await engine.dispose()
 
 
 async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Snapshot:
@@ -116,6 +162,10 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
                 ),
                 {"end": world.span.end, "attempts": Settings().portal_probe_attempts},
             )
+            still_open = await db.execute(
+                text("SELECT obligation_id FROM notifier.obligations WHERE fulfilled_at IS NULL")
+            )
+            notifier_open = {str(r[0]) for r in still_open}
             reported = await db.execute(
                 text("SELECT portal_unit_code, round_key FROM reporting.probes")
             )
@@ -166,6 +216,10 @@ async def take(world: World, receipts: list[Receipt], refusals: list[str]) -> Sn
         portals=[u.code for u in world.plan.portal_units()],
         dead_letters=[f"{d.service}#{d.id} {d.subject}: {d.error[:160]}" for d in dead],
         outages=list(world.outages),
+        notifier_open=notifier_open,
+        ready_at=world.ready_at,
+        settled_in=world.settled_in,
+        owed=dict(world.owed) or None,
     )
 
 

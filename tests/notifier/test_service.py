@@ -297,6 +297,44 @@ async def test_a_relay_refusing_every_message_is_retried_and_delivers_once_when_
     assert len(smtp_server.for_plan(plan)) == 1
 
 
+async def test_a_relay_failing_past_the_attempts_never_makes_a_notice_dead(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    nats_client: NatsClient,
+    smtp_server: SmtpServer,
+) -> None:
+    """Transient failures are the relay's state: a notice is retried past
+    notifier_max_attempts (decision 0019, draft e-mails killed by a run of SMTP faults) and
+    sent once when the relay recovers."""
+    plan = unique_plan()
+    ob = obligation(plan, "tckh", Q3_DUE)
+    smtp_server.data_reply = "451 4.3.0 Try again later"
+    clock = FixedClock(datetime(2024, 10, 2, 9, 0, tzinfo=TZ))
+    tight = notifier_settings(settings, smtp_server.port, notifier_max_attempts=2)
+    try:
+        async with running_notifier(tight, plan, clock):
+            await publish(nats_client, ob)
+            await eventually(lambda: _attempts_at_least(sessions, plan, 4), timeout=30)
+            assert await notice_states(sessions, plan) in (["pending"], ["sending"])
+            smtp_server.data_reply = None
+            await eventually(lambda: _states_are(sessions, plan, ["sent"]), timeout=30)
+    finally:
+        smtp_server.data_reply = None
+    assert len(smtp_server.for_plan(plan)) == 1
+
+
+async def _attempts_at_least(
+    sessions: async_sessionmaker[AsyncSession], plan: Plan, count: int
+) -> bool:
+    async with sessions() as session:
+        attempts = await session.scalars(
+            select(notices.c.attempts).where(
+                notices.c.recipient_unit.in_([u.code for u in plan.units])
+            )
+        )
+        return any(n >= count for n in attempts)
+
+
 async def _attempted(sessions: async_sessionmaker[AsyncSession], plan: Plan) -> bool:
     async with sessions() as session:
         errors = await session.scalars(

@@ -4,10 +4,11 @@ restarted, the SMTP relay stalling, answering 4xx and 5xx, dropping the connecti
 six weeks of the clock around the third quarter's report deadline; every invariant must hold.
 `make chaos` runs the year. MINHBACH_CHAOS_SEED replays a seed the table printed.
 
-Not yet part of every `make test`: on this 2-core machine the run does not hold every invariant
-(notices still queued at the end, reminder steps that differ; decision 0019, "Open"). A test
-that fails for a known, recorded reason would only hide new failures behind it; set
-MINHBACH_CHAOS_SHORT=1 to run it (`MINHBACH_CHAOS_SHORT=1 make test`)."""
+Runs in every `make test`. Its span is 40 real seconds; around it, starting the two runs
+(ten service processes) and settling take what the machine gives: the clock stands at the span's
+start until every service answers ready, and after the span the run waits, bounded, until it
+owes nothing for the span (tests/chaos/run.py), never a fixed sleep. 197 s at load average
+13-16 on the shared 2-core machine (decision 0019, "Runs")."""
 
 from __future__ import annotations
 
@@ -24,14 +25,12 @@ from tests.chaos.scenario import FAULT_KINDS
 SEED = int(os.environ.get("MINHBACH_CHAOS_SEED", "20"))
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MINHBACH_CHAOS_SHORT"),
-    reason="the short chaos run does not hold every invariant yet (decision 0019): "
-    "MINHBACH_CHAOS_SHORT=1 runs it",
-)
+@pytest.mark.slow
+@pytest.mark.timeout(420)  # 100 s idle, 200 s at load average 15 (decision 0019)
 async def test_a_short_run_under_every_kind_of_fault_keeps_every_invariant(
     tmp_path: Path,
 ) -> None:
     outcome = await run_pair(Settings().plan_file, "short", SEED, tmp_path)
+    print("\n" + table(outcome))  # with -s: the figures decision 0019 records
     assert set(Counter(f.kind for f in outcome.faults)) == set(FAULT_KINDS)
     assert outcome.held, "\n" + table(outcome)

@@ -123,6 +123,8 @@ async def worker_loop(runtime: Runtime) -> None:
             settings.portal_concurrency,
             ack_wait_seconds=settings.portal_ack_wait_seconds,
             budget_seconds=settings.portal_probe_budget_seconds,
+            failed_retry_seconds=settings.portal_failed_retry_seconds,
+            outage_retry_seconds=settings.portal_outage_retry_seconds,
         )
         await worker.run()
 

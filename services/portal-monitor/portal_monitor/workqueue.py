@@ -43,6 +43,7 @@ from nats.js.api import (
 )
 from nats.js.errors import APIError, BadRequestError, NotFoundError
 
+from minhbach.db.outage import database_unavailable
 from minhbach.db.session import Sessions
 from minhbach.observability.logging import get_logger
 from minhbach.plan import Plan
@@ -145,12 +146,16 @@ class ProbeWorker:
         concurrency: int,
         ack_wait_seconds: float,
         budget_seconds: float,
+        failed_retry_seconds: float = 30.0,
+        outage_retry_seconds: float = 1.0,
     ) -> None:
         self.js = js
         self.deps = deps
         self.concurrency = concurrency
         self.ack_wait = ack_wait_seconds
         self.budget = budget_seconds
+        self.failed_retry = failed_retry_seconds
+        self.outage_retry = outage_retry_seconds
         self.units = {code for code, _ in monitored_units(deps.plan)}
 
     async def run(self) -> None:
@@ -207,9 +212,18 @@ class ProbeWorker:
         except TimeoutError:
             await _hand_back(message, unit, "over budget")
             return
-        except Exception:
-            log.exception("probe failed; the request will be redelivered", unit=unit)
-            await message.nak(delay=30)
+        except Exception as exc:
+            # A portal's own trouble is an outcome, not an exception: this is ours. While the
+            # database is unreachable the request comes back within a second or so (it is the
+            # portal's only one: nothing else can be queued for it until it is answered; a
+            # fixed 30 s here starved every portal for 30 s after each PostgreSQL restart).
+            outage = database_unavailable(exc)
+            delay = self.outage_retry if outage else self.failed_retry
+            if outage:
+                log.warning("probe failed: database unavailable", unit=unit, retry_in=delay)
+            else:
+                log.exception("probe failed; the request will be redelivered", unit=unit)
+            await message.nak(delay=delay)
             return
         finally:
             heartbeat.cancel()

@@ -150,6 +150,13 @@ class EmbeddedNats:
         self.process = None
 
 
+# Five services may each hold up to 20 connections (pool 10 plus overflow 10, minhbach.db.session)
+# and intake its write pool besides: PostgreSQL's default of 100 was reached by the chaos run's
+# fault-free half on a loaded machine ("sorry, too many clients already"), so the embedded
+# server allows twice that, with room for the CLI and the tests' own connections.
+MAX_CONNECTIONS = 200
+
+
 @dataclass
 class EmbeddedPostgres:
     """PostgreSQL in the foreground on a Unix socket only (no TCP)."""
@@ -174,7 +181,10 @@ class EmbeddedPostgres:
         self.socket_dir = str(socket_dir)
         log_file = (self.data_dir / "log").open("ab")
         self.process = subprocess.Popen(
-            [str(_pg_bin("postgres")), "-D", str(self.data_dir), "-k", self.socket_dir, "-h", ""],
+            [
+                *[str(_pg_bin("postgres")), "-D", str(self.data_dir), "-k", self.socket_dir],
+                *["-h", "", "-c", f"max_connections={MAX_CONNECTIONS}"],
+            ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             user=user,
