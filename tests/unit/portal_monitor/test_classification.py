@@ -516,3 +516,81 @@ def test_issuer_comes_from_the_number_symbol() -> None:
     assert CLASSIFIER.issuer_of("897/NQ-UBTVQH14") == "Ủy ban Thường vụ Quốc hội"
     assert CLASSIFIER.issuer_of("12/XYZ") is None
     assert CLASSIFIER.issuer_of(None) is None
+
+
+# The Party's numbering read as the document's own number, typed by its symbol; a number the
+# title cites still leaves the type to the title.
+@pytest.mark.parametrize(
+    ("title", "number", "document_type", "type_rule", "kind"),
+    [
+        (
+            "Số 36-CT/TU về sắp xếp đơn vị hành chính cấp xã",
+            "36-CT/TU",
+            "chi-thi",
+            "number:CT",
+            "directive",
+        ),
+        ("Số 05-NQ/TW về tổ chức bộ máy", "05-NQ/TW", "nghi-quyet", "number:NQ", "directive"),
+        (
+            "Số 13-HD/BTGDVTU về công tác đối thoại",
+            "13-HD/BTGDVTU",
+            "huong-dan",
+            "number:HD",
+            "directive",
+        ),
+        (
+            "Số 127-KL/TW về sắp xếp tổ chức bộ máy",
+            "127-KL/TW",
+            "ket-luan",
+            "number:KL",
+            "directive",
+        ),
+        (
+            "Số 229-QĐ/TW về thành lập Ban Chỉ đạo",
+            "229-QĐ/TW",
+            "quyet-dinh",
+            "number:QĐ",
+            "directive",
+        ),
+        (
+            "Số 714-TB/TU về Đề án sắp xếp đơn vị hành chính",
+            "714-TB/TU",
+            "thong-bao",
+            "number:TB",
+            "directive",
+        ),
+        (
+            "Số 02-KH/TU về thực hiện Kết luận số 80-KL/TW",
+            "02-KH/TU",
+            "ke-hoach",
+            "number:KH",
+            "directive",
+        ),
+        (
+            "Số 230-CV/VPTU về việc rà soát Trung tâm phục vụ hành chính công",
+            "230-CV/VPTU",
+            "cong-van",
+            "number:CV",
+            "directive",
+        ),
+        # the number decides the type even when the title starts with another one
+        ("Kết luận số 36-CT/TU về sắp xếp", "36-CT/TU", "chi-thi", "number:CT", "directive"),
+        # an unknown Party type is no letter: the title decides
+        ("Quy định số 08-XY/TW về trách nhiệm nêu gương", "08-XY/TW", None, None, "other"),
+        # a cited Party number is not the document's: typed by its title
+        (
+            "Kế hoạch thực hiện Chỉ thị 05-CT/TW về học tập và làm theo",
+            None,
+            "ke-hoach",
+            "title:kế hoạch",
+            "directive",
+        ),
+    ],
+)
+def test_the_party_numbering_is_the_documents_own_number(
+    title: str, number: str | None, document_type: str | None, type_rule: str | None, kind: str
+) -> None:
+    own = CLASSIFIER.own_number(title)
+    assert own == number
+    found = CLASSIFIER.classify(title, None, own, None)
+    assert (found.document_type, found.type_rule, found.kind) == (document_type, type_rule, kind)

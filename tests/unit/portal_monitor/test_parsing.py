@@ -11,7 +11,12 @@ import pytest
 from minhbach.plan import DetailPage
 from minhbach_dev.portal_simulator.content import SimItem, detail_page, encode_cp1258
 from portal_monitor.domain.extract import ListedItem, parse_detail, with_detail
-from portal_monitor.domain.text import own_document_number, own_issue_date
+from portal_monitor.domain.text import (
+    own_document_number,
+    own_issue_date,
+    parse_document_number,
+    symbol_parts,
+)
 from portal_monitor.domain.urls import resolve
 from portal_monitor.fetcher import FetchResult, meta_charset
 
@@ -32,6 +37,19 @@ from portal_monitor.fetcher import FetchResult, meta_charset
         ("Về việc triển khai Quyết định 18/2025/QĐ-TTg của Thủ tướng", None),
         ("Tổ chức thực hiện Chỉ thị số 05/CT-UBND của UBND tỉnh", None),
         ("Lễ khánh thành nhà văn hóa thôn", None),
+        # the Party's numbering: number-type/issuer, no year
+        ("Chỉ thị số 36-CT/TU ngày 28/02/2024 của Ban Thường vụ Thành ủy", "36-CT/TU"),
+        ("Hướng dẫn số 13-HD/BTGDVTU ngày 06/8/2025 của Ban Tuyên giáo", "13-HD/BTGDVTU"),
+        ("Nghị quyết 05-NQ/TW về phát triển khoa học", "05-NQ/TW"),
+        ("Kế hoạch 02-KH/BCĐTW 2025 của Ban Chỉ đạo Trung ương", "02-KH/BCĐTW"),
+        ("36-CT/TU Chỉ thị về sắp xếp đơn vị hành chính", "36-CT/TU"),
+        ("Quyết định số 168a/QĐ-UBND ngày 6/9/2025 về việc phân công", "168a/QĐ-UBND"),
+        # ... and a Party number the document cites is not its own
+        ("Kế hoạch thực hiện Chỉ thị 05-CT/TW về đẩy mạnh học tập", None),
+        ("Quyết định 1521/QĐ-TTg ban hành Kế hoạch thực hiện Kết luận số 80-KL/TW", "1521/QĐ-TTg"),
+        ("Kết luận số 121-KL/TW về tổng kết Nghị quyết số 18-NQ/TW", "121-KL/TW"),
+        # a range of years is no number
+        ("Kế hoạch phát triển giai đoạn 2021-2025/2030", None),
     ],
 )
 def test_own_number(title: str, number: str | None) -> None:
@@ -55,6 +73,26 @@ def test_own_number(title: str, number: str | None) -> None:
 )
 def test_own_issue_date(text: str, issued: date | None) -> None:
     assert own_issue_date(text) == issued
+
+
+def test_the_date_after_a_party_number_is_the_date_of_issue() -> None:
+    assert own_issue_date("Chỉ thị số 36-CT/TU ngày 28/02/2024 của Thành ủy") == date(2024, 2, 28)
+    assert own_issue_date("Kế hoạch thực hiện Chỉ thị 05-CT/TW ngày 15/5/2016") is None
+
+
+@pytest.mark.parametrize(
+    ("number", "parts"),
+    [
+        ("15/2023/QĐ-UBND", ("QĐ", "UBND")),
+        ("1520/UBND-VP", ("UBND", "VP")),
+        ("36-CT/TU", ("CT", "TU")),
+        ("230-CV/VPTU", ("CV", "VPTU")),
+        ("13-HD/BTGDVTU", ("HD", "BTGDVTU")),
+    ],
+)
+def test_symbol_parts_of_either_numbering(number: str, parts: tuple[str, ...]) -> None:
+    assert symbol_parts(number) == parts
+    assert parse_document_number(f"Số {number} ngày 01/02/2025") == number
 
 
 DETAIL = DetailPage(

@@ -19,6 +19,7 @@ from minhbach.plan import ClassificationRule, DocumentType, IssuerSymbol, Portal
 from portal_monitor.domain.text import (
     fold_case,
     has_diacritics,
+    is_party_number,
     own_document_number,
     strip_diacritics,
     symbol_parts,
@@ -31,8 +32,9 @@ FALLBACK_RULE = "no-rule-matched"
 # Portals write the same dash as "-", "–" or "—" ("kinh tế – xã hội", "HỎI – ĐÁP"); rules write "-".
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
 _LEGAL_NUMBER = re.compile(r"^[0-9]+/[0-9]{4}/")  # a year in the number: a legal normative one
-# A title that starts with its own number: "08/CT-UBND Chỉ thị về ...", "Số 12/KH-UBND: ...".
-_LEADING_NUMBER = re.compile(r"^(?:s[oố]\s*:?\s*)?\d+\s*/\S*[\s:,.\-–]*")
+# A title that starts with its own number: "08/CT-UBND Chỉ thị về ...", "Số 12/KH-UBND: ...",
+# the Party's "36-CT/TU ...".
+_LEADING_NUMBER = re.compile(r"^(?:s[oố]\s*:?\s*)?\d+[a-z]?\s*[/\-]\S*[\s:,.\-–]*")
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ class _Types:
         if found is not None:
             return found, f"number:{first}"
         if legal_number or self.letter is None:  # 61/2020/QH14: a law, no letter; see the title
+            return None, None
+        if is_party_number(number):  # the Party's type is always written: one not known here
             return None, None
         return self.letter, "number:letter"
 

@@ -83,23 +83,43 @@ def _rfc822(text: str) -> date | None:
 # --- document numbers ---------------------------------------------------------------------------
 
 # Số, ký hiệu: number, optional year (legal normative documents), then the symbol of kind and
-# issuing body: 57/KH-UBND, 15/2023/QĐ-UBND, 42/2022/NĐ-CP, 123/UBND-VP, 897/NQ-UBTVQH14.
+# issuing body: 57/KH-UBND, 15/2023/QĐ-UBND, 42/2022/NĐ-CP, 123/UBND-VP, 897/NQ-UBTVQH14; a number
+# may carry a letter (168a/QĐ-UBND, a document numbered in between).
 _NUMBER = re.compile(
-    r"(?<![\w/])(\d{1,6})\s*/\s*(?:(\d{4})\s*/\s*)?"
+    r"(?<![\w/])(\d{1,6}[a-z]?)\s*/\s*(?:(\d{4})\s*/\s*)?"
     r"([A-ZĐ][A-Za-zĐđ0-9&]{0,11}(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9&]{0,11}){0,3})(?![\w])"
+)
+# The Party's numbering (Regulation 66-QĐ/TW): number-type/issuer, no year: 36-CT/TU, 05-NQ/TW,
+# 13-HD/BTGDVTU, 230-CV/VPTU, 02-KH/BCĐTW.
+_PARTY_NUMBER = re.compile(
+    r"(?<![\w/\-])(\d{1,6}[a-z]?)\s*[-–]\s*([A-ZĐ][A-Za-zĐđ]{0,4})\s*/\s*"
+    r"([A-ZĐ][A-Za-zĐđ0-9&]{0,11}(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9&]{0,11}){0,2})(?![\w])"
 )
 
 
-def parse_document_number(value: str | None) -> str | None:
-    """The first document number in a text, in canonical form (`15/2023/QĐ-UBND`)."""
-    if not value:
-        return None
-    match = _NUMBER.search(normalize_text(value))
-    if match is None:
-        return None
+def _first_number(text: str) -> re.Match[str] | None:
+    """The first number of either form in a (normalised) text."""
+    found = [m for m in (_NUMBER.search(text), _PARTY_NUMBER.search(text)) if m is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+def _canonical(match: re.Match[str]) -> str:
+    if match.re is _PARTY_NUMBER:
+        number, kind, issuer = match.groups()
+        issuer = re.sub(r"\s*[-–]\s*", "-", issuer)
+        return f"{number}-{kind}/{issuer}"
     number, year, symbol = match.groups()
     symbol = re.sub(r"\s*[-–]\s*", "-", symbol)
     return f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
+
+
+def parse_document_number(value: str | None) -> str | None:
+    """The first document number in a text, in canonical form (`15/2023/QĐ-UBND`, the Party's
+    `36-CT/TU`)."""
+    if not value:
+        return None
+    match = _first_number(normalize_text(value))
+    return None if match is None else _canonical(match)
 
 
 # Words that, before a number in a title, make it a number the document cites ("Kế hoạch triển
@@ -119,14 +139,14 @@ def own_document_number(title: str | None) -> str | None:
     if not title:
         return None
     text = normalize_text(title)
-    match = _NUMBER.search(text)
+    match = _first_number(text)
     if match is None:
         return None
     prefix = text[: match.start()].casefold()
     prefix = re.sub(r"(?:s[oố]|số hiệu|ký hiệu)\s*:?\s*$", "", prefix.strip()).strip(" :,.-–")
     if _CITING.search(prefix) or len(prefix.split()) > _OWN_PREFIX_WORDS:
         return None
-    return parse_document_number(text[match.start() :])
+    return _canonical(match)
 
 
 _OWN_DATE = re.compile(r"^[\s,;:(\-–]*(?:ngày|ban hành ngày|ngày ban hành)\s*:?\s*", re.IGNORECASE)
@@ -145,8 +165,8 @@ def own_issue_date(text: str | None) -> date | None:
     if _LEADING_DATE.match(normalized):
         rest = _LEADING_DATE.sub("", normalized, count=1)
     elif (number := own_document_number(normalized)) is not None:
-        match = _NUMBER.search(normalized)
-        if match is not None and parse_document_number(match.group(0)) == number:
+        match = _first_number(normalized)
+        if match is not None and _canonical(match) == number:
             after = normalized[match.end() :]
             if _OWN_DATE.match(after):
                 rest = _OWN_DATE.sub("", after, count=1)
@@ -166,5 +186,16 @@ def _first_date_at_start(text: str) -> date | None:
 
 
 def symbol_parts(document_number: str) -> tuple[str, ...]:
-    """`15/2023/QĐ-UBND` -> ('QĐ', 'UBND')."""
+    """`15/2023/QĐ-UBND` -> ('QĐ', 'UBND'); the Party's `36-CT/TU` -> ('CT', 'TU')."""
+    party = _PARTY_FORM.match(document_number)
+    if party is not None:
+        return (party.group(1), *party.group(2).split("-"))
     return tuple(document_number.rsplit("/", 1)[-1].split("-"))
+
+
+def is_party_number(document_number: str) -> bool:
+    """`36-CT/TU`, `05-NQ/TW`: the Party's numbering, type before the issuer."""
+    return _PARTY_FORM.match(document_number) is not None
+
+
+_PARTY_FORM = re.compile(r"^\d+[a-z]?-([^/]+)/(.+)$")  # a canonical Party number
