@@ -21,7 +21,8 @@ from minhbach.messaging.outbox import Outbox
 from minhbach.plan import load_plan
 from minhbach.settings import get_settings
 from notifier.db import messaging, notices
-from notifier.service import DeliveryHooks, Notifier
+from notifier.hooks import DeliveryHooks
+from notifier.service import Notifier
 
 CRASH_EXIT = 70
 SETTLED = {"sent", "dead", "uncertain", "cancelled"}

@@ -193,6 +193,10 @@ async def test_two_replicas_one_killed_mid_round(
             "MINHBACH_PORTAL_CONCURRENCY": "3",
             "MINHBACH_PORTAL_MIN_DELAY_SECONDS": "0.1",
             "MINHBACH_PORTAL_ACK_WAIT_SECONDS": str(ACK_WAIT),
+            # The kill may land between a replica's claim and its publishing (the window grows
+            # with the load): those portals are offered again when the claim's lease runs out,
+            # so the lease, like the ack wait, must fit in the allowance (default 60 s does not).
+            "MINHBACH_PORTAL_LEASE_SECONDS": str(ACK_WAIT),
             "MINHBACH_PORTAL_SCHEDULE_TICK_SECONDS": "0.2",
             "MINHBACH_LOG_LEVEL": "WARNING",
         }

@@ -17,7 +17,8 @@ from minhbach.services import service
 from notifier import service as use_cases
 from notifier.db import NoticeState, messaging, notices
 from notifier.drafts import DraftMailer
-from notifier.service import DeliveryHooks, Notifier
+from notifier.hooks import DeliveryHooks
+from notifier.service import Notifier
 from notifier.store import deliveries
 
 SPEC = service("notifier")

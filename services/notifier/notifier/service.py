@@ -1,7 +1,7 @@
 """Sending rounds: decide (pure ladder over stored facts) and record, then deliver over SMTP.
 
 `decide` runs only in working hours and records every notice before anything is sent; `deliver`
-sends what is recorded, one claim per notice, over one reused SMTP connection, and commits 'sent'
+sends what is recorded, one claim per notice, over a few reused SMTP connections, and commits 'sent'
 with the outgoing events right after the server accepted each message. In the service they run
 in loops of their own (`run_forever`): the notices table is all they share, so a relay that
 stalls delays delivery, never the next decision (decision 0019).
@@ -38,6 +38,7 @@ from notifier.domain.ladder import (
 )
 from notifier.domain.sent import ClaimedNotice, sent_events
 from notifier.drafts import DraftMailer
+from notifier.hooks import DeliveryHooks
 from notifier.mailer import PermanentFailure, SmtpMailer, TransientFailure
 from notifier.store import deliveries
 from notifier.store import drafts as drafts_store
@@ -74,19 +75,6 @@ async def list_notices(uow: UnitOfWork, states: Sequence[str], limit: int) -> li
 
 Decided = tuple[RoundPlan, list[tuple[Digest, ComposedNotice]]]
 Prepared = tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]
-
-
-def _nothing(_: str) -> None:
-    return None
-
-
-@dataclass
-class DeliveryHooks:
-    """Seams at the crash points of the exactly-once design; tests make them kill the process."""
-
-    after_record: Callable[[str], None] = _nothing
-    after_claim: Callable[[str], None] = _nothing
-    after_accept: Callable[[str], None] = _nothing
 
 
 @dataclass
@@ -315,13 +303,9 @@ class Notifier:
         )
 
     async def _failed(self, claimed: ClaimedNotice, error: str, *, permanent: bool) -> None:
-        """Only a recipient refused with 5xx is final ('dead'). A transient failure (4xx, the
-        whole transaction refused, the connection dropped or timed out) says how the relay is,
-        not that this notice is wrong, so the notice is never given up for it: it is retried
-        with the back-off, and past `notifier_max_attempts` at the longest step, logged as an
-        error each time (a relay that keeps failing also raises MinhBachSmtpFailing). Giving up
-        after a fixed count let a run of relay faults kill notices nobody had asked to drop
-        (decision 0019: draft e-mails, the largest messages, died during SMTP faults)."""
+        """Only a recipient refused with 5xx is final ('dead'). A transient failure says how the
+        relay is, not that the notice is wrong: retried with the back-off for ever, logged as an
+        error past `notifier_max_attempts` (decisions 0005 and 0019)."""
         s = self.settings
         backoff = s.notifier_retry_backoff_seconds or [1.0]
         retry_in = None if permanent else backoff[min(claimed.attempts, len(backoff)) - 1]
