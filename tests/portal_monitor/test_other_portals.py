@@ -7,6 +7,7 @@ issue, issuer, file and "Ngày đăng" are on each document's own page, read onc
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 import uuid
@@ -35,7 +36,7 @@ TODAY = T0.date()
 STYLE = {"dnn-tinh": "dnn", "wp-phuong": "wp", "aspx-xa": "aspx"}
 
 
-def _plan() -> Plan:
+def _plan(dnn_max_details: int | None = None) -> Plan:
     prefix = "o" + uuid.uuid4().hex[:8]
     data = SEED.model_dump(mode="json")
     kinds = {"dnn-tinh": "district", "wp-phuong": "town", "aspx-xa": "commune"}
@@ -51,7 +52,10 @@ def _plan() -> Plan:
     ]
     data["units"] = [units[0], *[u for u in data["units"] if u["portal"] is None], *units[1:]]
     monitoring = data["portal_monitoring"]
-    monitoring["platforms"] += PLATFORMS["platforms"]
+    platforms = copy.deepcopy(PLATFORMS["platforms"])
+    if dnn_max_details is not None:
+        platforms[0]["sections"][0]["max_details"] = dnn_max_details
+    monitoring["platforms"] += platforms
     monitoring["portals"] = [
         {"unit": u["code"], "platform": p} for u, p in zip(units, kinds, strict=True)
     ]
@@ -120,6 +124,16 @@ def _items(base: int, platform: str) -> list[SimItem]:
                 True,
             ),
             _item(base + 1, "Kế hoạch tổ chức Tết trồng cây năm 2026", "12/KH-UBND", 9, 0, True),
+            # the province's document reposted: stored once (same number and date), and its
+            # page here is read once, not on every probe
+            _item(
+                base + 5,
+                "Công văn về việc thực hiện Luật 143/2025/QH15",
+                "1310/UBND-KT",
+                5,
+                2,
+                True,
+            ),
             _item(
                 base + 2, "Thông báo kết luận của Chủ tịch UBND phường", "40/TB-UBND", 6, 1, False
             ),
@@ -314,6 +328,39 @@ async def test_no_false_accusation_and_no_false_clearance(
         for portal in world.simulator.portals:
             new_id = next(s for s in portal.sections if s.code == "directives").items[0].id
             assert [_item_id(t) for t in _detail_requests(portal)] == [str(new_id)], portal.code
+
+
+async def test_pages_beyond_the_budget_are_read_on_later_probes_once_each(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """25 documents, 10 pages a probe: the rest are read on the next probes, each page once, and
+    a document whose page is not read yet is never judged "không có toàn văn"."""
+    plan = _plan(dnn_max_details=10)
+    async with _world(plan) as (world, items), probe_deps(world, sessions, FixedClock(T0)) as deps:
+        unit = _platform_unit(plan, "dnn-tinh")
+        portal = world.simulator.portal(unit)
+        clock = deps.clock
+        assert isinstance(clock, FixedClock)
+        read_per_probe, accused = [], []
+        for _ in range(4):
+            portal.requests.clear()
+            report = await probe_portal(deps, unit)
+            assert report is not None
+            read_per_probe.append([_item_id(t) for t in _detail_requests(portal)])
+            accused.append(_directive_check(report)[2])
+            clock.advance(timedelta(hours=2))
+        assert [len(r) for r in read_per_probe] == [10, 10, 5, 0], read_per_probe
+        every = [i for r in read_per_probe for i in r]
+        assert sorted(every) == sorted(str(i.id) for i in items["dnn-tinh"])
+        # only the recruitment notice, once its page is read; never a directive with its file
+        recruitment = "Thông báo tuyển dụng công chức cấp xã năm 2026"
+        assert all(a in ((), (recruitment,)) for a in accused), accused
+        assert accused[-1] == (recruitment,)
+        drafts = {_item_id(d.url): d for d in await _drafts(deps, plan, "dnn-tinh")}
+        for item in items["dnn-tinh"]:
+            draft = drafts[str(item.id)]
+            assert (draft.document_number, draft.issued_on) == (item.number, item.issued_on)
+            assert draft.attachment_url is not None and not draft.detail_pending
 
 
 def _detail_requests(portal: SimPortal) -> list[str]:

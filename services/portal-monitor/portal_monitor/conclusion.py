@@ -155,8 +155,9 @@ async def _store_documents(
     for draft, record in await store.stored_documents(session, unit_code, drafts, now):
         if record.canonical_url == draft.canonical_url and record.first_unit_code == unit_code:
             changed = changes_of(record, draft)
+            if changed or record.detail_pending != draft.detail_pending:
+                await store.update_document(session, unit_code, record.document_id, draft, now)
             if changed:
-                await store.update_document(session, record.document_id, draft, now)
                 report.events.append(document_changed(portal, draft, record, changed))
                 report.changed += 1
         issued_on = record.issued_on or draft.issued_on
@@ -217,12 +218,17 @@ async def _copy_findings(
 
 
 def _validators_to_keep(network: NetworkPhase, portal_url: str) -> dict[str, Validators]:
-    """First pages of sections read in full, and the home page."""
+    """First pages of sections read in full, and the home page; a section with documents whose
+    own page is not read yet is asked for in full next time (a 304 would leave them unread)."""
     kept = {
-        read.url: read.validators
+        read.url: Validators() if _details_pending(read.drafts) else read.validators
         for read in network.sections
         if read.validators is not None and read.observation.status == "present"
     }
     if network.home is not None and network.home.ok:
         kept[portal_url] = network.home.validators
     return kept
+
+
+def _details_pending(drafts: Sequence[DocumentDraft] | None) -> bool:
+    return any(d.detail_pending for d in drafts or ())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    false,
 )
 
 from minhbach.db.messaging_tables import JSON_TYPE, add_messaging_tables
@@ -89,6 +90,8 @@ documents = Table(
     Column("issuer", Text),
     Column("summary", Text),
     Column("attachment_url", Text),
+    # its own page is not read yet (the probe's budget ran out, or it did not answer)
+    Column("detail_pending", Boolean, nullable=False, server_default=false()),
     Column("first_seen_at", TS, nullable=False),
     Column("first_unit_code", String(64), nullable=False),
     Column("updated_at", TS, nullable=False),
@@ -130,6 +133,7 @@ postings = Table(
     Column("posting_time_known", Boolean, nullable=False, server_default="true"),
     Index("ix_postings_unit", "unit_code"),
     Index("ix_postings_attachment", "attachment_url"),
+    Index("ix_postings_url", "url"),
 )
 
 # Each attachment URL fetched once (bounded) to check the full text is really there.

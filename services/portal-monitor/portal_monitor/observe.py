@@ -164,10 +164,9 @@ async def _with_details(
     requests) and at most `max_details` a read; the rest stay pending (their file unknown, not
     absent) and are read on the next probes."""
     assert source.detail is not None
-    urls = [canonical_url(i.url) for i in items]
 
     async def read_stored(session: Session) -> Outcome[dict[str, DetailFields]]:
-        return Outcome(await store.stored_details(session, urls))
+        return Outcome(await store.stored_details(session, [i.url for i in items]))
 
     known = await deps.unit_of_work.run(read_stored)
     budget = source.max_details

@@ -52,6 +52,7 @@ class DocumentDraft:
     type_rule: str | None = None  # how the type was read: number:CT, number:letter, title:...
     legal_normative: bool = False
     confident: bool = True  # the kind came from a rule the plan trusts (not a guess)
+    detail_pending: bool = False  # its own page is due but not read yet (read on a later probe)
     attachment_unknown: bool = False  # no file listed, but its detail page is not read yet
     corrected: bool = False  # a person set its kind (`corrected`)
 
@@ -102,6 +103,7 @@ def draft_of(item: ListedItem, section: str, classifier: Classifier) -> Document
         type_rule=found.type_rule,
         legal_normative=found.legal,
         confident=found.confident,
+        detail_pending=item.detail_pending,
         attachment_unknown=item.detail_pending and item.attachment_url is None,
     )
 

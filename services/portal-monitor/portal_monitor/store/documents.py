@@ -16,6 +16,7 @@ from portal_monitor import db
 from portal_monitor.domain.documents import DocumentDraft
 from portal_monitor.domain.extract import DetailFields
 from portal_monitor.domain.postings import Posting
+from portal_monitor.domain.urls import canonical_url
 
 # --- documents and postings --------------------------------------------------------------------
 
@@ -24,15 +25,15 @@ _INSERT_DOCUMENTS = text(
     """
     INSERT INTO portal_monitor.documents (document_id, canonical_url, fingerprint, url, title,
         section, kind, matched_rule, document_number, issued_on, issuer, summary, attachment_url,
-        document_type, document_type_rule, legal_normative, first_seen_at, first_unit_code,
-        updated_at)
+        document_type, document_type_rule, legal_normative, detail_pending, first_seen_at,
+        first_unit_code, updated_at)
     SELECT d.*, :now, :unit, :now
     FROM unnest(CAST(:ids AS uuid[]), CAST(:curls AS text[]), CAST(:fps AS text[]),
         CAST(:urls AS text[]), CAST(:titles AS text[]), CAST(:sections AS text[]),
         CAST(:kinds AS text[]), CAST(:rules AS text[]), CAST(:numbers AS text[]),
         CAST(:issued AS date[]), CAST(:issuers AS text[]), CAST(:summaries AS text[]),
         CAST(:attachments AS text[]), CAST(:types AS text[]), CAST(:type_rules AS text[]),
-        CAST(:legal AS boolean[])) AS d
+        CAST(:legal AS boolean[]), CAST(:detail_pending AS boolean[])) AS d
     ON CONFLICT (canonical_url) DO NOTHING
     """
 )
@@ -97,15 +98,32 @@ async def _known_documents(
     return by_url, by_fp
 
 
-async def stored_details(
-    session: AsyncSession, canonical_urls: Iterable[str]
-) -> dict[str, DetailFields]:
-    """What was read of stored documents (their detail page is read once: a document stored
-    keeps its number, date, issuer and file without its page being fetched again)."""
-    return {
+async def stored_details(session: AsyncSession, urls: Iterable[str]) -> dict[str, DetailFields]:
+    """What was read of listed documents' own pages, by canonical URL: a page is read once. A
+    document of this portal by its canonical URL, a repost (stored as another portal's document,
+    the same number and date) by its posting's URL; a page not read yet is left out."""
+    wanted = {url: canonical_url(url) for url in urls}
+    found = {
         url: DetailFields(r.document_number, r.issued_on, r.issuer, None, r.attachment_url)
-        for url, r in (await _documents_by_url(session, canonical_urls)).items()
+        for url, r in (await _documents_by_url(session, wanted.values())).items()
+        if not r.detail_pending
     }
+    reposts = [url for url, canonical in wanted.items() if canonical not in found]
+    if reposts:
+        docs, posts = db.documents.c, db.postings.c
+        rows = await session.execute(
+            select(
+                posts.url, docs.document_number, docs.issued_on, docs.issuer, posts.attachment_url
+            )
+            .join(db.documents, docs.document_id == posts.document_id)
+            .where(posts.url.in_(reposts), docs.detail_pending.is_(False))
+        )
+        for r in rows:
+            found.setdefault(
+                wanted[r.url],
+                DetailFields(r.document_number, r.issued_on, r.issuer, None, r.attachment_url),
+            )
+    return found
 
 
 async def _documents_by_url(session: AsyncSession, urls: Iterable[str]) -> dict[str, Any]:
@@ -137,6 +155,7 @@ async def _insert_documents(
             "types": [d.document_type for d in new],
             "type_rules": [d.type_rule for d in new],
             "legal": [d.legal_normative for d in new],
+            "detail_pending": [d.detail_pending for d in new],
             "now": now,
             "unit": unit_code,
         },
@@ -200,9 +219,10 @@ async def insert_postings(
 
 
 async def update_document(
-    session: AsyncSession, document_id: Any, draft: DocumentDraft, now: datetime
+    session: AsyncSession, unit_code: str, document_id: Any, draft: DocumentDraft, now: datetime
 ) -> None:
-    """A stored document takes what its listing now shows."""
+    """A stored document, and its posting on the portal that first listed it, take what its
+    listing and its own page now show."""
     await session.execute(
         update(db.documents)
         .where(db.documents.c.document_id == document_id)
@@ -219,6 +239,18 @@ async def update_document(
             document_type_rule=draft.type_rule,
             legal_normative=draft.legal_normative,
             fingerprint=draft.fingerprint,
+            detail_pending=draft.detail_pending,
             updated_at=now,
         )
+    )
+    posts = db.postings.c
+    await session.execute(
+        update(db.postings)
+        .where(
+            posts.document_id == document_id,
+            posts.unit_code == unit_code,
+            posts.section == draft.section,
+            posts.attachment_url.is_distinct_from(draft.attachment_url),
+        )
+        .values(attachment_url=draft.attachment_url)
     )

@@ -140,7 +140,8 @@ _UPSERT_VALIDATORS = text(
 async def _upsert_validators(
     session: AsyncSession, validators: dict[str, Validators], now: datetime
 ) -> None:
-    kept = {u: v for u, v in validators.items() if v.etag or v.last_modified}
+    """Empty validators are stored too: the next read of that page asks for it in full."""
+    kept = validators
     if kept:
         await session.execute(
             _UPSERT_VALIDATORS,
