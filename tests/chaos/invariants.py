@@ -259,7 +259,9 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"
-        return Verdict(name, False, detail)
+        lines = [_told_in_both(key, "calm", calm, chaos) for key in sorted(only_calm)]
+        lines += [_told_in_both(key, "chaos", chaos, calm) for key in sorted(only_chaos)]
+        return Verdict(name, False, "\n    ".join([detail, *lines]))
     detail = f"{len(keys(_decided(calm)))} (recipient, stage, obligation)"
     return Verdict(
         name,
@@ -267,6 +269,38 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
         f"{detail}; moved by an outage: {len(skipped)} reminder steps skipped, "
         f"{len(told_late)} decided after the filing, before the notifier heard of it, "
         f"{len(undrafted)} drafts of rounds the chaos run could not probe",
+    )
+
+
+def _told_in_both(key: tuple[str, str, str], only_in: str, sent: Snapshot, other: Snapshot) -> str:
+    """What a run that broke "the same notices" did about one notice: when each run decided
+    which stages about that obligation for that recipient, and when the report came (what a
+    person needs to tell a harness rule from a notifier fault)."""
+    recipient, stage, obligation = key
+
+    def told(run: Snapshot) -> str:
+        stages = sorted(
+            (n.decided_at, item_stage)
+            for n in run.notices
+            if n.recipient == recipient
+            for item, item_stage, _ in n.items
+            if _without_version(item) == obligation
+        )
+        return ", ".join(f"{s} {at:%d/%m %H:%M}" for at, s in stages) or "nothing"
+
+    def filed(run: Snapshot) -> str:
+        if not obligation.startswith(REPORT_OBLIGATION_PREFIX):
+            return "-"
+        unit, period = _unit_and_period(obligation)
+        at = [r.at for r in run.receipts if (r.unit, r.period) == (unit, period) and r.at]
+        return ", ".join(f"{a:%d/%m %H:%M}" for a in sorted(at)) or "never"
+
+    due = sent.obligations.get(obligation, (None, None, None))[2]
+    return (
+        f"{stage} to {recipient} about {obligation} only {only_in} (due "
+        f"{f'{due:%d/%m %H:%M}' if due else '?'}): {sent.name} told {told(sent)}, filed "
+        f"{filed(sent)}; {other.name} told {told(other)}, filed {filed(other)}; "
+        f"{other.name} open at the end: {obligation in other.notifier_open}"
     )
 
 
