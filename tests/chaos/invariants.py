@@ -229,10 +229,12 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     )
 
     def keys(notices: list[NoticeRow]) -> set[tuple[str, str, str]]:
+        # Each item's own stage: a digest's stage is its most severe item's, so an item rides
+        # under "escalate_1" in one run and "overdue" in the other by grouping alone.
         return {
-            (n.recipient, n.stage, _without_version(obligation))
+            (n.recipient, item_stage, _without_version(obligation))
             for n in notices
-            for obligation, _, _ in n.items
+            for obligation, item_stage, _ in n.items
             if obligation not in moved and not obligation.startswith(PROBE_NOTICE_PREFIXES)
         }
 

@@ -193,3 +193,23 @@ def test_notices_about_a_filing_an_outage_held_back_are_not_compared() -> None:
     assert invariants.notices_same(calm, held_back).held
     same_time = _snapshot("chaos", notices=[], receipts=calm.receipts)
     assert not invariants.notices_same(calm, same_time).held
+
+
+def test_notices_are_compared_by_each_item_not_by_how_a_digest_grouped_them() -> None:
+    """Found by a year run: the focal unit's own overdue report rode in an "escalate_1" digest
+    (it also escalated another unit) in one run and in an "overdue" digest in the other."""
+    own = ("report:r:a:2024:Q3", "overdue", 0)
+    other = ("report:r:b:2024:Q3", "escalate_1", 0)
+    at = START + timedelta(hours=30)
+
+    def notice(stage: str, *items: tuple[str, str, int]) -> NoticeRow:
+        return NoticeRow("a", stage, "r2", f"<{stage}@x>", "sent", at, items)
+
+    calm = _snapshot("calm", notices=[notice("overdue", own), notice("escalate_1", other)])
+    chaos = _snapshot("chaos", notices=[notice("escalate_1", own, other)])
+    verdict = invariants.notices_same(calm, chaos)
+    assert verdict.held, verdict.detail
+    # a stage that really differs is still caught, with what each run decided
+    missing = _snapshot("chaos", notices=[notice("escalate_1", other)])
+    verdict = invariants.notices_same(calm, missing)
+    assert not verdict.held and "overdue to a about report:r:a:2024:Q3 only calm" in verdict.detail
