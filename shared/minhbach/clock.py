@@ -46,7 +46,9 @@ class ScaledClock:
     def now(self) -> datetime:
         if self.anchor_file is not None and not self._read_anchor(self.anchor_file):
             return self.start.astimezone(UTC)
-        elapsed = (time.time() - self.anchor) * self.speed
+        # Before its anchor the clock stands at `start`: an anchor set a moment ahead (so every
+        # process starts together) must not run a fast clock backwards into the days before.
+        elapsed = max(0.0, time.time() - self.anchor) * self.speed
         return self.start.astimezone(UTC) + timedelta(seconds=elapsed)
 
     def _read_anchor(self, path: Path) -> bool:

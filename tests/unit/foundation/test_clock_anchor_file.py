@@ -29,3 +29,13 @@ def test_the_anchor_file_setting_reaches_the_clock(tmp_path: Path) -> None:
         settings.clock_start, settings.clock_speed, None, settings.clock_anchor_file
     )
     assert clock.now() == START
+
+
+def test_an_anchor_set_ahead_keeps_the_clock_at_its_start_until_then(tmp_path: Path) -> None:
+    """Found by a year run: the run writes an anchor a moment ahead so both systems start
+    together; a process reading it before that moment ran a fast clock days back, into the
+    week before the span (an inspection round of 2023-W52 drafted in one run only)."""
+    anchor_file = tmp_path / "anchor"
+    anchor_file.write_text(repr(time.time() + 60))
+    clock = ScaledClock(start=START, speed=65_700.0, anchor=0.0, anchor_file=anchor_file)
+    assert clock.now() == START
