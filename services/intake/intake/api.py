@@ -1,5 +1,5 @@
 """The JSON API under /api/v1 (OpenAPI at /openapi.json). Thin: the use cases are in service.py
-(filing) and reads.py (reading back)."""
+(filing) and reads.py (reading back); the routes are given them, and the caller, by deps.py."""
 
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -7,12 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from intake import messages as msg
-from intake.auth import Caller, TokenVerifier
+from intake.deps import CurrentCaller, IntakeDep, ReadsDep, current_caller
 from intake.domain import FieldError
 from intake.domain.idempotency import Outcome
 from intake.errors import IntakeError, errors_body, from_pydantic
@@ -30,17 +29,9 @@ from intake.models import (
     UnitOut,
     UnitStatus,
 )
-from intake.reads import Reads
-from intake.service import Intake
 from minhbach.calendar import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 
 API_PREFIX = "/api/v1"
-
-bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="unitToken",
-    description="Mã truy cập của đơn vị (`minhbach units issue-token UNIT`).",
-)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorsOut, "description": description}
@@ -112,130 +103,124 @@ def add_body_schemas(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def caller_dependency(verifier: TokenVerifier, focal_unit: str) -> Any:
-    async def current_caller(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Caller:
-        if credentials is None or not credentials.credentials:
-            raise _unauthorized(msg.TOKEN_MISSING)
-        unit_code = await verifier.unit_for(credentials.credentials)
-        if unit_code is None:
-            raise _unauthorized(msg.TOKEN_INVALID)
-        return Caller(unit_code, unit_code == focal_unit)
-
-    return current_caller
+# Authentication first: a router dependency is solved before the route's own parameters and body,
+# so a request without a valid token is a 401 whatever its body, path or query; the routes'
+# `caller` parameters reuse this result (FastAPI caches a dependency per request).
+router = APIRouter(
+    prefix=API_PREFIX,
+    tags=["intake"],
+    responses=_ERRORS,
+    dependencies=[Depends(current_caller)],
+)
 
 
-def _unauthorized(message: str) -> IntakeError:
-    error = IntakeError.single(401, "Authorization", message, "unauthorized")
-    error.headers = {"WWW-Authenticate": 'Bearer realm="minhbach-intake"'}
-    return error
+@router.get("/me", response_model=UnitOut, summary="The calling unit and its tasks")
+async def me(caller: CurrentCaller, reads: ReadsDep) -> UnitOut:
+    return reads.unit_info(caller)
 
 
-def api_router(intake: Intake, reads: Reads, verifier: TokenVerifier) -> APIRouter:
-    current_caller = caller_dependency(verifier, intake.rules.plan.roles.focal_unit)
-    # Authentication first: a router dependency is solved before the route's own parameters and
-    # body, so a request without a valid token is a 401 whatever its body, path or query; the
-    # routes' `caller` parameters reuse this result (FastAPI caches a dependency per request).
-    router = APIRouter(
-        prefix=API_PREFIX,
-        tags=["intake"],
-        responses=_ERRORS,
-        dependencies=[Depends(current_caller)],
+@router.post(
+    "/reports",
+    status_code=201,
+    response_model=ReportReceipt,
+    responses={409: {"model": ErrorsOut, "description": "Period already reported: amend"}},
+    summary="File a periodic report (quarter, half year, nine months or year)",
+    openapi_extra=_request_body(ReportIn),
+)
+async def file_report(
+    report: ReportBody,
+    caller: CurrentCaller,
+    intake: IntakeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    outcome = await intake.file_report(caller, report, idempotency_key=idempotency_key)
+    return _respond(outcome)
+
+
+@router.post(
+    "/reports/{report_id}/versions",
+    status_code=201,
+    response_model=ReportReceipt,
+    summary="Amend a report: a new version; earlier versions stay readable",
+    openapi_extra=_request_body(ReportIn),
+)
+async def amend_report(
+    report_id: UUID,
+    report: ReportBody,
+    caller: CurrentCaller,
+    intake: IntakeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    outcome = await intake.file_report(
+        caller, report, amend_report_id=report_id, idempotency_key=idempotency_key
     )
-    CurrentCaller = Annotated[Caller, Depends(current_caller)]
+    return _respond(outcome)
 
-    @router.get("/me", response_model=UnitOut, summary="The calling unit and its tasks")
-    async def me(caller: CurrentCaller) -> UnitOut:
-        return reads.unit_info(caller)
 
-    @router.post(
-        "/reports",
-        status_code=201,
-        response_model=ReportReceipt,
-        responses={409: {"model": ErrorsOut, "description": "Period already reported: amend"}},
-        summary="File a periodic report (quarter, half year, nine months or year)",
-        openapi_extra=_request_body(ReportIn),
-    )
-    async def file_report(
-        report: ReportBody, caller: CurrentCaller, idempotency_key: IdempotencyKey = None
-    ) -> Response:
-        outcome = await intake.file_report(caller, report, idempotency_key=idempotency_key)
-        return _respond(outcome)
+@router.get("/reports", response_model=list[ReportSummary], summary="Reports and their state")
+async def list_reports(
+    caller: CurrentCaller, reads: ReadsDep, unit: UnitQuery = None, plan_year: YearQuery = None
+) -> list[ReportSummary]:
+    return await reads.list_reports(caller, unit, plan_year)
 
-    @router.post(
-        "/reports/{report_id}/versions",
-        status_code=201,
-        response_model=ReportReceipt,
-        summary="Amend a report: a new version; earlier versions stay readable",
-        openapi_extra=_request_body(ReportIn),
-    )
-    async def amend_report(
-        report_id: UUID,
-        report: ReportBody,
-        caller: CurrentCaller,
-        idempotency_key: IdempotencyKey = None,
-    ) -> Response:
-        outcome = await intake.file_report(
-            caller, report, amend_report_id=report_id, idempotency_key=idempotency_key
-        )
-        return _respond(outcome)
 
-    @router.get("/reports", response_model=list[ReportSummary], summary="Reports and their state")
-    async def list_reports(
-        caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
-    ) -> list[ReportSummary]:
-        return await reads.list_reports(caller, unit, plan_year)
+@router.get("/reports/{report_id}", response_model=ReportDetail, summary="One report")
+async def report_detail(report_id: UUID, caller: CurrentCaller, reads: ReadsDep) -> ReportDetail:
+    return await reads.report_detail(caller, report_id)
 
-    @router.get("/reports/{report_id}", response_model=ReportDetail, summary="One report")
-    async def report_detail(report_id: UUID, caller: CurrentCaller) -> ReportDetail:
-        return await reads.report_detail(caller, report_id)
 
-    @router.get(
-        "/reports/{report_id}/versions/{version_no}",
-        response_model=ReportVersionOut,
-        summary="One version of a report",
-    )
-    async def report_version(
-        report_id: UUID,
-        version_no: Annotated[int, Path(ge=1, le=100_000)],
-        caller: CurrentCaller,
-    ) -> ReportVersionOut:
-        return await reads.report_version(caller, report_id, version_no)
+@router.get(
+    "/reports/{report_id}/versions/{version_no}",
+    response_model=ReportVersionOut,
+    summary="One version of a report",
+)
+async def report_version(
+    report_id: UUID,
+    version_no: Annotated[int, Path(ge=1, le=100_000)],
+    caller: CurrentCaller,
+    reads: ReadsDep,
+) -> ReportVersionOut:
+    return await reads.report_version(caller, report_id, version_no)
 
-    @router.get(
-        "/units/{unit_code}/status",
-        response_model=UnitStatus,
-        summary="Every report the unit owes this year: on time, late, overdue, missing tasks",
-    )
-    async def unit_status(
-        unit_code: Annotated[str, Path(max_length=64)],
-        caller: CurrentCaller,
-        plan_year: YearQuery = None,
-    ) -> UnitStatus:
-        year = plan_year or intake.rules.year
-        return await reads.unit_status(caller, unit_code, year)
 
-    @router.post(
-        "/evidence",
-        status_code=201,
-        response_model=EvidenceReceipt,
-        summary="File evidence for one task (a posted document)",
-        openapi_extra=_request_body(EvidenceFilingIn),
-    )
-    async def file_evidence(
-        filing: EvidenceBody, caller: CurrentCaller, idempotency_key: IdempotencyKey = None
-    ) -> Response:
-        outcome = await intake.file_evidence(caller, filing, idempotency_key=idempotency_key)
-        return _respond(outcome)
+@router.get(
+    "/units/{unit_code}/status",
+    response_model=UnitStatus,
+    summary="Every report the unit owes this year: on time, late, overdue, missing tasks",
+)
+async def unit_status(
+    unit_code: Annotated[str, Path(max_length=64)],
+    caller: CurrentCaller,
+    intake: IntakeDep,
+    reads: ReadsDep,
+    plan_year: YearQuery = None,
+) -> UnitStatus:
+    year = plan_year or intake.rules.year
+    return await reads.unit_status(caller, unit_code, year)
 
-    @router.get("/evidence", response_model=list[EvidenceReceipt], summary="Evidence filed")
-    async def list_evidence(
-        caller: CurrentCaller, unit: UnitQuery = None, plan_year: YearQuery = None
-    ) -> list[EvidenceReceipt]:
-        return await reads.list_evidence(caller, unit, plan_year)
 
-    return router
+@router.post(
+    "/evidence",
+    status_code=201,
+    response_model=EvidenceReceipt,
+    summary="File evidence for one task (a posted document)",
+    openapi_extra=_request_body(EvidenceFilingIn),
+)
+async def file_evidence(
+    filing: EvidenceBody,
+    caller: CurrentCaller,
+    intake: IntakeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    outcome = await intake.file_evidence(caller, filing, idempotency_key=idempotency_key)
+    return _respond(outcome)
+
+
+@router.get("/evidence", response_model=list[EvidenceReceipt], summary="Evidence filed")
+async def list_evidence(
+    caller: CurrentCaller, reads: ReadsDep, unit: UnitQuery = None, plan_year: YearQuery = None
+) -> list[EvidenceReceipt]:
+    return await reads.list_evidence(caller, unit, plan_year)
 
 
 def _respond(outcome: Outcome) -> Response:

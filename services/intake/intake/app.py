@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from intake.api import add_body_schemas, api_router, install_error_handlers
+from intake import api, form
+from intake.api import add_body_schemas, install_error_handlers
 from intake.auth import TokenVerifier
 from intake.db import messaging
 from intake.domain import IntakeRules
-from intake.form import form_router
 from intake.middleware import IntakeMiddleware
 from intake.reads import Reads
 from intake.service import Intake
@@ -30,9 +30,11 @@ def setup(runtime: Runtime, app: FastAPI) -> None:
     intake = Intake(runtime.clock, rules, unit, ttl)
     reads = Reads(unit, runtime.clock, rules)
     verifier = TokenVerifier(runtime.sessions, settings.intake_token_cache_seconds)
-    app.state.intake = intake
-    app.include_router(api_router(intake, reads, verifier))
-    app.include_router(form_router(intake, reads, verifier))
+    app.state.intake = intake  # what the routes are given (intake.deps)
+    app.state.reads = reads
+    app.state.verifier = verifier
+    app.include_router(api.router)
+    app.include_router(form.router)
     install_error_handlers(app)
     add_body_schemas(app)
     app.add_middleware(IntakeMiddleware, max_body_bytes=runtime.settings.intake_max_body_bytes)

@@ -14,6 +14,7 @@ from minhbach.events.catalogue import DraftReady, ObligationChanged, ProbeFinish
 from minhbach.messaging.retention import delete_in_batches
 from minhbach.runtime import Runtime
 from minhbach.services import service
+from notifier import operations
 from notifier import service as use_cases
 from notifier.db import NoticeState, messaging, notices
 from notifier.drafts import DraftMailer
@@ -76,7 +77,7 @@ def _routes(runtime: Runtime) -> APIRouter:
         state: NoticeState | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> list[dict[str, Any]]:
         """Recent notices (newest first), e.g. `?state=dead` for the ones given up on."""
-        return await use_cases.list_notices(uow, [state] if state else [], limit)
+        return await operations.list_notices(uow, [state] if state else [], limit)
 
     return router
 

@@ -11,9 +11,9 @@ import typer
 from minhbach.calendar import TZ
 from minhbach.cli.database import with_database
 from minhbach.db.session import Sessions
-from minhbach.db.unit_of_work import Outcome, Session, UnitOfWork
+from minhbach.db.unit_of_work import UnitOfWork
 from minhbach.messaging.outbox import Outbox
-from notifier import store
+from notifier import operations
 from notifier.db import messaging
 
 notifier_app = typer.Typer(help="Notifier: silences and failed notices.", no_args_is_help=True)
@@ -22,16 +22,13 @@ COMMANDS = {"notifier": notifier_app}
 T = TypeVar("T")
 
 
-def _run(work: Callable[[Session], Awaitable[T]]) -> T:
-    """`work` in one unit of work on the configured database."""
+def _call(use_case: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """A use case of `notifier.operations` on the configured database (one transaction)."""
 
-    async def outcome(session: Session) -> Outcome[T]:
-        return Outcome(await work(session))
+    async def on(sessions: Sessions) -> T:
+        return await use_case(UnitOfWork(sessions, Outbox(messaging).emit))
 
-    async def in_unit(sessions: Sessions) -> T:
-        return await UnitOfWork(sessions, Outbox(messaging).emit).run(outcome)
-
-    return with_database(in_unit)
+    return with_database(on)
 
 
 def _until(value: str) -> datetime:
@@ -57,9 +54,14 @@ def silence(
         typer.echo("give exactly one of --unit or --obligation", err=True)
         raise typer.Exit(2)
     moment = _until(until)
-    silence_id = _run(
-        lambda s: store.add_silence(
-            s, until=moment, reason=reason, unit_code=unit, obligation_id=obligation, created_by=by
+    silence_id = _call(
+        lambda uow: operations.add_silence(
+            uow,
+            until=moment,
+            reason=reason,
+            unit_code=unit,
+            obligation_id=obligation,
+            created_by=by,
         )
     )
     typer.echo(f"silence #{silence_id}: {unit or obligation} until {moment.isoformat()}")
@@ -68,7 +70,7 @@ def silence(
 @notifier_app.command("silences")
 def silences(all_: bool = typer.Option(False, "--all", help="include removed ones")) -> None:
     """List silences."""
-    rows = _run(lambda s: store.list_silences(s, include_removed=all_))
+    rows = _call(lambda uow: operations.list_silences(uow, include_removed=all_))
     if not rows:
         typer.echo("no silences")
     for r in rows:
@@ -80,7 +82,7 @@ def silences(all_: bool = typer.Option(False, "--all", help="include removed one
 @notifier_app.command("unsilence")
 def unsilence(silence_id: int = typer.Argument(..., help="the number shown by `silences`")) -> None:
     """Remove a silence now."""
-    if not _run(lambda s: store.remove_silence(s, silence_id)):
+    if not _call(lambda uow: operations.remove_silence(uow, silence_id)):
         typer.echo(f"no active silence #{silence_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"removed silence #{silence_id}")
@@ -89,7 +91,7 @@ def unsilence(silence_id: int = typer.Argument(..., help="the number shown by `s
 @notifier_app.command("failed")
 def failed() -> None:
     """Notices given up on ('dead') or held after a crash ('uncertain')."""
-    rows = _run(lambda s: store.list_notices(s, ["dead", "uncertain"]))
+    rows = _call(lambda uow: operations.list_notices(uow, ["dead", "uncertain"]))
     if not rows:
         typer.echo("no failed notices")
     for r in rows:
@@ -102,7 +104,7 @@ def notices(
     limit: int = typer.Option(50),
 ) -> None:
     """Recent notices, newest first."""
-    rows = _run(lambda s: store.list_notices(s, [state] if state else [], limit))
+    rows = _call(lambda uow: operations.list_notices(uow, [state] if state else [], limit))
     for r in rows:
         typer.echo(_notice_line(r))
 
@@ -110,7 +112,7 @@ def notices(
 @notifier_app.command("retry")
 def retry(notice_key: str = typer.Argument(...)) -> None:
     """Send a dead or uncertain notice again (same Message-ID, attempts reset)."""
-    if not _run(lambda s: store.requeue(s, notice_key)):
+    if not _call(lambda uow: operations.requeue(uow, notice_key)):
         typer.echo(f"no dead or uncertain notice {notice_key}", err=True)
         raise typer.Exit(1)
     typer.echo(f"requeued {notice_key}")

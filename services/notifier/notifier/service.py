@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from minhbach.clock import Clock
 from minhbach.db.session import Sessions
@@ -62,15 +61,6 @@ async def apply_probe(session: Session, event: ProbeFinished) -> Sequence[Event]
 async def apply_draft(session: Session, event: DraftReady) -> Sequence[Event]:
     await drafts_store.remember_draft(session, event.draft_id, event.model_dump(mode="json"))
     return ()
-
-
-async def list_notices(uow: UnitOfWork, states: Sequence[str], limit: int) -> list[dict[str, Any]]:
-    """Recent notices (newest first) in these states (all when none)."""
-
-    async def read(session: Session) -> Outcome[list[dict[str, Any]]]:
-        return Outcome(await store.list_notices(session, list(states), limit))
-
-    return await uow.run(read)
 
 
 Decided = tuple[RoundPlan, list[tuple[Digest, ComposedNotice]]]

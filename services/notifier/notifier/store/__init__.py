@@ -1,6 +1,6 @@
-"""The notifier's SQL, through a session the caller opens (the unit of work in `service.py`):
-facts from events, a sending round's inputs and records and what operators change
-(`notices.py`), the delivery queue (`deliveries.py`) and reporting's drafts waiting to be
+"""The notifier's SQL, through a session the caller opens (the unit of work in `service.py` and
+`operations.py`): facts from events, a sending round's inputs and records and what operators
+change (`notices.py`), the delivery queue (`deliveries.py`) and reporting's drafts waiting to be
 mailed (`drafts.py`). Functions take and return rows, ids and counts, never events."""
 
 from notifier.store.notices import (
