@@ -26,17 +26,21 @@ bearer = HTTPBearer(
 )
 
 
-def get_intake(request: Request) -> Intake:
+# Async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a thread hand-off
+# per request that cost more CPU than the lookup itself (`make bench`, intake rows).
+
+
+async def get_intake(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
 
 
-def get_reads(request: Request) -> Reads:
+async def get_reads(request: Request) -> Reads:
     reads: Reads = request.app.state.reads
     return reads
 
 
-def get_verifier(request: Request) -> TokenVerifier:
+async def get_verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.verifier
     return verifier
 
