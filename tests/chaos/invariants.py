@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
+from tests.chaos.filer import REPORT_KINDS
 from tests.chaos.snapshot import DraftRow, NoticeRow, Snapshot
 
 # Scoring's signals computed from reports and the ledger; every other signal reads probes.
@@ -30,6 +31,7 @@ PROBE_OBLIGATIONS: Final = frozenset({"document_posting"})
 # re-post (scoring's `copy:` obligations, known only once a probe saw the document).
 PROBE_NOTICE_PREFIXES: Final = ("portal-down:", "copy:")
 REPORT_OBLIGATION_PREFIX: Final = "report:"
+FILED_KINDS: Final = frozenset(REPORT_KINDS)  # the obligations the filer's reports fulfil
 INSPECTION_NOTICE: Final = "inspection_notice"
 PROBING_DEPENDS_ON: Final = frozenset(
     {"portal-monitor", "kill_nats", "restart_postgres", "kill_postgres"}
@@ -247,6 +249,8 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
     skipped |= {key for key in only_chaos if _skipped_while_not_deciding(key, chaos, calm)}
     told_late = {key for key in only_chaos if _filed_but_not_yet_told(key, chaos)}
     told_late |= {key for key in only_calm if _filed_but_not_yet_told(key, calm)}
+    filed_apart = {key for key in only_calm if _filed_earlier_in(key, calm, chaos)}
+    filed_apart |= {key for key in only_chaos if _filed_earlier_in(key, chaos, calm)}
     # A draft's e-mail of an inspection round the chaos run could not probe at all: that
     # round has no notice to send (the drafts invariant excuses the draft the same way).
     probed_rounds = {round_key for _, round_key in chaos.probe_rounds}
@@ -256,8 +260,8 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
         if key[2].startswith(f"draft:{INSPECTION_NOTICE}:")
         and key[2].rpartition(":")[2] not in probed_rounds
     }
-    only_calm -= skipped | told_late | undrafted
-    only_chaos -= skipped | told_late
+    only_calm -= skipped | told_late | filed_apart | undrafted
+    only_chaos -= skipped | told_late | filed_apart
     if only_calm or only_chaos:
         first = sorted(only_calm or only_chaos)[0]
         detail = f"{len(only_calm)} only calm, {len(only_chaos)} only chaos; first {first}"
@@ -270,6 +274,7 @@ def notices_same(calm: Snapshot, chaos: Snapshot) -> Verdict:
         True,
         f"{detail}; moved by an outage: {len(skipped)} reminder steps skipped, "
         f"{len(told_late)} decided after the filing, before the notifier heard of it, "
+        f"{len(filed_apart)} decided when the other run had the report already, "
         f"{len(undrafted)} drafts of rounds the chaos run could not probe",
     )
 
@@ -331,6 +336,33 @@ def _filed_but_not_yet_told(key: tuple[str, str, str], run: Snapshot) -> bool:
     ]
     heard = obligation not in run.notifier_open
     return filed is not None and bool(decided) and min(decided) >= filed and heard
+
+
+def _filed_earlier_in(key: tuple[str, str, str], sent: Snapshot, other: Snapshot) -> bool:
+    """A notice about a unit's own report that one run decided when, in the other run, the unit
+    already held its receipt: in that run the report was filed, so nothing was due. The filer
+    files at the same clock moment in both runs, but its request reaches intake a real second
+    later in the busier run, and at x65,700 that is most of a clock day: seed 589829's calm run
+    filed vu-xa's Q4 report 19 clock hours after the chaos run did, and a reminder_7 fell due in
+    between (in the calm run only). Only the lead units' reports the filer files."""
+    recipient, _stage, obligation = key
+    if not obligation.startswith(REPORT_OBLIGATION_PREFIX):
+        return False
+    if other.obligations.get(obligation, ("",))[0] not in FILED_KINDS:
+        return False
+    unit, period = _unit_and_period(obligation)
+    filed = min(
+        (r.at for r in other.receipts if (r.unit, r.period) == (unit, period) and r.at),
+        default=None,
+    )
+    decided = [
+        n.decided_at
+        for n in sent.notices
+        if n.recipient == recipient
+        for item, item_stage, _ in n.items
+        if item == obligation and item_stage == key[1]
+    ]
+    return filed is not None and bool(decided) and filed <= min(decided)
 
 
 REMINDER_PREFIX: Final = "reminder_"

@@ -213,3 +213,46 @@ def test_notices_are_compared_by_each_item_not_by_how_a_digest_grouped_them() ->
     missing = _snapshot("chaos", notices=[notice("escalate_1", other)])
     verdict = invariants.notices_same(calm, missing)
     assert not verdict.held and "overdue to a about report:r:a:2024:Q3 only calm" in verdict.detail
+
+
+def test_a_reminder_decided_when_the_other_run_had_the_report_already_is_not_compared() -> None:
+    """Found by a year run (seed 589829): the same filing reached intake 19 clock hours later in
+    the busier run, and a reminder fell due in between. The other run, already holding the
+    receipt, rightly sent nothing; a reminder decided before the other run's filing is still
+    compared."""
+    key = "report:r:a:2024:Q3"
+    reminder_at = START + timedelta(hours=20)
+    reminded = NoticeRow(
+        "a", "reminder_7", "r3", "<r7@x>", "sent", reminder_at, ((key, "reminder_7", 0),)
+    )
+    calm = _snapshot("calm")
+    calm = dataclasses.replace(
+        calm,
+        notices=[*calm.notices, reminded],
+        receipts=[dataclasses.replace(calm.receipts[0], at=reminder_at + timedelta(hours=8))],
+    )
+    filed_first = _snapshot("chaos")
+    filed_first = dataclasses.replace(
+        filed_first,
+        receipts=[
+            dataclasses.replace(filed_first.receipts[0], at=reminder_at - timedelta(hours=11))
+        ],
+    )
+    verdict = invariants.notices_same(calm, filed_first)
+    assert verdict.held and "1 decided when the other run had the report already" in verdict.detail
+    # deciding meanwhile (so not a step skipped by an outage) and filed after the reminder
+    other = NoticeRow(
+        "b", "overdue", "r3", "<b@x>", "sent", reminder_at, (("report:r:b:2024:Q3", "overdue", 0),)
+    )
+    filed_after = dataclasses.replace(
+        filed_first,
+        notices=[*filed_first.notices, other],
+        receipts=[
+            dataclasses.replace(filed_first.receipts[0], at=reminder_at + timedelta(hours=1))
+        ],
+    )
+    calm = dataclasses.replace(calm, notices=[*calm.notices, other])
+    verdict = invariants.notices_same(calm, filed_after)
+    assert not verdict.held
+    assert "1 only calm, 0 only chaos" in verdict.detail
+    assert "reminder_7 to a about report:r:a:2024:Q3 only calm" in verdict.detail
